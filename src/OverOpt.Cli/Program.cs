@@ -1,1 +1,40 @@
-Console.WriteLine(TorchSharp.torch.ones(2).sum().item<float>());
+using System.CommandLine;
+using OverOpt.Cli.Commands;
+using OverOpt.MLNet.Runtime;
+
+namespace OverOpt.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("overopt: measure and fit reward-model overoptimization (Goodhart's law in RLHF) on ML.NET and TorchSharp.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(CorpusCommand.Create());
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (OverOptConfigurationException e)
+        {
+            return Fail(e.Message, 2);
+        }
+        catch (InvalidDataException e)
+        {
+            return Fail(e.Message, 2);
+        }
+        catch (PlatformNotSupportedException e)
+        {
+            return Fail(e.Message, 3);
+        }
+    }
+
+    private static int Fail(string message, int code)
+    {
+        Console.Error.WriteLine($"overopt: error: {message}");
+        return code;
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.ML;
+using OverOpt.MLNet.Pipelines;
+
+namespace OverOpt.Cli.Commands;
+
+/// <summary><c>overopt run [pipeline]</c>: runs a declarative experiment file.</summary>
+internal static class RunCommand
+{
+    public const string DefaultPipeline = "pipelines/quick.json";
+
+    public static Command Create()
+    {
+        var pipeline = new Argument<string?>("pipeline")
+        {
+            Description = $"Pipeline file (JSON). Without one: {DefaultPipeline} if it exists, else the embedded defaults.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var output = new Option<string?>("--output") { Description = "Results folder (default: runs/<pipeline name>)." };
+        var cache = new Option<string>("--cache")
+        {
+            Description = "Artifact cache folder; built policies are reused from it by the content of their configuration.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OVEROPT_CACHE") ?? Path.Combine(".cache", "overopt"),
+        };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var command = new Command("run", "Run a pipeline: pretrain (or reuse) the policies, sample from pi_init, write CSV/JSON results.")
+        {
+            pipeline, output, cache, device, threads,
+        };
+        command.SetAction(parse =>
+        {
+            string? file = parse.GetValue(pipeline);
+            if (file is null && File.Exists(DefaultPipeline))
+            {
+                file = DefaultPipeline;
+            }
+            var definition = file is null ? new PipelineDefinition() : PipelineLoader.Load(file);
+            var run = new PipelineRunOptions
+            {
+                OutputDirectory = parse.GetValue(output),
+                CacheDirectory = parse.GetValue(cache)!,
+                Device = CommonOptions.Prepare(parse, device, threads),
+                Progress = new ConsoleProgress(),
+                Log = line => Console.Error.WriteLine($"overopt: {line}"),
+            };
+            Console.Error.WriteLine($"overopt: running pipeline '{definition.Name}' from {file ?? "embedded defaults"}");
+            var result = new PipelineRunner(new MLContext(definition.Seed)).Run(definition, run);
+            Print(result);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(PipelineResult result)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine($"pipeline {result.Pipeline} (seed {result.Seed}), corpus {result.Corpus}, vocabulary {result.VocabularySize}");
+        Console.WriteLine("policy     parameters  held-out loss (before -> after)  train s  cached");
+        foreach (var p in result.Policies)
+        {
+            Console.WriteLine(string.Format(c, "{0,-10} {1,10:N0}  {2,8:F3} -> {3,-8:F3}                {4,7:F1}  {5}", p.Name, p.Parameters, p.InitialValidationLoss, p.ValidationLoss, p.TrainingSeconds, p.FromCache ? "yes" : "no"));
+        }
+        Console.WriteLine(string.Format(c, "sampled {0} responses at {1:N0} tokens/s; mean KL(pi || pi_init) = {2:G3}", result.SampledResponses, result.SampledTokensPerSecond, result.MeanResponseKl));
+        Console.WriteLine(string.Format(c, "wall time {0:F1} s; results in {1}", result.WallSeconds, result.OutputDirectory));
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using OverOpt.MLNet.Progress;
+
+namespace OverOpt.Cli;
+
+/// <summary>Progress lines on standard error, at most one a second per stage (plus the last), with an ETA.</summary>
+internal sealed class ConsoleProgress : IProgress<ProgressUpdate>
+{
+    private readonly Dictionary<string, (Stopwatch Clock, double LastPrinted)> _stages = [];
+
+    public void Report(ProgressUpdate value)
+    {
+        if (!_stages.TryGetValue(value.Stage, out var stage))
+        {
+            stage = (Stopwatch.StartNew(), double.NegativeInfinity);
+        }
+        double now = stage.Clock.Elapsed.TotalSeconds;
+        bool last = value.Done >= value.Total;
+        if (!last && now - stage.LastPrinted < 1.0 && value.Done > 0)
+        {
+            return;
+        }
+        _stages[value.Stage] = (stage.Clock, now);
+        double fraction = value.Total > 0 ? (double)value.Done / value.Total : 1;
+        string eta = value.Done > 0 && !last ? $", eta {TimeSpan.FromSeconds(now / fraction - now):m\\:ss}" : "";
+        string detail = value.Detail is null ? "" : $"  {value.Detail}";
+        Console.Error.WriteLine($"[{value.Stage}] {value.Done}/{value.Total} ({fraction:P0}, {now:F0}s{eta}){detail}");
+    }
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.ML;
+using OverOpt.MLNet.Artifacts;
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Pretraining;
+using OverOpt.MLNet.Reporting;
+using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Sampling;
+using OverOpt.MLNet.Text;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.Pipelines;
+
+/// <summary>
+/// Runs a <see cref="PipelineDefinition"/>: pretrains (or reuses) every policy, samples from the first, and writes
+/// policies.csv, pretrain-&lt;policy&gt;.csv, samples.csv and summary.json into the output folder.
+/// </summary>
+public sealed class PipelineRunner
+{
+    private readonly MLContext _ml;
+
+    public PipelineRunner(MLContext ml)
+    {
+        _ml = ml;
+    }
+
+    public PipelineResult Run(PipelineDefinition pipeline, PipelineRunOptions run)
+    {
+        pipeline.Validate();
+        var clock = Stopwatch.StartNew();
+        string output = Path.GetFullPath(run.OutputDirectory ?? Path.Combine("runs", pipeline.Name));
+        Directory.CreateDirectory(output);
+        var corpus = pipeline.Corpus is null ? TextCorpus.Bundled() : TextCorpus.Load(pipeline.Corpus);
+        var cache = new ArtifactCache(run.CacheDirectory);
+        var reused = new HashSet<string>(StringComparer.Ordinal);
+        cache.Rejected += run.Log;
+        cache.Reused += path =>
+        {
+            reused.Add(path);
+            run.Log($"reusing {path}");
+        };
+        cache.Built += path => run.Log($"saved {path}");
+
+        var results = new List<PolicyResult>();
+        var policies = new List<Policy>();
+        try
+        {
+            foreach (var spec in pipeline.Policies)
+            {
+                var policy = Pretrain(pipeline, spec, corpus, cache, run);
+                policies.Add(policy);
+                results.Add(Describe(spec, policy, cache, reused, output));
+            }
+            WritePolicies(results, Path.Combine(output, "policies.csv"));
+
+            var sampling = Sample(pipeline, corpus, policies[0], run);
+            WriteSamples(pipeline.Policies[0].Name, policies[0].Tokenizer, sampling.Samples, pipeline.Sampling.SamplesPerPrompt, Path.Combine(output, "samples.csv"));
+            var result = new PipelineResult
+            {
+                Pipeline = pipeline.Name,
+                Seed = pipeline.Seed,
+                Corpus = corpus.Source,
+                VocabularySize = policies[0].Tokenizer.VocabularySize,
+                Policies = results,
+                SampledResponses = sampling.Samples.Count,
+                SampledTokensPerSecond = sampling.TokensPerSecond,
+                MeanResponseKl = sampling.Samples.Average(s => s.Kl),
+                WallSeconds = clock.Elapsed.TotalSeconds,
+                OutputDirectory = output,
+            };
+            AtomicFile.WriteAllText(Path.Combine(output, "summary.json"), JsonSerializer.Serialize(result, ArchiveJson.Options));
+            run.Log($"wrote {output}/summary.json, policies.csv, samples.csv and the pretraining logs");
+            return result;
+        }
+        finally
+        {
+            foreach (var policy in policies)
+            {
+                policy.Dispose();
+            }
+        }
+    }
+
+    private Policy Pretrain(PipelineDefinition pipeline, PolicySpec spec, TextCorpus corpus, ArtifactCache cache, PipelineRunOptions run)
+    {
+        var options = CopyOf(pipeline.Pretraining);
+        options.Shape = spec.ToShape(vocabularySize: 0);
+        options.Seed = pipeline.Seed;
+        return _ml.Policies().Pretrain(corpus, options, cache, run.Device, run.Progress is null ? null : new SynchronousProgress(run.Progress, spec.Name));
+    }
+
+    private static PolicyResult Describe(PolicySpec spec, Policy policy, ArtifactCache cache, IReadOnlySet<string> reused, string output)
+    {
+        var d = policy.Description;
+        var log = new CsvTable("step", "learning_rate", "train_loss", "validation_loss");
+        foreach (var row in d.TrainingLog)
+        {
+            log.Add(row.Step, row.LearningRate, row.TrainLoss, row.ValidationLoss);
+        }
+        log.Save(Path.Combine(output, $"pretrain-{spec.Name}.csv"));
+        string artifact = cache.PathFor("policies", d.Provenance);
+        return new PolicyResult(spec.Name, policy.Shape.ToString(), d.Parameters, d.InitialValidationLoss, d.ValidationLoss, d.TrainingSeconds, reused.Contains(artifact), artifact);
+    }
+
+    private static (IReadOnlyList<PolicySample> Samples, double TokensPerSecond) Sample(PipelineDefinition pipeline, TextCorpus corpus, Policy policy, PipelineRunOptions run)
+    {
+        var spec = pipeline.Sampling;
+        var prompts = TextCorpus.Prompts(policy.Tokenizer, corpus.ValidationStories, spec.PromptLength);
+        if (prompts.Length < spec.Prompts)
+        {
+            throw new OverOptConfigurationException(
+                $"{spec.Prompts} prompts were asked for, but only {prompts.Length} held-out stories are at least {spec.PromptLength - 1} tokens long.",
+                "sampling.prompts", $"ask for at most {prompts.Length} prompts, or shorten sampling.promptLength.");
+        }
+        var clock = Stopwatch.StartNew();
+        using var generator = new Generator((ulong)pipeline.Seed, run.Device);
+        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts.Take(spec.Prompts).ToArray(), spec.SamplesPerPrompt, spec.ToOptions(), generator, run.Progress);
+        double tokensPerSecond = samples.Count * spec.ResponseLength / clock.Elapsed.TotalSeconds;
+        return (samples, tokensPerSecond);
+    }
+
+    private static void WritePolicies(IEnumerable<PolicyResult> results, string path)
+    {
+        var table = new CsvTable("policy", "shape", "parameters", "initial_validation_loss", "validation_loss", "training_seconds", "from_cache", "artifact");
+        foreach (var r in results)
+        {
+            table.Add(r.Name, r.Shape, r.Parameters, r.InitialValidationLoss, r.ValidationLoss, r.TrainingSeconds, r.FromCache, r.Artifact);
+        }
+        table.Save(path);
+    }
+
+    private static void WriteSamples(string policyName, WordTokenizer tokenizer, IReadOnlyList<PolicySample> samples, int samplesPerPrompt, string path)
+    {
+        var table = new CsvTable("policy", "prompt_index", "sample", "prompt", "response", "log_prob", "reference_log_prob", "kl");
+        for (int i = 0; i < samples.Count; i++)
+        {
+            var s = samples[i];
+            table.Add(policyName, i / samplesPerPrompt, i % samplesPerPrompt, tokenizer.Decode(s.Prompt), tokenizer.Decode(s.Response),
+                s.LogProbs.Sum(), s.ReferenceLogProbs.Sum(), s.Kl);
+        }
+        table.Save(path);
+    }
+
+    private static PretrainingOptions CopyOf(PretrainingOptions options)
+        => JsonSerializer.Deserialize<PretrainingOptions>(JsonSerializer.Serialize(options, ArchiveJson.Options), ArchiveJson.Options)!;
+
+    /// <summary>Relabels a pretraining's progress with the policy's name, on the caller's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(IProgress<Progress.ProgressUpdate> inner, string policy) : IProgress<Progress.ProgressUpdate>
+    {
+        public void Report(Progress.ProgressUpdate value) => inner.Report(value with { Stage = $"{value.Stage} {policy}" });
+    }
+}

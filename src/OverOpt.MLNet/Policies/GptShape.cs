@@ -1,0 +1,64 @@
+using OverOpt.MLNet.Runtime;
+
+namespace OverOpt.MLNet.Policies;
+
+/// <summary>The shape of a <see cref="GptModel"/>: what fixes its parameter count and its context.</summary>
+public sealed record GptShape
+{
+    /// <summary>Transformer blocks.</summary>
+    public int Layers { get; init; } = 2;
+
+    /// <summary>Width of the residual stream; the MLP is four times wider.</summary>
+    public int ModelDim { get; init; } = 64;
+
+    /// <summary>Attention heads; must divide <see cref="ModelDim"/>.</summary>
+    public int Heads { get; init; } = 4;
+
+    /// <summary>Longest sequence (prompt plus response) the model attends over.</summary>
+    public int Context { get; init; } = 32;
+
+    /// <summary>Vocabulary size; set from the tokenizer when a policy is built from a corpus.</summary>
+    public int VocabularySize { get; init; } = 64;
+
+    public int HeadDim => ModelDim / Heads;
+
+    /// <summary>Throws <see cref="OverOptConfigurationException"/> naming the field and the fix for an impossible shape.</summary>
+    /// <param name="includeVocabulary">False where the vocabulary is not known yet (it comes from the tokenizer).</param>
+    public void Validate(bool includeVocabulary = true)
+    {
+        Positive(Layers, "layers");
+        Positive(ModelDim, "modelDim");
+        Positive(Heads, "heads");
+        Positive(Context, "context");
+        if (includeVocabulary && VocabularySize < 4)
+        {
+            throw new OverOptConfigurationException($"the vocabulary has {VocabularySize} tokens; at least 4 are needed.", "vocabularySize", "use a tokenizer with a real vocabulary.");
+        }
+        if (ModelDim % Heads != 0)
+        {
+            int below = Enumerable.Range(1, Heads).Last(h => ModelDim % h == 0);
+            throw new OverOptConfigurationException(
+                $"heads = {Heads} does not divide modelDim = {ModelDim}, so the heads cannot split the width evenly.",
+                "heads",
+                $"choose heads that divide modelDim (e.g. {below}), or a modelDim that is a multiple of {Heads} (e.g. {(ModelDim / Heads + 1) * Heads}).");
+        }
+    }
+
+    /// <summary>Parameters of a model of this shape (embeddings, blocks, final norm, untied output head).</summary>
+    public long ParameterCount()
+    {
+        long d = ModelDim;
+        long block = (2 * 2 * d) + (d * 3 * d + 3 * d) + (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d);
+        return (VocabularySize * d) + (Context * d) + (Layers * block) + (2 * d) + (d * VocabularySize);
+    }
+
+    public override string ToString() => $"{Layers} layers, d={ModelDim}, {Heads} heads, context {Context}, vocab {VocabularySize}";
+
+    private static void Positive(int value, string field)
+    {
+        if (value <= 0)
+        {
+            throw new OverOptConfigurationException($"{field} = {value}, but it must be positive.", field, $"set {field} to a positive whole number.");
+        }
+    }
+}

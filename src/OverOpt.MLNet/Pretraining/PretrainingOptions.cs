@@ -1,0 +1,64 @@
+using OverOpt.MLNet.Policies;
+using System.Text.Json.Serialization;
+using OverOpt.MLNet.Runtime;
+
+namespace OverOpt.MLNet.Pretraining;
+
+/// <summary>Options of <see cref="PolicyPretrainer"/>: next-token training of pi_init on a corpus.</summary>
+public sealed class PretrainingOptions
+{
+    /// <summary>The model's shape; its vocabulary size is ignored and taken from the tokenizer.</summary>
+    [JsonIgnore]
+    public GptShape Shape { get; set; } = new();
+
+    /// <summary>Optimizer steps.</summary>
+    public int Steps { get; set; } = 600;
+
+    /// <summary>Windows of <see cref="GptShape.Context"/> tokens per step.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Peak AdamW learning rate, reached after warm-up and annealed to a tenth by a cosine.</summary>
+    public double LearningRate { get; set; } = 3e-3;
+
+    public int WarmupSteps { get; set; } = 50;
+
+    public double WeightDecay { get; set; } = 0.01;
+
+    /// <summary>Global gradient-norm clip.</summary>
+    public double GradientClip { get; set; } = 1.0;
+
+    /// <summary>Steps between held-out evaluations (and progress lines).</summary>
+    public int EvaluationInterval { get; set; } = 100;
+
+    /// <summary>Held-out windows used for each validation loss.</summary>
+    public int ValidationWindows { get; set; } = 256;
+
+    /// <summary>Seeds the weights and the order of training windows.</summary>
+    [JsonIgnore]
+    public int Seed { get; set; } = 1;
+
+    public void Validate()
+    {
+        Shape.Validate(includeVocabulary: false);
+        Positive(Steps, "steps");
+        Positive(BatchSize, "batchSize");
+        Positive(EvaluationInterval, "evaluationInterval");
+        Positive(ValidationWindows, "validationWindows");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+        {
+            throw new OverOptConfigurationException($"learningRate = {LearningRate}, but it must be a positive number.", "learningRate", "use a value such as 3e-3.");
+        }
+        if (WarmupSteps < 0)
+        {
+            throw new OverOptConfigurationException($"warmupSteps = {WarmupSteps} is negative.", "warmupSteps", "use 0 or more.");
+        }
+    }
+
+    private static void Positive(int value, string field)
+    {
+        if (value <= 0)
+        {
+            throw new OverOptConfigurationException($"{field} = {value}, but it must be positive.", field, $"set {field} to a positive whole number.");
+        }
+    }
+}
