@@ -29,6 +29,12 @@ public static class PipelineLoader
         {
             definition.Corpus = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, definition.Corpus));
         }
+        if (definition.Corpus is not null && !File.Exists(definition.Corpus))
+        {
+            throw new OverOptConfigurationException(
+                $"the corpus file '{definition.Corpus}' does not exist (relative paths are read from the pipeline file's folder).",
+                "corpus", "point 'corpus' at a UTF-8 text file with one story per line, or remove the field to use the bundled corpus.", path);
+        }
         return definition;
     }
 
@@ -88,7 +94,11 @@ public static class PipelineLoader
             string fieldPath = path.Length == 0 ? field.Name : $"{path}.{field.Name}";
             if (!properties.TryGetValue(field.Name, out var property))
             {
-                var close = properties.Keys.FirstOrDefault(k => string.Equals(k, field.Name, StringComparison.OrdinalIgnoreCase));
+                var close = properties.Keys.MinBy(k => EditDistance(k.ToLowerInvariant(), field.Name.ToLowerInvariant()));
+                if (close is not null && EditDistance(close.ToLowerInvariant(), field.Name.ToLowerInvariant()) > 2)
+                {
+                    close = null;
+                }
                 string hint = close is null ? "" : $"did you mean '{close}'? ";
                 throw new OverOptConfigurationException(
                     $"unknown field '{field.Name}'.",
@@ -116,6 +126,23 @@ public static class PipelineLoader
     }
 
     private static bool IsSection(Type type) => type.IsClass && type != typeof(string) && !type.IsArray && !type.IsGenericType;
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+            previous = current;
+        }
+        return previous[b.Length];
+    }
 
     private static string FirstSentence(string message)
     {

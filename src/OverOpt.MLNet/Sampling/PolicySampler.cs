@@ -39,7 +39,7 @@ public static class PolicySampler
                 using var step = NewDisposeScope();
                 var scaled = next / options.Temperature;
                 logits.select(1, t).copy_(scaled);
-                var token = multinomial(softmax(scaled, -1), 1, generator: generator);
+                var token = Categorical.Sample(softmax(scaled, -1), generator);
                 responses.narrow(1, t, 1).copy_(token);
                 if (t + 1 < responseLength)
                 {

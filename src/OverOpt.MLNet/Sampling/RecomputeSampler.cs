@@ -21,7 +21,7 @@ public static class RecomputeSampler
             using var step = NewDisposeScope();
             var logits = policy.forward(sequence);
             var last = logits.select(1, logits.shape[1] - 1) / options.Temperature;
-            var token = multinomial(softmax(last, -1), 1, generator: generator);
+            var token = Categorical.Sample(softmax(last, -1), generator);
             var longer = cat([sequence, token], 1).MoveToOuterDisposeScope();
             sequence.Dispose();
             sequence = longer;

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(OverOpt.Benchmarks.SamplingBenchmarks).Assembly).Run(args);

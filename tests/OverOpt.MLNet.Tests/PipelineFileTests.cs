@@ -1,0 +1,115 @@
+using OverOpt.MLNet.Pipelines;
+using OverOpt.MLNet.Runtime;
+
+namespace OverOpt.MLNet.Tests;
+
+public sealed class PipelineFileTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("overopt-pipelines-").FullName;
+
+    private OverOptConfigurationException LoadFails(string json)
+    {
+        string path = Path.Combine(_folder, "bad.json");
+        File.WriteAllText(path, json);
+        var error = Assert.Throws<OverOptConfigurationException>(() => PipelineLoader.Load(path));
+        Assert.Equal(path, error.File);
+        Assert.StartsWith(path, error.Message);
+        Assert.Contains("Fix:", error.Message);
+        return error;
+    }
+
+    [Fact]
+    public void AnEmptyObjectTakesTheEmbeddedDefaults()
+    {
+        var definition = PipelineLoader.Parse("{}", "inline.json");
+
+        Assert.Equal("quick", definition.Name);
+        Assert.Equal(2, definition.Policies.Count);
+    }
+
+    [Fact]
+    public void TheBundledQuickPipelineLoads()
+    {
+        string repository = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(repository, "OverOpt.MLNet.sln")))
+        {
+            repository = Path.GetDirectoryName(repository)!;
+        }
+
+        var definition = PipelineLoader.Load(Path.Combine(repository, "pipelines", "quick.json"));
+
+        Assert.Equal("quick", definition.Name);
+    }
+
+    [Fact]
+    public void MalformedJsonNamesTheLine()
+    {
+        var error = LoadFails("{\n  \"name\": \"x\",\n  \"seed\" 3\n}");
+
+        Assert.Equal("(document)", error.Field);
+        Assert.Contains("line 3", error.Message);
+    }
+
+    [Fact]
+    public void AnUnknownFieldIsNamedWithItsPathAndTheKnownFields()
+    {
+        var error = LoadFails("{ \"policies\": [ { \"name\": \"a\", \"layerz\": 2 } ] }");
+
+        Assert.Equal("policies[0].layerz", error.Field);
+        Assert.Contains("did you mean 'layers'", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void AMisspelledSectionIsRefused()
+    {
+        var error = LoadFails("{ \"sampling\": { \"responseLenght\": 4 } }");
+
+        Assert.Equal("sampling.responseLenght", error.Field);
+        Assert.Contains("responseLength", error.Message);
+    }
+
+    [Fact]
+    public void AWrongTypeNamesTheField()
+    {
+        var error = LoadFails("{ \"pretraining\": { \"steps\": \"many\" } }");
+
+        Assert.Equal("pretraining.steps", error.Field);
+    }
+
+    [Fact]
+    public void HeadsThatDoNotDivideTheWidthAreRefused()
+    {
+        var error = LoadFails("{ \"policies\": [ { \"name\": \"a\", \"modelDim\": 48, \"heads\": 5 } ] }");
+
+        Assert.Equal("policies[0].heads", error.Field);
+        Assert.Contains("does not divide", error.Message);
+    }
+
+    [Fact]
+    public void AResponseLongerThanTheContextIsRefused()
+    {
+        var error = LoadFails("{ \"policies\": [ { \"name\": \"a\", \"context\": 16 } ], \"sampling\": { \"promptLength\": 8, \"responseLength\": 12 } }");
+
+        Assert.Equal("policies[0].context", error.Field);
+        Assert.Contains("at least 20", error.Message);
+    }
+
+    [Fact]
+    public void AMissingCorpusFileIsNamed()
+    {
+        var error = LoadFails("{ \"corpus\": \"no-such-corpus.txt\" }");
+
+        Assert.Equal("corpus", error.Field);
+        Assert.Contains("no-such-corpus.txt", error.Message);
+    }
+
+    [Fact]
+    public void AMissingPipelineFileIsNamed()
+    {
+        var error = Assert.Throws<OverOptConfigurationException>(() => PipelineLoader.Load(Path.Combine(_folder, "absent.json")));
+
+        Assert.Contains("absent.json", error.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}

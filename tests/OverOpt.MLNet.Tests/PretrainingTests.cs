@@ -1,0 +1,59 @@
+using Microsoft.ML;
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Pretraining;
+
+namespace OverOpt.MLNet.Tests;
+
+public class PretrainingTests
+{
+    private static PretrainingOptions Options() => new()
+    {
+        Shape = new GptShape { Layers = 1, ModelDim = 32, Heads = 2, Context = 24 },
+        Steps = 80,
+        BatchSize = 16,
+        LearningRate = 5e-3,
+        WarmupSteps = 10,
+        EvaluationInterval = 40,
+        ValidationWindows = 64,
+        Seed = 3,
+    };
+
+    [Fact]
+    public void PretrainingLowersHeldOutLoss()
+    {
+        using var policy = new MLContext(1).Policies().Pretrain(TestModels.Corpus, Options());
+        var d = policy.Description;
+
+        Assert.True(d.InitialValidationLoss > Math.Log(policy.Tokenizer.VocabularySize) - 0.5, $"an untrained model should be near uniform, got {d.InitialValidationLoss}");
+        Assert.True(d.ValidationLoss < 0.6 * d.InitialValidationLoss, $"held-out loss {d.InitialValidationLoss:F3} -> {d.ValidationLoss:F3}");
+        Assert.Equal(3, d.TrainingLog.Count);
+        Assert.True(d.TrainingLog[^1].ValidationLoss < d.TrainingLog[1].ValidationLoss);
+    }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameLossAndAnotherSeedDoesNot()
+    {
+        var ml = new MLContext(1);
+        using var first = ml.Policies().Pretrain(TestModels.Corpus, Options());
+        using var second = ml.Policies().Pretrain(TestModels.Corpus, Options());
+        var other = Options();
+        other.Seed = 4;
+        using var third = ml.Policies().Pretrain(TestModels.Corpus, other);
+
+        Assert.Equal(first.Description.ValidationLoss, second.Description.ValidationLoss);
+        Assert.NotEqual(first.Description.ValidationLoss, third.Description.ValidationLoss);
+    }
+
+    [Fact]
+    public void ImpossibleShapesNameTheFieldAndTheFix()
+    {
+        var options = Options();
+        options.Shape = options.Shape with { ModelDim = 30, Heads = 4 };
+
+        var error = Assert.Throws<Runtime.OverOptConfigurationException>(() => new PolicyPretrainer(options));
+
+        Assert.Equal("heads", error.Field);
+        Assert.Contains("does not divide", error.Message);
+        Assert.Contains("Fix:", error.Message);
+    }
+}
