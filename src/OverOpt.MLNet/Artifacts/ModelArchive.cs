@@ -14,19 +14,40 @@ public static class ModelArchive
     public const string ManifestEntry = "overopt.manifest.json";
 
     /// <summary>Writes <paramref name="entries"/> and a manifest of <paramref name="kind"/> and <paramref name="formatVersion"/> atomically to <paramref name="path"/>.</summary>
-    public static void Write(string path, string kind, int formatVersion, IReadOnlyDictionary<string, byte[]> entries)
+    /// <param name="path">The .zip to write.</param>
+    /// <param name="kind">What the archive holds.</param>
+    /// <param name="formatVersion">The layout version of that kind.</param>
+    /// <param name="entries">Payload entries.</param>
+    /// <param name="host">Writes a zip first (e.g. ML.NET's <c>Model.Save</c>) whose entries the archive keeps, so that ML.NET still reads the file as its own model; the manifest covers them too.</param>
+    public static void Write(string path, string kind, int formatVersion, IReadOnlyDictionary<string, byte[]> entries, Action<Stream>? host = null)
     {
+        using var buffer = new MemoryStream();
+        host?.Invoke(buffer);
+        var all = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (buffer.Length > 0)
+        {
+            buffer.Position = 0;
+            using var hosted = new ZipArchive(buffer, ZipArchiveMode.Read, leaveOpen: true);
+            foreach (var entry in hosted.Entries)
+            {
+                all[entry.FullName] = ReadEntry(entry);
+            }
+        }
+        foreach (var (name, bytes) in entries)
+        {
+            all[name] = bytes;
+        }
         var manifest = new ArchiveManifest
         {
             Kind = kind,
             FormatVersion = formatVersion,
-            Entries = entries.ToDictionary(e => e.Key, e => Sha256(e.Value)),
+            Entries = all.ToDictionary(e => e.Key, e => Sha256(e.Value)),
         };
         AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             WriteEntry(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, ArchiveJson.Options));
-            foreach (var (name, bytes) in entries)
+            foreach (var (name, bytes) in all)
             {
                 WriteEntry(zip, name, bytes);
             }

@@ -13,7 +13,7 @@ namespace OverOpt.MLNet.Policies;
 public sealed class Policy : IDisposable
 {
     public const string ArchiveKind = "OverOpt.Policy.Gpt";
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     private const string DescriptionEntry = "policy.json";
     private const string WeightsEntry = "weights.bin";
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Progress;
 using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,11 +52,8 @@ public sealed class PolicyPretrainer
         for (int step = 1; step <= _options.Steps; step++)
         {
             using var scope = NewDisposeScope();
-            double learningRate = LearningRate(step);
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = learningRate;
-            }
+            double learningRate = LearningRateSchedule.At(step, _options.Steps, _options.WarmupSteps, _options.LearningRate);
+            LearningRateSchedule.Apply(optimizer, learningRate);
             var batch = TrainingWindows(train, window, order, device);
             var loss = NextTokenLoss(model, batch);
             optimizer.zero_grad();
@@ -136,16 +134,5 @@ public sealed class PolicyPretrainer
         var targets = windows.narrow(1, 1, length);
         var logits = model.forward(inputs);
         return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), targets.reshape(-1));
-    }
-
-    private double LearningRate(int step)
-    {
-        if (step <= _options.WarmupSteps)
-        {
-            return _options.LearningRate * step / Math.Max(1, _options.WarmupSteps);
-        }
-        double progress = (double)(step - _options.WarmupSteps) / Math.Max(1, _options.Steps - _options.WarmupSteps);
-        double floor = 0.1 * _options.LearningRate;
-        return floor + (_options.LearningRate - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
     }
 }

@@ -1,0 +1,51 @@
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Sampling;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.Comparisons;
+
+/// <summary>
+/// Labels comparisons the way the paper does: two pi_init responses to the same prompt, the one gold scores higher is
+/// chosen (hard labels; exact ties broken by a coin), then a share <c>labelNoise</c> of the labels is flipped.
+/// </summary>
+public static class ComparisonBuilder
+{
+    public static IReadOnlyList<ComparisonRow> Build(
+        Policy policy, RewardModel gold, IReadOnlyList<int[]> prompts, int count, double labelNoise, SamplingOptions sampling, int seed,
+        IProgress<Progress.ProgressUpdate>? progress = null)
+    {
+        if (labelNoise is < 0 or > 0.5)
+        {
+            throw new Runtime.OverOptConfigurationException($"labelNoise = {labelNoise}; it must lie in [0, 0.5].", "labelNoise", "use 0 for clean labels or e.g. 0.25 (Coste et al.).");
+        }
+        var chosenPrompts = Enumerable.Range(0, count).Select(i => prompts[i % prompts.Count]).ToArray();
+        using var generator = new Generator((ulong)seed, policy.Device);
+        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, chosenPrompts, 2, sampling, generator, progress);
+        var responses = samples.Select(s => s.Response).ToArray();
+        var scores = gold.Score(samples.Select(s => s.Prompt).ToArray(), responses);
+        var coin = new Random(seed);
+        var rows = new ComparisonRow[count];
+        for (int i = 0; i < count; i++)
+        {
+            int a = 2 * i, b = 2 * i + 1;
+            bool firstWins = scores[a] > scores[b] || (scores[a] == scores[b] && coin.Next(2) == 0);
+            bool flip = coin.NextDouble() < labelNoise;
+            if (flip)
+            {
+                firstWins = !firstWins;
+            }
+            var (chosen, rejected) = firstWins ? (a, b) : (b, a);
+            rows[i] = new ComparisonRow
+            {
+                PromptTokens = chosenPrompts[i],
+                ChosenTokens = responses[chosen],
+                RejectedTokens = responses[rejected],
+                ChosenGold = scores[chosen],
+                RejectedGold = scores[rejected],
+                Flipped = flip,
+            };
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,167 @@
+using Microsoft.ML;
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Progress;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Sampling;
+using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.Gold;
+
+/// <summary>
+/// Builds the gold reward model: a transformer <see cref="RewardNetwork"/> trained by regression to reproduce
+/// <see cref="GoldPreference"/> on pi_init's samples and on edited copies of them (cheer and gloom words inserted,
+/// content words repeated), so that it judges the out-of-distribution responses an optimizer finds as the rule does.
+/// Normalized so pi_init's samples score mean 0, std 1.
+/// </summary>
+public sealed class GoldRewardTrainer
+{
+    private readonly Options _options;
+
+    public GoldRewardTrainer(Options options)
+    {
+        _options = options;
+    }
+
+    /// <summary>Options of <see cref="GoldRewardTrainer"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>At least four times the largest default proxy.</summary>
+        public GptShape Shape = new() { Layers = 4, ModelDim = 128, Heads = 4, Context = 32 };
+
+        /// <summary>Training prompts (from the corpus's training stories).</summary>
+        public int Prompts = 1500;
+
+        public int SamplesPerPrompt = 8;
+
+        public int PromptLength = 8;
+
+        public int ResponseLength = 16;
+
+        /// <summary>Share of training responses that are edited copies (out of pi_init's distribution).</summary>
+        public double EditedFraction = 0.5;
+
+        public int Steps = 1200;
+
+        public int BatchSize = 64;
+
+        public double LearningRate = 1e-3;
+
+        public int Seed = 7;
+
+        public Device? Device;
+
+        public IProgress<ProgressUpdate>? Progress;
+    }
+
+    /// <summary>How faithfully the network reproduces the rule on held-out responses.</summary>
+    public sealed record Report(double SampleCorrelation, double EditedCorrelation, double PairAgreement);
+
+    public (TransformerRewardModel Gold, Report Fidelity) Fit(MLContext mlContext, Policy policy, TextCorpus corpus)
+    {
+        var device = _options.Device ?? CPU;
+        var tokenizer = policy.Tokenizer;
+        var prompts = TextCorpus.Prompts(tokenizer, corpus.TrainStories, _options.PromptLength).Take(_options.Prompts).ToArray();
+        using var generator = new Generator((ulong)_options.Seed, policy.Device);
+        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts, _options.SamplesPerPrompt,
+            new SamplingOptions { ResponseLength = _options.ResponseLength }, generator, _options.Progress);
+
+        var edits = new Random(_options.Seed);
+        var data = samples.Select(s => (Prompt: s.Prompt, Response: s.Response, Edited: false)).ToList();
+        int editedCount = (int)(samples.Count * _options.EditedFraction / (1 - _options.EditedFraction));
+        for (int i = 0; i < editedCount; i++)
+        {
+            var source = samples[edits.Next(samples.Count)];
+            data.Add((source.Prompt, Edit(tokenizer, source.Response, edits), true));
+        }
+        new Random(_options.Seed + 1).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data));
+        var targets = data.Select(d => GoldPreference.Score(tokenizer, d.Response)).ToArray();
+        double mean = targets.Average();
+        double std = Math.Sqrt(targets.Select(t => (t - mean) * (t - mean)).Average());
+
+        int held = data.Count / 10;
+        var shape = _options.Shape with { VocabularySize = tokenizer.VocabularySize };
+        var network = new RewardNetwork(shape, _options.Seed);
+        network.to(device);
+        Train(network, data.Skip(held).ToList(), targets.Skip(held).Select(t => (t - mean) / std).ToArray(), device);
+        network.eval();
+
+        var fidelity = Evaluate(network, data.Take(held).ToList(), targets.Take(held).ToArray());
+        var piInit = data.Where(d => !d.Edited).ToArray();
+        var info = new RewardModelInfo { Name = "gold", ValidationAccuracy = fidelity.PairAgreement };
+        var gold = TransformerRewardModel.Create(mlContext, network, tokenizer, info, piInit.Select(d => d.Prompt).ToArray(), piInit.Select(d => d.Response).ToArray());
+        return (gold, fidelity);
+    }
+
+    /// <summary>An edited copy: one to six positions replaced by a cheer word, a gloom word, or a repeat of a word already there.</summary>
+    internal static int[] Edit(WordTokenizer tokenizer, int[] response, Random random)
+    {
+        var cheer = GoldPreference.CheerWords.Select(w => tokenizer.Encode(w)[0]).ToArray();
+        var gloom = GoldPreference.GloomWords.Select(w => tokenizer.Encode(w)[0]).ToArray();
+        var edited = (int[])response.Clone();
+        int changes = 1 + random.Next(6);
+        for (int c = 0; c < changes; c++)
+        {
+            int position = random.Next(edited.Length);
+            double kind = random.NextDouble();
+            edited[position] = kind < 0.6 ? cheer[random.Next(cheer.Length)]
+                : kind < 0.8 ? gloom[random.Next(gloom.Length)]
+                : edited[random.Next(edited.Length)];
+        }
+        return edited;
+    }
+
+    private void Train(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data, double[] targets, Device device)
+    {
+        using var optimizer = optim.AdamW(network.parameters(), _options.LearningRate, weight_decay: 0.01);
+        var order = new Random(_options.Seed + 2);
+        network.train();
+        double running = double.NaN;
+        for (int step = 1; step <= _options.Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            LearningRateSchedule.Apply(optimizer, LearningRateSchedule.At(step, _options.Steps, _options.Steps / 20, _options.LearningRate));
+            var batch = Enumerable.Range(0, _options.BatchSize).Select(_ => order.Next(data.Count)).ToArray();
+            var sequences = Trainers.TransformerRewardTrainer.Sequences(batch.Select(i => data[i].Prompt.Concat(data[i].Response)), device);
+            var target = tensor(batch.Select(i => (float)targets[i]).ToArray()).to(device);
+            var loss = nn.functional.mse_loss(network.forward(sequences), target);
+            optimizer.zero_grad();
+            loss.backward();
+            nn.utils.clip_grad_norm_(network.parameters(), 1.0);
+            optimizer.step();
+            double value = loss.item<float>();
+            running = double.IsNaN(running) ? value : 0.95 * running + 0.05 * value;
+            if (step % 50 == 0 || step == _options.Steps)
+            {
+                _options.Progress?.Report(new ProgressUpdate("train gold", step, _options.Steps, $"mse {running:F4}"));
+            }
+        }
+    }
+
+    private static Report Evaluate(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> held, double[] rule)
+    {
+        var scorer = new TransformerRewardScorer(network);
+        var predicted = scorer.Raw(held.Select(h => h.Prompt).ToArray(), held.Select(h => h.Response).ToArray());
+        double Correlation(bool edited)
+        {
+            var index = Enumerable.Range(0, held.Count).Where(i => held[i].Edited == edited).ToArray();
+            return Statistics.Correlation(index.Select(i => (double)predicted[i]).ToArray(), index.Select(i => rule[i]).ToArray());
+        }
+        var samples = Enumerable.Range(0, held.Count).Where(i => !held[i].Edited).ToArray();
+        int agree = 0, pairs = 0;
+        for (int k = 0; k + 1 < samples.Length; k += 2)
+        {
+            int a = samples[k], b = samples[k + 1];
+            if (rule[a] == rule[b])
+            {
+                continue;
+            }
+            pairs++;
+            agree += (predicted[a] > predicted[b]) == (rule[a] > rule[b]) ? 1 : 0;
+        }
+        return new Report(Correlation(false), Correlation(true), pairs == 0 ? double.NaN : (double)agree / pairs);
+    }
+}

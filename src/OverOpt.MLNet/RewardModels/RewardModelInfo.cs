@@ -1,0 +1,31 @@
+namespace OverOpt.MLNet.RewardModels;
+
+/// <summary>What is known of a reward model, saved with it.</summary>
+public sealed record RewardModelInfo
+{
+    /// <summary>"gold", or the proxy's name in its pipeline.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary><see cref="TransformerRewardModel.KindName"/> or <see cref="FastTreeRewardModel.KindName"/>.</summary>
+    public string Kind { get; init; } = "";
+
+    /// <summary>Trainable parameters (for FastTree: leaf values, trees x leaves).</summary>
+    public long Parameters { get; init; }
+
+    /// <summary>Comparisons it was trained on (0 for gold).</summary>
+    public int TrainingComparisons { get; init; }
+
+    /// <summary>Bradley-Terry loss on held-out comparisons (ln 2 = 0.693 is chance).</summary>
+    public double ValidationLoss { get; init; } = double.NaN;
+
+    /// <summary>Share of held-out comparisons it orders as their labels do.</summary>
+    public double ValidationAccuracy { get; init; } = double.NaN;
+
+    /// <summary>Normalization: score = (raw - Offset) * Scale; fitted on pi_init's samples so they have mean 0, std 1.</summary>
+    public double Offset { get; init; }
+
+    public double Scale { get; init; } = 1;
+
+    /// <summary>Canonical description of what made it (the artifact cache's key).</summary>
+    public string Provenance { get; init; } = "";
+}

@@ -1,0 +1,41 @@
+using OverOpt.MLNet.Policies;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.RewardModels;
+
+/// <summary>
+/// A transformer reward model: a <see cref="TransformerBackbone"/> over prompt and response, and a linear head on
+/// the hidden state of the last token (OpenAI's lm-human-preferences layout; causal attention lets that token see
+/// the whole sequence). The head starts as N(0, 1/sqrt(width + 1)).
+/// </summary>
+public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
+{
+    private readonly TransformerBackbone backbone;
+    private readonly Linear scoreHead;
+
+    public RewardNetwork(GptShape shape, long seed) : base("reward")
+    {
+        shape.Validate();
+        Shape = shape;
+        backbone = new TransformerBackbone(shape);
+        scoreHead = nn.Linear(shape.ModelDim, 1);
+        RegisterComponents();
+        WeightInitializer.Initialize(this, shape.Layers, seed, new Dictionary<string, double>
+        {
+            ["scoreHead.weight"] = 1.0 / Math.Sqrt(shape.ModelDim + 1),
+        });
+    }
+
+    public GptShape Shape { get; }
+
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>Raw scores (batch) of token sequences (batch, length): prompt followed by response.</summary>
+    public override Tensor forward(Tensor sequences)
+    {
+        using var hidden = backbone.Forward(sequences, null);
+        using var last = hidden.select(1, hidden.shape[1] - 1);
+        return scoreHead.forward(last).squeeze(-1);
+    }
+}

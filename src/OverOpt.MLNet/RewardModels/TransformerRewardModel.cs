@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Microsoft.ML;
+using OverOpt.MLNet.Artifacts;
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Text;
+using TorchSharp;
+
+namespace OverOpt.MLNet.RewardModels;
+
+/// <summary>A reward model whose scorer is a TorchSharp <see cref="RewardNetwork"/> (gold, and the transformer proxies).</summary>
+public sealed class TransformerRewardModel : RewardModel
+{
+    public const string KindName = "transformer";
+    private const string NetworkEntry = "OverOpt/network.bin";
+    private const string ShapeEntry = "OverOpt/shape.json";
+    private readonly TransformerRewardScorer _scorer;
+
+    private TransformerRewardModel(ITransformer transformer, RewardModelInfo info, WordTokenizer tokenizer, TransformerRewardScorer scorer)
+        : base(transformer, info, tokenizer)
+    {
+        _scorer = scorer;
+    }
+
+    public RewardNetwork Network => _scorer.Network;
+
+    /// <summary>
+    /// Wraps a trained network: its ML.NET scorer (CustomMapping) followed by NormalizeMeanVariance fitted on its raw
+    /// scores of pi_init's samples <paramref name="normalizationPrompts"/>/<paramref name="normalizationResponses"/>.
+    /// </summary>
+    public static TransformerRewardModel Create(
+        MLContext mlContext, RewardNetwork network, WordTokenizer tokenizer, RewardModelInfo info,
+        IReadOnlyList<int[]> normalizationPrompts, IReadOnlyList<int[]> normalizationResponses)
+    {
+        var scorer = new TransformerRewardScorer(network);
+        var raw = scorer.Raw(normalizationPrompts, normalizationResponses);
+        var empty = mlContext.Data.LoadFromEnumerable(Array.Empty<RewardInput>());
+        var mapping = mlContext.Transforms.CustomMapping<RewardInput, RewardScore>(scorer.Map, TransformerRewardScorerFactory.ContractName).Fit(empty);
+        var (normalizer, offset, scale) = RewardNormalization.Fit(mlContext, raw);
+        var chain = mapping.Append(normalizer);
+        return new TransformerRewardModel(chain, info with { Kind = KindName, Parameters = network.ParameterCount, Offset = offset, Scale = scale }, tokenizer, scorer);
+    }
+
+    public override float[] RawScore(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => _scorer.Raw(prompts, responses);
+
+    public override float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => Normalize(RawScore(prompts, responses));
+
+    public override RewardModel WithInfo(RewardModelInfo info) => new TransformerRewardModel(Transformer, info, Tokenizer, _scorer);
+
+    public override void Dispose() => Network.Dispose();
+
+    private protected override IReadOnlyDictionary<string, byte[]> PayloadEntries()
+    {
+        using var weights = new MemoryStream();
+        Network.save(weights);
+        return new Dictionary<string, byte[]>
+        {
+            [NetworkEntry] = weights.ToArray(),
+            [ShapeEntry] = JsonSerializer.SerializeToUtf8Bytes(Network.Shape, ArchiveJson.Options),
+        };
+    }
+
+    internal static TransformerRewardModel Load(MLContext mlContext, string path, IReadOnlyDictionary<string, byte[]> entries, RewardModelInfo info, WordTokenizer tokenizer)
+    {
+        RewardNetwork network;
+        try
+        {
+            var shape = JsonSerializer.Deserialize<GptShape>(entries[ShapeEntry], ArchiveJson.Options)!;
+            network = new RewardNetwork(shape, seed: 0);
+            using var weights = new MemoryStream(entries[NetworkEntry]);
+            network.load(weights);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{path}: the reward network's shape or weights are unreadable ({e.Message}). Fix: save the model again.", e);
+        }
+        var scorer = new TransformerRewardScorer(network);
+        TransformerRewardScorerFactory.Pending = scorer;
+        try
+        {
+            using var file = File.OpenRead(path);
+            var transformer = mlContext.Model.Load(file, out _);
+            return new TransformerRewardModel(transformer, info, tokenizer, scorer);
+        }
+        finally
+        {
+            TransformerRewardScorerFactory.Pending = null;
+        }
+    }
+}

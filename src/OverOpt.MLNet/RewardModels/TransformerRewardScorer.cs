@@ -1,0 +1,79 @@
+using Microsoft.ML.Transforms;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.RewardModels;
+
+/// <summary>Runs a <see cref="RewardNetwork"/> on rows (ML.NET's path) and on batches (ours), raw scores only.</summary>
+internal sealed class TransformerRewardScorer
+{
+    private const int BatchSize = 512;
+    private readonly object _gate = new();
+
+    public TransformerRewardScorer(RewardNetwork network)
+    {
+        Network = network;
+        Network.eval();
+    }
+
+    public RewardNetwork Network { get; }
+
+    /// <summary>The CustomMapping action. ML.NET may call it from several cursor threads; scopes are thread-local, the network is shared.</summary>
+    public void Map(RewardInput input, RewardScore output)
+    {
+        output.Score = Raw([input.PromptTokens], [input.ResponseTokens])[0];
+    }
+
+    public float[] Raw(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses)
+    {
+        if (prompts.Count != responses.Count)
+        {
+            throw new ArgumentException($"{prompts.Count} prompts but {responses.Count} responses.", nameof(responses));
+        }
+        var scores = new float[prompts.Count];
+        var device = Network.parameters().First().device;
+        for (int start = 0; start < scores.Length; start += BatchSize)
+        {
+            int count = Math.Min(BatchSize, scores.Length - start);
+            var sequences = Enumerable.Range(start, count).Select(i => prompts[i].Concat(responses[i]).ToArray()).ToArray();
+            int length = sequences[0].Length;
+            if (sequences.Any(s => s.Length != length))
+            {
+                throw new ArgumentException("Every prompt plus response of one batch must have the same length (responses have a fixed length).", nameof(responses));
+            }
+            if (length > Network.Shape.Context)
+            {
+                throw new ArgumentException($"Prompt plus response ({length} tokens) exceed the reward model's context of {Network.Shape.Context}.", nameof(responses));
+            }
+            if (sequences.Any(s => s.Any(id => id < 0 || id >= Network.Shape.VocabularySize)))
+            {
+                throw new ArgumentException($"A token id lies outside the reward model's vocabulary of {Network.Shape.VocabularySize}.", nameof(responses));
+            }
+            lock (_gate)
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                var batch = tensor(sequences.SelectMany(s => s).Select(id => (long)id).ToArray(), [count, length], ScalarType.Int64).to(device);
+                Network.forward(batch).cpu().data<float>().CopyTo(scores, start);
+            }
+        }
+        return scores;
+    }
+}
+
+/// <summary>
+/// ML.NET's CustomMapping factory of transformer reward models. ML.NET creates it with no arguments while loading a
+/// model, so <see cref="RewardModel.Load"/> hands it the network to use through <see cref="Pending"/> (thread-static,
+/// set only for the duration of that call).
+/// </summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class TransformerRewardScorerFactory : CustomMappingFactory<RewardInput, RewardScore>
+{
+    public const string ContractName = "OverOpt.TransformerRewardScorer";
+
+    [ThreadStatic]
+    internal static TransformerRewardScorer? Pending;
+
+    public override Action<RewardInput, RewardScore> GetMapping()
+        => (Pending ?? throw new InvalidOperationException(
+            "A transformer reward model needs its network weights, which live beside the ML.NET model in the same .zip. Fix: load it with RewardModel.Load (mlContext.RewardModels().Load), not mlContext.Model.Load.")).Map;
+}

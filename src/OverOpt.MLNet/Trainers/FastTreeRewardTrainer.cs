@@ -1,0 +1,139 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using OverOpt.MLNet.Comparisons;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Text;
+
+namespace OverOpt.MLNet.Trainers;
+
+/// <summary>
+/// Fits a FastTree ranking reward model to comparisons: each comparison becomes a group of two rows (chosen label 1,
+/// rejected label 0) featurized as response token n-grams, so the pairwise logistic ranking loss is Bradley-Terry's
+/// and the fitted ranker scores single responses. The returned model is an ordinary ML.NET chain (n-grams, FastTree,
+/// pi_init normalization).
+/// </summary>
+public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
+{
+    private const string KeysColumn = "ResponseKeys";
+    private const string FeaturesColumn = "Features";
+    private readonly MLContext _ml;
+    private readonly Options _options;
+
+    public FastTreeRewardTrainer(MLContext mlContext, Options options)
+    {
+        options.Validate();
+        _ml = mlContext;
+        _options = options;
+    }
+
+    /// <summary>Options of <see cref="FastTreeRewardTrainer"/>. Size is set by trees and leaves.</summary>
+    public sealed class Options
+    {
+        public string Name = "fasttree";
+
+        /// <summary>The tokenizer of the policy whose samples are compared.</summary>
+        public WordTokenizer? Tokenizer;
+
+        public int NumberOfTrees = 100;
+
+        public int NumberOfLeaves = 20;
+
+        public int MinimumExampleCountPerLeaf = 10;
+
+        public double LearningRate = 0.2;
+
+        /// <summary>Longest token n-gram used as a feature (all shorter ones too).</summary>
+        public int NgramLength = 2;
+
+        /// <summary>Held-out comparisons for validation loss and accuracy (optional).</summary>
+        public IDataView? ValidationData;
+
+        internal void Validate()
+        {
+            if (Tokenizer is null)
+            {
+                throw new OverOptConfigurationException("no tokenizer was given.", "tokenizer", "pass the tokenizer of the policy whose responses are compared (policy.Tokenizer).");
+            }
+            foreach (var (value, field) in new[] { (NumberOfTrees, "numberOfTrees"), (NumberOfLeaves - 1, "numberOfLeaves"), (MinimumExampleCountPerLeaf, "minimumExampleCountPerLeaf"), (NgramLength, "ngramLength") })
+            {
+                if (value <= 0)
+                {
+                    throw new OverOptConfigurationException($"{field} is too small.", field, field == "numberOfLeaves" ? "use at least 2 leaves." : $"set {field} to a positive whole number.");
+                }
+            }
+        }
+    }
+
+    private sealed class RankingRow
+    {
+        public uint GroupId { get; set; }
+
+        public float Label { get; set; }
+
+        [VectorType]
+        public int[] PromptTokens { get; set; } = [];
+
+        [VectorType]
+        public int[] ResponseTokens { get; set; } = [];
+    }
+
+    public RewardModel Fit(IDataView input)
+    {
+        var rows = ComparisonData.Read(_ml, input);
+        var ranking = rows.SelectMany((r, i) => new[]
+        {
+            new RankingRow { GroupId = (uint)i, Label = 1, PromptTokens = r.PromptTokens, ResponseTokens = r.ChosenTokens },
+            new RankingRow { GroupId = (uint)i, Label = 0, PromptTokens = r.PromptTokens, ResponseTokens = r.RejectedTokens },
+        }).ToList();
+        var data = _ml.Data.LoadFromEnumerable(ranking);
+        // The group key is for training only; keeping it out of the model chain keeps scoring rows free of it.
+        var grouped = _ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(RankingRow.GroupId)).Fit(data).Transform(data);
+        var featurizer = _ml.Transforms.Conversion.MapValueToKey(KeysColumn, RewardInput.ResponseColumn)
+            .Append(_ml.Transforms.Text.ProduceNgrams(FeaturesColumn, KeysColumn, ngramLength: _options.NgramLength, useAllLengths: true));
+        var trainer = _ml.Ranking.Trainers.FastTree(new FastTreeRankingTrainer.Options
+        {
+            LabelColumnName = nameof(RankingRow.Label),
+            FeatureColumnName = FeaturesColumn,
+            RowGroupColumnName = "GroupKey",
+            NumberOfTrees = _options.NumberOfTrees,
+            NumberOfLeaves = _options.NumberOfLeaves,
+            MinimumExampleCountPerLeaf = _options.MinimumExampleCountPerLeaf,
+            LearningRate = _options.LearningRate,
+        });
+        var ranker = featurizer.Append(trainer).Fit(grouped);
+
+        var prompts = ranking.Select(r => r.PromptTokens).ToArray();
+        var responses = ranking.Select(r => r.ResponseTokens).ToArray();
+        var raw = Scores(ranker, prompts, responses);
+        var (normalizer, offset, scale) = RewardNormalization.Fit(_ml, raw);
+        var info = new RewardModelInfo
+        {
+            Name = _options.Name,
+            Parameters = (long)_options.NumberOfTrees * _options.NumberOfLeaves,
+            TrainingComparisons = rows.Count,
+            Offset = offset,
+            Scale = scale,
+        };
+        var model = FastTreeRewardModel.Create(_ml, ranker.Append(normalizer), info, _options.Tokenizer!);
+        if (_options.ValidationData is null)
+        {
+            return model;
+        }
+        var validation = ComparisonData.Read(_ml, _options.ValidationData);
+        var validationPrompts = validation.Select(r => r.PromptTokens).ToArray();
+        var (loss, accuracy) = PairwiseMetrics.Compute(
+            model.RawScore(validationPrompts, validation.Select(r => r.ChosenTokens).ToArray()),
+            model.RawScore(validationPrompts, validation.Select(r => r.RejectedTokens).ToArray()));
+        return model.WithInfo(model.Info with { ValidationLoss = loss, ValidationAccuracy = accuracy });
+    }
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => RewardSchemas.WithScore(_ml, inputSchema);
+
+    private float[] Scores(ITransformer model, int[][] prompts, int[][] responses)
+    {
+        var rows = prompts.Zip(responses, (p, r) => new RewardInput { PromptTokens = p, ResponseTokens = r });
+        return model.Transform(_ml.Data.LoadFromEnumerable(rows)).GetColumn<float>(RewardScore.ScoreColumn).ToArray();
+    }
+}

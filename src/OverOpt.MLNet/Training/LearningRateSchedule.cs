@@ -1,0 +1,24 @@
+namespace OverOpt.MLNet.Training;
+
+/// <summary>Linear warm-up to the peak, then a cosine down to a tenth of it: the schedule every trainer here uses.</summary>
+public static class LearningRateSchedule
+{
+    public static double At(int step, int steps, int warmupSteps, double peak)
+    {
+        if (step <= warmupSteps)
+        {
+            return peak * step / Math.Max(1, warmupSteps);
+        }
+        double progress = Math.Min(1.0, (double)(step - warmupSteps) / Math.Max(1, steps - warmupSteps));
+        double floor = 0.1 * peak;
+        return floor + (peak - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
+    }
+
+    public static void Apply(TorchSharp.torch.optim.Optimizer optimizer, double learningRate)
+    {
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = learningRate;
+        }
+    }
+}
