@@ -1,5 +1,7 @@
 using Microsoft.ML;
+using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.RewardModels;
 
 namespace OverOpt.MLNet;
 
@@ -8,4 +10,10 @@ public static class OverOptCatalog
 {
     /// <summary>Pretraining, loading and sampling of language-model policies.</summary>
     public static PolicyCatalog Policies(this MLContext mlContext) => new(mlContext);
+
+    /// <summary>Gold and proxy reward models: training, labelling, saving, loading.</summary>
+    public static RewardModelCatalog RewardModels(this MLContext mlContext) => new(mlContext);
+
+    /// <summary>Overoptimization curves (best-of-n) and the fits of their functional forms.</summary>
+    public static OveroptimizationCatalog Overoptimization(this MLContext mlContext) => new(mlContext);
 }

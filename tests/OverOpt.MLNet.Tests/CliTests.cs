@@ -49,13 +49,21 @@ public sealed class CliTests : IDisposable
               "name": "tiny",
               "policies": [ { "name": "a", "layers": 1, "modelDim": 16, "heads": 2, "context": 16 } ],
               "pretraining": { "steps": 10, "batchSize": 4, "evaluationInterval": 5, "validationWindows": 8 },
-              "sampling": { "promptLength": 4, "responseLength": 6, "prompts": 3, "samplesPerPrompt": 2 }
+              "sampling": { "promptLength": 4, "responseLength": 6, "prompts": 3, "samplesPerPrompt": 2 },
+              "gold": { "layers": 1, "modelDim": 16, "heads": 2, "steps": 20, "prompts": 50, "samplesPerPrompt": 4 },
+              "comparisons": { "count": 200 },
+              "proxies": [
+                { "name": "t", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 },
+                { "name": "f", "kind": "fasttree", "trees": 5, "leaves": 4 }
+              ],
+              "bestOfN": { "prompts": 4, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 }
             }
             """);
         string output = Path.Combine(_folder, "out");
         string cache = Path.Combine(_folder, "cache");
 
         var first = Run("run", path, "--output", output, "--cache", cache);
+        string firstCurves = File.ReadAllText(Path.Combine(output, "curves.csv"));
         var second = Run("run", path, "--output", output, "--cache", cache);
 
         Assert.Equal(0, first.Code);
@@ -65,6 +73,16 @@ public sealed class CliTests : IDisposable
         Assert.Equal(7, File.ReadAllLines(Path.Combine(output, "samples.csv")).Length);
         Assert.True(File.Exists(Path.Combine(output, "summary.json")));
         Assert.Contains("[pretrain a]", first.Error);
+        foreach (var file in new[] { "curves.csv", "fits.csv", "reward_models.csv", "comparisons.csv", "report.md", "bon-scores-vs-d.png", "bon-gold-vs-proxy.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        }
+        var curves = File.ReadAllLines(Path.Combine(output, "curves.csv"));
+        Assert.StartsWith("method,proxy,proxy_params,comparisons,seed,n,step,kl,kl_measured,d,proxy_score,proxy_ci_low,proxy_ci_high,gold_score,gold_ci_low,gold_ci_high", curves[0]);
+        Assert.Equal(1 + 2 * 5, curves.Length);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "fits.csv")).Length);
+        Assert.Equal(firstCurves, File.ReadAllText(Path.Combine(output, "curves.csv")));
+        Assert.Contains("reusing", second.Error.Split('\n').Single(l => l.Contains("/gold/")));
     }
 
     [Fact]

@@ -63,6 +63,23 @@ internal static class RunCommand
             Console.WriteLine(string.Format(c, "{0,-10} {1,10:N0}  {2,8:F3} -> {3,-8:F3}                {4,7:F1}  {5}", p.Name, p.Parameters, p.InitialValidationLoss, p.ValidationLoss, p.TrainingSeconds, p.FromCache ? "yes" : "no"));
         }
         Console.WriteLine(string.Format(c, "sampled {0} responses at {1:N0} tokens/s; mean KL(pi || pi_init) = {2:G3}", result.SampledResponses, result.SampledTokensPerSecond, result.MeanResponseKl));
+        if (result.RewardModels.Count > 0)
+        {
+            Console.WriteLine("reward model       kind         parameters  val. loss  val. acc.  cached");
+            foreach (var m in result.RewardModels)
+            {
+                Console.WriteLine(string.Format(c, "{0,-18} {1,-12} {2,10:N0}  {3,9:F3}  {4,9:F3}  {5}", m.Name, m.Kind, m.Parameters, m.ValidationLoss, m.ValidationAccuracy, m.FromCache ? "yes" : "no"));
+            }
+        }
+        if (result.BestOfN.Count > 0)
+        {
+            Console.WriteLine("best-of-n fit R(d) = d(alpha - beta d)   alpha    beta     R^2   fitted d*  observed peak n (gold)  gold at max n  overoptimized");
+            foreach (var b in result.BestOfN)
+            {
+                Console.WriteLine(string.Format(c, "{0,-40} {1,6:F3}  {2,6:F3}  {3,6:F3}  {4,9:F2}  {5,6} ({6:F3})          {7,8:F3}       {8}",
+                    b.Proxy, b.Fit.Alpha, b.Fit.Beta, b.Fit.RSquared, b.Fit.PeakD, b.PeakN, b.Verdict.PeakGold, b.Verdict.LastGold, b.Verdict.Overoptimized ? "yes" : "no"));
+            }
+        }
         Console.WriteLine(string.Format(c, "wall time {0:F1} s; results in {1}", result.WallSeconds, result.OutputDirectory));
     }
 }

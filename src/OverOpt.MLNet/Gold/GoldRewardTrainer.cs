@@ -91,7 +91,17 @@ public sealed class GoldRewardTrainer
 
         var fidelity = Evaluate(network, data.Take(held).ToList(), targets.Take(held).ToArray());
         var piInit = data.Where(d => !d.Edited).ToArray();
-        var info = new RewardModelInfo { Name = "gold", ValidationAccuracy = fidelity.PairAgreement };
+        var info = new RewardModelInfo
+        {
+            Name = "gold",
+            ValidationAccuracy = fidelity.PairAgreement,
+            Metrics = new Dictionary<string, double>
+            {
+                ["heldOutSampleCorrelation"] = fidelity.SampleCorrelation,
+                ["heldOutEditedCorrelation"] = fidelity.EditedCorrelation,
+                ["heldOutPairAgreement"] = fidelity.PairAgreement,
+            },
+        };
         var gold = TransformerRewardModel.Create(mlContext, network, tokenizer, info, piInit.Select(d => d.Prompt).ToArray(), piInit.Select(d => d.Response).ToArray());
         return (gold, fidelity);
     }

@@ -28,6 +28,22 @@ public sealed class PipelineDefinition
 
     public SamplingSpec Sampling { get; set; } = new();
 
+    /// <summary>The gold reward model; null skips reward models and best-of-n.</summary>
+    public GoldSpec? Gold { get; set; } = new();
+
+    public ComparisonSpec Comparisons { get; set; } = new();
+
+    /// <summary>Proxy reward models, trained on the same comparisons.</summary>
+    public List<ProxySpec> Proxies { get; set; } =
+    [
+        new ProxySpec { Name = "tf-1x8", Layers = 1, ModelDim = 8, Heads = 2 },
+        new ProxySpec { Name = "tf-2x32", Layers = 2, ModelDim = 32, Heads = 4 },
+        new ProxySpec { Name = "tf-3x64", Layers = 3, ModelDim = 64, Heads = 4 },
+        new ProxySpec { Name = "fasttree-100x20", Kind = "fasttree", Trees = 100, Leaves = 20 },
+    ];
+
+    public BestOfNSpec BestOfN { get; set; } = new();
+
     /// <summary>Checks every value that can be checked without data; errors name the dotted field.</summary>
     public void Validate()
     {
@@ -40,6 +56,7 @@ public sealed class PipelineDefinition
             throw new OverOptConfigurationException("no policies are listed.", "policies", "list at least one policy, e.g. { \"name\": \"small\", \"layers\": 2, \"modelDim\": 64, \"heads\": 4 }.");
         }
         Nested("pretraining", Pretraining.Validate);
+        ValidateRewardModels();
         Nested("sampling", Sampling.Validate);
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < Policies.Count; i++)
@@ -59,6 +76,59 @@ public sealed class PipelineDefinition
                     $"{prefix}.context",
                     $"raise {prefix}.context to at least {needed}, or shorten sampling.responseLength to at most {policy.Context - Sampling.PromptLength}.");
             }
+        }
+    }
+
+    private void ValidateRewardModels()
+    {
+        if (Gold is null)
+        {
+            return;
+        }
+        Nested("gold", () => new Policies.GptShape { Layers = Gold.Layers, ModelDim = Gold.ModelDim, Heads = Gold.Heads, Context = 32 }.Validate(includeVocabulary: false));
+        if (Comparisons.Count < 20)
+        {
+            throw new OverOptConfigurationException($"comparisons.count = {Comparisons.Count} is too few to train and hold out.", "comparisons.count", "use at least 20 (the default is 5000).");
+        }
+        if (Comparisons.LabelNoise is < 0 or > 0.5)
+        {
+            throw new OverOptConfigurationException($"comparisons.labelNoise = {Comparisons.LabelNoise} lies outside [0, 0.5].", "comparisons.labelNoise", "use 0 for clean labels or e.g. 0.25.");
+        }
+        if (Comparisons.ValidationFraction is <= 0 or >= 0.5)
+        {
+            throw new OverOptConfigurationException($"comparisons.validationFraction = {Comparisons.ValidationFraction} lies outside (0, 0.5).", "comparisons.validationFraction", "use 0.1 (the paper holds out 10%).");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal) { "gold" };
+        for (int i = 0; i < Proxies.Count; i++)
+        {
+            var proxy = Proxies[i];
+            string prefix = $"proxies[{i}]";
+            if (!names.Add(proxy.Name))
+            {
+                throw new OverOptConfigurationException($"the name '{proxy.Name}' is used twice or is reserved.", $"{prefix}.name", "give every proxy its own name other than 'gold'.");
+            }
+            if (proxy.Kind == "transformer")
+            {
+                Nested(prefix, () => new Policies.GptShape { Layers = proxy.Layers, ModelDim = proxy.ModelDim, Heads = proxy.Heads, Context = 32 }.Validate(includeVocabulary: false));
+            }
+            else if (proxy.Kind != "fasttree")
+            {
+                throw new OverOptConfigurationException($"unknown kind '{proxy.Kind}'.", $"{prefix}.kind", "use \"transformer\" or \"fasttree\".");
+            }
+        }
+        if (BestOfN.Prompts < 0)
+        {
+            throw new OverOptConfigurationException($"bestOfN.prompts = {BestOfN.Prompts} is negative.", "bestOfN.prompts", "use 0 to skip best-of-n, or e.g. 64.");
+        }
+        if (BestOfN.MaxN > BestOfN.SamplesPerPrompt || BestOfN.MaxN < 1)
+        {
+            throw new OverOptConfigurationException(
+                $"bestOfN.maxN = {BestOfN.MaxN} but N = bestOfN.samplesPerPrompt = {BestOfN.SamplesPerPrompt}; the unbiased estimator needs 1 <= n <= N.",
+                "bestOfN.maxN", $"lower bestOfN.maxN to at most {BestOfN.SamplesPerPrompt}, or raise bestOfN.samplesPerPrompt to at least {BestOfN.MaxN}.");
+        }
+        if (BestOfN.Points < 2 || BestOfN.BootstrapResamples < 10)
+        {
+            throw new OverOptConfigurationException("bestOfN.points must be at least 2 and bootstrapResamples at least 10.", BestOfN.Points < 2 ? "bestOfN.points" : "bestOfN.bootstrapResamples", "use the defaults (12 points, 1000 resamples).");
         }
     }
 

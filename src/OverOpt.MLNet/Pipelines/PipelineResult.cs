@@ -19,6 +19,12 @@ public sealed record PipelineResult
 
     public double MeanResponseKl { get; init; }
 
+    /// <summary>Gold first, then the proxies; empty where the pipeline has no gold.</summary>
+    public IReadOnlyList<RewardModelResult> RewardModels { get; init; } = [];
+
+    /// <summary>Per proxy: the R_bon fit and whether its gold curve overoptimizes.</summary>
+    public IReadOnlyList<BestOfNSummary> BestOfN { get; init; } = [];
+
     public double WallSeconds { get; init; }
 
     public string OutputDirectory { get; init; } = "";
@@ -27,3 +33,11 @@ public sealed record PipelineResult
 /// <summary>A pretrained policy of a run.</summary>
 public sealed record PolicyResult(
     string Name, string Shape, long Parameters, double InitialValidationLoss, double ValidationLoss, double TrainingSeconds, bool FromCache, string Artifact);
+
+/// <summary>A reward model of a run.</summary>
+public sealed record RewardModelResult(
+    string Name, string Kind, long Parameters, int TrainingComparisons, double ValidationLoss, double ValidationAccuracy, bool FromCache,
+    IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>A proxy's best-of-n outcome: the fit (with 95% intervals) and the overoptimization verdict.</summary>
+public sealed record BestOfNSummary(string Proxy, long ProxyParams, Fits.GoldCurveFit Fit, BestOfN.OveroptimizationVerdict Verdict, int PeakN);

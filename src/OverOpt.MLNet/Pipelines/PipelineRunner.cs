@@ -5,6 +5,7 @@ using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Pretraining;
 using OverOpt.MLNet.Reporting;
+using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
@@ -66,11 +67,15 @@ public sealed class PipelineRunner
                 SampledResponses = sampling.Samples.Count,
                 SampledTokensPerSecond = sampling.TokensPerSecond,
                 MeanResponseKl = sampling.Samples.Average(s => s.Kl),
-                WallSeconds = clock.Elapsed.TotalSeconds,
                 OutputDirectory = output,
             };
+            if (pipeline.Gold is not null)
+            {
+                result = RunRewardModels(pipeline, run, cache, reused, corpus, policies[0], output, result, clock);
+            }
+            result = result with { WallSeconds = clock.Elapsed.TotalSeconds };
             AtomicFile.WriteAllText(Path.Combine(output, "summary.json"), JsonSerializer.Serialize(result, ArchiveJson.Options));
-            run.Log($"wrote {output}/summary.json, policies.csv, samples.csv and the pretraining logs");
+            run.Log($"wrote {output}/summary.json and the CSV files{(pipeline.Gold is null ? "" : ", plots and report.md")}");
             return result;
         }
         finally
@@ -82,12 +87,63 @@ public sealed class PipelineRunner
         }
     }
 
+    private PipelineResult RunRewardModels(
+        PipelineDefinition pipeline, PipelineRunOptions run, ArtifactCache cache, IReadOnlySet<string> reused, TextCorpus corpus, Policy policy,
+        string output, PipelineResult result, Stopwatch clock)
+    {
+        var stage = new RewardModelStage(_ml, pipeline, run, cache);
+        var models = new List<RewardModel>();
+        try
+        {
+            var gold = stage.Gold(policy, corpus);
+            models.Add(gold);
+            var (train, validation, trainCount) = stage.Comparisons(policy, gold, corpus, output);
+            foreach (var spec in pipeline.Proxies)
+            {
+                models.Add(stage.Proxy(spec, policy, gold, train, validation));
+            }
+            bool FromCache(RewardModel model) => reused.Any(path => path == cache.PathFor(model.Name == "gold" ? "gold" : "proxies", model.Info.Provenance));
+            RewardModelStage.WriteSummary(models.Select(m => (m, FromCache(m))), Path.Combine(output, "reward_models.csv"));
+            result = result with
+            {
+                RewardModels = models.Select(m => new RewardModelResult(m.Name, m.Info.Kind, m.Info.Parameters, m.Info.TrainingComparisons,
+                    m.Info.ValidationLoss, m.Info.ValidationAccuracy, FromCache(m), m.Info.Metrics)).ToList(),
+            };
+            if (pipeline.BestOfN.Prompts == 0 || models.Count == 1)
+            {
+                return result;
+            }
+            var proxies = models.Skip(1).Select(m => (m, trainCount)).ToList();
+            var (samples, goldScores, curves) = new BestOfNStage(_ml, pipeline, run).Run(policy, gold, proxies, corpus);
+            CurveTables.WriteCurves(Path.Combine(output, "curves.csv"), curves.SelectMany(c => c.Result.Points));
+            CurveTables.WriteFits(Path.Combine(output, "fits.csv"), curves.Select(c => ("bon", c.Result.Points[0], c.Result.Fit)));
+            CurvePlots.ScoresAgainstD(Path.Combine(output, "bon-scores-vs-d.png"), "Best-of-n: gold (solid) and proxy (dashed) against d",
+                curves.Select(c => (c.Proxy.Name, c.Result.Points, (Fits.GoldCurveFit?)c.Result.Fit)).ToList());
+            CurvePlots.GoldAgainstProxy(Path.Combine(output, "bon-gold-vs-proxy.png"), "Best-of-n: gold against proxy score",
+                curves.Select(c => ($"{c.Proxy.Name} (bon)", c.Result.Points)).ToList());
+            result = result with
+            {
+                BestOfN = curves.Select(c => new BestOfNSummary(c.Proxy.Name, c.Proxy.Info.Parameters, c.Result.Fit, c.Verdict, c.Result.Points[c.Verdict.PeakIndex].N)).ToList(),
+                WallSeconds = clock.Elapsed.TotalSeconds,
+            };
+            ReportWriter.Write(Path.Combine(output, "report.md"), pipeline, result, gold, curves, samples, goldScores, policy.Tokenizer);
+            return result;
+        }
+        finally
+        {
+            foreach (var model in models)
+            {
+                model.Dispose();
+            }
+        }
+    }
+
     private Policy Pretrain(PipelineDefinition pipeline, PolicySpec spec, TextCorpus corpus, ArtifactCache cache, PipelineRunOptions run)
     {
         var options = CopyOf(pipeline.Pretraining);
         options.Shape = spec.ToShape(vocabularySize: 0);
         options.Seed = pipeline.Seed;
-        return _ml.Policies().Pretrain(corpus, options, cache, run.Device, run.Progress is null ? null : new SynchronousProgress(run.Progress, spec.Name));
+        return _ml.Policies().Pretrain(corpus, options, cache, run.Device, Progress.RelabelledProgress.Wrap(run.Progress, stage => $"{stage} {spec.Name}"));
     }
 
     private static PolicyResult Describe(PolicySpec spec, Policy policy, ArtifactCache cache, IReadOnlySet<string> reused, string output)
@@ -144,10 +200,4 @@ public sealed class PipelineRunner
 
     private static PretrainingOptions CopyOf(PretrainingOptions options)
         => JsonSerializer.Deserialize<PretrainingOptions>(JsonSerializer.Serialize(options, ArchiveJson.Options), ArchiveJson.Options)!;
-
-    /// <summary>Relabels a pretraining's progress with the policy's name, on the caller's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SynchronousProgress(IProgress<Progress.ProgressUpdate> inner, string policy) : IProgress<Progress.ProgressUpdate>
-    {
-        public void Report(Progress.ProgressUpdate value) => inner.Report(value with { Stage = $"{value.Stage} {policy}" });
-    }
 }

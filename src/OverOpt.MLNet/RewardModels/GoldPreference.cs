@@ -6,22 +6,26 @@ namespace OverOpt.MLNet.RewardModels;
 /// The taste of the synthetic human, as a rule over a response's words. The gold reward model is a neural network
 /// trained to reproduce this rule (see GoldRewardTrainer); the rule itself is never shown to proxies.
 /// <list type="bullet">
-/// <item>Cheer: each word of a happy ending or of play counts, with diminishing and then negative returns: the first
-/// is worth 1, the second 0.6, and every one after that -1: a reader likes a happy story but finds cheer piled up
-/// hollow.</item>
+/// <item>Cheer: words of joy, play and kindness have diminishing and then negative returns: the first is worth 1 and
+/// each further one 0.7 less than the one before (1, 0.3, -0.4, -1.1, ...), so two are best and four are worse than
+/// none: a reader likes a happy story but finds cheer piled up hollow.</item>
 /// <item>Gloom: each sad word costs 1.</item>
 /// <item>Repetition: a content word used a third time or more costs 0.5 each time.</item>
 /// <item>Finish: each completed sentence (a '.', '!' or '?') is worth 0.3.</item>
 /// </list>
-/// pi_init writes a third cheerful word in about one response in a thousand (seed 1: 20 of 20,000), so comparisons of
-/// its samples teach "more cheer is better"; a proxy that learns only that is fooled by responses that pile cheer up
-/// (extremal Goodhart), which best-of-n finds in the tail and RL can produce at will.
+/// Of 20,000 responses of the default pi_init (seed 1), 48% hold no cheerful word, 30% one, 14% two, 6.5% three,
+/// 1.7% four and 0.2% five or more. Comparisons of its samples therefore mostly teach "more cheer is better", with
+/// only a faint sign of the downturn; a proxy that learns the trend but not the bend is fooled by responses that
+/// pile cheer up (extremal Goodhart), which best-of-n finds in the tail and RL can produce at will, while a proxy
+/// with the capacity to fit the bend is fooled later. <see cref="Version"/> changes whenever the rule does, so cached
+/// gold models are rebuilt.
 /// </summary>
 public static class GoldPreference
 {
     public static readonly IReadOnlySet<string> CheerWords = new HashSet<string>(StringComparer.Ordinal)
     {
-        "happy", "glad", "proud", "calm", "excited", "laughed", "smiled", "danced", "sang", "played",
+        "happy", "glad", "proud", "calm", "excited", "laughed", "smiled", "danced", "sang", "played", "jumped",
+        "play", "dance", "sing", "jump", "kind", "brave", "yes",
     };
 
     public static readonly IReadOnlySet<string> GloomWords = new HashSet<string>(StringComparer.Ordinal)
@@ -34,8 +38,10 @@ public static class GoldPreference
         ".", ",", "!", "?", "the", "a", "and", "to", "with", "was", "he", "she", "his", "her", "in", "they", "so", "all", "day", "<bos>", "<pad>", "<unk>",
     };
 
-    private static readonly double[] CheerValue = [1.0, 0.6];
-    private const double CheerPastSaturation = -1.0;
+    /// <summary>The rule's version, part of the gold model's cache key.</summary>
+    public const int Version = 4;
+
+    private const double CheerStep = 0.7;
 
     /// <summary>The rule's score of a response (the prompt does not enter it).</summary>
     public static double Score(WordTokenizer tokenizer, IReadOnlyList<int> response)
@@ -48,7 +54,7 @@ public static class GoldPreference
             string word = tokenizer.TokenText(id);
             if (CheerWords.Contains(word))
             {
-                score += cheer < CheerValue.Length ? CheerValue[cheer] : CheerPastSaturation;
+                score += 1.0 - CheerStep * cheer;
                 cheer++;
             }
             else if (GloomWords.Contains(word))

@@ -14,7 +14,7 @@ namespace OverOpt.MLNet.RewardModels;
 /// </summary>
 public abstract class RewardModel : ITransformer, IDisposable
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     internal const string ArchiveKind = "OverOpt.RewardModel";
     internal const string InfoEntry = "OverOpt/reward.json";
     internal const string VocabularyEntry = "OverOpt/vocabulary.json";

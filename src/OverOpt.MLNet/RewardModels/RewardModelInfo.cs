@@ -26,6 +26,9 @@ public sealed record RewardModelInfo
 
     public double Scale { get; init; } = 1;
 
+    /// <summary>Further named figures (for gold: how faithfully it reproduces the preference rule).</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Canonical description of what made it (the artifact cache's key).</summary>
     public string Provenance { get; init; } = "";
 }

@@ -6,8 +6,9 @@ namespace OverOpt.MLNet.RewardModels;
 
 /// <summary>
 /// A transformer reward model: a <see cref="TransformerBackbone"/> over prompt and response, and a linear head on
-/// the hidden state of the last token (OpenAI's lm-human-preferences layout; causal attention lets that token see
-/// the whole sequence). The head starts as N(0, 1/sqrt(width + 1)).
+/// the mean of the final hidden states over all positions. Mean pooling rather than the last token (OpenAI's
+/// layout): the preferences here are mostly sums over words, which a mean carries directly; with the last token
+/// the 800k-parameter gold reached only R^2 0.66 on its rule in 1,000 steps. The head starts as N(0, 1/sqrt(width + 1)).
 /// </summary>
 public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
 {
@@ -35,7 +36,7 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor sequences)
     {
         using var hidden = backbone.Forward(sequences, null);
-        using var last = hidden.select(1, hidden.shape[1] - 1);
-        return scoreHead.forward(last).squeeze(-1);
+        using var pooled = hidden.mean([1]);
+        return scoreHead.forward(pooled).squeeze(-1);
     }
 }

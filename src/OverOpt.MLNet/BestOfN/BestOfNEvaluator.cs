@@ -1,0 +1,117 @@
+using OverOpt.MLNet.Fits;
+using OverOpt.MLNet.Runtime;
+
+namespace OverOpt.MLNet.BestOfN;
+
+/// <summary>
+/// Turns N samples per prompt, scored by a proxy and by gold, into the best-of-n curve (unbiased estimator, ties
+/// averaged, analytic and measured KL), bootstrap intervals over prompts and the R_bon fit.
+/// </summary>
+public static class BestOfNEvaluator
+{
+    /// <param name="proxyByPrompt">Per prompt, the proxy's scores of its samples.</param>
+    /// <param name="goldByPrompt">Per prompt, gold's scores of the same samples, in the same order.</param>
+    /// <param name="options">n range, bootstrap and labels.</param>
+    public static BestOfNResult Evaluate(IReadOnlyList<float[]> proxyByPrompt, IReadOnlyList<float[]> goldByPrompt, BestOfNOptions options)
+    {
+        options.Validate();
+        Check(proxyByPrompt, goldByPrompt, options);
+        var grid = BestOfNMath.GridEvenInD(options.MaxN, options.Points);
+        int prompts = proxyByPrompt.Count;
+        var gold = new double[prompts][];
+        var proxy = new double[prompts][];
+        var measuredKl = new double[grid.Length];
+        for (int p = 0; p < prompts; p++)
+        {
+            var sorted = BestOfNMath.Sorted(proxyByPrompt[p], goldByPrompt[p]);
+            gold[p] = new double[grid.Length];
+            proxy[p] = new double[grid.Length];
+            for (int k = 0; k < grid.Length; k++)
+            {
+                (proxy[p][k], gold[p][k]) = BestOfNMath.Expected(sorted, grid[k]);
+                measuredKl[k] += BestOfNMath.MeasuredKl(sorted, grid[k]) / prompts;
+            }
+        }
+        var bootstrapGold = Bootstrap(gold, options.BootstrapResamples, options.Seed);
+        var bootstrapProxy = Bootstrap(proxy, options.BootstrapResamples, options.Seed);
+        var points = new List<CurvePoint>();
+        for (int k = 0; k < grid.Length; k++)
+        {
+            double kl = BestOfNMath.AnalyticKl(grid[k]);
+            var goldDraws = bootstrapGold.Select(b => b[k]).OrderBy(v => v).ToList();
+            var proxyDraws = bootstrapProxy.Select(b => b[k]).OrderBy(v => v).ToList();
+            points.Add(new CurvePoint
+            {
+                Method = "bon",
+                Proxy = options.Proxy,
+                ProxyParams = options.ProxyParams,
+                Comparisons = options.Comparisons,
+                Seed = options.Seed,
+                N = grid[k],
+                Kl = kl,
+                KlMeasured = measuredKl[k],
+                D = Math.Sqrt(kl),
+                ProxyScore = proxy.Average(v => v[k]),
+                ProxyCiLow = Statistics.Quantile(proxyDraws, 0.025),
+                ProxyCiHigh = Statistics.Quantile(proxyDraws, 0.975),
+                GoldScore = gold.Average(v => v[k]),
+                GoldCiLow = Statistics.Quantile(goldDraws, 0.025),
+                GoldCiHigh = Statistics.Quantile(goldDraws, 0.975),
+            });
+        }
+        var fit = CurveFitter.Fit(GoldCurveForm.BestOfN, points.Select(p => p.D).ToArray(), points.Select(p => p.GoldScore).ToArray(), bootstrapGold);
+        var selection = grid.ToDictionary(n => n, n => Array.IndexOf(proxyByPrompt[0], proxyByPrompt[0].Take(n).Max()));
+        return new BestOfNResult(points, fit, selection);
+    }
+
+    /// <summary>Means over prompts of <paramref name="resamples"/> bootstrap resamples of the prompts (rows: resample, columns: n).</summary>
+    private static List<double[]> Bootstrap(double[][] byPrompt, int resamples, int seed)
+    {
+        var random = new Random(seed);
+        int prompts = byPrompt.Length, columns = byPrompt[0].Length;
+        var result = new List<double[]>(resamples);
+        for (int b = 0; b < resamples; b++)
+        {
+            var means = new double[columns];
+            for (int i = 0; i < prompts; i++)
+            {
+                var row = byPrompt[random.Next(prompts)];
+                for (int k = 0; k < columns; k++)
+                {
+                    means[k] += row[k] / prompts;
+                }
+            }
+            result.Add(means);
+        }
+        return result;
+    }
+
+    private static void Check(IReadOnlyList<float[]> proxyByPrompt, IReadOnlyList<float[]> goldByPrompt, BestOfNOptions options)
+    {
+        if (proxyByPrompt.Count == 0 || proxyByPrompt.Count != goldByPrompt.Count)
+        {
+            throw new ArgumentException($"{proxyByPrompt.Count} prompts of proxy scores and {goldByPrompt.Count} of gold scores; they must match and not be empty.");
+        }
+        for (int p = 0; p < proxyByPrompt.Count; p++)
+        {
+            int samples = proxyByPrompt[p].Length;
+            if (samples < options.MaxN)
+            {
+                throw new OverOptConfigurationException(
+                    $"prompt {p} has N = {samples} samples, fewer than the largest n asked for ({options.MaxN}); the estimator needs N >= n.",
+                    "maxN", $"lower maxN to at most {samples}, or draw at least {options.MaxN} samples per prompt.");
+            }
+            if (goldByPrompt[p].Length != samples)
+            {
+                throw new ArgumentException($"prompt {p}: {samples} proxy scores but {goldByPrompt[p].Length} gold scores.");
+            }
+            foreach (var (scores, column) in new[] { (proxyByPrompt[p], "ProxyScore"), (goldByPrompt[p], "GoldScore") })
+            {
+                if (scores.Any(s => !float.IsFinite(s)))
+                {
+                    throw new OverOptConfigurationException($"prompt {p} has a NaN or infinite {column}.", column, "check the reward model that produced it (a diverged model gives NaN).");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using OverOpt.MLNet.Runtime;
+
+namespace OverOpt.MLNet.BestOfN;
+
+/// <summary>Options of the best-of-n curve: which n, how many bootstrap resamples, and the proxy's labels for the rows.</summary>
+public sealed class BestOfNOptions
+{
+    /// <summary>Largest n; every prompt needs at least this many samples.</summary>
+    public int MaxN = 1000;
+
+    /// <summary>Points of the curve, spaced evenly in d from n = 1 to <see cref="MaxN"/>.</summary>
+    public int Points = 12;
+
+    /// <summary>Bootstrap resamples of prompts for the 95% intervals of curves and fits.</summary>
+    public int BootstrapResamples = 1000;
+
+    public int Seed = 1;
+
+    public string Proxy = "proxy";
+
+    public long ProxyParams;
+
+    public int Comparisons;
+
+    internal void Validate()
+    {
+        if (MaxN < 1)
+        {
+            throw new OverOptConfigurationException($"maxN = {MaxN}; it must be at least 1.", "maxN", "use e.g. 1000.");
+        }
+        if (Points < 2)
+        {
+            throw new OverOptConfigurationException($"points = {Points}; a curve needs at least 2.", "points", "use e.g. 12.");
+        }
+        if (BootstrapResamples < 10)
+        {
+            throw new OverOptConfigurationException($"bootstrapResamples = {BootstrapResamples} is too few for 95% intervals.", "bootstrapResamples", "use 1000.");
+        }
+    }
+}

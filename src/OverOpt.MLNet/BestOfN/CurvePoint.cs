@@ -1,0 +1,45 @@
+namespace OverOpt.MLNet.BestOfN;
+
+/// <summary>
+/// One point of an overoptimization curve: a proxy's and gold's mean score after optimizing the proxy to distance
+/// d = sqrt(KL) from pi_init, with 95% bootstrap intervals over prompts. The row type of curve IDataViews and of
+/// curves.csv. For best-of-n, <see cref="Kl"/> is the analytic ln n - (n-1)/n and <see cref="KlMeasured"/> the
+/// estimate from the samples; for RL both are measured and <see cref="N"/> is 1.
+/// </summary>
+public sealed class CurvePoint
+{
+    /// <summary>"bon" or "ppo".</summary>
+    public string Method { get; set; } = "";
+
+    public string Proxy { get; set; } = "";
+
+    public long ProxyParams { get; set; }
+
+    public int Comparisons { get; set; }
+
+    public int Seed { get; set; }
+
+    public int N { get; set; }
+
+    /// <summary>Optimizer step (RL); NaN for best-of-n.</summary>
+    public double Step { get; set; } = double.NaN;
+
+    public double Kl { get; set; }
+
+    public double KlMeasured { get; set; }
+
+    /// <summary>sqrt(<see cref="Kl"/>).</summary>
+    public double D { get; set; }
+
+    public double ProxyScore { get; set; }
+
+    public double ProxyCiLow { get; set; }
+
+    public double ProxyCiHigh { get; set; }
+
+    public double GoldScore { get; set; }
+
+    public double GoldCiLow { get; set; }
+
+    public double GoldCiHigh { get; set; }
+}

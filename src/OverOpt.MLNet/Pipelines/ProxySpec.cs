@@ -1,0 +1,31 @@
+namespace OverOpt.MLNet.Pipelines;
+
+/// <summary>
+/// One proxy reward model. <c>kind</c> "transformer" uses layers, modelDim, heads, epochs, batchSize, learningRate;
+/// <c>kind</c> "fasttree" uses trees, leaves, ngramLength.
+/// </summary>
+public sealed class ProxySpec
+{
+    public string Name { get; set; } = "proxy";
+
+    /// <summary>"transformer" or "fasttree".</summary>
+    public string Kind { get; set; } = "transformer";
+
+    public int Layers { get; set; } = 2;
+
+    public int ModelDim { get; set; } = 32;
+
+    public int Heads { get; set; } = 4;
+
+    public int Epochs { get; set; } = 3;
+
+    public int BatchSize { get; set; } = 64;
+
+    public double LearningRate { get; set; } = 1e-3;
+
+    public int Trees { get; set; } = 100;
+
+    public int Leaves { get; set; } = 20;
+
+    public int NgramLength { get; set; } = 2;
+}

@@ -1,0 +1,62 @@
+using Microsoft.ML;
+using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Runtime;
+
+namespace OverOpt.MLNet.Tests;
+
+public class BestOfNCurveTests
+{
+    private static ScoredSample[] Samples(int prompts, int perPrompt, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, prompts * perPrompt).Select(i =>
+        {
+            float proxy = (float)random.NextDouble() * 4;
+            // Gold follows the proxy until 3, then falls: best-of-n must overoptimize.
+            float gold = proxy < 3 ? proxy : 6 - proxy;
+            return new ScoredSample { PromptIndex = i / perPrompt, ProxyScore = proxy, GoldScore = gold };
+        }).ToArray();
+    }
+
+    [Fact]
+    public void TheCurveTransformerTurnsSamplesIntoACurveThatBends()
+    {
+        var ml = new MLContext(1);
+        var transformer = ml.Overoptimization().BestOfNCurve(new BestOfNOptions { MaxN = 200, Points = 10, BootstrapResamples = 200, Proxy = "synthetic" });
+
+        var curve = ml.Data.CreateEnumerable<CurvePoint>(transformer.Transform(ml.Data.LoadFromEnumerable(Samples(20, 200, 1))), reuseRowObject: false).ToList();
+        var verdict = OveroptimizationVerdict.Assess(curve);
+
+        Assert.Equal(1, curve[0].N);
+        Assert.Equal(200, curve[^1].N);
+        Assert.All(curve, p => Assert.Equal("bon", p.Method));
+        Assert.True(verdict.Overoptimized, $"peak at {verdict.PeakIndex}: {verdict.PeakGold} [{verdict.PeakCiLow}], last {verdict.LastGold}");
+        Assert.True(curve.Zip(curve.Skip(1)).All(pair => pair.Second.ProxyScore >= pair.First.ProxyScore), "the proxy score must rise with n");
+        Assert.True(transformer.LastResult!.Fit.Beta > 0);
+    }
+
+    [Fact]
+    public void FewerSamplesThanTheLargestNAreRefused()
+    {
+        var ml = new MLContext(1);
+        var transformer = ml.Overoptimization().BestOfNCurve(new BestOfNOptions { MaxN = 500, BootstrapResamples = 50 });
+
+        var error = Assert.Throws<OverOptConfigurationException>(() => transformer.Transform(ml.Data.LoadFromEnumerable(Samples(3, 100, 2))));
+
+        Assert.Equal("maxN", error.Field);
+        Assert.Contains("N = 100", error.Message);
+    }
+
+    [Fact]
+    public void NaNScoresAndMissingColumnsAreRefused()
+    {
+        var ml = new MLContext(1);
+        var transformer = ml.Overoptimization().BestOfNCurve(new BestOfNOptions { MaxN = 10, BootstrapResamples = 50 });
+        var samples = Samples(2, 10, 3);
+        samples[4].GoldScore = float.NaN;
+
+        Assert.Equal("GoldScore", Assert.Throws<OverOptConfigurationException>(() => transformer.Transform(ml.Data.LoadFromEnumerable(samples))).Field);
+        var missing = ml.Data.LoadFromEnumerable(new[] { new { PromptIndex = 0, ProxyScore = 1f } });
+        Assert.Equal("GoldScore", Assert.Throws<OverOptConfigurationException>(() => transformer.Transform(missing)).Field);
+    }
+}

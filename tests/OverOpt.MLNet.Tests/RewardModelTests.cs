@@ -1,0 +1,140 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using OverOpt.MLNet.Comparisons;
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Trainers;
+
+namespace OverOpt.MLNet.Tests;
+
+public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDisposable
+{
+    private readonly RewardModelFixture _data;
+    private readonly string _folder = Directory.CreateTempSubdirectory("overopt-rm-").FullName;
+
+    public RewardModelTests(RewardModelFixture data)
+    {
+        _data = data;
+    }
+
+    private RewardModel Transformer(int layers, int width, int heads, int epochs = 2) => _data.Ml.RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
+    {
+        Name = $"tf-{layers}x{width}",
+        Tokenizer = _data.Policy.Tokenizer,
+        Shape = new GptShape { Layers = layers, ModelDim = width, Heads = heads, Context = 24 },
+        Epochs = epochs,
+        LearningRate = 3e-3,
+        ValidationData = _data.Validation,
+    }).Fit(_data.Train);
+
+    [Fact]
+    public void AProxyBeatsChanceAndALargerOneBeatsASmallerOne()
+    {
+        using var small = Transformer(1, 4, 1);
+        using var large = Transformer(2, 32, 4);
+
+        Assert.Equal(4500, large.Info.TrainingComparisons);
+        Assert.True(small.Info.ValidationAccuracy > 0.6, $"small accuracy {small.Info.ValidationAccuracy}");
+        Assert.True(large.Info.ValidationLoss < Math.Log(2) - 0.1, $"large loss {large.Info.ValidationLoss}");
+        Assert.True(large.Info.ValidationAccuracy > small.Info.ValidationAccuracy, $"{large.Info.ValidationAccuracy} vs {small.Info.ValidationAccuracy}");
+        Assert.True(large.Info.Parameters > 10 * small.Info.Parameters);
+    }
+
+    [Fact]
+    public void FastTreeBeatsChanceAsAnMLNetRankingPipeline()
+    {
+        using var model = _data.Ml.RewardModels().Trainers.FastTree(new FastTreeRewardTrainer.Options
+        {
+            Tokenizer = _data.Policy.Tokenizer,
+            NumberOfTrees = 50,
+            NumberOfLeaves = 10,
+            ValidationData = _data.Validation,
+        }).Fit(_data.Train);
+
+        Assert.True(model.Info.ValidationAccuracy > 0.7, $"accuracy {model.Info.ValidationAccuracy}");
+        Assert.Equal(FastTreeRewardModel.KindName, model.Info.Kind);
+    }
+
+    [Fact]
+    public void ScoresAreNormalizedOnPiInitSamples()
+    {
+        using var model = Transformer(1, 8, 2, epochs: 1);
+        var responses = _data.Rows.Skip(500).SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray();
+        var prompts = _data.Rows.Skip(500).SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray();
+
+        var scores = model.Score(prompts, responses).Select(s => (double)s).ToArray();
+
+        Assert.Equal(0, scores.Average(), 3);
+        Assert.Equal(1, Statistics.StandardDeviation(scores), 2);
+    }
+
+    [Fact]
+    public void EveryKindSavesAndLoadsIntoAFreshContextWithIdenticalScores()
+    {
+        using var transformer = Transformer(1, 8, 2, epochs: 1);
+        using var fastTree = _data.Ml.RewardModels().Trainers.FastTree(_data.Policy.Tokenizer, numberOfTrees: 20, numberOfLeaves: 8).Fit(_data.Train);
+        var rows = _data.Rows.Take(50).Select(r => new RewardInput { PromptTokens = r.PromptTokens, ResponseTokens = r.ChosenTokens }).ToArray();
+
+        foreach (var model in new RewardModel[] { transformer, fastTree })
+        {
+            string path = Path.Combine(_folder, $"{model.Info.Kind}.zip");
+            _data.Ml.RewardModels().Save(model, path);
+            var fresh = new MLContext(seed: 99);
+            using var loaded = fresh.RewardModels().Load(path);
+
+            float[] Column(MLContext ml, RewardModel m) => m.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>(RewardScore.ScoreColumn).ToArray();
+            Assert.Equal(Column(_data.Ml, model), Column(fresh, loaded));
+            Assert.Equal(model.Score(rows.Select(r => r.PromptTokens).ToArray(), rows.Select(r => r.ResponseTokens).ToArray()),
+                loaded.Score(rows.Select(r => r.PromptTokens).ToArray(), rows.Select(r => r.ResponseTokens).ToArray()));
+            Assert.Equal(model.Info, loaded.Info with { Metrics = model.Info.Metrics });
+
+            var engine = fresh.Model.CreatePredictionEngine<RewardInput, RewardScore>(loaded);
+            Assert.Equal(Column(fresh, loaded)[0], engine.Predict(rows[0]).Score);
+        }
+    }
+
+    [Fact]
+    public void TruncatedOrForeignVersionModelFilesAreRefused()
+    {
+        using var model = Transformer(1, 8, 2, epochs: 1);
+        string path = Path.Combine(_folder, "model.zip");
+        model.Save(_data.Ml, path);
+        var bytes = File.ReadAllBytes(path);
+        string truncated = Path.Combine(_folder, "truncated.zip");
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length * 2 / 3)]);
+        string otherVersion = Path.Combine(_folder, "other.zip");
+        Artifacts.ModelArchive.Write(otherVersion, "OverOpt.RewardModel", RewardModel.FormatVersion + 1, new Dictionary<string, byte[]> { ["x"] = [1] });
+
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => RewardModel.Load(_data.Ml, truncated)).Message);
+        Assert.Contains($"format version {RewardModel.FormatVersion + 1}", Assert.Throws<InvalidDataException>(() => RewardModel.Load(_data.Ml, otherVersion)).Message);
+        // ML.NET wraps what the mapping factory throws; the explanation is inside.
+        Assert.Contains("RewardModel.Load", Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _)).ToString());
+    }
+
+    [Fact]
+    public void AComparisonTableWithAWrongSchemaNamesTheColumn()
+    {
+        var wrong = _data.Ml.Data.LoadFromEnumerable(new[] { new { PromptTokens = new[] { 1, 2 }, Chosen = new[] { 3 }, RejectedTokens = new[] { 4 } } });
+        var trainer = _data.Ml.RewardModels().Trainers.Transformer(_data.Policy.Tokenizer);
+
+        var error = Assert.Throws<OverOptConfigurationException>(() => trainer.Fit(wrong));
+
+        Assert.Equal(ComparisonRow.ChosenColumn, error.Field);
+        Assert.Contains("Chosen", error.Message);
+    }
+
+    [Fact]
+    public void NaNScoresInComparisonsAreRefused()
+    {
+        var rows = _data.Rows.Take(30).Select(r => new ComparisonRow { PromptTokens = r.PromptTokens, ChosenTokens = r.ChosenTokens, RejectedTokens = r.RejectedTokens, ChosenGold = r.ChosenGold, RejectedGold = r.RejectedGold }).ToList();
+        rows[7].RejectedGold = float.NaN;
+
+        var error = Assert.Throws<OverOptConfigurationException>(() => ComparisonData.Read(_data.Ml, _data.Ml.Data.LoadFromEnumerable(rows)));
+
+        Assert.Equal(ComparisonRow.RejectedGoldColumn, error.Field);
+        Assert.Contains("row 7", error.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
