@@ -83,12 +83,17 @@ public sealed class CliTests : IDisposable
         Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "fits.csv")).Length);
         Assert.Equal(firstCurves, File.ReadAllText(Path.Combine(output, "curves.csv")));
         Assert.Contains("reusing", second.Error.Split('\n').Single(l => l.Contains("/gold/")));
+
+        string gold = Directory.GetFiles(Path.Combine(cache, "gold"), "*.zip").Single();
+        var scored = Run("score", "--model", gold, "--prompt", "<bos> once there was", "--response", "tom was happy . he ran");
+        Assert.Equal(0, scored.Code);
+        Assert.Matches(@"^gold \(transformer, [\d,]+ parameters\): -?\d+\.\d{3}", scored.Output);
     }
 
     [Fact]
     public void EveryCommandHasHelp()
     {
-        foreach (var command in new[] { new[] { "run" }, ["pretrain"], ["sample"], ["bench", "sample"], ["corpus", "generate"] })
+        foreach (var command in new[] { new[] { "run" }, ["pretrain"], ["sample"], ["bench", "sample"], ["corpus", "generate"], ["score"] })
         {
             var (code, output, _) = Run([.. command, "--help"]);
             Assert.Equal(0, code);

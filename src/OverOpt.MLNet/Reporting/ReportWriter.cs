@@ -31,7 +31,7 @@ internal static class ReportWriter
             text.AppendLine(c, $"- {name}: {value:F3}");
         }
         text.AppendLine();
-        text.AppendLine(c, $"Comparisons: {pipeline.Comparisons.Count} pairs of pi_init responses labelled by gold, {pipeline.Comparisons.LabelNoise:P0} of labels flipped, {pipeline.Comparisons.ValidationFraction:P0} held out.");
+        text.AppendLine(c, $"Comparisons: {pipeline.Comparisons.Count} pairs of pi_init responses labelled by gold, {pipeline.Comparisons.LabelNoise * 100:F0}% of labels flipped, {pipeline.Comparisons.ValidationFraction * 100:F0}% held out.");
         text.AppendLine();
         text.AppendLine("## Proxies and best-of-n fits");
         text.AppendLine();
