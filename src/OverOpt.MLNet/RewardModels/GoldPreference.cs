@@ -13,8 +13,8 @@ namespace OverOpt.MLNet.RewardModels;
 /// <item>Repetition: a content word used a third time or more costs 0.5 each time.</item>
 /// <item>Finish: each completed sentence (a '.', '!' or '?') is worth 0.3.</item>
 /// </list>
-/// Of 20,000 responses of the default pi_init (seed 1), 48% hold no cheerful word, 30% one, 14% two, 6.5% three,
-/// 1.7% four and 0.2% five or more. Comparisons of its samples therefore mostly teach "more cheer is better", with
+/// Of 20,000 responses of the default pi_init, 48% hold no cheerful word, 35% one, 14% two, 2.6% three and 0.1%
+/// four or more. Comparisons of its samples therefore mostly teach "more cheer is better", with
 /// only a faint sign of the downturn; a proxy that learns the trend but not the bend is fooled by responses that
 /// pile cheer up (extremal Goodhart), which best-of-n finds in the tail and RL can produce at will, while a proxy
 /// with the capacity to fit the bend is fooled later. <see cref="Version"/> changes whenever the rule does, so cached
