@@ -26,10 +26,7 @@ public sealed class SamplingSpec
     {
         foreach (var (value, field) in new[] { (PromptLength, "promptLength"), (ResponseLength, "responseLength"), (Prompts, "prompts"), (SamplesPerPrompt, "samplesPerPrompt"), (BatchSize, "batchSize") })
         {
-            if (value <= 0)
-            {
-                throw new OverOptConfigurationException($"{field} = {value}, but it must be positive.", field, $"set {field} to a positive whole number.");
-            }
+            Require.Positive(value, field);
         }
         if (!(Temperature > 0) || double.IsInfinity(Temperature))
         {

@@ -26,10 +26,10 @@ public sealed record GptShape
     /// <param name="includeVocabulary">False where the vocabulary is not known yet (it comes from the tokenizer).</param>
     public void Validate(bool includeVocabulary = true)
     {
-        Positive(Layers, "layers");
-        Positive(ModelDim, "modelDim");
-        Positive(Heads, "heads");
-        Positive(Context, "context");
+        Require.Positive(Layers, "layers");
+        Require.Positive(ModelDim, "modelDim");
+        Require.Positive(Heads, "heads");
+        Require.Positive(Context, "context");
         if (includeVocabulary && VocabularySize < 4)
         {
             throw new OverOptConfigurationException($"the vocabulary has {VocabularySize} tokens; at least 4 are needed.", "vocabularySize", "use a tokenizer with a real vocabulary.");
@@ -53,12 +53,4 @@ public sealed record GptShape
     }
 
     public override string ToString() => $"{Layers} layers, d={ModelDim}, {Heads} heads, context {Context}, vocab {VocabularySize}";
-
-    private static void Positive(int value, string field)
-    {
-        if (value <= 0)
-        {
-            throw new OverOptConfigurationException($"{field} = {value}, but it must be positive.", field, $"set {field} to a positive whole number.");
-        }
-    }
 }

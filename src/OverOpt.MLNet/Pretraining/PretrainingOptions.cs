@@ -40,10 +40,10 @@ public sealed class PretrainingOptions
     public void Validate()
     {
         Shape.Validate(includeVocabulary: false);
-        Positive(Steps, "steps");
-        Positive(BatchSize, "batchSize");
-        Positive(EvaluationInterval, "evaluationInterval");
-        Positive(ValidationWindows, "validationWindows");
+        Require.Positive(Steps, "steps");
+        Require.Positive(BatchSize, "batchSize");
+        Require.Positive(EvaluationInterval, "evaluationInterval");
+        Require.Positive(ValidationWindows, "validationWindows");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
         {
             throw new OverOptConfigurationException($"learningRate = {LearningRate}, but it must be a positive number.", "learningRate", "use a value such as 3e-3.");
@@ -51,14 +51,6 @@ public sealed class PretrainingOptions
         if (WarmupSteps < 0)
         {
             throw new OverOptConfigurationException($"warmupSteps = {WarmupSteps} is negative.", "warmupSteps", "use 0 or more.");
-        }
-    }
-
-    private static void Positive(int value, string field)
-    {
-        if (value <= 0)
-        {
-            throw new OverOptConfigurationException($"{field} = {value}, but it must be positive.", field, $"set {field} to a positive whole number.");
         }
     }
 }

@@ -52,10 +52,7 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
 
         internal void Validate()
         {
-            if (Tokenizer is null)
-            {
-                throw new OverOptConfigurationException("no tokenizer was given.", "tokenizer", "pass the tokenizer of the policy whose responses are compared (policy.Tokenizer).");
-            }
+            Require.Tokenizer(Tokenizer);
             foreach (var (value, field) in new[] { (NumberOfTrees, "numberOfTrees"), (NumberOfLeaves - 1, "numberOfLeaves"), (MinimumExampleCountPerLeaf, "minimumExampleCountPerLeaf"), (NgramLength, "ngramLength") })
             {
                 if (value <= 0)

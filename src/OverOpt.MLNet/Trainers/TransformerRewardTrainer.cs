@@ -67,15 +67,9 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
 
         internal void Validate()
         {
-            if (Tokenizer is null)
-            {
-                throw new OverOptConfigurationException("no tokenizer was given.", "tokenizer", "pass the tokenizer of the policy whose responses are compared (policy.Tokenizer).");
-            }
-            (Shape with { VocabularySize = Tokenizer.VocabularySize }).Validate();
-            if (Epochs <= 0 || BatchSize <= 0)
-            {
-                throw new OverOptConfigurationException($"epochs = {Epochs} and batchSize = {BatchSize} must be positive.", Epochs <= 0 ? "epochs" : "batchSize", "use positive whole numbers.");
-            }
+            (Shape with { VocabularySize = Require.Tokenizer(Tokenizer).VocabularySize }).Validate();
+            Require.Positive(Epochs, "epochs");
+            Require.Positive(BatchSize, "batchSize");
             if (!(LearningRate > 0))
             {
                 throw new OverOptConfigurationException($"learningRate = {LearningRate} must be positive.", "learningRate", "use a value such as 1e-3.");
