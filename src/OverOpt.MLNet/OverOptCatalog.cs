@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Ppo;
 using OverOpt.MLNet.RewardModels;
 
 namespace OverOpt.MLNet;
@@ -16,4 +17,7 @@ public static class OverOptCatalog
 
     /// <summary>Overoptimization curves (best-of-n) and the fits of their functional forms.</summary>
     public static OveroptimizationCatalog Overoptimization(this MLContext mlContext) => new(mlContext);
+
+    /// <summary>Optimizing a policy against a reward: PPO.</summary>
+    public static OptimizationCatalog Optimization(this MLContext mlContext) => new(mlContext);
 }

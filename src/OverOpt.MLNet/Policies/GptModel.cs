@@ -40,4 +40,7 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
 
     /// <summary>The final hidden states of a causal pass, for heads stacked on the policy such as a value head.</summary>
     public Tensor Hidden(Tensor tokens) => backbone.Forward(tokens, null);
+
+    /// <summary>Logits from hidden states computed by <see cref="Hidden"/>.</summary>
+    public Tensor Logits(Tensor hidden) => head.forward(hidden);
 }

@@ -12,7 +12,7 @@ namespace OverOpt.MLNet.RewardModels;
 /// Beside the row-by-row ML.NET path it scores whole batches at once (<see cref="Score"/>), which is what
 /// best-of-n and PPO use. Saves to a .zip that is also an ML.NET model file.
 /// </summary>
-public abstract class RewardModel : ITransformer, IDisposable
+public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
 {
     public const int FormatVersion = 2;
     internal const string ArchiveKind = "OverOpt.RewardModel";

@@ -1,0 +1,36 @@
+using OverOpt.MLNet.Policies;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.Ppo;
+
+/// <summary>
+/// The policy being trained with a value head on its own final hidden states. A head on the policy, not a separate
+/// value network: on two CPU cores a second transformer would double the cost of every rollout and update, and the
+/// shared trunk is what TRL and lm-human-preferences' small runs do. The head starts at zero, so the first values
+/// are 0 and the first advantages are the rewards themselves.
+/// </summary>
+public sealed class ActorCritic : nn.Module
+{
+    private readonly GptModel policy;
+    private readonly Linear valueHead;
+
+    public ActorCritic(GptModel policy) : base("actor_critic")
+    {
+        this.policy = policy;
+        valueHead = nn.Linear(policy.Shape.ModelDim, 1);
+        RegisterComponents();
+        using var noGrad = no_grad();
+        valueHead.weight!.zero_();
+        valueHead.bias!.zero_();
+    }
+
+    public GptModel Policy => policy;
+
+    /// <summary>Logits (batch, length, vocabulary) and values (batch, length) of a causal pass.</summary>
+    public (Tensor Logits, Tensor Values) Forward(Tensor sequences)
+    {
+        using var hidden = policy.Hidden(sequences);
+        return (policy.Logits(hidden), valueHead.forward(hidden).squeeze(-1));
+    }
+}
