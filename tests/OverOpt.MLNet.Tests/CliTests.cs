@@ -56,7 +56,8 @@ public sealed class CliTests : IDisposable
                 { "name": "t", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 },
                 { "name": "f", "kind": "fasttree", "trees": 5, "leaves": 4 }
               ],
-              "bestOfN": { "prompts": 4, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 }
+              "bestOfN": { "prompts": 4, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 },
+              "ppo": { "proxies": [ "t" ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationInterval": 2, "evaluationSamples": 8 }
             }
             """);
         string output = Path.Combine(_folder, "out");
@@ -73,14 +74,17 @@ public sealed class CliTests : IDisposable
         Assert.Equal(7, File.ReadAllLines(Path.Combine(output, "samples.csv")).Length);
         Assert.True(File.Exists(Path.Combine(output, "summary.json")));
         Assert.Contains("[pretrain a]", first.Error);
-        foreach (var file in new[] { "curves.csv", "fits.csv", "reward_models.csv", "comparisons.csv", "report.md", "bon-scores-vs-d.png", "bon-gold-vs-proxy.png" })
+        foreach (var file in new[] { "curves.csv", "fits.csv", "reward_models.csv", "comparisons.csv", "report.md", "bon-scores-vs-d.png", "gold-vs-proxy.png" })
         {
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         }
         var curves = File.ReadAllLines(Path.Combine(output, "curves.csv"));
         Assert.StartsWith("method,proxy,proxy_params,comparisons,seed,n,step,kl,kl_measured,d,proxy_score,proxy_ci_low,proxy_ci_high,gold_score,gold_ci_low,gold_ci_high", curves[0]);
-        Assert.Equal(1 + 2 * 5, curves.Length);
-        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "fits.csv")).Length);
+        Assert.Equal(1 + 2 * 5 + 3, curves.Length);
+        Assert.Equal(3, curves.Count(l => l.StartsWith("ppo,t,", StringComparison.Ordinal)));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "fits.csv")).Length);
+        Assert.True(File.Exists(Path.Combine(output, "ppo-t.csv")) && File.Exists(Path.Combine(output, "ppo-t.policy.zip")) && File.Exists(Path.Combine(output, "rl-scores-vs-d.png")));
+        Assert.Contains("resumed", second.Error);
         Assert.Equal(firstCurves, File.ReadAllText(Path.Combine(output, "curves.csv")));
         Assert.Contains("reusing", second.Error.Split('\n').Single(l => l.Contains("/gold/")));
 

@@ -80,6 +80,16 @@ internal static class RunCommand
                     b.Proxy, b.Fit.Alpha, b.Fit.Beta, b.Fit.RSquared, b.Fit.PeakD, b.PeakN, b.Verdict.PeakGold, b.Verdict.LastGold, b.Verdict.Overoptimized ? "yes" : "no"));
             }
         }
+        if (result.Ppo.Count > 0)
+        {
+            Console.WriteLine("PPO fit R(d) = d(alpha - beta ln d)       alpha    beta     R^2   fitted d*  observed peak step (gold)  final gold  final proxy  final KL  overoptimized  seconds");
+            foreach (var p in result.Ppo)
+            {
+                Console.WriteLine(string.Format(c, "{0,-40} {1,6:F3}  {2,6:F3}  {3,6:F3}  {4,9:F2}  {5,6} ({6:F3})             {7,8:F3}  {8,10:F3}  {9,8:F2}  {10,-13}  {11,7:F0}",
+                    p.Proxy, p.Fit?.Alpha ?? double.NaN, p.Fit?.Beta ?? double.NaN, p.Fit?.RSquared ?? double.NaN, p.Fit?.PeakD ?? double.NaN,
+                    p.PeakStep, p.Verdict.PeakGold, p.Verdict.LastGold, p.FinalProxy, p.FinalKl, p.Verdict.Overoptimized ? "yes" : "no", p.Seconds));
+            }
+        }
         Console.WriteLine(string.Format(c, "wall time {0:F1} s; results in {1}", result.WallSeconds, result.OutputDirectory));
     }
 }

@@ -44,6 +44,9 @@ public sealed class PipelineDefinition
 
     public BestOfNSpec BestOfN { get; set; } = new();
 
+    /// <summary>PPO against some of the proxies (none by default).</summary>
+    public PpoSpec Ppo { get; set; } = new();
+
     /// <summary>Checks every value that can be checked without data; errors name the dotted field.</summary>
     public void Validate()
     {
@@ -125,6 +128,18 @@ public sealed class PipelineDefinition
             throw new OverOptConfigurationException(
                 $"bestOfN.maxN = {BestOfN.MaxN} but N = bestOfN.samplesPerPrompt = {BestOfN.SamplesPerPrompt}; the unbiased estimator needs 1 <= n <= N.",
                 "bestOfN.maxN", $"lower bestOfN.maxN to at most {BestOfN.SamplesPerPrompt}, or raise bestOfN.samplesPerPrompt to at least {BestOfN.MaxN}.");
+        }
+        for (int i = 0; i < Ppo.Proxies.Count; i++)
+        {
+            if (!Proxies.Any(p => p.Name == Ppo.Proxies[i]))
+            {
+                throw new OverOptConfigurationException($"ppo.proxies names '{Ppo.Proxies[i]}', which is not among the proxies.", $"ppo.proxies[{i}]",
+                    $"use one of: {string.Join(", ", Proxies.Select(p => p.Name))}.");
+            }
+        }
+        foreach (var (value, field) in new[] { (Ppo.Steps, "ppo.steps"), (Ppo.BatchSize, "ppo.batchSize"), (Ppo.PpoEpochs, "ppo.ppoEpochs"), (Ppo.MiniBatches, "ppo.miniBatches"), (Ppo.EvaluationInterval, "ppo.evaluationInterval"), (Ppo.EvaluationSamples, "ppo.evaluationSamples") })
+        {
+            Require.Positive(value, field);
         }
         if (BestOfN.Points < 2 || BestOfN.BootstrapResamples < 10)
         {

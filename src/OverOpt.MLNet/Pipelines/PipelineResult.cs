@@ -25,6 +25,9 @@ public sealed record PipelineResult
     /// <summary>Per proxy: the R_bon fit and whether its gold curve overoptimizes.</summary>
     public IReadOnlyList<BestOfNSummary> BestOfN { get; init; } = [];
 
+    /// <summary>Per PPO run: the R_RL fit, the overoptimization verdict and its wall time.</summary>
+    public IReadOnlyList<PpoSummary> Ppo { get; init; } = [];
+
     public double WallSeconds { get; init; }
 
     public string OutputDirectory { get; init; } = "";
@@ -41,3 +44,6 @@ public sealed record RewardModelResult(
 
 /// <summary>A proxy's best-of-n outcome: the fit (with 95% intervals) and the overoptimization verdict.</summary>
 public sealed record BestOfNSummary(string Proxy, long ProxyParams, Fits.GoldCurveFit Fit, BestOfN.OveroptimizationVerdict Verdict, int PeakN);
+
+/// <summary>A PPO run's outcome: fit (null with too few points), verdict on its gold curve, final proxy score and KL, seconds.</summary>
+public sealed record PpoSummary(string Proxy, Fits.GoldCurveFit? Fit, BestOfN.OveroptimizationVerdict Verdict, int PeakStep, double FinalProxy, double FinalKl, double Seconds);

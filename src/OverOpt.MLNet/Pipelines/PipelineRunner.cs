@@ -71,7 +71,7 @@ public sealed class PipelineRunner
             };
             if (pipeline.Gold is not null)
             {
-                result = RunRewardModels(pipeline, run, cache, reused, corpus, policies[0], output, result, clock);
+                result = new OveroptimizationRun(_ml, pipeline, run, cache, reused).Run(corpus, policies[0], output, result, clock);
             }
             result = result with { WallSeconds = clock.Elapsed.TotalSeconds };
             AtomicFile.WriteAllText(Path.Combine(output, "summary.json"), JsonSerializer.Serialize(result, ArchiveJson.Options));
@@ -83,57 +83,6 @@ public sealed class PipelineRunner
             foreach (var policy in policies)
             {
                 policy.Dispose();
-            }
-        }
-    }
-
-    private PipelineResult RunRewardModels(
-        PipelineDefinition pipeline, PipelineRunOptions run, ArtifactCache cache, IReadOnlySet<string> reused, TextCorpus corpus, Policy policy,
-        string output, PipelineResult result, Stopwatch clock)
-    {
-        var stage = new RewardModelStage(_ml, pipeline, run, cache);
-        var models = new List<RewardModel>();
-        try
-        {
-            var gold = stage.Gold(policy, corpus);
-            models.Add(gold);
-            var (train, validation, trainCount) = stage.Comparisons(policy, gold, corpus, output);
-            foreach (var spec in pipeline.Proxies)
-            {
-                models.Add(stage.Proxy(spec, policy, gold, train, validation));
-            }
-            bool FromCache(RewardModel model) => reused.Any(path => path == cache.PathFor(model.Name == "gold" ? "gold" : "proxies", model.Info.Provenance));
-            RewardModelStage.WriteSummary(models.Select(m => (m, FromCache(m))), Path.Combine(output, "reward_models.csv"));
-            result = result with
-            {
-                RewardModels = models.Select(m => new RewardModelResult(m.Name, m.Info.Kind, m.Info.Parameters, m.Info.TrainingComparisons,
-                    m.Info.ValidationLoss, m.Info.ValidationAccuracy, FromCache(m), m.Info.Metrics)).ToList(),
-            };
-            if (pipeline.BestOfN.Prompts == 0 || models.Count == 1)
-            {
-                return result;
-            }
-            var proxies = models.Skip(1).Select(m => (m, trainCount)).ToList();
-            var (samples, goldScores, curves) = new BestOfNStage(_ml, pipeline, run).Run(policy, gold, proxies, corpus);
-            CurveTables.WriteCurves(Path.Combine(output, "curves.csv"), curves.SelectMany(c => c.Result.Points));
-            CurveTables.WriteFits(Path.Combine(output, "fits.csv"), curves.Select(c => ("bon", c.Result.Points[0], c.Result.Fit)));
-            CurvePlots.ScoresAgainstD(Path.Combine(output, "bon-scores-vs-d.png"), "Best-of-n: gold (solid) and proxy (dashed) against d",
-                curves.Select(c => (c.Proxy.Name, c.Result.Points, (Fits.GoldCurveFit?)c.Result.Fit)).ToList());
-            CurvePlots.GoldAgainstProxy(Path.Combine(output, "bon-gold-vs-proxy.png"), "Best-of-n: gold against proxy score",
-                curves.Select(c => ($"{c.Proxy.Name} (bon)", c.Result.Points)).ToList());
-            result = result with
-            {
-                BestOfN = curves.Select(c => new BestOfNSummary(c.Proxy.Name, c.Proxy.Info.Parameters, c.Result.Fit, c.Verdict, c.Result.Points[c.Verdict.PeakIndex].N)).ToList(),
-                WallSeconds = clock.Elapsed.TotalSeconds,
-            };
-            ReportWriter.Write(Path.Combine(output, "report.md"), pipeline, result, gold, curves, samples, goldScores, policy.Tokenizer);
-            return result;
-        }
-        finally
-        {
-            foreach (var model in models)
-            {
-                model.Dispose();
             }
         }
     }

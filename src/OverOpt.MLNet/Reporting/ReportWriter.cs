@@ -11,9 +11,7 @@ namespace OverOpt.MLNet.Reporting;
 /// <summary>report.md: what was run, the reward models, the fits, the figures, and what the proxy rewards that gold does not.</summary>
 internal static class ReportWriter
 {
-    public static void Write(
-        string path, PipelineDefinition pipeline, PipelineResult result, RewardModel gold, IReadOnlyList<ProxyCurve> curves,
-        IReadOnlyList<PolicySample> samples, float[] goldScores, WordTokenizer tokenizer)
+    public static void Write(string path, PipelineDefinition pipeline, PipelineResult result, RewardModel gold, BestOfNOutcome? bon, WordTokenizer tokenizer)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -33,6 +31,21 @@ internal static class ReportWriter
         text.AppendLine();
         text.AppendLine(c, $"Comparisons: {pipeline.Comparisons.Count} pairs of pi_init responses labelled by gold, {pipeline.Comparisons.LabelNoise * 100:F0}% of labels flipped, {pipeline.Comparisons.ValidationFraction * 100:F0}% held out.");
         text.AppendLine();
+        if (bon is not null)
+        {
+            AppendBestOfN(text, pipeline, bon, tokenizer);
+        }
+        if (result.Ppo.Count > 0)
+        {
+            AppendPpo(text, pipeline, result);
+        }
+        AtomicFile.WriteAllText(path, text.ToString());
+    }
+
+    private static void AppendBestOfN(StringBuilder text, PipelineDefinition pipeline, BestOfNOutcome bon, WordTokenizer tokenizer)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var curves = bon.Curves;
         text.AppendLine("## Proxies and best-of-n fits");
         text.AppendLine();
         text.AppendLine(c, $"N = {pipeline.BestOfN.SamplesPerPrompt} samples for each of {pipeline.BestOfN.Prompts} held-out prompts; n up to {pipeline.BestOfN.MaxN}; 95% intervals from {pipeline.BestOfN.BootstrapResamples} bootstrap resamples of prompts. Fit: R_bon(d) = d(alpha - beta d) on gold, d = sqrt(ln n - (n-1)/n).");
@@ -50,10 +63,30 @@ internal static class ReportWriter
         text.AppendLine();
         text.AppendLine("![gold and proxy against d](bon-scores-vs-d.png)");
         text.AppendLine();
-        text.AppendLine("![gold against proxy](bon-gold-vs-proxy.png)");
+        text.AppendLine("![gold against proxy](gold-vs-proxy.png)");
         text.AppendLine();
-        AppendExample(text, curves, samples, goldScores, tokenizer, pipeline.BestOfN.SamplesPerPrompt);
-        AtomicFile.WriteAllText(path, text.ToString());
+        AppendExample(text, curves, bon.Samples, bon.GoldScores, tokenizer, pipeline.BestOfN.SamplesPerPrompt);
+    }
+
+    private static void AppendPpo(StringBuilder text, PipelineDefinition pipeline, PipelineResult result)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var spec = pipeline.Ppo;
+        text.AppendLine("## PPO");
+        text.AppendLine();
+        text.AppendLine(c, $"pi_init optimized against each proxy for {spec.Steps} steps of {spec.BatchSize} responses, beta = {spec.KlCoefficient} (the exact per-token KL over the vocabulary drives the penalty; k1 and k3 are logged beside it in `ppo-<proxy>.csv`), {spec.PpoEpochs} PPO epochs of {spec.MiniBatches} minibatches, learning rate {spec.LearningRate} annealed. Every {spec.EvaluationInterval} steps: {spec.EvaluationSamples} fresh responses to held-out prompts scored by the proxy and by gold (95% normal intervals), KL(pi || pi_init) exact. Fit: R_RL(d) = d(alpha - beta ln d).");
+        text.AppendLine();
+        text.AppendLine("| proxy | alpha [95%] | beta [95%] | R^2 | fitted peak d* | observed gold peak: step, gold [95%] | final gold | final proxy | final KL | overoptimized | seconds |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var r in result.Ppo)
+        {
+            var f = r.Fit;
+            string fit = f is null ? "| - | - | - | - " : $"| {f.Alpha:F3} [{f.AlphaLow:F3}, {f.AlphaHigh:F3}] | {f.Beta:F3} [{f.BetaLow:F3}, {f.BetaHigh:F3}] | {f.RSquared:F3} | {f.PeakD:F2} ";
+            text.AppendLine(c, $"| {r.Proxy} {fit}| {r.PeakStep}, {r.Verdict.PeakGold:F3} [{r.Verdict.PeakCiLow:F3}, {r.Verdict.PeakCiHigh:F3}] | {r.Verdict.LastGold:F3} | {r.FinalProxy:F3} | {r.FinalKl:F2} | {(r.Verdict.Overoptimized ? "yes" : "no")} | {r.Seconds:F0} |");
+        }
+        text.AppendLine();
+        text.AppendLine("![PPO: gold and proxy against d](rl-scores-vs-d.png)");
+        text.AppendLine();
     }
 
     /// <summary>For the first prompt and the proxy that overoptimizes most, the response best-of-n picks at several n.</summary>
