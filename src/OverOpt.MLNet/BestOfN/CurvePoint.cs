@@ -4,7 +4,7 @@ namespace OverOpt.MLNet.BestOfN;
 /// One point of an overoptimization curve: a proxy's and gold's mean score after optimizing the proxy to distance
 /// d = sqrt(KL) from pi_init, with 95% bootstrap intervals over prompts. The row type of curve IDataViews and of
 /// curves.csv. For best-of-n, <see cref="Kl"/> is the analytic ln n - (n-1)/n and <see cref="KlMeasured"/> the
-/// estimate from the samples; for RL both are measured and <see cref="N"/> is 1.
+/// estimate from the samples; for RL both are the exact KL measured on fresh samples and <see cref="N"/> is 1.
 /// </summary>
 public sealed class CurvePoint
 {

@@ -208,7 +208,8 @@ public sealed partial class PpoTrainer
             N = 1,
             Step = step,
             Kl = kl,
-            KlMeasured = samples.Average(s => s.LogRatio),
+            // RL's KL is measured either way; the noisy k1 estimate stays in the diagnostics, never on the curve.
+            KlMeasured = kl,
             D = Math.Sqrt(kl),
             ProxyScore = proxy.Average(),
             ProxyCiLow = proxy.Average() - Half(proxy),
