@@ -6,7 +6,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$root/scripts/ensure-native.sh" || exit 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 log="$(mktemp)"
-dotnet test "$root/OverOpt.MLNet.sln" -c Release --nologo "$@" 2>&1 | tee "$log"
+# Build the whole solution first, so that the benchmarks and the CLI must compile too, then test without rebuilding.
+if dotnet build "$root/OverOpt.MLNet.sln" -c Release --nologo -v quiet 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -ne 0 ]; then
+  rm -f "$log"
+  echo "tests: the build failed before tests could run (output above)."
+  echo "tests: 0 passed, 0 failed"
+  exit 1
+fi
+dotnet test "$root/OverOpt.MLNet.sln" -c Release --nologo --no-build "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
