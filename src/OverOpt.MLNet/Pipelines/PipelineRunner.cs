@@ -14,8 +14,9 @@ using static TorchSharp.torch;
 namespace OverOpt.MLNet.Pipelines;
 
 /// <summary>
-/// Runs a <see cref="PipelineDefinition"/>: pretrains (or reuses) every policy, samples from the first, and writes
-/// policies.csv, pretrain-&lt;policy&gt;.csv, samples.csv and summary.json into the output folder.
+/// Runs a <see cref="PipelineDefinition"/>: pretrains (or reuses) every policy, samples from the first (policies.csv,
+/// pretrain-&lt;policy&gt;.csv, samples.csv), then, where the pipeline has a gold model, the reward models, best-of-n
+/// and PPO (<see cref="OveroptimizationRun"/>), and finally summary.json, all into the output folder.
 /// </summary>
 public sealed class PipelineRunner
 {

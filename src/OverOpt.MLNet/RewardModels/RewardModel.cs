@@ -96,7 +96,10 @@ public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
         };
     }
 
-    /// <summary>The same model with <paramref name="info"/> (e.g. validation metrics added after fitting).</summary>
+    /// <summary>
+    /// The same model with <paramref name="info"/> (e.g. validation metrics added after fitting). It shares the scorer
+    /// (and a network's weights) with this one: keep and dispose only one of the two.
+    /// </summary>
     public abstract RewardModel WithInfo(RewardModelInfo info);
 
     /// <summary>Scores text: each response is tokenized and scored after its prompt.</summary>
