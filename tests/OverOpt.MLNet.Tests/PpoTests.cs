@@ -14,16 +14,7 @@ public sealed class PpoFixture : IDisposable
     public PpoFixture()
     {
         Ml = new MLContext(1);
-        Policy = Ml.Policies().Pretrain(TestModels.Corpus, new PretrainingOptions
-        {
-            Shape = new GptShape { Layers = 1, ModelDim = 32, Heads = 2, Context = 16 },
-            Steps = 150,
-            BatchSize = 32,
-            LearningRate = 5e-3,
-            EvaluationInterval = 150,
-            ValidationWindows = 32,
-            Seed = 2,
-        });
+        Policy = TestModels.PretrainTiny(Ml, context: 16, seed: 2);
         var prompts = TextCorpus.Prompts(Policy.Tokenizer, TestModels.Corpus.TrainStories, 4).Take(200).Select(p => new RewardInput { PromptTokens = p }).ToArray();
         Prompts = Ml.Data.LoadFromEnumerable(prompts);
         Target = Policy.Tokenizer.Encode("and")[0];

@@ -18,15 +18,7 @@ public sealed class RewardModelFixture : IDisposable
     public RewardModelFixture()
     {
         Ml = new MLContext(1);
-        Policy = Ml.Policies().Pretrain(TestModels.Corpus, new PretrainingOptions
-        {
-            Shape = new GptShape { Layers = 1, ModelDim = 32, Heads = 2, Context = 24 },
-            Steps = 150,
-            BatchSize = 32,
-            LearningRate = 5e-3,
-            EvaluationInterval = 150,
-            ValidationWindows = 32,
-        });
+        Policy = TestModels.PretrainTiny(Ml, context: 24, seed: 1);
         var prompts = TextCorpus.Prompts(Policy.Tokenizer, TestModels.Corpus.TrainStories, 6).Take(500).ToArray();
         using var generator = new Generator(4);
         var samples = PolicySampler.SampleAll(Policy.Model, Policy.Model, prompts, 20, new SamplingOptions { ResponseLength = 12, BatchSize = 1000 }, generator);

@@ -18,6 +18,18 @@ internal static class TestModels
 
     public static TextCorpus Corpus => SmallCorpus.Value;
 
+    /// <summary>A one-layer policy pretrained for a few seconds: enough structure for sampling, rewards and PPO.</summary>
+    public static Policy PretrainTiny(Microsoft.ML.MLContext ml, int context, int seed) => ml.Policies().Pretrain(Corpus, new Pretraining.PretrainingOptions
+    {
+        Shape = new GptShape { Layers = 1, ModelDim = 32, Heads = 2, Context = context },
+        Steps = 150,
+        BatchSize = 32,
+        LearningRate = 5e-3,
+        EvaluationInterval = 150,
+        ValidationWindows = 32,
+        Seed = seed,
+    });
+
     public static GptShape TinyShape(int vocabulary = 40) => new() { Layers = 2, ModelDim = 32, Heads = 4, Context = 24, VocabularySize = vocabulary };
 
     /// <summary>A random model whose output head is scaled up so its next-token distributions are far from uniform.</summary>
