@@ -25,7 +25,7 @@ internal static class RunCommand
         };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var command = new Command("run", "Run a pipeline: pretrain (or reuse) the policies, sample from pi_init, write CSV/JSON results.")
+        var command = new Command("run", "Run a pipeline: pretrain (or reuse) the policies, train gold and proxies, run best-of-n and PPO, write CSV, JSON, PNG and report.md.")
         {
             pipeline, output, cache, device, threads,
         };
