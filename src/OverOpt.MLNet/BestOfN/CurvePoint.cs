@@ -28,6 +28,12 @@ public sealed class CurvePoint
 
     public double KlMeasured { get; set; }
 
+    /// <summary>RL only: the k1 estimate mean(sum_t log pi - log pi_init) on the same samples, for comparison (unbiased, can be negative).</summary>
+    public double K1Estimate { get; set; } = double.NaN;
+
+    /// <summary>RL only: the k3 estimate mean(sum_t exp(-r) - 1 + r), r = log pi - log pi_init (never negative).</summary>
+    public double K3Estimate { get; set; } = double.NaN;
+
     /// <summary>sqrt(<see cref="Kl"/>).</summary>
     public double D { get; set; }
 

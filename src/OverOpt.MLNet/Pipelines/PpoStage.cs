@@ -65,7 +65,7 @@ internal sealed class PpoStage
             _run.Log($"ppo-{proxy.Name}: resumed from its checkpoint");
         }
         result.Policy.Save(Path.Combine(output, $"ppo-{proxy.Name}.policy.zip"));
-        var table = new CsvTable("step", "beta", "learning_rate", "mean_score", "kl_exact", "kl_k1", "kl_k3", "entropy", "policy_loss", "value_loss", "clip_fraction", "approx_kl_old", "explained_variance");
+        var table = new CsvTable("step", "beta", "learning_rate", "mean_score", "kl_exact", "k1_estimate", "k3_estimate", "entropy", "policy_loss", "value_loss", "clip_fraction", "approx_kl_old", "explained_variance");
         foreach (var d in result.Diagnostics)
         {
             table.Add(d.Step, d.Beta, d.LearningRate, d.MeanScore, d.KlExact, d.KlK1, d.KlK3, d.Entropy, d.PolicyLoss, d.ValueLoss, d.ClipFraction, d.ApproxKlOld, d.ExplainedVariance);

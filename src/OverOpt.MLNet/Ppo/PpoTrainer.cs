@@ -208,8 +208,10 @@ public sealed partial class PpoTrainer
             N = 1,
             Step = step,
             Kl = kl,
-            // RL's KL is measured either way; the noisy k1 estimate stays in the diagnostics, never on the curve.
+            // RL's KL is measured either way: kl and kl_measured are both the exact one; k1 and k3 sit beside them.
             KlMeasured = kl,
+            K1Estimate = samples.Average(s => s.LogRatio),
+            K3Estimate = samples.Average(s => s.LogProbs.Zip(s.ReferenceLogProbs, (p, q) => Math.Exp(q - (double)p) - 1 + (p - (double)q)).Sum()),
             D = Math.Sqrt(kl),
             ProxyScore = proxy.Average(),
             ProxyCiLow = proxy.Average() - Half(proxy),

@@ -9,11 +9,11 @@ public static class CurveTables
     public static void WriteCurves(string path, IEnumerable<CurvePoint> points)
     {
         var table = new CsvTable("method", "proxy", "proxy_params", "comparisons", "seed", "n", "step", "kl", "kl_measured", "d",
-            "proxy_score", "proxy_ci_low", "proxy_ci_high", "gold_score", "gold_ci_low", "gold_ci_high");
+            "proxy_score", "proxy_ci_low", "proxy_ci_high", "gold_score", "gold_ci_low", "gold_ci_high", "k1_estimate", "k3_estimate");
         foreach (var p in points)
         {
             table.Add(p.Method, p.Proxy, p.ProxyParams, p.Comparisons, p.Seed, p.N, p.Step, p.Kl, p.KlMeasured, p.D,
-                p.ProxyScore, p.ProxyCiLow, p.ProxyCiHigh, p.GoldScore, p.GoldCiLow, p.GoldCiHigh);
+                p.ProxyScore, p.ProxyCiLow, p.ProxyCiHigh, p.GoldScore, p.GoldCiLow, p.GoldCiHigh, p.K1Estimate, p.K3Estimate);
         }
         table.Save(path);
     }

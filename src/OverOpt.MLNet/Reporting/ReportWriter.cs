@@ -74,7 +74,7 @@ internal static class ReportWriter
         var spec = pipeline.Ppo;
         text.AppendLine("## PPO");
         text.AppendLine();
-        text.AppendLine(c, $"pi_init optimized against each proxy for {spec.Steps} steps of {spec.BatchSize} responses, beta = {spec.KlCoefficient} (the exact per-token KL over the vocabulary drives the penalty; k1 and k3 are logged beside it in `ppo-<proxy>.csv`), {spec.PpoEpochs} PPO epochs of {spec.MiniBatches} minibatches, learning rate {spec.LearningRate} annealed. Every {spec.EvaluationInterval} steps: {spec.EvaluationSamples} fresh responses to held-out prompts scored by the proxy and by gold (95% normal intervals), KL(pi || pi_init) exact. Fit: R_RL(d) = d(alpha - beta ln d).");
+        text.AppendLine(c, $"pi_init optimized against each proxy for {spec.Steps} steps of {spec.BatchSize} responses, beta = {spec.KlCoefficient} (the exact per-token KL over the vocabulary drives the penalty and is the KL of every curve; the k1 and k3 estimates are logged beside it, per step in `ppo-<proxy>.csv` and per evaluation in `curves.csv`), {spec.PpoEpochs} PPO epochs of {spec.MiniBatches} minibatches, learning rate {spec.LearningRate} annealed. Every {spec.EvaluationInterval} steps: {spec.EvaluationSamples} fresh responses to held-out prompts scored by the proxy and by gold (95% normal intervals), KL(pi || pi_init) exact. Fit: R_RL(d) = d(alpha - beta ln d).");
         text.AppendLine();
         text.AppendLine("| proxy | alpha [95%] | beta [95%] | R^2 | fitted peak d* | observed gold peak: step, gold [95%] | final gold | final proxy | final KL | overoptimized | seconds |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
