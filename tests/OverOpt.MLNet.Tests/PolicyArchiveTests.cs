@@ -79,5 +79,25 @@ public sealed class PolicyArchiveTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(cache.Root, "*.zip", SearchOption.AllDirectories).Length);
     }
 
+    [Fact]
+    public void ACacheFileBuiltFromAnotherConfigurationIsRebuiltNotLoaded()
+    {
+        var cache = new ArtifactCache(Path.Combine(_folder, "mismatch"));
+        var rejected = new List<string>();
+        cache.Rejected += rejected.Add;
+        var ml = new MLContext(1);
+        using (var first = ml.Policies().Pretrain(TestModels.Corpus, Options(steps: 5), cache))
+        using (var second = ml.Policies().Pretrain(TestModels.Corpus, Options(steps: 6), cache))
+        {
+            // A hand-copied file: the second configuration's name now holds the first one's policy.
+            File.Copy(cache.PathFor("policies", first.Description.Provenance), cache.PathFor("policies", second.Description.Provenance), overwrite: true);
+        }
+
+        using var rebuilt = ml.Policies().Pretrain(TestModels.Corpus, Options(steps: 6), cache);
+
+        Assert.Contains(rejected, line => line.Contains("built from another configuration"));
+        Assert.Equal(6, rebuilt.Description.TrainingSteps);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
