@@ -103,6 +103,17 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
         Assert.Equal(30, result.Diagnostics.Count);
         Assert.All(result.Curve, p => Assert.True(p.Kl >= 0));
         Assert.Equal([0.0, 5, 10, 15, 20, 25, 30], result.Curve.Select(p => p.Step));
+
+        // The trained policy outlives the trainer: it saves, loads and differs from pi_init.
+        string path = Path.Combine(_folder, "trained.zip");
+        policy.Save(path);
+        using var loaded = Policy.Load(path);
+        using var tokens = TestModels.RandomPrompts(2, 8, policy.Tokenizer.VocabularySize, 4);
+        using var trained = policy.Model.forward(tokens);
+        using var reloaded = loaded.Model.forward(tokens);
+        using var initial = _data.Policy.Model.forward(tokens);
+        Assert.True(trained.eq(reloaded).all().item<bool>());
+        Assert.False(trained.eq(initial).all().item<bool>());
     }
 
     [Fact]

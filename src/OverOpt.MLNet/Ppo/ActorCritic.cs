@@ -27,6 +27,15 @@ public sealed class ActorCritic : nn.Module
 
     public GptModel Policy => policy;
 
+    /// <summary>Frees the value head only: the policy outlives the trainer (it is the trained policy returned to the caller).</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            valueHead.Dispose();
+        }
+    }
+
     /// <summary>Logits (batch, length, vocabulary) and values (batch, length) of a causal pass.</summary>
     public (Tensor Logits, Tensor Values) Forward(Tensor sequences)
     {
