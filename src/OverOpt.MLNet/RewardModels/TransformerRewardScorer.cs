@@ -52,7 +52,7 @@ internal sealed class TransformerRewardScorer
             {
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                var batch = tensor(sequences.SelectMany(s => s).Select(id => (long)id).ToArray(), [count, length], ScalarType.Int64).to(device);
+                var batch = Sampling.TokenTensors.Stack(sequences, device);
                 Network.forward(batch).cpu().data<float>().CopyTo(scores, start);
             }
         }

@@ -91,16 +91,7 @@ public static class PolicySampler
     }
 
     /// <summary>Stacks equal-length prompts into a (count, length) int64 tensor on <paramref name="device"/>.</summary>
-    public static Tensor PromptTensor(IReadOnlyList<int[]> prompts, Device device)
-    {
-        int length = prompts[0].Length;
-        if (prompts.Any(p => p.Length != length))
-        {
-            throw new ArgumentException("Prompts of one batch must all have the same length.", nameof(prompts));
-        }
-        var data = prompts.SelectMany(p => p).Select(id => (long)id).ToArray();
-        return tensor(data, [prompts.Count, length], ScalarType.Int64).to(device);
-    }
+    public static Tensor PromptTensor(IReadOnlyList<int[]> prompts, Device device) => TokenTensors.Stack(prompts, device);
 
     /// <summary>Logits of <paramref name="model"/> at the positions that predict each response token, from one causal pass.</summary>
     public static Tensor ReferenceLogits(GptModel model, Tensor prompts, Tensor responses)

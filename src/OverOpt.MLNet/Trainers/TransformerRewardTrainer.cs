@@ -5,6 +5,7 @@ using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Progress;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
 using OverOpt.MLNet.Training;
 using TorchSharp;
@@ -155,8 +156,5 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
     }
 
     internal static Tensor Sequences(IEnumerable<IEnumerable<int>> sequences, Device device)
-    {
-        var rows = sequences.Select(s => s.Select(id => (long)id).ToArray()).ToArray();
-        return tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length], ScalarType.Int64).to(device);
-    }
+        => TokenTensors.Stack(sequences.Select(s => s.ToArray()).ToArray(), device);
 }
