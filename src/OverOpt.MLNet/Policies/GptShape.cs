@@ -44,13 +44,5 @@ public sealed record GptShape
         }
     }
 
-    /// <summary>Parameters of a model of this shape (embeddings, blocks, final norm, untied output head).</summary>
-    public long ParameterCount()
-    {
-        long d = ModelDim;
-        long block = (2 * 2 * d) + (d * 3 * d + 3 * d) + (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d);
-        return (VocabularySize * d) + (Context * d) + (Layers * block) + (2 * d) + (d * VocabularySize);
-    }
-
     public override string ToString() => $"{Layers} layers, d={ModelDim}, {Heads} heads, context {Context}, vocab {VocabularySize}";
 }

@@ -3,8 +3,6 @@ namespace OverOpt.MLNet;
 /// <summary>Small numeric helpers.</summary>
 public static class Statistics
 {
-    public static double Mean(IReadOnlyList<double> values) => values.Average();
-
     /// <summary>Sample standard deviation (n - 1).</summary>
     public static double StandardDeviation(IReadOnlyList<double> values)
     {
