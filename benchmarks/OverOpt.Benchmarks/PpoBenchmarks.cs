@@ -56,7 +56,7 @@ public class PpoBenchmarks
             InitialPolicy = _policy,
             Reward = new TokenCount(_policy.Tokenizer.Encode("happy")[0]),
             Steps = Steps,
-            EvaluationInterval = Steps,
+            EvaluationPoints = 1,
             EvaluationSamples = 64,
         }).Fit(_prompts);
         result.Policy.Dispose();

@@ -56,8 +56,8 @@ public sealed class CliTests : IDisposable
                 { "name": "t", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 },
                 { "name": "f", "kind": "fasttree", "trees": 5, "leaves": 4 }
               ],
-              "bestOfN": { "prompts": 4, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 },
-              "ppo": { "proxies": [ "t" ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationInterval": 2, "evaluationSamples": 8 }
+              "bestOfN": { "prompts": 3, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 },
+              "ppo": { "proxies": [ "t" ], "seeds": [ 1, 2 ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationPoints": 2, "evaluationSamples": 8 }
             }
             """);
         string output = Path.Combine(_folder, "out");
@@ -79,11 +79,19 @@ public sealed class CliTests : IDisposable
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         }
         var curves = File.ReadAllLines(Path.Combine(output, "curves.csv"));
-        Assert.StartsWith("method,proxy,proxy_params,comparisons,seed,n,step,kl,kl_measured,d,proxy_score,proxy_ci_low,proxy_ci_high,gold_score,gold_ci_low,gold_ci_high", curves[0]);
-        Assert.Equal(1 + 2 * 5 + 3, curves.Length);
-        Assert.Equal(3, curves.Count(l => l.StartsWith("ppo,t,", StringComparison.Ordinal)));
-        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "fits.csv")).Length);
-        Assert.True(File.Exists(Path.Combine(output, "ppo-t.csv")) && File.Exists(Path.Combine(output, "ppo-t.policy.zip")) && File.Exists(Path.Combine(output, "rl-scores-vs-d.png")));
+        Assert.StartsWith("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,kl_measured,d,proxy_score,proxy_ci_low,proxy_ci_high,gold_score,gold_ci_low,gold_ci_high,rule_score,rule_ci_low,rule_ci_high", curves[0]);
+        // Evaluations at steps 0, 1 and 4 on each of two seeds, and their mean; every row is written whatever the run's outcome.
+        Assert.Equal(1 + 2 * 5 + 2 * 3 + 3, curves.Length);
+        Assert.Equal(3, curves.Count(l => l.StartsWith("ppo,a,t,", StringComparison.Ordinal) && l.Contains(",mean,", StringComparison.Ordinal)));
+        Assert.All(curves.Skip(1), l => Assert.NotEqual("", l.Split(',')[18]));
+        // Two best-of-n fits; per seed, seed mean and shared-alpha PPO fits, written even where a curve cannot be fitted.
+        var fits = File.ReadAllLines(Path.Combine(output, "fits.csv"));
+        Assert.Equal(1 + 2 + 2 + 1 + 1, fits.Length);
+        Assert.Single(fits, l => l.StartsWith("ppo,", StringComparison.Ordinal) && l.Contains(",true,", StringComparison.Ordinal));
+        foreach (var file in new[] { "ppo-t-s1.csv", "ppo-t-s2.policy.zip", "rl-scores-vs-d.png", "rl-kl-vs-step.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        }
         Assert.Contains("resumed", second.Error);
         Assert.Equal(firstCurves, File.ReadAllText(Path.Combine(output, "curves.csv")));
         Assert.Contains("reusing", second.Error.Split('\n').Single(l => l.Contains("/gold/")));

@@ -64,7 +64,8 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
         LearningRate = 2e-3,
         ResponseLength = 10,
         Steps = steps,
-        EvaluationInterval = 5,
+        EvaluationPoints = 4,
+        CheckpointInterval = 5,
         EvaluationSamples = 64,
         CheckpointDirectory = checkpoints,
         Seed = 3,
@@ -102,7 +103,9 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
         Assert.True(after > before + 1.0, $"count of the target token went {before:F2} -> {after:F2}");
         Assert.Equal(30, result.Diagnostics.Count);
         Assert.All(result.Curve, p => Assert.True(p.Kl >= 0));
-        Assert.Equal([0.0, 5, 10, 15, 20, 25, 30], result.Curve.Select(p => p.Step));
+        Assert.Equal(EvaluationSchedule.LogSpaced(30, 4).Select(s => (double)s), result.Curve.Select(p => p.Step));
+        Assert.Equal(0, result.Curve[0].GoldScore, 6);
+        Assert.Equal(0, result.Curve[0].ProxyScore, 6);
 
         // The trained policy outlives the trainer: it saves, loads and differs from pi_init.
         string path = Path.Combine(_folder, "trained.zip");
@@ -150,9 +153,10 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
     public void ANaNRewardStopsTheRunAtItsStepAndKeepsTheLastCheckpoint()
     {
         string checkpoints = Path.Combine(_folder, "nan");
-        // Each evaluation scores twice (as reward and as gold, none being given): calls 1-2 evaluate step 0,
-        // 3-7 are steps 1-5, 8-9 evaluate step 5 and write its checkpoint, call 10 (step 6) returns NaN.
-        var options = Options(steps: 10, checkpoints: checkpoints, reward: new TokenCountReward(_data.Target, nanAfterCalls: 9));
+        // Evaluations at steps 0, 1, 2, 5, 10 score twice each (as reward and as gold, none being given): calls 1-2
+        // evaluate step 0, 3 is step 1, 4-5 evaluate it, 6 is step 2, 7-8 evaluate it, 9-11 are steps 3-5, 12-13
+        // evaluate step 5 and write its checkpoint, call 14 (step 6) returns NaN.
+        var options = Options(steps: 10, checkpoints: checkpoints, reward: new TokenCountReward(_data.Target, nanAfterCalls: 13));
 
         var error = Assert.Throws<PpoDivergedException>(() => _data.Ml.Optimization().Ppo(options).Fit(_data.Prompts));
 
@@ -161,7 +165,75 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
         var resumed = _data.Ml.Optimization().Ppo(Options(steps: 10, checkpoints: checkpoints)).Fit(_data.Prompts);
         resumed.Policy.Dispose();
         Assert.True(resumed.Resumed);
-        Assert.Equal([0.0, 5, 10], resumed.Curve.Select(p => p.Step));
+        Assert.Equal([0.0, 1, 2, 5, 10], resumed.Curve.Select(p => p.Step));
+    }
+
+    [Theory]
+    [InlineData(KlPenaltyEstimator.Exact)]
+    [InlineData(KlPenaltyEstimator.K1)]
+    public void TheKlPenaltyPullsAOneTokenResponseBackToPiInit(KlPenaltyEstimator estimator)
+    {
+        // A start away from pi_init (its output layer sharpened) and a reward that is the same for every response:
+        // the penalty is the only signal. With one-token responses, a penalty that enters the reward only as the KL of
+        // the state before the token (as this trainer once did) carries no gradient at all, and KL would not move.
+        using var start = _data.Policy.Clone();
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in start.Model.named_parameters())
+            {
+                if (name.StartsWith("head", StringComparison.Ordinal))
+                {
+                    parameter.mul_(2.5);
+                }
+            }
+        }
+        var options = Options(steps: 25, beta: 1.0, reward: new ConstantReward());
+        options.StartPolicy = start;
+        options.ResponseLength = 1;
+        options.PenaltyEstimator = estimator;
+
+        var result = _data.Ml.Optimization().Ppo(options).Fit(_data.Prompts);
+        result.Policy.Dispose();
+
+        double before = result.Curve[0].Kl, after = result.Curve[^1].Kl;
+        Assert.True(before > 0.05, $"the perturbed start should be away from pi_init (KL {before:F4})");
+        Assert.True(after < 0.75 * before, $"{estimator}: KL went {before:F4} -> {after:F4}; the penalty should cut it by a quarter or more");
+    }
+
+    [Fact]
+    public void TheExactPenaltyGoesThroughTheLossTermAndTheNextStatesKl()
+    {
+        var options = Options(steps: 3, beta: 0.5);
+        var result = _data.Ml.Optimization().Ppo(options).Fit(_data.Prompts);
+        result.Policy.Dispose();
+        var free = _data.Ml.Optimization().Ppo(Options(steps: 3)).Fit(_data.Prompts);
+        free.Policy.Dispose();
+
+        Assert.All(result.Diagnostics.Skip(1), d => Assert.True(d.KlLoss > 0, $"step {d.Step}: the exact penalty's loss term was {d.KlLoss}"));
+        Assert.All(free.Diagnostics, d => Assert.Equal(0, d.KlLoss));
+    }
+
+    [Fact]
+    public void AnotherRewardOrGoldIsNotResumedFromTheCheckpoint()
+    {
+        string checkpoints = Path.Combine(_folder, "fingerprint");
+        _data.Ml.Optimization().Ppo(Options(steps: 2, checkpoints: checkpoints)).Fit(_data.Prompts).Policy.Dispose();
+
+        var changedGold = Options(steps: 2, checkpoints: checkpoints);
+        changedGold.Gold = new ConstantReward();
+        var changedClip = Options(steps: 2, checkpoints: checkpoints);
+        changedClip.GradientClip = 0.5;
+
+        Assert.Throws<InvalidDataException>(() => _data.Ml.Optimization().Ppo(changedGold).Fit(_data.Prompts));
+        Assert.Throws<InvalidDataException>(() => _data.Ml.Optimization().Ppo(changedClip).Fit(_data.Prompts));
+    }
+
+    /// <summary>The same reward for every response.</summary>
+    private sealed class ConstantReward : IRewardScorer
+    {
+        public string Name => "constant";
+
+        public float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => new float[responses.Count];
     }
 
     /// <summary>Stops a run the way a kill would: abruptly, in the middle of its work.</summary>

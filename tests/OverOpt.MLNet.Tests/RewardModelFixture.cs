@@ -22,11 +22,12 @@ public sealed class RewardModelFixture : IDisposable
         var prompts = TextCorpus.Prompts(Policy.Tokenizer, TestModels.Corpus.TrainStories, 6).Take(500).ToArray();
         using var generator = new Generator(4);
         var samples = PolicySampler.SampleAll(Policy.Model, Policy.Model, prompts, 20, new SamplingOptions { ResponseLength = 12, BatchSize = 1000 }, generator);
+        var rule = new GoldPreference(Policy.Tokenizer, TestModels.Corpus);
         var rows = new List<ComparisonRow>();
         for (int i = 0; i + 1 < samples.Count; i += 2)
         {
             var (a, b) = (samples[i], samples[i + 1]);
-            float goldA = (float)GoldPreference.Score(Policy.Tokenizer, a.Response), goldB = (float)GoldPreference.Score(Policy.Tokenizer, b.Response);
+            float goldA = (float)rule.Score(a.Prompt, a.Response), goldB = (float)rule.Score(b.Prompt, b.Response);
             var (chosen, rejected, chosenGold, rejectedGold) = goldA >= goldB ? (a, b, goldA, goldB) : (b, a, goldB, goldA);
             rows.Add(new ComparisonRow { PromptTokens = a.Prompt, ChosenTokens = chosen.Response, RejectedTokens = rejected.Response, ChosenGold = chosenGold, RejectedGold = rejectedGold });
         }

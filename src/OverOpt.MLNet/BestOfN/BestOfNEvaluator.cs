@@ -5,7 +5,8 @@ namespace OverOpt.MLNet.BestOfN;
 
 /// <summary>
 /// Turns N samples per prompt, scored by a proxy and by gold, into the best-of-n curve (unbiased estimator, ties
-/// averaged, analytic and measured KL), bootstrap intervals over prompts and the R_bon fit.
+/// averaged, analytic and measured KL), bootstrap intervals over prompts and the R_bon fit. Scores are re-centred so
+/// that pi_init (n = 1) scores 0, in the mean and in every bootstrap resample.
 /// </summary>
 public static class BestOfNEvaluator
 {
@@ -32,8 +33,11 @@ public static class BestOfNEvaluator
                 measuredKl[k] += BestOfNMath.MeasuredKl(sorted, grid[k]) / prompts;
             }
         }
-        var bootstrapGold = Bootstrap(gold, options.BootstrapResamples, options.Seed);
-        var bootstrapProxy = Bootstrap(proxy, options.BootstrapResamples, options.Seed);
+        // Re-centred so that pi_init (n = 1, the first grid point) scores 0 on these prompts, in every resample and in
+        // the mean, before anything is fitted: the paper's R(0) = 0.
+        var bootstrapGold = Centred(Bootstrap(gold, options.BootstrapResamples, options.Seed));
+        var bootstrapProxy = Centred(Bootstrap(proxy, options.BootstrapResamples, options.Seed));
+        double goldAtStart = gold.Average(v => v[0]), proxyAtStart = proxy.Average(v => v[0]);
         var points = new List<CurvePoint>();
         for (int k = 0; k < grid.Length; k++)
         {
@@ -51,10 +55,11 @@ public static class BestOfNEvaluator
                 Kl = kl,
                 KlMeasured = measuredKl[k],
                 D = Math.Sqrt(kl),
-                ProxyScore = proxy.Average(v => v[k]),
+                Policy = options.Policy,
+                ProxyScore = proxy.Average(v => v[k]) - proxyAtStart,
                 ProxyCiLow = Statistics.Quantile(proxyDraws, 0.025),
                 ProxyCiHigh = Statistics.Quantile(proxyDraws, 0.975),
-                GoldScore = gold.Average(v => v[k]),
+                GoldScore = gold.Average(v => v[k]) - goldAtStart,
                 GoldCiLow = Statistics.Quantile(goldDraws, 0.025),
                 GoldCiHigh = Statistics.Quantile(goldDraws, 0.975),
             });
@@ -84,6 +89,19 @@ public static class BestOfNEvaluator
             result.Add(means);
         }
         return result;
+    }
+
+    private static List<double[]> Centred(List<double[]> resamples)
+    {
+        foreach (var row in resamples)
+        {
+            double start = row[0];
+            for (int k = 0; k < row.Length; k++)
+            {
+                row[k] -= start;
+            }
+        }
+        return resamples;
     }
 
     private static void Check(IReadOnlyList<float[]> proxyByPrompt, IReadOnlyList<float[]> goldByPrompt, BestOfNOptions options)

@@ -18,6 +18,9 @@ public sealed class BestOfNOptions
 
     public string Proxy = "proxy";
 
+    /// <summary>The sampled policy's name, for the rows.</summary>
+    public string Policy = "";
+
     public long ProxyParams;
 
     public int Comparisons;

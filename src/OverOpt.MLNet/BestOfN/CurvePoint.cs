@@ -11,6 +11,12 @@ public sealed class CurvePoint
     /// <summary>"bon" or "ppo".</summary>
     public string Method { get; set; } = "";
 
+    /// <summary>The optimized policy's name (pi_init's for best-of-n).</summary>
+    public string Policy { get; set; } = "";
+
+    /// <summary>RL's KL coefficient beta at the start of the run (0 for best-of-n).</summary>
+    public double KlCoefficient { get; set; }
+
     public string Proxy { get; set; } = "";
 
     public long ProxyParams { get; set; }
@@ -18,6 +24,9 @@ public sealed class CurvePoint
     public int Comparisons { get; set; }
 
     public int Seed { get; set; }
+
+    /// <summary>True for a row that averages the same point over seeds (written as seed "mean"); its intervals are seed-level.</summary>
+    public bool IsSeedMean { get; set; }
 
     public int N { get; set; }
 
@@ -48,4 +57,14 @@ public sealed class CurvePoint
     public double GoldCiLow { get; set; }
 
     public double GoldCiHigh { get; set; }
+
+    /// <summary>The world's own truth: <see cref="RewardModels.GoldPreference"/> scored exactly on the same samples, normalized like gold; NaN where no rule was given.</summary>
+    public double RuleScore { get; set; } = double.NaN;
+
+    public double RuleCiLow { get; set; } = double.NaN;
+
+    public double RuleCiHigh { get; set; } = double.NaN;
+
+    /// <summary>A copy of this point.</summary>
+    public CurvePoint Clone() => (CurvePoint)MemberwiseClone();
 }

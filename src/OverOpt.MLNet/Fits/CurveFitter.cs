@@ -90,7 +90,8 @@ public static class CurveFitter
         return (d, form == GoldCurveForm.BestOfN ? alpha * alpha / (4 * beta) : beta * d);
     }
 
-    private static double RSquared(GoldCurveForm form, double alpha, double beta, IReadOnlyList<double> d, IReadOnlyList<double> gold)
+    /// <summary>Coefficient of determination of the fitted form on the points with d &gt; 0.</summary>
+    public static double RSquared(GoldCurveForm form, double alpha, double beta, IReadOnlyList<double> d, IReadOnlyList<double> gold)
     {
         var index = Enumerable.Range(0, d.Count).Where(i => d[i] > 0).ToArray();
         double mean = index.Average(i => gold[i]);

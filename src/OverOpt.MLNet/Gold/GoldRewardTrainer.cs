@@ -41,6 +41,9 @@ public sealed class GoldRewardTrainer
 
         public int ResponseLength = 16;
 
+        /// <summary>Temperature of pi_init's samples (the pipeline's, so gold learns the distribution it will judge).</summary>
+        public double Temperature = 1.0;
+
         /// <summary>Share of training responses that are edited copies (out of pi_init's distribution).</summary>
         public double EditedFraction = 0.5;
 
@@ -64,10 +67,11 @@ public sealed class GoldRewardTrainer
     {
         var device = _options.Device ?? CPU;
         var tokenizer = policy.Tokenizer;
-        var prompts = TextCorpus.Prompts(tokenizer, corpus.TrainStories, _options.PromptLength).Take(_options.Prompts).ToArray();
+        // Training prompts only: no evaluation prompt is seen by gold, word for word.
+        var prompts = PromptSplit.Create(tokenizer, corpus, _options.PromptLength).Train.Take(_options.Prompts).ToArray();
         using var generator = new Generator((ulong)_options.Seed, policy.Device);
         var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts, _options.SamplesPerPrompt,
-            new SamplingOptions { ResponseLength = _options.ResponseLength }, generator, _options.Progress);
+            new SamplingOptions { ResponseLength = _options.ResponseLength, Temperature = _options.Temperature }, generator, _options.Progress);
 
         var edits = new Random(_options.Seed);
         var data = samples.Select(s => (Prompt: s.Prompt, Response: s.Response, Edited: false)).ToList();
@@ -78,7 +82,8 @@ public sealed class GoldRewardTrainer
             data.Add((source.Prompt, Edit(tokenizer, source.Response, edits), true));
         }
         new Random(_options.Seed + 1).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data));
-        var targets = data.Select(d => GoldPreference.Score(tokenizer, d.Response)).ToArray();
+        var rule = new GoldPreference(tokenizer, corpus);
+        var targets = data.Select(d => rule.Score(d.Prompt, d.Response)).ToArray();
         double mean = targets.Average();
         double std = Math.Sqrt(targets.Select(t => (t - mean) * (t - mean)).Average());
 
@@ -106,20 +111,38 @@ public sealed class GoldRewardTrainer
         return (gold, fidelity);
     }
 
-    /// <summary>An edited copy: one to six positions replaced by a cheer word, a gloom word, or a repeat of a word already there.</summary>
+    /// <summary>
+    /// An edited copy, off pi_init's distribution the ways an optimizer goes: one to six positions replaced by a cheer
+    /// word, a gloom word, a sentence mark or a repeat of a word already there, or two words swapped (word salad); and
+    /// one copy in six ends in a run of one mark or cheer word (the degenerate strings RL collapses onto).
+    /// </summary>
     internal static int[] Edit(WordTokenizer tokenizer, int[] response, Random random)
     {
         var cheer = GoldPreference.CheerWords.Select(w => tokenizer.Encode(w)[0]).ToArray();
         var gloom = GoldPreference.GloomWords.Select(w => tokenizer.Encode(w)[0]).ToArray();
+        var marks = new[] { ".", "!", "?" }.Select(w => tokenizer.Encode(w)[0]).ToArray();
         var edited = (int[])response.Clone();
         int changes = 1 + random.Next(6);
         for (int c = 0; c < changes; c++)
         {
             int position = random.Next(edited.Length);
             double kind = random.NextDouble();
+            if (kind < 0.15)
+            {
+                int other = random.Next(edited.Length);
+                (edited[position], edited[other]) = (edited[other], edited[position]);
+                continue;
+            }
             edited[position] = kind < 0.6 ? cheer[random.Next(cheer.Length)]
-                : kind < 0.8 ? gloom[random.Next(gloom.Length)]
+                : kind < 0.75 ? gloom[random.Next(gloom.Length)]
+                : kind < 0.85 ? marks[random.Next(marks.Length)]
                 : edited[random.Next(edited.Length)];
+        }
+        if (random.Next(6) == 0)
+        {
+            int token = random.Next(2) == 0 ? marks[random.Next(marks.Length)] : cheer[random.Next(cheer.Length)];
+            int start = random.Next(edited.Length - 2);
+            Array.Fill(edited, token, start, edited.Length - start);
         }
         return edited;
     }

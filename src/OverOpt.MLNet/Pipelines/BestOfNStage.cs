@@ -13,8 +13,8 @@ namespace OverOpt.MLNet.Pipelines;
 public sealed record ProxyCurve(RewardModel Proxy, BestOfNResult Result, OveroptimizationVerdict Verdict, float[] ProxyScores);
 
 /// <summary>
-/// Best-of-n in a pipeline: N samples of pi_init per held-out prompt, scored once by gold and by every proxy, each
-/// proxy's samples turned into its curve by the <see cref="BestOfNCurveTransformer"/>.
+/// Best-of-n in a pipeline: N samples of pi_init per held-out prompt, scored once by gold, the rule and every proxy,
+/// each proxy's scores turned into its curve by <see cref="BestOfNEvaluator"/> (gold's and the rule's).
 /// </summary>
 internal sealed class BestOfNStage
 {
@@ -30,43 +30,56 @@ internal sealed class BestOfNStage
     }
 
     public (IReadOnlyList<PolicySample> Samples, float[] Gold, IReadOnlyList<ProxyCurve> Curves) Run(
-        Policy policy, RewardModel gold, IReadOnlyList<(RewardModel Model, int Comparisons)> proxies, TextCorpus corpus)
+        Policy policy, string policyName, RewardModel gold, IRewardScorer rule, IReadOnlyList<(RewardModel Model, int Comparisons)> proxies, PromptSplit prompts)
     {
         var spec = _pipeline.BestOfN;
-        var prompts = TextCorpus.Prompts(policy.Tokenizer, corpus.ValidationStories, _pipeline.Sampling.PromptLength);
-        if (prompts.Length < spec.Prompts)
+        if (prompts.HeldOut.Count < spec.Prompts)
         {
             throw new OverOptConfigurationException(
-                $"{spec.Prompts} prompts were asked for, but only {prompts.Length} held-out stories are long enough.", "bestOfN.prompts", $"ask for at most {prompts.Length}.");
+                $"{spec.Prompts} prompts were asked for, but the corpus has only {prompts.HeldOut.Count} distinct held-out prompts of this length.", "bestOfN.prompts", $"ask for at most {prompts.HeldOut.Count}.");
         }
         using var generator = new Generator((ulong)(_pipeline.Seed + 2), policy.Device);
-        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts.Take(spec.Prompts).ToArray(), spec.SamplesPerPrompt,
+        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts.HeldOut.Take(spec.Prompts).ToArray(), spec.SamplesPerPrompt,
             new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 },
             generator, Progress.RelabelledProgress.Wrap(_run.Progress, _ => "best-of-n samples"));
         var promptTokens = samples.Select(s => s.Prompt).ToArray();
         var responses = samples.Select(s => s.Response).ToArray();
-        _run.Log($"scoring {samples.Count} samples with gold and {proxies.Count} proxies");
+        _run.Log($"scoring {samples.Count} samples with gold, the rule and {proxies.Count} proxies");
         var goldScores = gold.Score(promptTokens, responses);
+        var ruleScores = rule.Score(promptTokens, responses);
+        var goldByPrompt = ByPrompt(goldScores, spec.SamplesPerPrompt);
+        var ruleByPrompt = ByPrompt(ruleScores, spec.SamplesPerPrompt);
         var curves = new List<ProxyCurve>();
         foreach (var (proxy, comparisons) in proxies)
         {
             var proxyScores = proxy.Score(promptTokens, responses);
-            var rows = samples.Select((s, i) => new ScoredSample { PromptIndex = i / spec.SamplesPerPrompt, ProxyScore = proxyScores[i], GoldScore = goldScores[i] });
-            var transformer = _ml.Overoptimization().BestOfNCurve(new BestOfNOptions
+            var proxyByPrompt = ByPrompt(proxyScores, spec.SamplesPerPrompt);
+            var options = new BestOfNOptions
             {
                 MaxN = spec.MaxN,
                 Points = spec.Points,
                 BootstrapResamples = spec.BootstrapResamples,
                 Seed = _pipeline.Seed,
+                Policy = policyName,
                 Proxy = proxy.Name,
                 ProxyParams = proxy.Info.Parameters,
                 Comparisons = comparisons,
-            });
-            transformer.Transform(_ml.Data.LoadFromEnumerable(rows));
-            var result = transformer.LastResult!;
+            };
+            var result = BestOfNEvaluator.Evaluate(proxyByPrompt, goldByPrompt, options);
+            // The rule's curve: the same estimator with the rule in gold's place (same selections, same resamples).
+            var ruleCurve = BestOfNEvaluator.Evaluate(proxyByPrompt, ruleByPrompt, options).Points;
+            for (int k = 0; k < result.Points.Count; k++)
+            {
+                result.Points[k].RuleScore = ruleCurve[k].GoldScore;
+                result.Points[k].RuleCiLow = ruleCurve[k].GoldCiLow;
+                result.Points[k].RuleCiHigh = ruleCurve[k].GoldCiHigh;
+            }
             curves.Add(new ProxyCurve(proxy, result, OveroptimizationVerdict.Assess(result.Points), proxyScores));
             _run.Progress?.Report(new Progress.ProgressUpdate("best-of-n curves", curves.Count, proxies.Count, proxy.Name));
         }
         return (samples, goldScores, curves);
     }
+
+    private static float[][] ByPrompt(float[] scores, int perPrompt)
+        => Enumerable.Range(0, scores.Length / perPrompt).Select(p => scores.AsSpan(p * perPrompt, perPrompt).ToArray()).ToArray();
 }

@@ -4,7 +4,6 @@ using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Ppo;
 using OverOpt.MLNet.Reporting;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Text;
@@ -12,8 +11,8 @@ using OverOpt.MLNet.Text;
 namespace OverOpt.MLNet.Pipelines;
 
 /// <summary>
-/// The reward side of a pipeline after pretraining: gold, comparisons and proxies, then best-of-n and PPO against
-/// them, then curves.csv, fits.csv, the figures and report.md.
+/// The reward side of a pipeline after pretraining: gold, comparisons and proxies, then best-of-n and PPO (every
+/// configuration on every seed) against them, then curves.csv, fits.csv, the figures and report.md.
 /// </summary>
 internal sealed class OveroptimizationRun
 {
@@ -32,19 +31,21 @@ internal sealed class OveroptimizationRun
         _reused = reused;
     }
 
-    public PipelineResult Run(TextCorpus corpus, Policy policy, string output, PipelineResult result, Stopwatch clock)
+    public PipelineResult Run(TextCorpus corpus, Policy policy, PromptSplit prompts, string output, PipelineResult result, Stopwatch clock)
     {
         var stage = new RewardModelStage(_ml, _pipeline, _run, _cache);
         var models = new List<RewardModel>();
         try
         {
+            var stageClock = Stopwatch.StartNew();
             var gold = stage.Gold(policy, corpus);
             models.Add(gold);
-            var (train, validation, trainCount) = stage.Comparisons(policy, gold, corpus, output);
+            var (train, validation, trainCount, rows) = stage.Comparisons(policy, gold, prompts, output);
             foreach (var spec in _pipeline.Proxies)
             {
                 models.Add(stage.Proxy(spec, policy, gold, train, validation));
             }
+            var timings = new Dictionary<string, double> { ["reward models"] = stageClock.Elapsed.TotalSeconds };
             bool FromCache(RewardModel model) => _reused.Contains(_cache.PathFor(model.Name == "gold" ? "gold" : "proxies", model.Info.Provenance));
             RewardModelStage.WriteSummary(models.Select(m => (m, FromCache(m))), Path.Combine(output, "reward_models.csv"));
             result = result with
@@ -55,38 +56,39 @@ internal sealed class OveroptimizationRun
             var proxies = models.Skip(1).ToList();
             if (proxies.Count == 0)
             {
-                return result;
+                return result with { StageSeconds = timings };
             }
+            // The world's truth, standardized on the comparisons' pi_init responses as gold is on pi_init's samples.
+            var rule = RuleRewardScorer.Standardized(new GoldPreference(policy.Tokenizer, corpus),
+                rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
+            string policyName = _pipeline.Policies[0].Name;
 
             BestOfNOutcome? bon = null;
             if (_pipeline.BestOfN.Prompts > 0)
             {
-                var (samples, goldScores, curves) = new BestOfNStage(_ml, _pipeline, _run).Run(policy, gold, proxies.Select(m => (m, trainCount)).ToList(), corpus);
+                stageClock.Restart();
+                var (samples, goldScores, curves) = new BestOfNStage(_ml, _pipeline, _run).Run(policy, policyName, gold, rule, proxies.Select(m => (m, trainCount)).ToList(), prompts);
                 bon = new BestOfNOutcome(samples, goldScores, curves);
+                timings["best-of-n"] = stageClock.Elapsed.TotalSeconds;
             }
-            var ppo = new List<(RewardModel Proxy, PpoResult Result, double Seconds)>();
-            foreach (var name in _pipeline.Ppo.Proxies)
+            stageClock.Restart();
+            var ppo = RunPpo(policy, policyName, proxies, gold, rule, trainCount, prompts, output);
+            if (ppo.Count > 0)
             {
-                var watch = Stopwatch.StartNew();
-                var run = new PpoStage(_ml, _pipeline, _run).Run(policy, proxies.Single(p => p.Name == name), gold, trainCount, corpus, output);
-                run.Policy.Dispose();
-                ppo.Add((proxies.Single(p => p.Name == name), run, watch.Elapsed.TotalSeconds));
+                timings["ppo"] = stageClock.Elapsed.TotalSeconds;
             }
 
             WriteTables(output, bon, ppo);
-            WritePlots(output, bon, ppo);
+            RunFigures.Write(output, bon, ppo);
             result = result with
             {
                 BestOfN = bon?.Curves.Select(c => new BestOfNSummary(c.Proxy.Name, c.Proxy.Info.Parameters, c.Result.Fit, c.Verdict, c.Result.Points[c.Verdict.PeakIndex].N)).ToList() ?? [],
-                Ppo = ppo.Select(r =>
-                {
-                    var verdict = OveroptimizationVerdict.Assess(r.Result.Curve);
-                    var last = r.Result.Curve[^1];
-                    return new PpoSummary(r.Proxy.Name, r.Result.Fit, verdict, (int)r.Result.Curve[verdict.PeakIndex].Step, last.ProxyScore, last.Kl, r.Seconds);
-                }).ToList(),
+                Ppo = ppo.Select(PpoSummary.Of).ToList(),
+                RlFindings = RlFindings.Assess(bon, ppo),
+                StageSeconds = timings,
                 WallSeconds = clock.Elapsed.TotalSeconds,
             };
-            ReportWriter.Write(Path.Combine(output, "report.md"), _pipeline, result, gold, bon, policy.Tokenizer);
+            ReportWriter.Write(Path.Combine(output, "report.md"), _pipeline, result, gold, rule, bon, ppo, policy.Tokenizer, corpus);
             return result;
         }
         finally
@@ -98,31 +100,43 @@ internal sealed class OveroptimizationRun
         }
     }
 
-    private static void WriteTables(string output, BestOfNOutcome? bon, IReadOnlyList<(RewardModel Proxy, PpoResult Result, double Seconds)> ppo)
+    private List<PpoConfiguration> RunPpo(Policy policy, string policyName, IReadOnlyList<RewardModel> proxies, RewardModel gold, IRewardScorer rule,
+        int comparisons, PromptSplit prompts, string output)
     {
-        var points = (bon?.Curves.SelectMany(c => c.Result.Points) ?? []).Concat(ppo.SelectMany(r => r.Result.Curve));
-        CurveTables.WriteCurves(Path.Combine(output, "curves.csv"), points);
-        var fits = (bon?.Curves.Select(c => ("bon", c.Result.Points[0], c.Result.Fit)) ?? [])
-            .Concat(ppo.Where(r => r.Result.Fit is not null).Select(r => ("ppo", r.Result.Curve[0], r.Result.Fit!)));
-        CurveTables.WriteFits(Path.Combine(output, "fits.csv"), fits);
+        var configurations = new List<PpoConfiguration>();
+        foreach (var beta in _pipeline.Ppo.KlCoefficients)
+        {
+            foreach (var name in _pipeline.Ppo.Proxies)
+            {
+                var proxy = proxies.Single(p => p.Name == name);
+                var seeds = new List<PpoSeedRun>();
+                foreach (int seed in _pipeline.Ppo.Seeds)
+                {
+                    var watch = Stopwatch.StartNew();
+                    var (run, finalSamples) = new PpoStage(_ml, _pipeline, _run).Run(policy, policyName, proxy, gold, rule, comparisons, prompts, beta, seed, output);
+                    run.Policy.Dispose();
+                    seeds.Add(new PpoSeedRun(seed, run, watch.Elapsed.TotalSeconds, finalSamples));
+                }
+                configurations.Add(PpoConfiguration.Of(proxy, beta, seeds));
+            }
+        }
+        return PpoConfiguration.WithSharedAlpha(configurations).ToList();
     }
 
-    private static void WritePlots(string output, BestOfNOutcome? bon, IReadOnlyList<(RewardModel Proxy, PpoResult Result, double Seconds)> ppo)
+    private static void WriteTables(string output, BestOfNOutcome? bon, IReadOnlyList<PpoConfiguration> ppo)
     {
-        if (bon is not null)
+        var points = (bon?.Curves.SelectMany(c => c.Result.Points) ?? [])
+            .Concat(ppo.SelectMany(c => c.Seeds.SelectMany(s => s.Result.Curve).Concat(c.MeanCurve)));
+        CurveTables.WriteCurves(Path.Combine(output, "curves.csv"), points);
+        var fits = new List<(string, CurvePoint, GoldCurveFit?, bool)>();
+        fits.AddRange(bon?.Curves.Select(c => ("bon", c.Result.Points[0], (GoldCurveFit?)c.Result.Fit, false)) ?? []);
+        foreach (var c in ppo)
         {
-            CurvePlots.ScoresAgainstD(Path.Combine(output, "bon-scores-vs-d.png"), "Best-of-n: gold (solid) and proxy (dashed) against d",
-                bon.Curves.Select(c => (c.Proxy.Name, c.Result.Points, (GoldCurveFit?)c.Result.Fit)).ToList());
+            fits.AddRange(c.Seeds.Select(s => ("ppo", s.Result.Curve[0], s.Result.Fit, false)));
+            fits.Add(("ppo", c.MeanCurve[0], c.MeanFit, false));
+            fits.Add(("ppo", c.MeanCurve[0], c.SharedAlphaFit, true));
         }
-        if (ppo.Count > 0)
-        {
-            CurvePlots.ScoresAgainstD(Path.Combine(output, "rl-scores-vs-d.png"), "PPO: gold (solid) and proxy (dashed) against d",
-                ppo.Select(r => (r.Proxy.Name, r.Result.Curve, r.Result.Fit)).ToList());
-        }
-        var lines = (bon?.Curves.Select(c => ($"{c.Proxy.Name} (bon)", c.Result.Points)) ?? [])
-            .Concat(ppo.Select(r => ($"{r.Proxy.Name} (ppo)", r.Result.Curve)))
-            .ToList();
-        CurvePlots.GoldAgainstProxy(Path.Combine(output, "gold-vs-proxy.png"), "Gold against proxy score: best-of-n and PPO", lines);
+        CurveTables.WriteFits(Path.Combine(output, "fits.csv"), fits);
     }
 }
 

@@ -137,9 +137,24 @@ public sealed class PipelineDefinition
                     $"use one of: {string.Join(", ", Proxies.Select(p => p.Name))}.");
             }
         }
-        foreach (var (value, field) in new[] { (Ppo.Steps, "ppo.steps"), (Ppo.BatchSize, "ppo.batchSize"), (Ppo.PpoEpochs, "ppo.ppoEpochs"), (Ppo.MiniBatches, "ppo.miniBatches"), (Ppo.EvaluationInterval, "ppo.evaluationInterval"), (Ppo.EvaluationSamples, "ppo.evaluationSamples") })
+        foreach (var (value, field) in new[] { (Ppo.Steps, "ppo.steps"), (Ppo.BatchSize, "ppo.batchSize"), (Ppo.PpoEpochs, "ppo.ppoEpochs"), (Ppo.MiniBatches, "ppo.miniBatches"), (Ppo.EvaluationPoints, "ppo.evaluationPoints"), (Ppo.EvaluationSamples, "ppo.evaluationSamples"), (Ppo.Seeds.Count, "ppo.seeds (count)"), (Ppo.KlCoefficients.Count, "ppo.klCoefficients (count)") })
         {
             Require.Positive(value, field);
+        }
+        if (Ppo.Seeds.Distinct().Count() != Ppo.Seeds.Count)
+        {
+            throw new OverOptConfigurationException($"ppo.seeds lists a seed twice ({string.Join(", ", Ppo.Seeds)}).", "ppo.seeds", "list each seed once, e.g. [1, 2, 3].");
+        }
+        for (int i = 0; i < Ppo.KlCoefficients.Count; i++)
+        {
+            if (!(Ppo.KlCoefficients[i] >= 0) || double.IsInfinity(Ppo.KlCoefficients[i]))
+            {
+                throw new OverOptConfigurationException($"ppo.klCoefficients[{i}] = {Ppo.KlCoefficients[i]}; a KL coefficient is 0 or more.", $"ppo.klCoefficients[{i}]", "use 0 (no penalty) or e.g. 0.05.");
+            }
+        }
+        if (Ppo.PenaltyEstimator is not ("exact" or "k1"))
+        {
+            throw new OverOptConfigurationException($"ppo.penaltyEstimator = '{Ppo.PenaltyEstimator}' is unknown.", "ppo.penaltyEstimator", "use \"exact\" (the default) or \"k1\".");
         }
         if (BestOfN.Points < 2 || BestOfN.BootstrapResamples < 10)
         {

@@ -25,8 +25,21 @@ public sealed record PipelineResult
     /// <summary>Per proxy: the R_bon fit and whether its gold curve overoptimizes.</summary>
     public IReadOnlyList<BestOfNSummary> BestOfN { get; init; } = [];
 
-    /// <summary>Per PPO run: the R_RL fit, the overoptimization verdict and its wall time.</summary>
+    /// <summary>Per PPO configuration (proxy, KL coefficient), on the mean of its seeds: fits, verdict and wall time.</summary>
     public IReadOnlyList<PpoSummary> Ppo { get; init; } = [];
+
+    /// <summary>The paper's RL findings judged on the seed means.</summary>
+    public IReadOnlyList<RlFinding> RlFindings { get; init; } = [];
+
+    /// <summary>Distinct prompts (deduplicated by text) for training stages and for evaluations; stories that gave a prompt.</summary>
+    public int TrainPrompts { get; init; }
+
+    public int HeldOutPrompts { get; init; }
+
+    public int PromptSources { get; init; }
+
+    /// <summary>Wall seconds per stage (pretraining, reward models, best-of-n, ppo).</summary>
+    public IReadOnlyDictionary<string, double> StageSeconds { get; init; } = new Dictionary<string, double>();
 
     public double WallSeconds { get; init; }
 
@@ -45,5 +58,18 @@ public sealed record RewardModelResult(
 /// <summary>A proxy's best-of-n outcome: the fit (with 95% intervals) and the overoptimization verdict.</summary>
 public sealed record BestOfNSummary(string Proxy, long ProxyParams, Fits.GoldCurveFit Fit, BestOfN.OveroptimizationVerdict Verdict, int PeakN);
 
-/// <summary>A PPO run's outcome: fit (null with too few points), verdict on its gold curve, final proxy score and KL, seconds.</summary>
-public sealed record PpoSummary(string Proxy, Fits.GoldCurveFit? Fit, BestOfN.OveroptimizationVerdict Verdict, int PeakStep, double FinalProxy, double FinalKl, double Seconds);
+/// <summary>
+/// A PPO configuration's outcome on the mean of its seeds: the free R_RL fit and the fit with alpha shared across proxies
+/// (null where a curve cannot be fitted), the verdict, final proxy score, KL and share of distinct responses, seconds in all.
+/// </summary>
+public sealed record PpoSummary(string Proxy, double KlCoefficient, IReadOnlyList<int> Seeds, Fits.GoldCurveFit? Fit, Fits.GoldCurveFit? SharedAlphaFit,
+    BestOfN.OveroptimizationVerdict Verdict, int PeakStep, double FinalProxy, double FinalKl, double FinalDistinctResponses, double Seconds)
+{
+    internal static PpoSummary Of(PpoConfiguration c)
+    {
+        var last = c.MeanCurve[^1];
+        return new PpoSummary(c.Proxy.Name, c.KlCoefficient, c.Seeds.Select(s => s.Seed).ToList(), c.MeanFit, c.SharedAlphaFit, c.Verdict,
+            (int)c.MeanCurve[c.Verdict.PeakIndex].Step, last.ProxyScore, last.Kl, c.Seeds.Average(s => s.Result.Diagnostics[^1].DistinctResponses),
+            c.Seeds.Sum(s => s.Seconds));
+    }
+}

@@ -55,8 +55,18 @@ public sealed class PipelineRunner
                 results.Add(Describe(spec, policy, cache, reused, output));
             }
             WritePolicies(results, Path.Combine(output, "policies.csv"));
+            double pretrainSeconds = clock.Elapsed.TotalSeconds;
 
-            var sampling = Sample(pipeline, corpus, policies[0], run);
+            var prompts = PromptSplit.Create(policies[0].Tokenizer, corpus, pipeline.Sampling.PromptLength);
+            run.Log($"prompts: {prompts.Train.Count} distinct for training, {prompts.HeldOut.Count} held out, from {prompts.Openings} story openings");
+            if (pipeline.Gold is not null && prompts.HeldOut.Count < pipeline.BestOfN.Prompts)
+            {
+                // Checked before gold and the proxies are trained, not after.
+                throw new OverOptConfigurationException(
+                    $"{pipeline.BestOfN.Prompts} best-of-n prompts were asked for, but the corpus has only {prompts.HeldOut.Count} distinct held-out prompts of {pipeline.Sampling.PromptLength} tokens.",
+                    "bestOfN.prompts", $"ask for at most {prompts.HeldOut.Count}, or lengthen sampling.promptLength (longer openings are more varied).");
+            }
+            var sampling = Sample(pipeline, prompts, policies[0], run);
             WriteSamples(pipeline.Policies[0].Name, policies[0].Tokenizer, sampling.Samples, pipeline.Sampling.SamplesPerPrompt, Path.Combine(output, "samples.csv"));
             var result = new PipelineResult
             {
@@ -68,11 +78,16 @@ public sealed class PipelineRunner
                 SampledResponses = sampling.Samples.Count,
                 SampledTokensPerSecond = sampling.TokensPerSecond,
                 MeanResponseKl = sampling.Samples.Average(s => s.Kl),
+                TrainPrompts = prompts.Train.Count,
+                HeldOutPrompts = prompts.HeldOut.Count,
+                PromptSources = prompts.Openings,
+                StageSeconds = new Dictionary<string, double> { ["pretraining"] = pretrainSeconds },
                 OutputDirectory = output,
             };
             if (pipeline.Gold is not null)
             {
-                result = new OveroptimizationRun(_ml, pipeline, run, cache, reused).Run(corpus, policies[0], output, result, clock);
+                var after = new OveroptimizationRun(_ml, pipeline, run, cache, reused).Run(corpus, policies[0], prompts, output, result, clock);
+                result = after with { StageSeconds = result.StageSeconds.Concat(after.StageSeconds).ToDictionary() };
             }
             result = result with { WallSeconds = clock.Elapsed.TotalSeconds };
             AtomicFile.WriteAllText(Path.Combine(output, "summary.json"), JsonSerializer.Serialize(result, ArchiveJson.Options));
@@ -109,19 +124,18 @@ public sealed class PipelineRunner
         return new PolicyResult(spec.Name, policy.Shape.ToString(), d.Parameters, d.InitialValidationLoss, d.ValidationLoss, d.TrainingSeconds, reused.Contains(artifact), artifact);
     }
 
-    private static (IReadOnlyList<PolicySample> Samples, double TokensPerSecond) Sample(PipelineDefinition pipeline, TextCorpus corpus, Policy policy, PipelineRunOptions run)
+    private static (IReadOnlyList<PolicySample> Samples, double TokensPerSecond) Sample(PipelineDefinition pipeline, PromptSplit prompts, Policy policy, PipelineRunOptions run)
     {
         var spec = pipeline.Sampling;
-        var prompts = TextCorpus.Prompts(policy.Tokenizer, corpus.ValidationStories, spec.PromptLength);
-        if (prompts.Length < spec.Prompts)
+        if (prompts.HeldOut.Count < spec.Prompts)
         {
             throw new OverOptConfigurationException(
-                $"{spec.Prompts} prompts were asked for, but only {prompts.Length} held-out stories are at least {spec.PromptLength - 1} tokens long.",
-                "sampling.prompts", $"ask for at most {prompts.Length} prompts, or shorten sampling.promptLength.");
+                $"{spec.Prompts} prompts were asked for, but the corpus has only {prompts.HeldOut.Count} distinct held-out prompts of {spec.PromptLength} tokens.",
+                "sampling.prompts", $"ask for at most {prompts.HeldOut.Count} prompts, or shorten sampling.promptLength.");
         }
         var clock = Stopwatch.StartNew();
         using var generator = new Generator((ulong)pipeline.Seed, run.Device);
-        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts.Take(spec.Prompts).ToArray(), spec.SamplesPerPrompt, spec.ToOptions(), generator, run.Progress);
+        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts.HeldOut.Take(spec.Prompts).ToArray(), spec.SamplesPerPrompt, spec.ToOptions(), generator, run.Progress);
         double tokensPerSecond = samples.Count * spec.ResponseLength / clock.Elapsed.TotalSeconds;
         return (samples, tokensPerSecond);
     }

@@ -1,10 +1,22 @@
 namespace OverOpt.MLNet.Pipelines;
 
-/// <summary>PPO runs of a pipeline: pi_init optimized against each named proxy, gold measured at every evaluation.</summary>
+/// <summary>
+/// PPO runs of a pipeline: pi_init optimized against each named proxy, at each KL coefficient, on each seed (the
+/// policy-optimization seed; the proxy is the same), gold and the rule measured at every evaluation.
+/// </summary>
 public sealed class PpoSpec
 {
-    /// <summary>Names of proxies (from <c>proxies</c>) to optimize against, one run each.</summary>
+    /// <summary>Names of proxies (from <c>proxies</c>) to optimize against.</summary>
     public List<string> Proxies { get; set; } = [];
+
+    /// <summary>Seeds of the optimization; curves are averaged over them with seed-level intervals (at least 3 for a claim).</summary>
+    public List<int> Seeds { get; set; } = [1, 2, 3];
+
+    /// <summary>Fixed KL coefficients beta, one run each; 0 is the paper's default.</summary>
+    public List<double> KlCoefficients { get; set; } = [0];
+
+    /// <summary>"exact" or "k1" (see KlPenaltyEstimator).</summary>
+    public string PenaltyEstimator { get; set; } = "exact";
 
     public int Steps { get; set; } = 150;
 
@@ -16,9 +28,6 @@ public sealed class PpoSpec
 
     public double LearningRate { get; set; } = 3e-4;
 
-    /// <summary>beta; 0 is the paper's default.</summary>
-    public double KlCoefficient { get; set; }
-
     /// <summary>Adaptive KL controller target (nats per response); null keeps beta fixed.</summary>
     public double? AdaptiveKlTarget { get; set; }
 
@@ -26,7 +35,8 @@ public sealed class PpoSpec
 
     public double ValueCoefficient { get; set; } = 0.1;
 
-    public int EvaluationInterval { get; set; } = 10;
+    /// <summary>Evaluations after step 0, log-spaced from step 1 to the last step.</summary>
+    public int EvaluationPoints { get; set; } = 16;
 
     public int EvaluationSamples { get; set; } = 256;
 }

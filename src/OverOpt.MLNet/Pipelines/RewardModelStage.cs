@@ -43,6 +43,7 @@ internal sealed class RewardModelStage
             SamplesPerPrompt = spec.SamplesPerPrompt,
             PromptLength = _pipeline.Sampling.PromptLength,
             ResponseLength = _pipeline.Sampling.ResponseLength,
+            Temperature = _pipeline.Sampling.Temperature,
             EditedFraction = spec.EditedFraction,
             Steps = spec.Steps,
             BatchSize = spec.BatchSize,
@@ -51,7 +52,7 @@ internal sealed class RewardModelStage
             Device = _run.Device,
             Progress = _run.Progress,
         };
-        string key = Key(new { artifact = "gold", format = RewardModel.FormatVersion, rule = GoldPreference.Version, policy = policy.Description.Provenance, gold = spec, seed = _pipeline.Seed });
+        string key = Key(new { artifact = "gold", format = RewardModel.FormatVersion, rule = GoldPreference.Version, policy = policy.Description.Provenance, gold = spec, sampling = SamplingKey, seed = _pipeline.Seed });
         return _cache.GetOrBuild<RewardModel>(
             "gold", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>
@@ -63,12 +64,12 @@ internal sealed class RewardModelStage
     }
 
     /// <summary>Labels the comparisons (deterministic for the seed), splits off the held-out share and writes comparisons.csv.</summary>
-    public (IDataView Train, IDataView Validation, int Count) Comparisons(Policy policy, RewardModel gold, TextCorpus corpus, string output)
+    public (IDataView Train, IDataView Validation, int Count, IReadOnlyList<ComparisonRow> Rows) Comparisons(Policy policy, RewardModel gold, PromptSplit prompts, string output)
     {
         var spec = _pipeline.Comparisons;
-        var prompts = TextCorpus.Prompts(policy.Tokenizer, corpus.TrainStories, _pipeline.Sampling.PromptLength);
-        var rows = ComparisonBuilder.Build(policy, gold, prompts, spec.Count, spec.LabelNoise,
-            new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, BatchSize = 1000 }, _pipeline.Seed + 1, _run.Progress);
+        var rows = ComparisonBuilder.Build(policy, gold, prompts.Train, spec.Count, spec.LabelNoise,
+            new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 },
+            _pipeline.Seed + 1, _run.Progress);
         int held = (int)Math.Round(rows.Count * spec.ValidationFraction);
         var table = new CsvTable("split", "prompt", "chosen", "rejected", "chosen_gold", "rejected_gold", "flipped");
         for (int i = 0; i < rows.Count; i++)
@@ -78,12 +79,12 @@ internal sealed class RewardModelStage
                 policy.Tokenizer.Decode(r.RejectedTokens), r.ChosenGold, r.RejectedGold, r.Flipped);
         }
         table.Save(Path.Combine(output, "comparisons.csv"));
-        return (_ml.Data.LoadFromEnumerable(rows.Skip(held)), _ml.Data.LoadFromEnumerable(rows.Take(held)), rows.Count - held);
+        return (_ml.Data.LoadFromEnumerable(rows.Skip(held)), _ml.Data.LoadFromEnumerable(rows.Take(held)), rows.Count - held, rows);
     }
 
     public RewardModel Proxy(ProxySpec spec, Policy policy, RewardModel gold, IDataView train, IDataView validation)
     {
-        string key = Key(new { artifact = "proxy", format = RewardModel.FormatVersion, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, proxy = spec, seed = _pipeline.Seed });
+        string key = Key(new { artifact = "proxy", format = RewardModel.FormatVersion, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed });
         return _cache.GetOrBuild<RewardModel>(
             "proxies", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>
@@ -127,6 +128,9 @@ internal sealed class RewardModelStage
         }
         table.Save(path);
     }
+
+    /// <summary>What of the sampling changes what gold and the proxies see: prompt and response length and temperature.</summary>
+    private object SamplingKey => new { _pipeline.Sampling.PromptLength, _pipeline.Sampling.ResponseLength, _pipeline.Sampling.Temperature };
 
     private static string Key(object description) => JsonSerializer.Serialize(description, ArchiveJson.Options);
 }

@@ -1,11 +1,21 @@
 namespace OverOpt.MLNet.Ppo;
 
-/// <summary>Which per-token KL estimate the penalty -beta * kl_t uses. Every estimate is logged beside it.</summary>
+/// <summary>
+/// How PPO estimates the gradient of -beta * KL(pi || pi_init) over a response, where the sequence KL is
+/// sum_t E[KL_t(s_t)] and KL_t is the exact KL of the next-token distributions at state s_t. Both are unbiased for that
+/// gradient; every KL estimate is logged beside them.
+/// </summary>
 public enum KlPenaltyEstimator
 {
-    /// <summary>The exact KL(pi(.|s_t) || pi_init(.|s_t)) summed over the vocabulary: never negative, no sampling noise.</summary>
+    /// <summary>
+    /// Exact per-state KL over the vocabulary, in two parts: the direct gradient of sum_t KL_t(s_t) at the sampled
+    /// states (a differentiable loss term beside the surrogate), and the pull through the states each token leads
+    /// to (the reward of token t is -beta * KL_{t+1}, the exact KL at the state it opens). No sampling noise in KL_t;
+    /// the last token is penalized through the loss term. Putting KL_t itself in the reward of token t, as this
+    /// trainer once did, gives no gradient at all for the token it penalizes.
+    /// </summary>
     Exact,
 
-    /// <summary>k1 = log pi(a_t) - log pi_init(a_t), the single-sample estimate most systems use.</summary>
+    /// <summary>k1 = log pi(a_t) - log pi_init(a_t) of the drawn token as its reward (lm-human-preferences, TRL): one sample, noisier.</summary>
     K1,
 }

@@ -12,11 +12,11 @@ namespace OverOpt.MLNet.Ppo;
 internal static class PpoCheckpoint
 {
     private const string Kind = "OverOpt.PpoCheckpoint";
-    private const int Version = 1;
+    private const int Version = 2;
 
     public static string PathOf(PpoTrainer.Options options) => Path.Combine(options.CheckpointDirectory!, $"{options.Name}.checkpoint.zip");
 
-    public static void Write(PpoTrainer.Options options, ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, PpoTrainer.RunState state)
+    public static void Write(PpoTrainer.Options options, string fingerprint, ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, PpoTrainer.RunState state)
     {
         string folder = options.CheckpointDirectory!;
         Directory.CreateDirectory(folder);
@@ -26,12 +26,12 @@ internal static class PpoCheckpoint
             ["model.bin"] = Bytes(stream => actorCritic.save(stream)),
             ["optimizer.bin"] = OptimizerBytes(optimizer, folder),
             ["generator.bin"] = generatorState.data<byte>().ToArray(),
-            ["state.json"] = JsonSerializer.SerializeToUtf8Bytes(new Saved(options.Fingerprint(), state), ArchiveJson.Options),
+            ["state.json"] = JsonSerializer.SerializeToUtf8Bytes(new Saved(fingerprint, state), ArchiveJson.Options),
         });
     }
 
     /// <summary>Restores a checkpoint of the same run (same fingerprint); false when there is none or it belongs to another run.</summary>
-    public static bool TryRestore(PpoTrainer.Options options, ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, PpoTrainer.RunState state)
+    public static bool TryRestore(PpoTrainer.Options options, string fingerprint, ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, PpoTrainer.RunState state)
     {
         if (options.CheckpointDirectory is null || !File.Exists(PathOf(options)))
         {
@@ -39,10 +39,10 @@ internal static class PpoCheckpoint
         }
         var entries = ModelArchive.Read(PathOf(options), Kind, Version);
         var saved = JsonSerializer.Deserialize<Saved>(entries["state.json"], ArchiveJson.Options)!;
-        if (saved.Fingerprint != options.Fingerprint())
+        if (saved.Fingerprint != fingerprint)
         {
             throw new InvalidDataException(
-                $"{PathOf(options)}: a checkpoint of a PPO run with other options. Fix: delete it to start afresh, or rerun with the options that wrote it.");
+                $"{PathOf(options)}: a checkpoint of a PPO run with other options (or other prompts, reward, gold or policies). Fix: delete it to start afresh, or rerun with the options that wrote it.");
         }
         using (var weights = new MemoryStream(entries["model.bin"]))
         {
@@ -62,6 +62,7 @@ internal static class PpoCheckpoint
         generator.set_state(generatorState);
         state.Step = saved.State.Step;
         state.Beta = saved.State.Beta;
+        state.Baseline = saved.State.Baseline;
         state.Curve = saved.State.Curve;
         state.Diagnostics = saved.State.Diagnostics;
         return true;

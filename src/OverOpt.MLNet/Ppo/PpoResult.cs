@@ -4,5 +4,12 @@ using OverOpt.MLNet.Policies;
 
 namespace OverOpt.MLNet.Ppo;
 
-/// <summary>What a PPO run produced: the trained policy, its curve (method "ppo"), the per-step diagnostics and the R_RL fit.</summary>
-public sealed record PpoResult(Policy Policy, IReadOnlyList<CurvePoint> Curve, IReadOnlyList<PpoDiagnostics> Diagnostics, GoldCurveFit? Fit, bool Resumed);
+/// <summary>
+/// What a PPO run produced: the trained policy, its curve (method "ppo"; scores re-centred so that pi_init scores 0 on
+/// the evaluation prompts), the per-step diagnostics, the R_RL fit (null where the curve has too few distinct points)
+/// and pi_init's raw mean scores that were subtracted.
+/// </summary>
+public sealed record PpoResult(Policy Policy, IReadOnlyList<CurvePoint> Curve, IReadOnlyList<PpoDiagnostics> Diagnostics, GoldCurveFit? Fit, ScoreBaseline Baseline, bool Resumed);
+
+/// <summary>pi_init's mean raw scores on the evaluation prompts: what a curve subtracts so that it starts at 0 (the paper's R(0) = 0).</summary>
+public sealed record ScoreBaseline(double Proxy, double Gold, double Rule);

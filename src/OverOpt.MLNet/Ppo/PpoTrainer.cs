@@ -1,13 +1,12 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using OverOpt.MLNet.BestOfN;
-using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Progress;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Training;
-using Microsoft.ML.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,11 +14,12 @@ using static TorchSharp.torch;
 namespace OverOpt.MLNet.Ppo;
 
 /// <summary>
-/// KL-regularized PPO of a language-model policy against any <see cref="IRewardScorer"/>, recording proxy and gold
-/// along the way. The recipe of lm-human-preferences and TRL: per-token reward -beta * kl_t plus the reward score at
-/// the last token; a zero-initialized value head on the policy; GAE (gamma, lambda); whitened advantages; clipped
-/// surrogate and clipped value losses; pi_init frozen; no dropout anywhere. The input is an IDataView of prompts
-/// (a <c>PromptTokens</c> column of int[]).
+/// KL-regularized PPO of a language-model policy against any <see cref="IRewardScorer"/>, recording proxy, gold and
+/// (where given) the world's rule along the way. It maximizes E[reward] - beta * KL(pi || pi_init) over whole
+/// responses: the reward score at the last token, the KL penalty as <see cref="KlPenaltyEstimator"/> says; a
+/// zero-initialized value head on the policy; GAE (gamma, lambda); whitened advantages; clipped surrogate and clipped
+/// value losses; pi_init frozen; no dropout anywhere. The input is an IDataView of prompts (a <c>PromptTokens</c>
+/// column of int[]).
 /// </summary>
 public sealed partial class PpoTrainer
 {
@@ -39,21 +39,26 @@ public sealed partial class PpoTrainer
     {
         var train = ReadPrompts(prompts, "the training prompts");
         var evaluation = _options.EvaluationData is null ? train : ReadPrompts(_options.EvaluationData, "Options.EvaluationData");
+        string fingerprint = _options.Fingerprint(train, evaluation);
         var device = _options.Device ?? _options.InitialPolicy!.Device;
         var reference = _options.InitialPolicy!;
-        var policy = reference.Clone();
+        var policy = (_options.StartPolicy ?? reference).Clone();
         using var actorCritic = new ActorCritic(policy.Model);
         actorCritic.to(device);
         using var optimizer = optim.Adam(actorCritic.parameters(), _options.LearningRate, eps: 1e-5);
         using var generator = new Generator((ulong)_options.Seed, device);
         var state = new RunState { Beta = _options.KlCoefficient };
-        bool resumed = PpoCheckpoint.TryRestore(_options, actorCritic, optimizer, generator, state);
+        bool resumed = PpoCheckpoint.TryRestore(_options, fingerprint, actorCritic, optimizer, generator, state);
+        var schedule = new HashSet<int>(EvaluationSchedule.LogSpaced(_options.Steps, _options.EvaluationPoints));
 
         var sampling = new SamplingOptions { ResponseLength = _options.ResponseLength, Temperature = _options.Temperature, BatchSize = _options.BatchSize };
         if (state.Step == 0)
         {
-            state.Curve.Add(Evaluate(policy, reference, evaluation, sampling, step: 0));
-            Checkpoint(actorCritic, optimizer, generator, state);
+            var start = EvaluateRaw(policy, reference, evaluation, sampling, step: 0);
+            var initial = _options.StartPolicy is null ? start : EvaluateRaw(reference, reference, evaluation, sampling, step: 0);
+            state.Baseline = new ScoreBaseline(initial.ProxyScore, initial.GoldScore, initial.RuleScore);
+            state.Curve.Add(Centre(start, state.Baseline));
+            Checkpoint(fingerprint, actorCritic, optimizer, generator, state);
         }
         while (state.Step < _options.Steps)
         {
@@ -62,14 +67,18 @@ public sealed partial class PpoTrainer
             state.Diagnostics.Add(diagnostics);
             _options.Progress?.Report(new ProgressUpdate($"ppo {_options.Name}", state.Step, _options.Steps,
                 $"score {diagnostics.MeanScore:F3}, KL {diagnostics.KlExact:F3}, beta {diagnostics.Beta:G3}"));
-            if (state.Step % _options.EvaluationInterval == 0 || state.Step == _options.Steps)
+            bool evaluate = schedule.Contains(state.Step);
+            if (evaluate)
             {
-                state.Curve.Add(Evaluate(policy, reference, evaluation, sampling, state.Step));
-                Checkpoint(actorCritic, optimizer, generator, state);
+                state.Curve.Add(Centre(EvaluateRaw(policy, reference, evaluation, sampling, state.Step), state.Baseline!));
+            }
+            if (evaluate || state.Step % _options.CheckpointInterval == 0)
+            {
+                Checkpoint(fingerprint, actorCritic, optimizer, generator, state);
             }
         }
         actorCritic.eval();
-        return new PpoResult(policy, state.Curve.ToList(), state.Diagnostics.ToList(), FitCurve(state.Curve), resumed);
+        return new PpoResult(policy, state.Curve.ToList(), state.Diagnostics.ToList(), FitCurve(state.Curve), state.Baseline!, resumed);
     }
 
     private PpoDiagnostics Step(ActorCritic actorCritic, GptModel reference, IReadOnlyList<int[]> prompts, SamplingOptions sampling,
@@ -81,12 +90,14 @@ public sealed partial class PpoTrainer
             ? LearningRateSchedule.At(state.Step, _options.Steps, 0, _options.LearningRate)
             : _options.LearningRate;
         LearningRateSchedule.Apply(optimizer, learningRate);
+        bool exactPenalty = _options.PenaltyEstimator == KlPenaltyEstimator.Exact && state.Beta > 0;
 
         // Rollout: pi samples, pi_init scores, exact KL per token; all under no_grad inside the sampler.
         var chosen = randint(0, prompts.Count, [_options.BatchSize], ScalarType.Int64, generator: generator).cpu().data<long>().ToArray();
         var batchPrompts = chosen.Select(i => prompts[(int)i]).ToArray();
         using var promptTensor = PolicySampler.PromptTensor(batchPrompts, device);
-        using var batch = PolicySampler.Sample(actorCritic.Policy, reference, promptTensor, sampling, generator);
+        var rolloutSampling = new SamplingOptions { ResponseLength = sampling.ResponseLength, Temperature = sampling.Temperature, BatchSize = sampling.BatchSize, KeepLogits = exactPenalty };
+        using var batch = PolicySampler.Sample(actorCritic.Policy, reference, promptTensor, rolloutSampling, generator);
         var responses = batch.Responses.cpu().to_type(ScalarType.Int32).data<int>().ToArray();
         var responseArrays = Enumerable.Range(0, _options.BatchSize).Select(b => responses.AsSpan(b * _options.ResponseLength, _options.ResponseLength).ToArray()).ToArray();
         var scores = _options.Reward!.Score(batchPrompts, responseArrays);
@@ -94,6 +105,7 @@ public sealed partial class PpoTrainer
         {
             throw new PpoDivergedException(state.Step, $"the reward '{_options.Reward.Name}' returned NaN or infinity");
         }
+        double distinct = responseArrays.Select(r => string.Join(',', r)).Distinct().Count() / (double)_options.BatchSize;
         var sequences = cat([batch.Prompts, batch.Responses], 1);
         long promptLength = batch.Prompts.shape[1];
         Tensor oldValues;
@@ -103,15 +115,18 @@ public sealed partial class PpoTrainer
             oldValues = actorCritic.Forward(sequences).Values.narrow(1, promptLength - 1, _options.ResponseLength);
         }
         var logRatio = batch.LogProbs - batch.ReferenceLogProbs;
-        var penaltyKl = _options.PenaltyEstimator == KlPenaltyEstimator.Exact ? batch.TokenKl : logRatio;
-        var rewards = -state.Beta * penaltyKl;
-        var scoreTensor = tensor(scores).to(device);
-        rewards.select(1, _options.ResponseLength - 1).add_(scoreTensor);
+        var rewards = -state.Beta * (_options.PenaltyEstimator == KlPenaltyEstimator.K1 ? logRatio : KlOfNextState(batch.TokenKl));
+        rewards.select(1, _options.ResponseLength - 1).add_(tensor(scores).to(device));
         var (advantages, returns) = Gae.Compute(rewards, oldValues, _options.Gamma, _options.Lambda);
+        // Whitening divides the reward's gradient by this; the KL loss term is divided by the same, so that the two
+        // keep the weights of reward - beta * KL.
+        double advantageScale = advantages.std().item<float>() + 1e-8;
         var whitened = Gae.Whiten(advantages);
         double explainedVariance = 1 - (returns - oldValues).var().item<float>() / Math.Max(1e-8, returns.var().item<float>());
 
-        var update = Update(actorCritic, optimizer, generator, sequences, promptLength, batch.LogProbs, oldValues, whitened, returns, state.Step);
+        var rollout = new Rollout(sequences, promptLength, batch.LogProbs, oldValues, whitened, returns,
+            exactPenalty ? batch.ReferenceLogSoftmax : null, state.Beta / advantageScale);
+        var update = Update(actorCritic, optimizer, generator, rollout, state.Step);
 
         double klExact = batch.TokenKl.sum(1).mean().item<float>();
         double klK1 = logRatio.sum(1).mean().item<float>();
@@ -124,126 +139,21 @@ public sealed partial class PpoTrainer
             state.Beta *= 1 + error * _options.BatchSize / _options.AdaptiveKlHorizon;
         }
         return new PpoDiagnostics(state.Step, beta, learningRate, scores.Average(), klExact, klK1, klK3, update.Entropy,
-            update.PolicyLoss, update.ValueLoss, update.ClipFraction, update.ApproxKl, explainedVariance);
+            update.PolicyLoss, update.ValueLoss, update.KlLoss, update.ClipFraction, update.ApproxKl, explainedVariance, distinct);
     }
 
-    private (double PolicyLoss, double ValueLoss, double ClipFraction, double ApproxKl, double Entropy) Update(
-        ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, Tensor sequences, long promptLength,
-        Tensor oldLogProbs, Tensor oldValues, Tensor advantages, Tensor returns, int step)
+    /// <summary>KL_{t+1}: the exact KL at the state that token t opens (0 after the last token), which is what token t changes.</summary>
+    private static Tensor KlOfNextState(Tensor tokenKl)
     {
-        actorCritic.train();
-        int miniBatch = Math.Max(1, _options.BatchSize / _options.MiniBatches);
-        double policyLoss = 0, valueLoss = 0, clipFraction = 0, approxKl = 0, entropy = 0;
-        int updates = 0;
-        for (int epoch = 0; epoch < _options.PpoEpochs; epoch++)
-        {
-            var order = randperm(_options.BatchSize, generator: generator).to(sequences.device);
-            for (int start = 0; start < _options.BatchSize; start += miniBatch)
-            {
-                using var scope = NewDisposeScope();
-                var index = order.narrow(0, start, Math.Min(miniBatch, _options.BatchSize - start));
-                var (logits, values) = actorCritic.Forward(sequences.index_select(0, index));
-                var responseLogits = logits.narrow(1, promptLength - 1, _options.ResponseLength) / _options.Temperature;
-                var logProbsAll = responseLogits.log_softmax(-1);
-                var actions = sequences.index_select(0, index).narrow(1, promptLength, _options.ResponseLength).unsqueeze(-1);
-                var logProbs = logProbsAll.gather(-1, actions).squeeze(-1);
-                var newValues = values.narrow(1, promptLength - 1, _options.ResponseLength);
-                var advantage = advantages.index_select(0, index);
-                var oldLogProb = oldLogProbs.index_select(0, index);
-                var oldValue = oldValues.index_select(0, index);
-                var target = returns.index_select(0, index);
-
-                var ratio = (logProbs - oldLogProb).exp();
-                var surrogate = maximum(-advantage * ratio, -advantage * ratio.clamp(1 - _options.ClipRange, 1 + _options.ClipRange)).mean();
-                var clippedValues = oldValue + (newValues - oldValue).clamp(-_options.ValueClipRange, _options.ValueClipRange);
-                var valueError = 0.5 * maximum((newValues - target).square(), (clippedValues - target).square()).mean();
-                var loss = surrogate + _options.ValueCoefficient * valueError;
-                double lossValue = loss.item<float>();
-                if (!double.IsFinite(lossValue))
-                {
-                    throw new PpoDivergedException(step, "the PPO loss became NaN or infinite");
-                }
-                optimizer.zero_grad();
-                loss.backward();
-                nn.utils.clip_grad_norm_(actorCritic.parameters(), _options.GradientClip);
-                optimizer.step();
-
-                using (no_grad())
-                {
-                    policyLoss += surrogate.item<float>();
-                    valueLoss += valueError.item<float>();
-                    clipFraction += ((ratio - 1).abs() > _options.ClipRange).to_type(ScalarType.Float32).mean().item<float>();
-                    approxKl += (0.5 * (logProbs - oldLogProb).square()).mean().item<float>();
-                    entropy += (-(logProbsAll.exp() * logProbsAll).sum(-1)).mean().item<float>();
-                }
-                updates++;
-            }
-        }
-        return (policyLoss / updates, valueLoss / updates, clipFraction / updates, approxKl / updates, entropy / updates);
+        long length = tokenKl.shape[1];
+        return cat([tokenKl.narrow(1, 1, length - 1), zeros_like(tokenKl.narrow(1, 0, 1))], 1);
     }
 
-    /// <summary>Proxy and gold on fresh samples of held-out prompts, with 95% normal intervals; KL exact, summed over the response.</summary>
-    private CurvePoint Evaluate(Policy policy, Policy reference, IReadOnlyList<int[]> prompts, SamplingOptions sampling, int step)
-    {
-        // A generator of its own per evaluation, so evaluating never shifts the training randomness.
-        using var generator = new Generator((ulong)(_options.Seed * 1_000_003L + step), policy.Device);
-        var chosen = Enumerable.Range(0, _options.EvaluationSamples).Select(i => prompts[i % prompts.Count]).ToArray();
-        var samples = PolicySampler.SampleAll(policy.Model, reference.Model, chosen, 1, sampling, generator);
-        var responses = samples.Select(s => s.Response).ToArray();
-        var proxy = _options.Reward!.Score(chosen, responses).Select(s => (double)s).ToArray();
-        var gold = (_options.Gold ?? _options.Reward).Score(chosen, responses).Select(s => (double)s).ToArray();
-        if (proxy.Concat(gold).Any(v => !double.IsFinite(v)))
-        {
-            throw new PpoDivergedException(step, "the reward or gold returned NaN or infinity while evaluating");
-        }
-        double kl = samples.Average(s => s.Kl);
-        double Half(double[] values) => 1.96 * Statistics.StandardDeviation(values) / Math.Sqrt(values.Length);
-        return new CurvePoint
-        {
-            Method = "ppo",
-            Proxy = _options.Reward.Name,
-            ProxyParams = _options.RewardParameters,
-            Comparisons = _options.RewardComparisons,
-            Seed = _options.Seed,
-            N = 1,
-            Step = step,
-            Kl = kl,
-            // RL's KL is measured either way: kl and kl_measured are both the exact one; k1 and k3 sit beside them.
-            KlMeasured = kl,
-            K1Estimate = samples.Average(s => s.LogRatio),
-            K3Estimate = samples.Average(s => s.LogProbs.Zip(s.ReferenceLogProbs, (p, q) => Math.Exp(q - (double)p) - 1 + (p - (double)q)).Sum()),
-            D = Math.Sqrt(kl),
-            ProxyScore = proxy.Average(),
-            ProxyCiLow = proxy.Average() - Half(proxy),
-            ProxyCiHigh = proxy.Average() + Half(proxy),
-            GoldScore = gold.Average(),
-            GoldCiLow = gold.Average() - Half(gold),
-            GoldCiHigh = gold.Average() + Half(gold),
-        };
-    }
-
-    private static GoldCurveFit? FitCurve(IReadOnlyList<CurvePoint> curve)
-    {
-        var usable = curve.Where(p => p.D > 0).ToArray();
-        if (usable.Length < 3)
-        {
-            return null;
-        }
-        var d = usable.Select(p => p.D).ToArray();
-        var gold = usable.Select(p => p.GoldScore).ToArray();
-        // Intervals from the evaluation noise: resample each point within its normal interval.
-        var random = new Random(17);
-        var resamples = Enumerable.Range(0, 500).Select(_ => usable.Select(p => p.GoldScore + (p.GoldCiHigh - p.GoldScore) / 1.96 * Gaussian(random)).ToArray()).ToList();
-        return CurveFitter.Fit(GoldCurveForm.ReinforcementLearning, d, gold, resamples);
-    }
-
-    private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
-    private void Checkpoint(ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, RunState state)
+    private void Checkpoint(string fingerprint, ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, RunState state)
     {
         if (_options.CheckpointDirectory is not null)
         {
-            PpoCheckpoint.Write(_options, actorCritic, optimizer, generator, state);
+            PpoCheckpoint.Write(_options, fingerprint, actorCritic, optimizer, generator, state);
         }
     }
 
@@ -270,6 +180,8 @@ public sealed partial class PpoTrainer
         public int Step { get; set; }
 
         public double Beta { get; set; }
+
+        public ScoreBaseline? Baseline { get; set; }
 
         public List<CurvePoint> Curve { get; set; } = [];
 

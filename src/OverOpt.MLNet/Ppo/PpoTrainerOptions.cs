@@ -12,8 +12,14 @@ public sealed partial class PpoTrainer
     /// <summary>Options of <see cref="PpoTrainer"/>; the defaults follow lm-human-preferences and TRL, scaled to two cores.</summary>
     public sealed class Options
     {
-        /// <summary>pi_init: trained from a copy, kept frozen as the KL reference.</summary>
+        /// <summary>pi_init: kept frozen as the KL reference; training starts from a copy of it unless <see cref="StartPolicy"/> is set.</summary>
         public Policy? InitialPolicy;
+
+        /// <summary>
+        /// Where training starts (a copy of it is trained), when not pi_init itself: e.g. the policy of an earlier round
+        /// of iterated RLHF, still penalized and measured against pi_init. Same tokenizer and shape as pi_init.
+        /// </summary>
+        public Policy? StartPolicy;
 
         /// <summary>What is optimized: a proxy reward model, an ensemble, or any scorer.</summary>
         public IRewardScorer? Reward;
@@ -21,18 +27,23 @@ public sealed partial class PpoTrainer
         /// <summary>Evaluated at every evaluation, never trained on (null: the reward itself).</summary>
         public IRewardScorer? Gold;
 
+        /// <summary>An exact scorer of the taste gold was trained to reproduce (the synthetic world's rule), reported beside gold; null: none.</summary>
+        public IRewardScorer? Rule;
+
         /// <summary>Held-out prompts for evaluations (a PromptTokens column); null: the training prompts.</summary>
         public IDataView? EvaluationData;
 
-        /// <summary>Labels for curve rows: the reward's parameter count and training comparisons.</summary>
+        /// <summary>Labels for curve rows: the policy's name, the reward's parameter count and training comparisons.</summary>
+        public string PolicyName = "";
+
         public long RewardParameters;
 
         public int RewardComparisons;
 
-        /// <summary>beta of the per-token penalty -beta * kl_t; 0 is the paper's default.</summary>
+        /// <summary>beta: PPO maximizes E[reward] - beta * KL(pi || pi_init) over whole responses; 0 is the paper's default.</summary>
         public double KlCoefficient;
 
-        /// <summary>Which KL estimate drives the penalty (all are logged).</summary>
+        /// <summary>How the penalty's gradient is estimated (every KL estimate is logged either way); see <see cref="KlPenaltyEstimator"/>.</summary>
         public KlPenaltyEstimator PenaltyEstimator = KlPenaltyEstimator.Exact;
 
         /// <summary>Adaptive controller target KL (nats per response); null keeps beta fixed.</summary>
@@ -76,8 +87,11 @@ public sealed partial class PpoTrainer
         /// <summary>Optimizer steps in all (a resumed run continues up to this).</summary>
         public int Steps = 100;
 
-        /// <summary>Steps between evaluations (and checkpoints).</summary>
-        public int EvaluationInterval = 10;
+        /// <summary>Evaluations after step 0, spaced evenly in log(step) from step 1 to the last step (<see cref="EvaluationSchedule"/>).</summary>
+        public int EvaluationPoints = 16;
+
+        /// <summary>Steps between checkpoints (every evaluation also writes one).</summary>
+        public int CheckpointInterval = 25;
 
         /// <summary>Fresh responses per evaluation.</summary>
         public int EvaluationSamples = 256;
@@ -102,7 +116,7 @@ public sealed partial class PpoTrainer
             {
                 throw new OverOptConfigurationException("no reward was given.", "reward", "pass the reward model to optimize (e.g. a proxy RewardModel).");
             }
-            foreach (var (value, field) in new[] { (BatchSize, "batchSize"), (PpoEpochs, "ppoEpochs"), (MiniBatches, "miniBatches"), (ResponseLength, "responseLength"), (Steps, "steps"), (EvaluationInterval, "evaluationInterval"), (EvaluationSamples, "evaluationSamples"), (AdaptiveKlHorizon, "adaptiveKlHorizon") })
+            foreach (var (value, field) in new[] { (BatchSize, "batchSize"), (PpoEpochs, "ppoEpochs"), (MiniBatches, "miniBatches"), (ResponseLength, "responseLength"), (Steps, "steps"), (EvaluationPoints, "evaluationPoints"), (CheckpointInterval, "checkpointInterval"), (EvaluationSamples, "evaluationSamples"), (AdaptiveKlHorizon, "adaptiveKlHorizon") })
             {
                 Require.Positive(value, field);
             }
@@ -116,8 +130,53 @@ public sealed partial class PpoTrainer
             }
         }
 
-        /// <summary>What a checkpoint must share with the run that resumes from it.</summary>
-        internal string Fingerprint()
-            => $"{Name}|{Reward?.Name}|{KlCoefficient}|{PenaltyEstimator}|{AdaptiveKlTarget}|{BatchSize}|{PpoEpochs}|{MiniBatches}|{ClipRange}|{ValueClipRange}|{Gamma}|{Lambda}|{LearningRate}|{AnnealLearningRate}|{ValueCoefficient}|{Temperature}|{ResponseLength}|{Seed}|{Steps}|{EvaluationInterval}|{EvaluationSamples}|{InitialPolicy?.Description.Provenance}";
+        /// <summary>
+        /// Everything that determines a run's numbers, serialized, so that a checkpoint written under other options is
+        /// refused instead of resumed. Prompts enter by the hash of their tokens, scorers by their provenance.
+        /// </summary>
+        internal string Fingerprint(IReadOnlyList<int[]> trainPrompts, IReadOnlyList<int[]> evaluationPrompts)
+            => System.Text.Json.JsonSerializer.Serialize(new
+            {
+                Name,
+                InitialPolicy = InitialPolicy?.Description.Provenance,
+                StartPolicy = StartPolicy?.Description.Provenance,
+                Reward = Reward?.Provenance,
+                Gold = Gold?.Provenance,
+                Rule = Rule?.Provenance,
+                TrainPrompts = PromptHash(trainPrompts),
+                EvaluationPrompts = PromptHash(evaluationPrompts),
+                KlCoefficient,
+                PenaltyEstimator = PenaltyEstimator.ToString(),
+                AdaptiveKlTarget,
+                AdaptiveKlHorizon,
+                BatchSize,
+                PpoEpochs,
+                MiniBatches,
+                ClipRange,
+                ValueClipRange,
+                Gamma,
+                Lambda,
+                LearningRate,
+                AnnealLearningRate,
+                ValueCoefficient,
+                GradientClip,
+                Temperature,
+                ResponseLength,
+                Seed,
+                Steps,
+                EvaluationPoints,
+                EvaluationSamples,
+            });
+
+        private static string PromptHash(IReadOnlyList<int[]> prompts)
+        {
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            foreach (var prompt in prompts)
+            {
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(prompt.AsSpan()));
+                hash.AppendData([0xff, 0xff, 0xff, 0xff]);
+            }
+            return Convert.ToHexString(hash.GetHashAndReset());
+        }
     }
 }

@@ -59,6 +59,21 @@ public static class CurvePlots
         Save(plot, path);
     }
 
+    /// <summary>Fig. 14 (right): KL(pi || pi_init) against the optimizer step, one line per run (e.g. per KL coefficient).</summary>
+    public static void KlAgainstStep(string path, string title, IReadOnlyList<(string Label, IReadOnlyList<CurvePoint> Points)> curves)
+    {
+        var plot = NewPlot(title, "PPO step", "KL(pi || pi_init)  (nats)");
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < curves.Count; i++)
+        {
+            var (label, points) = curves[i];
+            var line = plot.Add.Scatter(points.Select(p => p.Step).ToArray(), points.Select(p => p.Kl).ToArray(), palette.GetColor(i));
+            line.LegendText = label;
+            line.LineWidth = 2;
+        }
+        Save(plot, path);
+    }
+
     private static Plot NewPlot(string title, string x, string y)
     {
         var plot = new Plot();

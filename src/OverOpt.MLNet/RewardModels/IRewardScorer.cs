@@ -8,5 +8,8 @@ public interface IRewardScorer
 {
     string Name { get; }
 
+    /// <summary>What identifies this scorer's function (its training provenance where it has one), for resume checks.</summary>
+    string Provenance => Name;
+
     float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses);
 }

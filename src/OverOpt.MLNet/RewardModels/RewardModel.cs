@@ -36,6 +36,11 @@ public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
 
     public string Name => Info.Name;
 
+    /// <summary>The cache provenance where it has one; else what tells two models of one name apart (kind, size, normalization).</summary>
+    public string Provenance => string.IsNullOrEmpty(Info.Provenance)
+        ? $"{Name}|{Info.Kind}|{Info.Parameters}|{Info.Offset:R}|{Info.Scale:R}"
+        : Info.Provenance;
+
     /// <summary>Normalized scores of each (prompt, response) pair, computed in batches.</summary>
     public abstract float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses);
 

@@ -64,7 +64,8 @@ public static class PolicySampler
             tokenLogProbs.MoveToOuterDisposeScope(),
             tokenReferenceLogProbs.MoveToOuterDisposeScope(),
             tokenKl.MoveToOuterDisposeScope(),
-            options.KeepLogits ? logits.MoveToOuterDisposeScope() : null);
+            options.KeepLogits ? logits.MoveToOuterDisposeScope() : null,
+            options.KeepLogits ? (ReferenceEquals(referenceLogProbs, logProbs) ? referenceLogProbs.clone() : referenceLogProbs).MoveToOuterDisposeScope() : null);
     }
 
     /// <summary>

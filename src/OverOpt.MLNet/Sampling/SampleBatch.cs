@@ -8,7 +8,7 @@ namespace OverOpt.MLNet.Sampling;
 /// </summary>
 public sealed class SampleBatch : IDisposable
 {
-    internal SampleBatch(Tensor prompts, Tensor responses, Tensor logProbs, Tensor referenceLogProbs, Tensor tokenKl, Tensor? logits)
+    internal SampleBatch(Tensor prompts, Tensor responses, Tensor logProbs, Tensor referenceLogProbs, Tensor tokenKl, Tensor? logits, Tensor? referenceLogSoftmax)
     {
         Prompts = prompts;
         Responses = responses;
@@ -16,6 +16,7 @@ public sealed class SampleBatch : IDisposable
         ReferenceLogProbs = referenceLogProbs;
         TokenKl = tokenKl;
         Logits = logits;
+        ReferenceLogSoftmax = referenceLogSoftmax;
     }
 
     /// <summary>(batch, prompt length) token ids.</summary>
@@ -35,6 +36,9 @@ public sealed class SampleBatch : IDisposable
 
     /// <summary>(batch, response length, vocabulary) scaled logits of the sampling policy, when asked for.</summary>
     public Tensor? Logits { get; }
+
+    /// <summary>(batch, response length, vocabulary) log pi_init(.|s_t) at the sampling temperature, when logits are kept.</summary>
+    public Tensor? ReferenceLogSoftmax { get; }
 
     public long Count => Responses.shape[0];
 
@@ -70,5 +74,6 @@ public sealed class SampleBatch : IDisposable
         ReferenceLogProbs.Dispose();
         TokenKl.Dispose();
         Logits?.Dispose();
+        ReferenceLogSoftmax?.Dispose();
     }
 }

@@ -15,6 +15,6 @@ public sealed class SamplingOptions
     /// <summary>Sequences decoded together; larger batches amortize per-op overhead.</summary>
     public int BatchSize { get; set; } = 256;
 
-    /// <summary>Keep the per-step logits of the sampling policy in the batch (for checks; costs batch x length x vocabulary floats).</summary>
+    /// <summary>Keep the per-step logits of the sampling policy and pi_init's log-softmax in the batch (for the exact KL penalty and checks; costs 2 x batch x length x vocabulary floats).</summary>
     public bool KeepLogits { get; set; }
 }

@@ -31,4 +31,7 @@ public static class Statistics
         int high = Math.Min(low + 1, sorted.Count - 1);
         return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
     }
+
+    /// <summary>A standard normal draw (Box-Muller) from <paramref name="random"/>.</summary>
+    public static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

@@ -1,0 +1,88 @@
+using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Fits;
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Sampling;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.Ppo;
+
+public sealed partial class PpoTrainer
+{
+    /// <summary>Proxy, gold and rule on fresh samples of the evaluation prompts, with 95% normal intervals; KL exact, summed over the response.</summary>
+    private CurvePoint EvaluateRaw(Policy policy, Policy reference, IReadOnlyList<int[]> prompts, SamplingOptions sampling, int step)
+    {
+        // A generator of its own per evaluation, so evaluating never shifts the training randomness.
+        using var generator = new Generator((ulong)(_options.Seed * 1_000_003L + step), policy.Device);
+        var chosen = Enumerable.Range(0, _options.EvaluationSamples).Select(i => prompts[i % prompts.Count]).ToArray();
+        var samples = PolicySampler.SampleAll(policy.Model, reference.Model, chosen, 1, sampling, generator);
+        var responses = samples.Select(s => s.Response).ToArray();
+        double[] Scores(RewardModels.IRewardScorer scorer) => scorer.Score(chosen, responses).Select(s => (double)s).ToArray();
+        var proxy = Scores(_options.Reward!);
+        var gold = Scores(_options.Gold ?? _options.Reward!);
+        var rule = _options.Rule is null ? null : Scores(_options.Rule);
+        if (proxy.Concat(gold).Concat(rule ?? []).Any(v => !double.IsFinite(v)))
+        {
+            throw new PpoDivergedException(step, "the reward, gold or rule returned NaN or infinity while evaluating");
+        }
+        double kl = samples.Average(s => s.Kl);
+        static double Half(double[] values) => 1.96 * Statistics.StandardDeviation(values) / Math.Sqrt(values.Length);
+        return new CurvePoint
+        {
+            Method = "ppo",
+            Policy = _options.PolicyName,
+            Proxy = _options.Reward!.Name,
+            ProxyParams = _options.RewardParameters,
+            Comparisons = _options.RewardComparisons,
+            KlCoefficient = _options.KlCoefficient,
+            Seed = _options.Seed,
+            N = 1,
+            Step = step,
+            Kl = kl,
+            // RL's KL is measured either way: kl and kl_measured are both the exact one; k1 and k3 sit beside them.
+            KlMeasured = kl,
+            K1Estimate = samples.Average(s => s.LogRatio),
+            K3Estimate = samples.Average(s => s.LogProbs.Zip(s.ReferenceLogProbs, (p, q) => Math.Exp(q - (double)p) - 1 + (p - (double)q)).Sum()),
+            D = Math.Sqrt(kl),
+            ProxyScore = proxy.Average(),
+            ProxyCiLow = proxy.Average() - Half(proxy),
+            ProxyCiHigh = proxy.Average() + Half(proxy),
+            GoldScore = gold.Average(),
+            GoldCiLow = gold.Average() - Half(gold),
+            GoldCiHigh = gold.Average() + Half(gold),
+            RuleScore = rule is null ? double.NaN : rule.Average(),
+            RuleCiLow = rule is null ? double.NaN : rule.Average() - Half(rule),
+            RuleCiHigh = rule is null ? double.NaN : rule.Average() + Half(rule),
+        };
+    }
+
+    /// <summary>The point with pi_init's mean scores on the evaluation prompts subtracted (R(0) = 0).</summary>
+    private static CurvePoint Centre(CurvePoint raw, ScoreBaseline baseline)
+    {
+        var point = raw.Clone();
+        point.ProxyScore -= baseline.Proxy;
+        point.ProxyCiLow -= baseline.Proxy;
+        point.ProxyCiHigh -= baseline.Proxy;
+        point.GoldScore -= baseline.Gold;
+        point.GoldCiLow -= baseline.Gold;
+        point.GoldCiHigh -= baseline.Gold;
+        point.RuleScore -= baseline.Rule;
+        point.RuleCiLow -= baseline.Rule;
+        point.RuleCiHigh -= baseline.Rule;
+        return point;
+    }
+
+    /// <summary>R_RL on every evaluation after step 0; intervals from resampling each point within its evaluation interval. Null without two distinct d &gt; 0.</summary>
+    private static GoldCurveFit? FitCurve(IReadOnlyList<CurvePoint> curve)
+    {
+        var usable = curve.Where(p => p.D > 0).ToArray();
+        if (usable.Select(p => p.D).Distinct().Count() < 2)
+        {
+            return null;
+        }
+        var d = usable.Select(p => p.D).ToArray();
+        var gold = usable.Select(p => p.GoldScore).ToArray();
+        var random = new Random(17);
+        var resamples = Enumerable.Range(0, 500).Select(_ => usable.Select(p => p.GoldScore + (p.GoldCiHigh - p.GoldScore) / 1.96 * Statistics.Gaussian(random)).ToArray()).ToList();
+        return CurveFitter.Fit(GoldCurveForm.ReinforcementLearning, d, gold, resamples);
+    }
+}

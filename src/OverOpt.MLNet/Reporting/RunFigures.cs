@@ -1,0 +1,36 @@
+using System.Globalization;
+using OverOpt.MLNet.Fits;
+using OverOpt.MLNet.Pipelines;
+
+namespace OverOpt.MLNet.Reporting;
+
+/// <summary>The figures of a pipeline run: best-of-n and RL scores against d, gold against proxy, KL against step.</summary>
+internal static class RunFigures
+{
+    public static void Write(string output, BestOfNOutcome? bon, IReadOnlyList<PpoConfiguration> ppo)
+    {
+        if (bon is not null)
+        {
+            CurvePlots.ScoresAgainstD(Path.Combine(output, "bon-scores-vs-d.png"), "Best-of-n: gold (solid, 95% band) and proxy (dashed) against d",
+                bon.Curves.Select(c => (c.Proxy.Name, c.Result.Points, (GoldCurveFit?)c.Result.Fit)).ToList());
+        }
+        if (ppo.Count > 0)
+        {
+            int seeds = ppo.Min(c => c.Seeds.Count);
+            CurvePlots.ScoresAgainstD(Path.Combine(output, "rl-scores-vs-d.png"), $"PPO, mean of {seeds} seeds: gold (solid, seed-level 95% band) and proxy (dashed) against d",
+                ppo.Select(c => (Label(c, ppo), c.MeanCurve, c.MeanFit)).ToList());
+            CurvePlots.KlAgainstStep(Path.Combine(output, "rl-kl-vs-step.png"), $"PPO: KL against step (mean of {seeds} seeds)",
+                ppo.Select(c => (Label(c, ppo), c.MeanCurve)).ToList());
+        }
+        var lines = (bon?.Curves.Select(c => ($"{c.Proxy.Name} (bon)", c.Result.Points)) ?? [])
+            .Concat(ppo.Select(c => ($"{Label(c, ppo)} (ppo)", c.MeanCurve)))
+            .ToList();
+        CurvePlots.GoldAgainstProxy(Path.Combine(output, "gold-vs-proxy.png"), "Gold against proxy score: best-of-n and PPO", lines);
+    }
+
+    /// <summary>The proxy's name, with the KL coefficient where the run has several.</summary>
+    public static string Label(PpoConfiguration configuration, IReadOnlyList<PpoConfiguration> all)
+        => all.Select(c => c.KlCoefficient).Distinct().Count() > 1
+            ? $"{configuration.Proxy.Name}, beta {configuration.KlCoefficient.ToString("G3", CultureInfo.InvariantCulture)}"
+            : configuration.Proxy.Name;
+}
