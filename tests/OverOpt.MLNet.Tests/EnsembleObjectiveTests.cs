@@ -29,6 +29,8 @@ public class EnsembleObjectiveTests
             Points = points,
             BootstrapResamples = 20,
             UncertaintyPenalty = lambda,
+            // The scores as written, so that the expected values can be worked out by hand.
+            NormalizeScores = false,
         });
     }
 

@@ -5,7 +5,7 @@ namespace OverOpt.MLNet.BestOfN;
 
 /// <summary>
 /// The work behind <see cref="OveroptimizationCatalog.EvaluateBestOfN"/>: read and group the samples, leave out the
-/// prompts with too few of them, build each objective's scores, and hand them with gold to
+/// prompts with too few of them, normalize the scores, build each objective's scores, and hand them with gold to
 /// <see cref="BestOfNEvaluator"/>.
 /// </summary>
 internal static class BestOfNBatchEvaluation
@@ -29,12 +29,13 @@ internal static class BestOfNBatchEvaluation
                 $"maxN = {maxN} with {options.Points} points gives fewer than 3 values of n, and the R_bon fit needs two with n > 1.",
                 "maxN", "use --max-n 3 or more (every prompt then needs that many samples) and --points 3 or more.");
         }
+        var normalization = options.NormalizeScores ? ScoreNormalizer.Apply(kept, options.ProxyColumnNames, options.GoldColumnName) : [];
         var gold = kept.Select(p => p.Gold.ToArray()).ToArray();
         var results = Objectives(options)
             .Select(o => EvaluateObjective(kept, gold, o.Label, o.Objective, o.Members, o.Slice, maxN, options))
             .ToList();
         var leftOut = prompts.Where(p => p.Count < maxN).Select(p => new LeftOutPrompt(p.Id, p.Count)).ToList();
-        return new BestOfNEvaluationResult(results, maxN, kept.Count, kept.Sum(p => p.Count), leftOut, repeated);
+        return new BestOfNEvaluationResult(results, maxN, kept.Count, kept.Sum(p => p.Count), leftOut, repeated, normalization);
     }
 
     /// <summary>Each proxy column alone, then, for two or more, the ensemble objectives over all of them.</summary>

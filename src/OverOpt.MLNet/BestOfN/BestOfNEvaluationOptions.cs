@@ -26,6 +26,8 @@ public sealed class BestOfNEvaluationOptions
 
         public const int Seed = 1;
 
+        public const bool NormalizeScores = true;
+
         /// <summary>lambda of the uncertainty-weighted objective; Coste et al. (2024) use 0.5 for best-of-n.</summary>
         public const double UncertaintyPenalty = 0.5;
     }
@@ -56,6 +58,14 @@ public sealed class BestOfNEvaluationOptions
 
     /// <summary>Seeds the bootstrap.</summary>
     public int Seed = Defaults.Seed;
+
+    /// <summary>
+    /// Whether each score column (every proxy column and gold) is first shifted and scaled so that the samples have
+    /// mean 0 and standard deviation 1, as our pipeline's reward models are on pi_init's samples (the default). The
+    /// R_bon fit has no intercept, so it needs gold 0 at n = 1; and ensemble members must share a scale before their
+    /// mean, minimum and variance mean anything. False: the scores as given.
+    /// </summary>
+    public bool NormalizeScores = Defaults.NormalizeScores;
 
     /// <summary>
     /// lambda of the uncertainty-weighted objective mean - lambda * variance, where the variance is the population

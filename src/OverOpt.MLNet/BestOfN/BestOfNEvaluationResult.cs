@@ -7,8 +7,9 @@ namespace OverOpt.MLNet.BestOfN;
 /// </summary>
 public sealed class BestOfNEvaluationResult
 {
-    internal BestOfNEvaluationResult(IReadOnlyList<BestOfNObjectiveResult> objectives, int maxN, int prompts, int samples, IReadOnlyList<LeftOutPrompt> leftOut, int repeatedRows)
+    internal BestOfNEvaluationResult(IReadOnlyList<BestOfNObjectiveResult> objectives, int maxN, int prompts, int samples, IReadOnlyList<LeftOutPrompt> leftOut, int repeatedRows, IReadOnlyList<ScoreNormalization> normalization)
     {
+        Normalization = normalization;
         Objectives = objectives;
         MaxN = maxN;
         Prompts = prompts;
@@ -37,6 +38,9 @@ public sealed class BestOfNEvaluationResult
     /// policy can repeat a response, and then its samples repeat too.
     /// </summary>
     public int RepeatedRows { get; }
+
+    /// <summary>How each proxy column, then gold, was normalized (empty when <see cref="BestOfNEvaluationOptions.NormalizeScores"/> is off).</summary>
+    public IReadOnlyList<ScoreNormalization> Normalization { get; }
 
     /// <summary>The result of the objective labelled <paramref name="label"/>.</summary>
     public BestOfNObjectiveResult this[string label]

@@ -23,6 +23,8 @@ public sealed class OveroptimizationCatalog
     /// unbiased best-of-n curve with ties, analytic and measured KL and bootstrap intervals over prompts, the R_bon fit
     /// and the overoptimization verdict. Rows are grouped by prompt id in order of first appearance; prompts with
     /// fewer samples than the largest n are left out and listed in the result; identical rows are kept as samples.
+    /// By default every score column is normalized to mean 0, std 1 over the evaluated samples first
+    /// (<see cref="BestOfNEvaluationOptions.NormalizeScores"/>).
     /// </summary>
     /// <exception cref="Runtime.OverOptConfigurationException">A column is missing or not numeric, a score is not a
     /// finite number (the message names the column and data row), or no prompt has enough samples.</exception>

@@ -75,7 +75,7 @@ internal static class SampleTableReader
                 $"the prompt id column '{column.Name}' holds {type}; prompt ids must be text or numbers.", column.Name, "name a column of text or numbers with --prompt-column (PromptColumnName)."),
         };
         return row => read() ?? throw new OverOptConfigurationException(
-            $"data row {row} has no prompt id (empty or missing).", column.Name, "give every row the id of the prompt its sample answers.");
+            $"column '{column.Name}', data row {row} has no prompt id (empty or missing).", column.Name, "give every row the id of the prompt its sample answers.");
     }
 
     /// <summary>Scores may be any ML.NET number type, or text holding a number (so that files can be read as text and every bad value named by row).</summary>
@@ -94,13 +94,12 @@ internal static class SampleTableReader
         return row =>
         {
             var (value, text) = read();
-            string? problem = text is not null ? (text.Length == 0 ? "is empty" : $"holds '{text}', which is not a number")
-                : double.IsNaN(value) ? "is NaN (a missing or undefined score)"
-                : !float.IsFinite((float)value) ? $"is {value.ToString(CultureInfo.InvariantCulture)}, infinite or beyond the range of a float (3.4e38)"
-                : null;
-            return problem is null ? (float)value : throw new OverOptConfigurationException(
-                $"data row {row}, column '{column.Name}' {problem}.", column.Name,
-                "give every sample a finite score (a diverged reward model gives NaN; remove or rescore its rows).");
+            var (problem, fix) = text is not null
+                ? (text.Length == 0 ? "is empty" : $"holds '{text}', which is not a number", "write every score as a number, with '.' as the decimal point.")
+                : double.IsNaN(value) ? ("is NaN (a missing or undefined score)", "remove or rescore the sample (a diverged reward model gives NaN).")
+                : !float.IsFinite((float)value) ? ($"is {value.ToString(CultureInfo.InvariantCulture)}, infinite or beyond a float's range (3.4e38)", "remove or rescore the sample; scores must be finite.")
+                : ((string?)null, "");
+            return problem is null ? (float)value : throw new OverOptConfigurationException($"column '{column.Name}', data row {row} {problem}.", column.Name, fix);
         };
     }
 
