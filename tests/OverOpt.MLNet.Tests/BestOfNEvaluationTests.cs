@@ -153,7 +153,7 @@ public class BestOfNEvaluationTests
     [InlineData("Gold", "NaN", "column 'Gold', data row 3 is NaN")]
     [InlineData("Gold", "1e40", "column 'Gold', data row 3 is Infinity, infinite or beyond a float's range")]
     [InlineData("Proxy", "-Infinity", "column 'Proxy', data row 3 is -Infinity")]
-    [InlineData("Proxy", " ", "column 'Proxy', data row 3 is empty.")]
+    [InlineData("Proxy", " ", "column 'Proxy', data row 3 is empty (no value).")]
     [InlineData("Prompt", "", "column 'Prompt', data row 3 has no prompt id")]
     public void ABadValueIsNamedByColumnAndRow(string column, string value, string message)
     {

@@ -169,7 +169,7 @@ public sealed class EvaluateCommandTests : IDisposable
         { "prompt,a,gold\np1,1,1\np1,2,2\np1,x3,3\n", [], "field 'a': column 'a', data row 3 holds 'x3', which is not a number." },
         { "prompt,a,gold\np1,1,1\np1,2,NaN\np1,3,3\n", [], "field 'gold': column 'gold', data row 2 is NaN" },
         { "prompt,a,gold\np1,1,1\np1,2,2\np1,3,-1e39\n", [], "field 'gold': column 'gold', data row 3 is -Infinity" },
-        { "prompt,a,gold\np1,1,1\np1,,2\np1,3,3\n", [], "field 'a': column 'a', data row 2 is empty." },
+        { "prompt,a,gold\np1,1,1\np1,,2\np1,3,3\n", [], "field 'a': column 'a', data row 2 is empty (no value)." },
         { "prompt,a,gold\np1,1,1\n,2,2\np1,3,3\n", [], "field 'prompt': column 'prompt', data row 2 has no prompt id" },
         { "prompt,a,gold\np1,1,1\np1,2,2\np2,3,3\n", ["--max-n", "3"], "field 'maxN': no prompt has maxN = 3 samples; the most any prompt has is 2 (prompt 'p1')" },
         { "prompt,a,a\np1,1,1\n", [], "field 'header': the header names column 'a' twice." },

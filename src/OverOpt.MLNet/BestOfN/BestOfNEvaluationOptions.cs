@@ -20,12 +20,16 @@ public sealed class BestOfNEvaluationOptions
         /// <summary>The gold score column of <see cref="ScoredSample"/>.</summary>
         public const string GoldColumnName = "GoldScore";
 
+        /// <summary>Points per curve.</summary>
         public const int Points = 12;
 
+        /// <summary>Bootstrap resamples of prompts.</summary>
         public const int BootstrapResamples = 1000;
 
+        /// <summary>Seed of the bootstrap.</summary>
         public const int Seed = 1;
 
+        /// <summary>Scores are normalized to mean 0, std 1 over the samples unless turned off.</summary>
         public const bool NormalizeScores = true;
 
         /// <summary>lambda of the uncertainty-weighted objective; Coste et al. (2024) use 0.5 for best-of-n.</summary>

@@ -95,7 +95,7 @@ internal static class SampleTableReader
         {
             var (value, text) = read();
             var (problem, fix) = text is not null
-                ? (text.Length == 0 ? "is empty" : $"holds '{text}', which is not a number", "write every score as a number, with '.' as the decimal point.")
+                ? (text.Length == 0 ? ("is empty (no value)", "give every sample a score, or remove its row.") : ($"holds '{text}', which is not a number", "write every score as a number, with '.' as the decimal point."))
                 : double.IsNaN(value) ? ("is NaN (a missing or undefined score)", "remove or rescore the sample (a diverged reward model gives NaN).")
                 : !float.IsFinite((float)value) ? ($"is {value.ToString(CultureInfo.InvariantCulture)}, infinite or beyond a float's range (3.4e38)", "remove or rescore the sample; scores must be finite.")
                 : ((string?)null, "");
