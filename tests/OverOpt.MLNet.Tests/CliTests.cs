@@ -1,5 +1,3 @@
-using OverOpt.Cli;
-
 namespace OverOpt.MLNet.Tests;
 
 /// <summary>The command line end to end: exit codes and messages as a person sees them.</summary>
@@ -8,23 +6,7 @@ public sealed class CliTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("overopt-cli-").FullName;
 
-    private (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (Program.Main(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void ABadPipelineStopsWithExitCodeTwoAndOneClearLine()

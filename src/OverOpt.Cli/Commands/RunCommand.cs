@@ -82,12 +82,16 @@ internal static class RunCommand
         }
         if (result.Ppo.Count > 0)
         {
-            Console.WriteLine("PPO fit R(d) = d(alpha - beta ln d)       alpha    beta     R^2   fitted d*  observed peak step (gold)  final gold  final proxy  final KL  overoptimized  seconds");
+            Console.WriteLine("PPO, seed means: R(d) = d(alpha - beta ln d)   KL coef.  alpha    beta   shared-alpha beta  peak step (gold [95%])          final gold  final proxy  final KL  overoptimized  seconds");
             foreach (var p in result.Ppo)
             {
-                Console.WriteLine(string.Format(c, "{0,-40} {1,6:F3}  {2,6:F3}  {3,6:F3}  {4,9:F2}  {5,6} ({6:F3})             {7,8:F3}  {8,10:F3}  {9,8:F2}  {10,-13}  {11,7:F0}",
-                    p.Proxy, p.Fit?.Alpha ?? double.NaN, p.Fit?.Beta ?? double.NaN, p.Fit?.RSquared ?? double.NaN, p.Fit?.PeakD ?? double.NaN,
-                    p.PeakStep, p.Verdict.PeakGold, p.Verdict.LastGold, p.FinalProxy, p.FinalKl, p.Verdict.Overoptimized ? "yes" : "no", p.Seconds));
+                Console.WriteLine(string.Format(c, "{0,-40} {1,8:G3}  {2,6:F3}  {3,6:F3}  {4,17:F3}  {5,6} ({6:F3} [{7:F3}, {8:F3}])  {9,10:F3}  {10,11:F3}  {11,8:F2}  {12,-13}  {13,7:F0}",
+                    $"{p.Proxy} (seeds {string.Join(",", p.Seeds)})", p.KlCoefficient, p.Fit?.Alpha ?? double.NaN, p.Fit?.Beta ?? double.NaN, p.SharedAlphaFit?.Beta ?? double.NaN,
+                    p.PeakStep, p.Verdict.PeakGold, p.Verdict.PeakCiLow, p.Verdict.PeakCiHigh, p.Verdict.LastGold, p.FinalProxy, p.FinalKl, p.Verdict.Overoptimized ? "yes" : "no", p.Seconds));
+            }
+            foreach (var f in result.RlFindings)
+            {
+                Console.WriteLine($"finding: {(f.Holds is null ? "cannot tell" : f.Holds.Value ? "holds" : "does not hold")}: {f.Finding}. {f.Numbers}");
             }
         }
         Console.WriteLine(string.Format(c, "wall time {0:F1} s; results in {1}", result.WallSeconds, result.OutputDirectory));

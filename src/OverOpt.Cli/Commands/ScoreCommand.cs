@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.ML;
 using OverOpt.MLNet;
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Text;
 
 namespace OverOpt.Cli.Commands;
 
@@ -22,10 +23,12 @@ internal static class ScoreCommand
         {
             var ml = new MLContext(1);
             using var reward = ml.RewardModels().Load(parse.GetValue(model)!);
+            string promptText = parse.GetValue(prompt)!, responseText = parse.GetValue(response)!;
+            WarnOutOfVocabulary(reward.Tokenizer, promptText, responseText);
             var input = new RewardInput
             {
-                PromptTokens = reward.Tokenizer.Encode(parse.GetValue(prompt)!),
-                ResponseTokens = reward.Tokenizer.Encode(parse.GetValue(response)!),
+                PromptTokens = reward.Tokenizer.Encode(promptText),
+                ResponseTokens = reward.Tokenizer.Encode(responseText),
             };
             var engine = ml.Model.CreatePredictionEngine<RewardInput, RewardScore>(reward);
             float score = engine.Predict(input).Score;
@@ -33,5 +36,21 @@ internal static class ScoreCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Names the words the model cannot see. A warning, not an error: the score is still the model's answer to the
+    /// text it was given (unknown words as &lt;unk&gt;), probing a model with new words is a fair use, and stdout stays
+    /// one parseable line; but the reader must know that those words were not scored as words.
+    /// </summary>
+    private static void WarnOutOfVocabulary(WordTokenizer tokenizer, string prompt, string response)
+    {
+        var unknown = tokenizer.OutOfVocabulary(prompt).Concat(tokenizer.OutOfVocabulary(response)).Distinct(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            Console.Error.WriteLine(
+                $"overopt: warning: {unknown.Count} word(s) outside the model's vocabulary of {tokenizer.VocabularySize} were scored as <unk>: "
+                + $"{string.Join(", ", unknown.Select(w => $"'{w}'"))}. <unk> never occurs in the corpus the models learned from, so the score says little about them.");
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace OverOpt.MLNet.BestOfN;
 /// <summary>
 /// Turns N samples per prompt, scored by a proxy and by gold, into the best-of-n curve (unbiased estimator, ties
 /// averaged, analytic and measured KL), bootstrap intervals over prompts and the R_bon fit. Scores are re-centred so
-/// that pi_init (n = 1) scores 0, in the mean and in every bootstrap resample.
+/// that pi_init (n = 1) scores 0, in the mean and in every bootstrap resample, unless the options say otherwise.
 /// </summary>
 public static class BestOfNEvaluator
 {
@@ -35,9 +35,15 @@ public static class BestOfNEvaluator
         }
         // Re-centred so that pi_init (n = 1, the first grid point) scores 0 on these prompts, in every resample and in
         // the mean, before anything is fitted: the paper's R(0) = 0.
-        var bootstrapGold = Centred(Bootstrap(gold, options.BootstrapResamples, options.Seed));
-        var bootstrapProxy = Centred(Bootstrap(proxy, options.BootstrapResamples, options.Seed));
-        double goldAtStart = gold.Average(v => v[0]), proxyAtStart = proxy.Average(v => v[0]);
+        var bootstrapGold = Bootstrap(gold, options.BootstrapResamples, options.Seed);
+        var bootstrapProxy = Bootstrap(proxy, options.BootstrapResamples, options.Seed);
+        double goldAtStart = 0, proxyAtStart = 0;
+        if (options.RecentreOnInitialPolicy)
+        {
+            Centre(bootstrapGold);
+            Centre(bootstrapProxy);
+            (goldAtStart, proxyAtStart) = (gold.Average(v => v[0]), proxy.Average(v => v[0]));
+        }
         var points = new List<CurvePoint>();
         for (int k = 0; k < grid.Length; k++)
         {
@@ -91,7 +97,7 @@ public static class BestOfNEvaluator
         return result;
     }
 
-    private static List<double[]> Centred(List<double[]> resamples)
+    private static void Centre(List<double[]> resamples)
     {
         foreach (var row in resamples)
         {
@@ -101,7 +107,6 @@ public static class BestOfNEvaluator
                 row[k] -= start;
             }
         }
-        return resamples;
     }
 
     private static void Check(IReadOnlyList<float[]> proxyByPrompt, IReadOnlyList<float[]> goldByPrompt, BestOfNOptions options)

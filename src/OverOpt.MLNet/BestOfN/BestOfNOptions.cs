@@ -16,6 +16,12 @@ public sealed class BestOfNOptions
 
     public int Seed = 1;
 
+    /// <summary>
+    /// Subtract pi_init's mean (the n = 1 point) from proxy and gold, in the mean curve and in every bootstrap resample,
+    /// so that the curve starts at 0 as the fitted forms, which have no intercept, assume (the paper's R(0) = 0).
+    /// </summary>
+    public bool RecentreOnInitialPolicy = true;
+
     public string Proxy = "proxy";
 
     /// <summary>The sampled policy's name, for the rows.</summary>

@@ -16,6 +16,21 @@ public sealed class OveroptimizationCatalog
     /// <summary>The evaluation transformer from scored samples to the best-of-n curve.</summary>
     public BestOfNCurveTransformer BestOfNCurve(BestOfNOptions options) => new(_ml, options);
 
+    /// <summary>
+    /// Evaluates best-of-n on samples from anywhere, as <c>Ranking.Evaluate</c> evaluates rankings: rows of N sampled
+    /// responses per prompt, each with a prompt id, one or more proxy scores and a gold score (columns named by
+    /// <paramref name="options"/>). Returns, per proxy column and (for two or more) per ensemble objective, the
+    /// unbiased best-of-n curve with ties, analytic and measured KL and bootstrap intervals over prompts, the R_bon fit
+    /// and the overoptimization verdict. Rows are grouped by prompt id in order of first appearance; prompts with
+    /// fewer samples than the largest n are left out and listed in the result; identical rows are kept as samples.
+    /// By default every score column is normalized to mean 0, std 1 over the evaluated samples first
+    /// (<see cref="BestOfNEvaluationOptions.NormalizeScores"/>).
+    /// </summary>
+    /// <exception cref="Runtime.OverOptConfigurationException">A column is missing or not numeric, a score is not a
+    /// finite number (the message names the column and data row), or no prompt has enough samples.</exception>
+    public BestOfNEvaluationResult EvaluateBestOfN(IDataView data, BestOfNEvaluationOptions? options = null)
+        => BestOfNBatchEvaluation.Evaluate(data, options ?? new BestOfNEvaluationOptions());
+
     /// <summary>Fits a gold curve form to a curve IDataView (no bootstrap: the intervals collapse to the estimate).</summary>
     public GoldCurveFit FitGoldCurve(IDataView curve, GoldCurveForm form)
     {

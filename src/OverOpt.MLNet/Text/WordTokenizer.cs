@@ -65,6 +65,12 @@ public sealed class WordTokenizer
 
     public int[] Encode(string text) => Split(text).Select(p => _ids.TryGetValue(p, out var id) ? id : UnknownId).ToArray();
 
+    /// <summary>
+    /// The distinct pieces of <paramref name="text"/> (lower-cased, as <see cref="Encode"/> splits them) that are not in
+    /// the vocabulary, in order of first appearance: exactly those <see cref="Encode"/> maps to <see cref="UnknownId"/>.
+    /// </summary>
+    public IReadOnlyList<string> OutOfVocabulary(string text) => Split(text).Where(p => !_ids.ContainsKey(p)).Distinct(StringComparer.Ordinal).ToList();
+
     public string Decode(IEnumerable<int> ids)
     {
         var text = new StringBuilder();

@@ -1,0 +1,30 @@
+using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Reporting;
+
+namespace OverOpt.Cli.Evaluation;
+
+/// <summary>
+/// The files of <c>overopt evaluate bon</c>, in the pipelines' layout: curves.csv and fits.csv (CurveTables), the
+/// figures (CurvePlots) and report.md. Each is written atomically, and only after the evaluation succeeded.
+/// </summary>
+internal static class BestOfNEvaluationOutputs
+{
+    public const string ScoresFigure = "bon-scores-vs-d.png";
+    public const string GoldFigure = "bon-gold-vs-proxy.png";
+
+    public static readonly string[] Files = ["curves.csv", "fits.csv", ScoresFigure, GoldFigure, "report.md"];
+
+    public static void Write(string folder, EvaluationInput input, BestOfNEvaluationResult result)
+    {
+        Directory.CreateDirectory(folder);
+        var objectives = result.Objectives;
+        CurveTables.WriteCurves(Path.Combine(folder, "curves.csv"), objectives.SelectMany(o => o.Curve));
+        CurveTables.WriteFits(Path.Combine(folder, "fits.csv"), objectives.Select(o => ("bon", o.Curve[0], (OverOpt.MLNet.Fits.GoldCurveFit?)o.Fit, false)));
+        string name = Path.GetFileName(input.Path);
+        CurvePlots.ScoresAgainstD(Path.Combine(folder, ScoresFigure), $"Best-of-n on {name}: gold and proxy against d",
+            objectives.Select(o => (o.Label, o.Curve, (OverOpt.MLNet.Fits.GoldCurveFit?)o.Fit)).ToList());
+        CurvePlots.GoldAgainstProxy(Path.Combine(folder, GoldFigure), $"Best-of-n on {name}: gold against proxy",
+            objectives.Select(o => (o.Label, o.Curve)).ToList());
+        BestOfNEvaluationReport.Write(Path.Combine(folder, "report.md"), input, result);
+    }
+}
