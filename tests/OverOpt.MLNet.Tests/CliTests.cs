@@ -70,7 +70,7 @@ public sealed class CliTests : IDisposable
         var fits = File.ReadAllLines(Path.Combine(output, "fits.csv"));
         Assert.Equal(1 + 2 + 2 + 1 + 1, fits.Length);
         Assert.Single(fits, l => l.StartsWith("ppo,", StringComparison.Ordinal) && l.Contains(",true,", StringComparison.Ordinal));
-        foreach (var file in new[] { "ppo-t-s1.csv", "ppo-t-s2.policy.zip", "rl-scores-vs-d.png", "rl-kl-vs-step.png" })
+        foreach (var file in new[] { "ppo-a-t-s1.csv", "ppo-a-t-s2.policy.zip", "rl-scores-vs-d.png", "rl-kl-vs-step.png" })
         {
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         }

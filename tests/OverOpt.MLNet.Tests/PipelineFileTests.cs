@@ -59,6 +59,18 @@ public sealed class PipelineFileTests : IDisposable
         Assert.Contains("did you mean 'layers'", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("{ \"optimizedPolicies\": [ \"huge\" ] }", "optimizedPolicies[0]")]
+    [InlineData("{ \"ppo\": { \"seeds\": [ 1, 1 ] } }", "ppo.seeds")]
+    [InlineData("{ \"ppo\": { \"klCoefficients\": [ 0, -0.1 ] } }", "ppo.klCoefficients[1]")]
+    [InlineData("{ \"ppo\": { \"penaltyEstimator\": \"k2\" } }", "ppo.penaltyEstimator")]
+    public void ImpossibleStudySettingsAreRefusedByField(string json, string field)
+    {
+        var error = LoadFails(json);
+
+        Assert.Equal(field, error.Field);
+    }
+
     [Fact]
     public void AMisspelledSectionIsRefused()
     {

@@ -19,6 +19,9 @@ namespace OverOpt.MLNet.Gold;
 /// </summary>
 public sealed class GoldRewardTrainer
 {
+    /// <summary>Changes whenever the training data is made differently (the edits), so that cached gold models are rebuilt.</summary>
+    public const int TrainingDataVersion = 2;
+
     private readonly Options _options;
 
     public GoldRewardTrainer(Options options)
@@ -55,6 +58,9 @@ public sealed class GoldRewardTrainer
 
         public int Seed = 7;
 
+        /// <summary>A language model of gold's shape pretrained on the corpus, whose backbone initializes gold; null: random weights.</summary>
+        public Policy? PretrainedInitialization;
+
         public Device? Device;
 
         public IProgress<ProgressUpdate>? Progress;
@@ -90,6 +96,10 @@ public sealed class GoldRewardTrainer
         int held = data.Count / 10;
         var shape = _options.Shape with { VocabularySize = tokenizer.VocabularySize };
         var network = new RewardNetwork(shape, _options.Seed);
+        if (_options.PretrainedInitialization is { } pretrained)
+        {
+            network.InitializeBackbone(pretrained.Model);
+        }
         network.to(device);
         Train(network, data.Skip(held).ToList(), targets.Skip(held).Select(t => (t - mean) / std).ToArray(), device);
         network.eval();
@@ -113,8 +123,9 @@ public sealed class GoldRewardTrainer
 
     /// <summary>
     /// An edited copy, off pi_init's distribution the ways an optimizer goes: one to six positions replaced by a cheer
-    /// word, a gloom word, a sentence mark or a repeat of a word already there, or two words swapped (word salad); and
-    /// one copy in six ends in a run of one mark or cheer word (the degenerate strings RL collapses onto).
+    /// word, a gloom word, a sentence mark or a repeat of a word already there, or two words swapped (word salad); one
+    /// copy in four also says one of its phrases again, and one in six ends in a run of one mark or cheer word (the
+    /// templates and degenerate strings RL falls into).
     /// </summary>
     internal static int[] Edit(WordTokenizer tokenizer, int[] response, Random random)
     {
@@ -137,6 +148,13 @@ public sealed class GoldRewardTrainer
                 : kind < 0.75 ? gloom[random.Next(gloom.Length)]
                 : kind < 0.85 ? marks[random.Next(marks.Length)]
                 : edited[random.Next(edited.Length)];
+        }
+        if (random.Next(4) == 0)
+        {
+            // A phrase said again ("max said yes . max said yes"), the template RL falls into.
+            int length = 3 + random.Next(4);
+            int from = random.Next(edited.Length - length + 1), to = random.Next(edited.Length - length + 1);
+            Array.Copy(edited, from, edited, to, length);
         }
         if (random.Next(6) == 0)
         {

@@ -15,6 +15,9 @@ public sealed class GoldSpec
 
     public double LearningRate { get; set; } = 1e-3;
 
+    /// <summary>Start from a language model of gold's shape pretrained on the corpus (cached).</summary>
+    public bool Pretrained { get; set; } = true;
+
     /// <summary>Training prompts; each gets <see cref="SamplesPerPrompt"/> pi_init responses.</summary>
     public int Prompts { get; set; } = 1500;
 

@@ -11,8 +11,9 @@ using OverOpt.MLNet.Text;
 namespace OverOpt.MLNet.Pipelines;
 
 /// <summary>
-/// The reward side of a pipeline after pretraining: gold, comparisons and proxies, then best-of-n and PPO (every
-/// configuration on every seed) against them, then curves.csv, fits.csv, the figures and report.md.
+/// The reward side of a pipeline after pretraining: gold (on pi_init's samples), then for each optimized policy the
+/// comparisons of its samples labelled by gold, proxies trained on them, best-of-n and PPO (every configuration on
+/// every seed) against them; then curves.csv, fits.csv, the figures and report.md.
 /// </summary>
 internal sealed class OveroptimizationRun
 {
@@ -31,64 +32,71 @@ internal sealed class OveroptimizationRun
         _reused = reused;
     }
 
-    public PipelineResult Run(TextCorpus corpus, Policy policy, PromptSplit prompts, string output, PipelineResult result, Stopwatch clock)
+    public PipelineResult Run(TextCorpus corpus, IReadOnlyList<Policy> policies, PromptSplit prompts, string output, PipelineResult result, Stopwatch clock)
     {
         var stage = new RewardModelStage(_ml, _pipeline, _run, _cache);
         var models = new List<RewardModel>();
+        var summaries = new List<RewardModelResult>();
+        var timings = new Dictionary<string, double>();
+        var outcomes = new List<PolicyOutcome>();
         try
         {
+            var piInit = policies[0];
             var stageClock = Stopwatch.StartNew();
-            var gold = stage.Gold(policy, corpus);
+            var gold = stage.Gold(piInit, corpus);
             models.Add(gold);
-            var (train, validation, trainCount, rows) = stage.Comparisons(policy, gold, prompts, output);
-            foreach (var spec in _pipeline.Proxies)
+            summaries.Add(Summary(_pipeline.Policies[0].Name, gold));
+            RuleRewardScorer? rule = null;
+            foreach (string name in _pipeline.PoliciesToOptimize)
             {
-                models.Add(stage.Proxy(spec, policy, gold, train, validation));
-            }
-            var timings = new Dictionary<string, double> { ["reward models"] = stageClock.Elapsed.TotalSeconds };
-            bool FromCache(RewardModel model) => _reused.Contains(_cache.PathFor(model.Name == "gold" ? "gold" : "proxies", model.Info.Provenance));
-            RewardModelStage.WriteSummary(models.Select(m => (m, FromCache(m))), Path.Combine(output, "reward_models.csv"));
-            result = result with
-            {
-                RewardModels = models.Select(m => new RewardModelResult(m.Name, m.Info.Kind, m.Info.Parameters, m.Info.TrainingComparisons,
-                    m.Info.ValidationLoss, m.Info.ValidationAccuracy, FromCache(m), m.Info.Metrics)).ToList(),
-            };
-            var proxies = models.Skip(1).ToList();
-            if (proxies.Count == 0)
-            {
-                return result with { StageSeconds = timings };
-            }
-            // The world's truth, standardized on the comparisons' pi_init responses as gold is on pi_init's samples.
-            var rule = RuleRewardScorer.Standardized(new GoldPreference(policy.Tokenizer, corpus),
-                rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
-            string policyName = _pipeline.Policies[0].Name;
-
-            BestOfNOutcome? bon = null;
-            if (_pipeline.BestOfN.Prompts > 0)
-            {
+                var policy = policies[_pipeline.Policies.FindIndex(p => p.Name == name)];
+                bool several = _pipeline.PoliciesToOptimize.Count > 1;
                 stageClock.Restart();
-                var (samples, goldScores, curves) = new BestOfNStage(_ml, _pipeline, _run).Run(policy, policyName, gold, rule, proxies.Select(m => (m, trainCount)).ToList(), prompts);
-                bon = new BestOfNOutcome(samples, goldScores, curves);
-                timings["best-of-n"] = stageClock.Elapsed.TotalSeconds;
+                var (train, validation, trainCount, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : "comparisons.csv"));
+                // The world's truth, standardized on pi_init's comparison responses as gold is on pi_init's samples.
+                rule ??= RuleRewardScorer.Standardized(new GoldPreference(piInit.Tokenizer, corpus),
+                    rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
+                var proxies = _pipeline.Proxies.Select(spec => stage.Proxy(spec, policy, gold, corpus, train, validation)).ToList();
+                models.AddRange(proxies);
+                summaries.AddRange(proxies.Select(m => Summary(name, m)));
+                Add(timings, "reward models", stageClock.Elapsed.TotalSeconds);
+                if (proxies.Count == 0)
+                {
+                    continue;
+                }
+                BestOfNOutcome? bon = null;
+                if (_pipeline.BestOfN.Prompts > 0)
+                {
+                    stageClock.Restart();
+                    var (samples, goldScores, curves) = new BestOfNStage(_ml, _pipeline, _run).Run(policy, name, gold, rule, proxies.Select(m => (m, trainCount)).ToList(), prompts);
+                    bon = new BestOfNOutcome(samples, goldScores, curves);
+                    Add(timings, "best-of-n", stageClock.Elapsed.TotalSeconds);
+                }
+                stageClock.Restart();
+                var ppo = RunPpo(policy, name, proxies, gold, rule, trainCount, prompts, output);
+                if (ppo.Count > 0)
+                {
+                    Add(timings, "ppo", stageClock.Elapsed.TotalSeconds);
+                }
+                outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, proxies, bon, ppo));
             }
-            stageClock.Restart();
-            var ppo = RunPpo(policy, policyName, proxies, gold, rule, trainCount, prompts, output);
-            if (ppo.Count > 0)
+            RewardModelStage.WriteSummary(summaries, Path.Combine(output, "reward_models.csv"));
+            result = result with { RewardModels = summaries, StageSeconds = timings };
+            if (outcomes.Count == 0)
             {
-                timings["ppo"] = stageClock.Elapsed.TotalSeconds;
+                return result;
             }
 
-            WriteTables(output, bon, ppo);
-            RunFigures.Write(output, bon, ppo);
+            WriteTables(output, outcomes);
+            RunFigures.Write(output, outcomes);
             result = result with
             {
-                BestOfN = bon?.Curves.Select(c => new BestOfNSummary(c.Proxy.Name, c.Proxy.Info.Parameters, c.Result.Fit, c.Verdict, c.Result.Points[c.Verdict.PeakIndex].N)).ToList() ?? [],
-                Ppo = ppo.Select(PpoSummary.Of).ToList(),
-                RlFindings = RlFindings.Assess(bon, ppo),
-                StageSeconds = timings,
+                BestOfN = outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => new BestOfNSummary(o.Policy, c.Proxy.Name, c.Proxy.Info.Parameters, c.Result.Fit, c.Verdict, c.Result.Points[c.Verdict.PeakIndex].N)) ?? []).ToList(),
+                Ppo = outcomes.SelectMany(o => o.Ppo).Select(PpoSummary.Of).ToList(),
+                RlFindings = RlFindings.Assess(outcomes),
                 WallSeconds = clock.Elapsed.TotalSeconds,
             };
-            ReportWriter.Write(Path.Combine(output, "report.md"), _pipeline, result, gold, rule, bon, ppo, policy.Tokenizer, corpus);
+            ReportWriter.Write(Path.Combine(output, "report.md"), _pipeline, result, gold, outcomes, piInit.Tokenizer);
             return result;
         }
         finally
@@ -99,6 +107,14 @@ internal sealed class OveroptimizationRun
             }
         }
     }
+
+    private RewardModelResult Summary(string policy, RewardModel m)
+    {
+        bool fromCache = _reused.Contains(_cache.PathFor(m.Name == "gold" ? "gold" : "proxies", m.Info.Provenance));
+        return new RewardModelResult(policy, m.Name, m.Info.Kind, m.Info.Parameters, m.Info.TrainingComparisons, m.Info.ValidationLoss, m.Info.ValidationAccuracy, fromCache, m.Info.Metrics);
+    }
+
+    private static void Add(Dictionary<string, double> timings, string stage, double seconds) => timings[stage] = timings.GetValueOrDefault(stage) + seconds;
 
     private List<PpoConfiguration> RunPpo(Policy policy, string policyName, IReadOnlyList<RewardModel> proxies, RewardModel gold, IRewardScorer rule,
         int comparisons, PromptSplit prompts, string output)
@@ -117,20 +133,20 @@ internal sealed class OveroptimizationRun
                     run.Policy.Dispose();
                     seeds.Add(new PpoSeedRun(seed, run, watch.Elapsed.TotalSeconds, finalSamples));
                 }
-                configurations.Add(PpoConfiguration.Of(proxy, beta, seeds));
+                configurations.Add(PpoConfiguration.Of(policyName, proxy, beta, seeds));
             }
         }
         return PpoConfiguration.WithSharedAlpha(configurations).ToList();
     }
 
-    private static void WriteTables(string output, BestOfNOutcome? bon, IReadOnlyList<PpoConfiguration> ppo)
+    private static void WriteTables(string output, IReadOnlyList<PolicyOutcome> outcomes)
     {
-        var points = (bon?.Curves.SelectMany(c => c.Result.Points) ?? [])
-            .Concat(ppo.SelectMany(c => c.Seeds.SelectMany(s => s.Result.Curve).Concat(c.MeanCurve)));
+        var points = outcomes.SelectMany(o => (o.BestOfN?.Curves.SelectMany(c => c.Result.Points) ?? [])
+            .Concat(o.Ppo.SelectMany(c => c.Seeds.SelectMany(s => s.Result.Curve).Concat(c.MeanCurve))));
         CurveTables.WriteCurves(Path.Combine(output, "curves.csv"), points);
         var fits = new List<(string, CurvePoint, GoldCurveFit?, bool)>();
-        fits.AddRange(bon?.Curves.Select(c => ("bon", c.Result.Points[0], (GoldCurveFit?)c.Result.Fit, false)) ?? []);
-        foreach (var c in ppo)
+        fits.AddRange(outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => ("bon", c.Result.Points[0], (GoldCurveFit?)c.Result.Fit, false)) ?? []));
+        foreach (var c in outcomes.SelectMany(o => o.Ppo))
         {
             fits.AddRange(c.Seeds.Select(s => ("ppo", s.Result.Curve[0], s.Result.Fit, false)));
             fits.Add(("ppo", c.MeanCurve[0], c.MeanFit, false));

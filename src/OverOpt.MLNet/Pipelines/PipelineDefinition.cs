@@ -24,6 +24,12 @@ public sealed class PipelineDefinition
         new PolicySpec { Name = "medium", Layers = 4, ModelDim = 128, Heads = 4 },
     ];
 
+    /// <summary>
+    /// Policies that best-of-n and PPO optimize, each against proxies trained on comparisons of its own samples labelled
+    /// by the same gold (the policy-size study); empty: the first policy only.
+    /// </summary>
+    public List<string> OptimizedPolicies { get; set; } = [];
+
     public PretrainingOptions Pretraining { get; set; } = new();
 
     public SamplingSpec Sampling { get; set; } = new();
@@ -47,6 +53,9 @@ public sealed class PipelineDefinition
     /// <summary>PPO against some of the proxies (none by default).</summary>
     public PpoSpec Ppo { get; set; } = new();
 
+    /// <summary>The names of the policies that are optimized: <see cref="OptimizedPolicies"/>, or the first policy.</summary>
+    public IReadOnlyList<string> PoliciesToOptimize => OptimizedPolicies.Count > 0 ? OptimizedPolicies : [Policies[0].Name];
+
     /// <summary>Checks every value that can be checked without data; errors name the dotted field.</summary>
     public void Validate()
     {
@@ -59,6 +68,14 @@ public sealed class PipelineDefinition
             throw new OverOptConfigurationException("no policies are listed.", "policies", "list at least one policy, e.g. { \"name\": \"small\", \"layers\": 2, \"modelDim\": 64, \"heads\": 4 }.");
         }
         Nested("pretraining", Pretraining.Validate);
+        for (int i = 0; i < OptimizedPolicies.Count; i++)
+        {
+            if (!Policies.Any(p => p.Name == OptimizedPolicies[i]))
+            {
+                throw new OverOptConfigurationException($"optimizedPolicies names '{OptimizedPolicies[i]}', which is not among the policies.", $"optimizedPolicies[{i}]",
+                    $"use one of: {string.Join(", ", Policies.Select(p => p.Name))}.");
+            }
+        }
         ValidateRewardModels();
         Nested("sampling", Sampling.Validate);
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -52,23 +52,23 @@ public sealed record PolicyResult(
 
 /// <summary>A reward model of a run.</summary>
 public sealed record RewardModelResult(
-    string Name, string Kind, long Parameters, int TrainingComparisons, double ValidationLoss, double ValidationAccuracy, bool FromCache,
+    string Policy, string Name, string Kind, long Parameters, int TrainingComparisons, double ValidationLoss, double ValidationAccuracy, bool FromCache,
     IReadOnlyDictionary<string, double> Metrics);
 
 /// <summary>A proxy's best-of-n outcome: the fit (with 95% intervals) and the overoptimization verdict.</summary>
-public sealed record BestOfNSummary(string Proxy, long ProxyParams, Fits.GoldCurveFit Fit, BestOfN.OveroptimizationVerdict Verdict, int PeakN);
+public sealed record BestOfNSummary(string Policy, string Proxy, long ProxyParams, Fits.GoldCurveFit Fit, BestOfN.OveroptimizationVerdict Verdict, int PeakN);
 
 /// <summary>
 /// A PPO configuration's outcome on the mean of its seeds: the free R_RL fit and the fit with alpha shared across proxies
 /// (null where a curve cannot be fitted), the verdict, final proxy score, KL and share of distinct responses, seconds in all.
 /// </summary>
-public sealed record PpoSummary(string Proxy, double KlCoefficient, IReadOnlyList<int> Seeds, Fits.GoldCurveFit? Fit, Fits.GoldCurveFit? SharedAlphaFit,
+public sealed record PpoSummary(string Policy, string Proxy, double KlCoefficient, IReadOnlyList<int> Seeds, Fits.GoldCurveFit? Fit, Fits.GoldCurveFit? SharedAlphaFit,
     BestOfN.OveroptimizationVerdict Verdict, int PeakStep, double FinalProxy, double FinalKl, double FinalDistinctResponses, double Seconds)
 {
     internal static PpoSummary Of(PpoConfiguration c)
     {
         var last = c.MeanCurve[^1];
-        return new PpoSummary(c.Proxy.Name, c.KlCoefficient, c.Seeds.Select(s => s.Seed).ToList(), c.MeanFit, c.SharedAlphaFit, c.Verdict,
+        return new PpoSummary(c.Policy, c.Proxy.Name, c.KlCoefficient, c.Seeds.Select(s => s.Seed).ToList(), c.MeanFit, c.SharedAlphaFit, c.Verdict,
             (int)c.MeanCurve[c.Verdict.PeakIndex].Step, last.ProxyScore, last.Kl, c.Seeds.Average(s => s.Result.Diagnostics[^1].DistinctResponses),
             c.Seeds.Sum(s => s.Seconds));
     }

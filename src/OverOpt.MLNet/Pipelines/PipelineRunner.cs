@@ -86,7 +86,7 @@ public sealed class PipelineRunner
             };
             if (pipeline.Gold is not null)
             {
-                var after = new OveroptimizationRun(_ml, pipeline, run, cache, reused).Run(corpus, policies[0], prompts, output, result, clock);
+                var after = new OveroptimizationRun(_ml, pipeline, run, cache, reused).Run(corpus, policies, prompts, output, result, clock);
                 result = after with { StageSeconds = result.StageSeconds.Concat(after.StageSeconds).ToDictionary() };
             }
             result = result with { WallSeconds = clock.Elapsed.TotalSeconds };

@@ -16,26 +16,26 @@ internal sealed record ScoredResponse(int[] Prompt, int[] Response, double Proxy
 /// with seed-level intervals, the R_RL fit of that mean (intervals from the per-seed fits) and the verdict on it.
 /// <see cref="SharedAlphaFit"/> is filled in once every proxy at this coefficient is known.
 /// </summary>
-internal sealed record PpoConfiguration(RewardModel Proxy, double KlCoefficient, IReadOnlyList<PpoSeedRun> Seeds, IReadOnlyList<CurvePoint> MeanCurve,
+internal sealed record PpoConfiguration(string Policy, RewardModel Proxy, double KlCoefficient, IReadOnlyList<PpoSeedRun> Seeds, IReadOnlyList<CurvePoint> MeanCurve,
     GoldCurveFit? MeanFit, OveroptimizationVerdict Verdict)
 {
     public GoldCurveFit? SharedAlphaFit { get; init; }
 
-    public static PpoConfiguration Of(RewardModel proxy, double klCoefficient, IReadOnlyList<PpoSeedRun> seeds)
+    public static PpoConfiguration Of(string policy, RewardModel proxy, double klCoefficient, IReadOnlyList<PpoSeedRun> seeds)
     {
         var mean = SeedMeanCurve.Of(seeds.Select(s => s.Result.Curve).ToList());
         var fit = SeedMeanCurve.Fit(GoldCurveForm.ReinforcementLearning, mean, seeds.Select(s => s.Result.Fit).ToList());
-        return new PpoConfiguration(proxy, klCoefficient, seeds, mean, fit, OveroptimizationVerdict.Assess(mean));
+        return new PpoConfiguration(policy, proxy, klCoefficient, seeds, mean, fit, OveroptimizationVerdict.Assess(mean));
     }
 
     /// <summary>
-    /// R_RL with one alpha for every proxy at the same KL coefficient (the paper's alpha_RL held fixed), seed-level
+    /// R_RL with one alpha for every proxy of a policy at the same KL coefficient (the paper's alpha_RL held fixed), seed-level
     /// intervals from the same fit done seed by seed; configurations whose curves cannot be fitted keep no shared fit.
     /// </summary>
     public static IReadOnlyList<PpoConfiguration> WithSharedAlpha(IReadOnlyList<PpoConfiguration> configurations)
     {
         var result = configurations.ToList();
-        foreach (var group in configurations.GroupBy(c => c.KlCoefficient))
+        foreach (var group in configurations.GroupBy(c => (c.Policy, c.KlCoefficient)))
         {
             var members = group.ToList();
             int seeds = members.Min(m => m.Seeds.Count);

@@ -28,6 +28,9 @@ public sealed class PpoSpec
 
     public double LearningRate { get; set; } = 3e-4;
 
+    /// <summary>Anneal the learning rate by a cosine to a tenth over the run; false keeps it constant.</summary>
+    public bool AnnealLearningRate { get; set; } = true;
+
     /// <summary>Adaptive KL controller target (nats per response); null keeps beta fixed.</summary>
     public double? AdaptiveKlTarget { get; set; }
 

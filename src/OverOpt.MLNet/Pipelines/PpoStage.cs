@@ -27,15 +27,15 @@ internal sealed class PpoStage
         _run = run;
     }
 
-    /// <summary>The run's file stem: ppo-&lt;proxy&gt;[-kl&lt;beta&gt;]-s&lt;seed&gt; (the coefficient only where it is not 0).</summary>
-    public static string RunName(string proxy, double klCoefficient, int seed)
-        => klCoefficient == 0 ? $"ppo-{proxy}-s{seed}" : $"ppo-{proxy}-kl{klCoefficient.ToString("R", CultureInfo.InvariantCulture)}-s{seed}";
+    /// <summary>The run's file stem: ppo-&lt;policy&gt;-&lt;proxy&gt;[-kl&lt;beta&gt;]-s&lt;seed&gt; (the coefficient only where it is not 0).</summary>
+    public static string RunName(string policy, string proxy, double klCoefficient, int seed)
+        => klCoefficient == 0 ? $"ppo-{policy}-{proxy}-s{seed}" : $"ppo-{policy}-{proxy}-kl{klCoefficient.ToString("R", CultureInfo.InvariantCulture)}-s{seed}";
 
     public (PpoResult Result, IReadOnlyList<ScoredResponse> FinalSamples) Run(Policy policy, string policyName, RewardModel proxy, RewardModel gold, IRewardScorer rule, int comparisons, PromptSplit prompts,
         double klCoefficient, int seed, string output)
     {
         var spec = _pipeline.Ppo;
-        string name = RunName(proxy.Name, klCoefficient, seed);
+        string name = RunName(policyName, proxy.Name, klCoefficient, seed);
         var options = new PpoTrainer.Options
         {
             Name = name,
@@ -54,6 +54,7 @@ internal sealed class PpoStage
             PpoEpochs = spec.PpoEpochs,
             MiniBatches = spec.MiniBatches,
             LearningRate = spec.LearningRate,
+            AnnealLearningRate = spec.AnnealLearningRate,
             ClipRange = spec.ClipRange,
             ValueCoefficient = spec.ValueCoefficient,
             ResponseLength = _pipeline.Sampling.ResponseLength,

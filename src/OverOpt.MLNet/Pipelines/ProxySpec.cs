@@ -23,6 +23,9 @@ public sealed class ProxySpec
 
     public double LearningRate { get; set; } = 1e-3;
 
+    /// <summary>Transformers: start from a language model of the same shape pretrained on the corpus (cached), as the paper's reward models do.</summary>
+    public bool Pretrained { get; set; } = true;
+
     public int Trees { get; set; } = 100;
 
     public int Leaves { get; set; } = 20;

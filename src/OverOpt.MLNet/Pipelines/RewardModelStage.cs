@@ -36,6 +36,7 @@ internal sealed class RewardModelStage
     public RewardModel Gold(Policy policy, TextCorpus corpus)
     {
         var spec = _pipeline.Gold!;
+        using var pretrained = spec.Pretrained ? LanguageModel(corpus, spec.Layers, spec.ModelDim, spec.Heads, "gold") : null;
         var options = new GoldRewardTrainer.Options
         {
             Shape = new GptShape { Layers = spec.Layers, ModelDim = spec.ModelDim, Heads = spec.Heads, Context = Context },
@@ -49,10 +50,11 @@ internal sealed class RewardModelStage
             BatchSize = spec.BatchSize,
             LearningRate = spec.LearningRate,
             Seed = _pipeline.Seed,
+            PretrainedInitialization = pretrained,
             Device = _run.Device,
             Progress = _run.Progress,
         };
-        string key = Key(new { artifact = "gold", format = RewardModel.FormatVersion, rule = GoldPreference.Version, policy = policy.Description.Provenance, gold = spec, sampling = SamplingKey, seed = _pipeline.Seed });
+        string key = Key(new { artifact = "gold", pretrained = pretrained?.Description.Provenance, format = RewardModel.FormatVersion, rule = GoldPreference.Version, data = GoldRewardTrainer.TrainingDataVersion, prompts = "distinct-by-text", policy = policy.Description.Provenance, gold = spec, sampling = SamplingKey, seed = _pipeline.Seed });
         return _cache.GetOrBuild<RewardModel>(
             "gold", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>
@@ -64,7 +66,7 @@ internal sealed class RewardModelStage
     }
 
     /// <summary>Labels the comparisons (deterministic for the seed), splits off the held-out share and writes comparisons.csv.</summary>
-    public (IDataView Train, IDataView Validation, int Count, IReadOnlyList<ComparisonRow> Rows) Comparisons(Policy policy, RewardModel gold, PromptSplit prompts, string output)
+    public (IDataView Train, IDataView Validation, int Count, IReadOnlyList<ComparisonRow> Rows) Comparisons(Policy policy, RewardModel gold, PromptSplit prompts, string file)
     {
         var spec = _pipeline.Comparisons;
         var rows = ComparisonBuilder.Build(policy, gold, prompts.Train, spec.Count, spec.LabelNoise,
@@ -78,18 +80,20 @@ internal sealed class RewardModelStage
             table.Add(i < held ? "validation" : "train", policy.Tokenizer.Decode(r.PromptTokens), policy.Tokenizer.Decode(r.ChosenTokens),
                 policy.Tokenizer.Decode(r.RejectedTokens), r.ChosenGold, r.RejectedGold, r.Flipped);
         }
-        table.Save(Path.Combine(output, "comparisons.csv"));
+        table.Save(file);
         return (_ml.Data.LoadFromEnumerable(rows.Skip(held)), _ml.Data.LoadFromEnumerable(rows.Take(held)), rows.Count - held, rows);
     }
 
-    public RewardModel Proxy(ProxySpec spec, Policy policy, RewardModel gold, IDataView train, IDataView validation)
+    public RewardModel Proxy(ProxySpec spec, Policy policy, RewardModel gold, TextCorpus corpus, IDataView train, IDataView validation)
     {
-        string key = Key(new { artifact = "proxy", format = RewardModel.FormatVersion, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed });
+        bool transformer = spec.Kind != FastTreeRewardModel.KindName;
+        using var pretrained = transformer && spec.Pretrained ? LanguageModel(corpus, spec.Layers, spec.ModelDim, spec.Heads, spec.Name) : null;
+        string key = Key(new { artifact = "proxy", pretrained = pretrained?.Description.Provenance, format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed });
         return _cache.GetOrBuild<RewardModel>(
             "proxies", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>
             {
-                IEstimator<RewardModel> trainer = spec.Kind == FastTreeRewardModel.KindName
+                IEstimator<RewardModel> trainer = !transformer
                     ? _ml.RewardModels().Trainers.FastTree(new FastTreeRewardTrainer.Options
                     {
                         Name = spec.Name,
@@ -108,6 +112,7 @@ internal sealed class RewardModelStage
                         BatchSize = spec.BatchSize,
                         LearningRate = spec.LearningRate,
                         Seed = _pipeline.Seed,
+                        PretrainedInitialization = pretrained,
                         Device = _run.Device,
                         ValidationData = validation,
                         Progress = _run.Progress,
@@ -118,15 +123,25 @@ internal sealed class RewardModelStage
             (m, path) => m.Save(_ml, path));
     }
 
-    public static void WriteSummary(IEnumerable<(RewardModel Model, bool FromCache)> models, string path)
+    /// <summary>reward_models.csv: gold, then each optimized policy's proxies (the policy whose samples they were trained on).</summary>
+    public static void WriteSummary(IEnumerable<RewardModelResult> models, string path)
     {
-        var table = new CsvTable("name", "kind", "parameters", "training_comparisons", "validation_loss", "validation_accuracy", "from_cache");
-        foreach (var (model, fromCache) in models)
+        var table = new CsvTable("policy", "name", "kind", "parameters", "training_comparisons", "validation_loss", "validation_accuracy", "from_cache");
+        foreach (var m in models)
         {
-            var i = model.Info;
-            table.Add(i.Name, i.Kind, i.Parameters, i.TrainingComparisons, i.ValidationLoss, i.ValidationAccuracy, fromCache);
+            table.Add(m.Policy, m.Name, m.Kind, m.Parameters, m.TrainingComparisons, m.ValidationLoss, m.ValidationAccuracy, m.FromCache);
         }
         table.Save(path);
+    }
+
+    /// <summary>A language model of a reward model's shape pretrained on the corpus with the pipeline's pretraining options (cached like the policies).</summary>
+    private Policy LanguageModel(TextCorpus corpus, int layers, int modelDim, int heads, string name)
+    {
+        var options = System.Text.Json.JsonSerializer.Deserialize<Pretraining.PretrainingOptions>(
+            System.Text.Json.JsonSerializer.Serialize(_pipeline.Pretraining, ArchiveJson.Options), ArchiveJson.Options)!;
+        options.Shape = new GptShape { Layers = layers, ModelDim = modelDim, Heads = heads, Context = Context };
+        options.Seed = _pipeline.Seed;
+        return _ml.Policies().Pretrain(corpus, options, _cache, _run.Device, Progress.RelabelledProgress.Wrap(_run.Progress, stage => $"{stage} {name} (language model)"));
     }
 
     /// <summary>What of the sampling changes what gold and the proxies see: prompt and response length and temperature.</summary>

@@ -14,7 +14,18 @@ internal static class RlFindings
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static IReadOnlyList<RlFinding> Assess(BestOfNOutcome? bon, IReadOnlyList<PpoConfiguration> ppo)
+    public static IReadOnlyList<RlFinding> Assess(IReadOnlyList<PolicyOutcome> outcomes)
+    {
+        var findings = outcomes.SelectMany(o => Assess(o.BestOfN, o.Ppo)
+            .Select(f => outcomes.Count > 1 ? f with { Finding = $"{o.Policy}: {f.Finding}" } : f)).ToList();
+        if (outcomes.Count > 1)
+        {
+            findings.AddRange(PolicySize(outcomes.OrderBy(o => o.Parameters).First(), outcomes.OrderBy(o => o.Parameters).Last()));
+        }
+        return findings;
+    }
+
+    private static List<RlFinding> Assess(BestOfNOutcome? bon, IReadOnlyList<PpoConfiguration> ppo)
     {
         var findings = new List<RlFinding>();
         if (ppo.Count == 0)
@@ -110,6 +121,29 @@ internal static class RlFindings
             yield return new RlFinding($"{proxy}: gold as a function of d is the same with and without the penalty, within intervals (fig. 9)",
                 parts.All(p => p.same), string.Join("; ", parts.Select(p => p.Item2)));
         }
+    }
+
+    /// <summary>
+    /// Policy size (fig. 7): against proxies of the same shape, each trained on its own policy's samples, the larger policy
+    /// gains less gold (its peak's interval below the smaller's) and peaks at about the same KL (peak d within a factor 1.5).
+    /// </summary>
+    private static IEnumerable<RlFinding> PolicySize(PolicyOutcome small, PolicyOutcome large)
+    {
+        var pairs = new List<(string Label, OveroptimizationVerdict Small, OveroptimizationVerdict Large)>();
+        if (small.BestOfN is not null && large.BestOfN is not null)
+        {
+            pairs.AddRange(small.BestOfN.Curves.Join(large.BestOfN.Curves, c => c.Proxy.Name, c => c.Proxy.Name, (s, l) => ($"best-of-n {s.Proxy.Name}", s.Verdict, l.Verdict)));
+        }
+        pairs.AddRange(small.Ppo.Join(large.Ppo, c => (c.Proxy.Name, c.KlCoefficient), c => (c.Proxy.Name, c.KlCoefficient), (s, l) => ($"ppo {s.Proxy.Name} beta {s.KlCoefficient:G3}", s.Verdict, l.Verdict)));
+        if (pairs.Count == 0)
+        {
+            yield break;
+        }
+        string Numbers(Func<OveroptimizationVerdict, string> show) => string.Join("; ", pairs.Select(p => $"{p.Label}: {small.Policy} {show(p.Small)}, {large.Policy} {show(p.Large)}"));
+        yield return new RlFinding($"The larger policy ({large.Policy}, {large.Parameters:N0} params) gains less gold than the smaller ({small.Policy}, {small.Parameters:N0}) (fig. 7)",
+            pairs.All(p => p.Large.PeakCiHigh < p.Small.PeakCiLow), Numbers(v => string.Format(C, "{0:F3} [{1:F3}, {2:F3}]", v.PeakGold, v.PeakCiLow, v.PeakCiHigh)));
+        yield return new RlFinding("Both policies peak at about the same KL (peak d within a factor of 1.5)",
+            pairs.All(p => p.Large.PeakD <= 1.5 * p.Small.PeakD && p.Small.PeakD <= 1.5 * p.Large.PeakD), Numbers(v => string.Format(C, "d {0:F2}", v.PeakD)));
     }
 
     /// <summary>The first d at which the curve reaches <paramref name="level"/>, interpolated linearly; +infinity if never.</summary>

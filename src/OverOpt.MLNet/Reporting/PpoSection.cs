@@ -5,12 +5,12 @@ using OverOpt.MLNet.Text;
 
 namespace OverOpt.MLNet.Reporting;
 
-/// <summary>The RL part of report.md: seed-mean fits with seed-level intervals, the paper's findings, and what the trained policies write.</summary>
+/// <summary>The RL part of report.md: seed-mean fits with seed-level intervals, and what the trained policies write.</summary>
 internal static class PpoSection
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static void Append(StringBuilder text, PipelineDefinition pipeline, PipelineResult result, IReadOnlyList<PpoConfiguration> ppo, WordTokenizer tokenizer)
+    public static void Append(StringBuilder text, PipelineDefinition pipeline, IReadOnlyList<PpoConfiguration> ppo, WordTokenizer tokenizer)
     {
         var spec = pipeline.Ppo;
         text.AppendLine("## PPO");
@@ -35,18 +35,6 @@ internal static class PpoSection
         text.AppendLine();
         text.AppendLine("![PPO: KL against step](rl-kl-vs-step.png)");
         text.AppendLine();
-        if (result.RlFindings.Count > 0)
-        {
-            text.AppendLine("### The paper's RL findings, on the seed means");
-            text.AppendLine();
-            text.AppendLine("| finding | holds | numbers |");
-            text.AppendLine("| --- | --- | --- |");
-            foreach (var finding in result.RlFindings)
-            {
-                text.AppendLine(C, $"| {finding.Finding} | {(finding.Holds is null ? "cannot tell" : finding.Holds.Value ? "holds" : "does not hold")} | {finding.Numbers} |");
-            }
-            text.AppendLine();
-        }
         AppendGoldAgainstRule(text, ppo);
         AppendFinalSamples(text, ppo, tokenizer);
     }

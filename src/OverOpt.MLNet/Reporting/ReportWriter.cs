@@ -12,8 +12,7 @@ internal static class ReportWriter
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static void Write(string path, PipelineDefinition pipeline, PipelineResult result, RewardModel gold, RuleRewardScorer rule, BestOfNOutcome? bon,
-        IReadOnlyList<PpoConfiguration> ppo, WordTokenizer tokenizer, TextCorpus corpus)
+    public static void Write(string path, PipelineDefinition pipeline, PipelineResult result, RewardModel gold, IReadOnlyList<PolicyOutcome> outcomes, WordTokenizer tokenizer)
     {
         var text = new StringBuilder();
         text.AppendLine(C, $"# Overoptimization report: pipeline `{pipeline.Name}` (seed {pipeline.Seed})");
@@ -33,13 +32,33 @@ internal static class ReportWriter
         text.AppendLine();
         text.AppendLine(C, $"Comparisons: {pipeline.Comparisons.Count} pairs of pi_init responses labelled by gold, {pipeline.Comparisons.LabelNoise * 100:F0}% of labels flipped, {pipeline.Comparisons.ValidationFraction * 100:F0}% held out.");
         text.AppendLine();
-        if (bon is not null)
+        foreach (var outcome in outcomes)
         {
-            BestOfNSection.Append(text, pipeline, bon, tokenizer);
+            if (outcomes.Count > 1)
+            {
+                text.AppendLine(C, $"# Policy `{outcome.Policy}` ({outcome.Parameters:N0} parameters)");
+                text.AppendLine();
+            }
+            if (outcome.BestOfN is not null)
+            {
+                BestOfNSection.Append(text, pipeline, outcome.BestOfN, tokenizer);
+            }
+            if (outcome.Ppo.Count > 0)
+            {
+                PpoSection.Append(text, pipeline, outcome.Ppo, tokenizer);
+            }
         }
-        if (ppo.Count > 0)
+        if (result.RlFindings.Count > 0)
         {
-            PpoSection.Append(text, pipeline, result, ppo, tokenizer);
+            text.AppendLine("## The paper's RL findings, on the seed means");
+            text.AppendLine();
+            text.AppendLine("| finding | holds | numbers |");
+            text.AppendLine("| --- | --- | --- |");
+            foreach (var finding in result.RlFindings)
+            {
+                text.AppendLine(C, $"| {finding.Finding} | {(finding.Holds is null ? "cannot tell" : finding.Holds.Value ? "holds" : "does not hold")} | {finding.Numbers} |");
+            }
+            text.AppendLine();
         }
         AtomicFile.WriteAllText(path, text.ToString());
     }

@@ -41,7 +41,7 @@ public sealed class GoldPreference
     };
 
     /// <summary>The rule's version, part of the gold model's cache key.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     private const double CheerStep = 0.7;
     private const double FinishBonus = 0.3;

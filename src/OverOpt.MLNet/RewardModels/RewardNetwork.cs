@@ -32,6 +32,25 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
 
     public long ParameterCount => parameters().Sum(p => p.numel());
 
+    /// <summary>
+    /// Copies the backbone of a language model of the same shape (e.g. one pretrained on the corpus) into this network;
+    /// the score head keeps its own initialization. The paper's reward models start from pretrained language models,
+    /// so that a larger one also brings a better prior for text far from pi_init's samples.
+    /// </summary>
+    public void InitializeBackbone(GptModel languageModel)
+    {
+        if (languageModel.Shape != Shape)
+        {
+            throw new ArgumentException($"The language model's shape ({languageModel.Shape}) differs from the reward model's ({Shape}).", nameof(languageModel));
+        }
+        var source = languageModel.named_parameters().Where(p => p.name.StartsWith("backbone.", StringComparison.Ordinal)).ToDictionary(p => p.name, p => p.parameter);
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in named_parameters().Where(p => p.name.StartsWith("backbone.", StringComparison.Ordinal)))
+        {
+            parameter.copy_(source[name]);
+        }
+    }
+
     /// <summary>Raw scores (batch) of token sequences (batch, length): prompt followed by response.</summary>
     public override Tensor forward(Tensor sequences)
     {

@@ -2,7 +2,7 @@ namespace OverOpt.MLNet.Text;
 
 /// <summary>
 /// The corpus's own grammar as a count-based trigram model with fixed interpolation weights (Jelinek-Mercer): trigram,
-/// bigram, unigram and uniform; an order whose context never occurs passes its weight down. Exact and the same on any
+/// bigram, unigram and uniform; an order whose context never occurs passes its weight to the next lower one. Exact and the same on any
 /// machine (counts and logarithms only), so the synthetic human's sense of fluency is a rule, not a trained network.
 /// </summary>
 public sealed class TrigramLanguageModel
@@ -43,21 +43,30 @@ public sealed class TrigramLanguageModel
     /// <summary>log p(<paramref name="token"/> | <paramref name="previous2"/>, <paramref name="previous"/>); previous2 may be -1 (start of a story).</summary>
     public double LogProbability(int previous2, int previous, int token)
     {
-        double p = 0, unused = 0;
-        double Order(double weight, int count, int contextCount)
+        // An order whose context was never seen hands its weight to the next lower order (not straight to the unigram),
+        // so that a continuation never seen after a known word stays improbable: ". . ." is not fluent.
+        double carried = 0, p = 0;
+        int trigramContext = previous2 < 0 ? 0 : _trigramContexts.GetValueOrDefault(Key(0, previous2, previous));
+        if (trigramContext > 0)
         {
-            if (contextCount == 0)
-            {
-                unused += weight;
-                return 0;
-            }
-            return weight * count / contextCount;
+            p += Weights[0] * _trigrams.GetValueOrDefault(Key(previous2, previous, token)) / trigramContext;
         }
-        p += previous2 < 0 ? Order(Weights[0], 0, 0)
-            : Order(Weights[0], _trigrams.GetValueOrDefault(Key(previous2, previous, token)), _trigramContexts.GetValueOrDefault(Key(0, previous2, previous)));
-        p += Order(Weights[1], _bigrams.GetValueOrDefault(Key(0, previous, token)), _bigramContexts[previous]);
-        p += (Weights[2] + unused * Weights[2] / (Weights[2] + Weights[3])) * _unigrams[token] / (double)_tokens;
-        p += (Weights[3] + unused * Weights[3] / (Weights[2] + Weights[3])) / _vocabulary;
+        else
+        {
+            carried += Weights[0];
+        }
+        double bigramWeight = Weights[1] + carried;
+        carried = 0;
+        if (_bigramContexts[previous] > 0)
+        {
+            p += bigramWeight * _bigrams.GetValueOrDefault(Key(0, previous, token)) / _bigramContexts[previous];
+        }
+        else
+        {
+            carried = bigramWeight;
+        }
+        p += (Weights[2] + carried) * _unigrams[token] / (double)_tokens;
+        p += Weights[3] / _vocabulary;
         return Math.Log(p);
     }
 

@@ -58,6 +58,13 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         /// <summary>Seeds the weights and the order of comparisons.</summary>
         public int Seed = 1;
 
+        /// <summary>
+        /// A language model of the same shape (layers, width, heads, context, vocabulary) pretrained on the corpus, whose
+        /// backbone initializes the reward model, as the paper's reward models start from pretrained language models;
+        /// null: random weights.
+        /// </summary>
+        public Policy? PretrainedInitialization;
+
         /// <summary>Where to train.</summary>
         public Device? Device;
 
@@ -90,6 +97,10 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         }
         var device = _options.Device ?? CPU;
         var network = new RewardNetwork(shape, _options.Seed);
+        if (_options.PretrainedInitialization is { } pretrained)
+        {
+            network.InitializeBackbone(pretrained.Model);
+        }
         network.to(device);
         Train(network, rows, device);
         network.eval();
