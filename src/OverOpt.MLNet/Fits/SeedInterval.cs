@@ -32,4 +32,32 @@ public static class SeedInterval
         double half = StudentT975(values.Length - 1) * Statistics.StandardDeviation(values) / Math.Sqrt(values.Length);
         return (mean, mean - half, mean + half);
     }
+
+    /// <summary>
+    /// The fit (alpha, beta) of a seed-mean curve's points with d &gt; 0, its alpha, beta and peak intervals seed-level,
+    /// from the same fit done on each seed's curve.
+    /// </summary>
+    public static GoldCurveFit Fit(GoldCurveForm form, double alpha, double beta, IReadOnlyList<BestOfN.CurvePoint> usable, IReadOnlyList<(double Alpha, double Beta)> perSeed)
+    {
+        var (_, alphaLow, alphaHigh) = Of(perSeed.Select(f => f.Alpha));
+        var (_, betaLow, betaHigh) = Of(perSeed.Select(f => f.Beta));
+        var (_, peakLow, peakHigh) = Of(perSeed.Select(f => CurveFitter.Peak(form, f.Alpha, f.Beta).D));
+        var (peakD, peakGold) = CurveFitter.Peak(form, alpha, beta);
+        return new GoldCurveFit
+        {
+            Form = form,
+            Alpha = alpha,
+            AlphaLow = alphaLow,
+            AlphaHigh = alphaHigh,
+            Beta = beta,
+            BetaLow = betaLow,
+            BetaHigh = betaHigh,
+            RSquared = CurveFitter.RSquared(form, alpha, beta, usable.Select(p => p.D).ToArray(), usable.Select(p => p.GoldScore).ToArray()),
+            PeakD = peakD,
+            PeakDLow = peakLow,
+            PeakDHigh = peakHigh,
+            PeakGold = peakGold,
+            Points = usable.Count,
+        };
+    }
 }

@@ -45,26 +45,7 @@ public static class SeedMeanCurve
             return null;
         }
         var (alpha, beta) = CurveFitter.LeastSquares(form, usable.Select(p => p.D).ToArray(), usable.Select(p => p.GoldScore).ToArray());
-        var fits = perSeed.Where(f => f is not null).Select(f => f!).ToArray();
-        var (_, alphaLow, alphaHigh) = SeedInterval.Of(fits.Select(f => f.Alpha));
-        var (_, betaLow, betaHigh) = SeedInterval.Of(fits.Select(f => f.Beta));
-        var (_, peakLow, peakHigh) = SeedInterval.Of(fits.Select(f => f.PeakD));
-        var (peakD, peakGold) = CurveFitter.Peak(form, alpha, beta);
-        return new GoldCurveFit
-        {
-            Form = form,
-            Alpha = alpha,
-            AlphaLow = alphaLow,
-            AlphaHigh = alphaHigh,
-            Beta = beta,
-            BetaLow = betaLow,
-            BetaHigh = betaHigh,
-            RSquared = CurveFitter.RSquared(form, alpha, beta, usable.Select(p => p.D).ToArray(), usable.Select(p => p.GoldScore).ToArray()),
-            PeakD = peakD,
-            PeakDLow = peakLow,
-            PeakDHigh = peakHigh,
-            PeakGold = peakGold,
-            Points = usable.Length,
-        };
+        var seeds = perSeed.Where(f => f is not null).Select(f => (f!.Alpha, f.Beta)).ToArray();
+        return SeedInterval.Fit(form, alpha, beta, usable, seeds);
     }
 }

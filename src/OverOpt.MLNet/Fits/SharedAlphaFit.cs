@@ -48,29 +48,7 @@ public static class SharedAlphaFit
     {
         var (alpha, betas) = LeastSquares(form, meanCurves);
         var seedFits = perSeed.Select(curves => LeastSquares(form, curves)).ToArray();
-        var (_, alphaLow, alphaHigh) = SeedInterval.Of(seedFits.Select(f => f.Alpha));
         return meanCurves.Select((curve, j) =>
-        {
-            var usable = curve.Where(p => p.D > 0).ToArray();
-            var (_, betaLow, betaHigh) = SeedInterval.Of(seedFits.Select(f => f.Betas[j]));
-            var (_, peakLow, peakHigh) = SeedInterval.Of(seedFits.Select(f => CurveFitter.Peak(form, f.Alpha, f.Betas[j]).D));
-            var (peakD, peakGold) = CurveFitter.Peak(form, alpha, betas[j]);
-            return new GoldCurveFit
-            {
-                Form = form,
-                Alpha = alpha,
-                AlphaLow = alphaLow,
-                AlphaHigh = alphaHigh,
-                Beta = betas[j],
-                BetaLow = betaLow,
-                BetaHigh = betaHigh,
-                RSquared = CurveFitter.RSquared(form, alpha, betas[j], usable.Select(p => p.D).ToArray(), usable.Select(p => p.GoldScore).ToArray()),
-                PeakD = peakD,
-                PeakDLow = peakLow,
-                PeakDHigh = peakHigh,
-                PeakGold = peakGold,
-                Points = usable.Length,
-            };
-        }).ToList();
+            SeedInterval.Fit(form, alpha, betas[j], curve.Where(p => p.D > 0).ToArray(), seedFits.Select(f => (f.Alpha, f.Betas[j])).ToArray())).ToList();
     }
 }

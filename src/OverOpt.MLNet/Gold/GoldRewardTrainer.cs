@@ -50,7 +50,7 @@ public sealed class GoldRewardTrainer
         /// <summary>Share of training responses that are edited copies (out of pi_init's distribution).</summary>
         public double EditedFraction = 0.5;
 
-        public int Steps = 1200;
+        public int Steps = 1000;
 
         public int BatchSize = 64;
 

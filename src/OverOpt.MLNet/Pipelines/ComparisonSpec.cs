@@ -4,7 +4,7 @@ namespace OverOpt.MLNet.Pipelines;
 public sealed class ComparisonSpec
 {
     /// <summary>Comparisons in all; <see cref="ValidationFraction"/> of them are held out.</summary>
-    public int Count { get; set; } = 5000;
+    public int Count { get; set; } = 10000;
 
     /// <summary>Share of labels flipped (Coste et al. used 0.25).</summary>
     public double LabelNoise { get; set; } = 0.25;

@@ -21,7 +21,6 @@ public sealed class PipelineDefinition
     public List<PolicySpec> Policies { get; set; } =
     [
         new PolicySpec { Name = "small", Layers = 2, ModelDim = 64, Heads = 4 },
-        new PolicySpec { Name = "medium", Layers = 4, ModelDim = 128, Heads = 4 },
     ];
 
     /// <summary>
@@ -30,7 +29,7 @@ public sealed class PipelineDefinition
     /// </summary>
     public List<string> OptimizedPolicies { get; set; } = [];
 
-    public PretrainingOptions Pretraining { get; set; } = new();
+    public PretrainingOptions Pretraining { get; set; } = new() { LearningRate = 2e-3 };
 
     public SamplingSpec Sampling { get; set; } = new();
 
@@ -50,8 +49,8 @@ public sealed class PipelineDefinition
 
     public BestOfNSpec BestOfN { get; set; } = new();
 
-    /// <summary>PPO against some of the proxies (none by default).</summary>
-    public PpoSpec Ppo { get; set; } = new();
+    /// <summary>PPO against the smallest and the largest transformer proxy.</summary>
+    public PpoSpec Ppo { get; set; } = new() { Proxies = ["tf-1x8", "tf-3x64"] };
 
     /// <summary>The names of the policies that are optimized: <see cref="OptimizedPolicies"/>, or the first policy.</summary>
     public IReadOnlyList<string> PoliciesToOptimize => OptimizedPolicies.Count > 0 ? OptimizedPolicies : [Policies[0].Name];
@@ -151,7 +150,7 @@ public sealed class PipelineDefinition
             if (!Proxies.Any(p => p.Name == Ppo.Proxies[i]))
             {
                 throw new OverOptConfigurationException($"ppo.proxies names '{Ppo.Proxies[i]}', which is not among the proxies.", $"ppo.proxies[{i}]",
-                    $"use one of: {string.Join(", ", Proxies.Select(p => p.Name))}.");
+                    $"use one of: {string.Join(", ", Proxies.Select(p => p.Name))}, or \"ppo\": {{ \"proxies\": [] }} to run no PPO.");
             }
         }
         foreach (var (value, field) in new[] { (Ppo.Steps, "ppo.steps"), (Ppo.BatchSize, "ppo.batchSize"), (Ppo.PpoEpochs, "ppo.ppoEpochs"), (Ppo.MiniBatches, "ppo.miniBatches"), (Ppo.EvaluationPoints, "ppo.evaluationPoints"), (Ppo.EvaluationSamples, "ppo.evaluationSamples"), (Ppo.Seeds.Count, "ppo.seeds (count)"), (Ppo.KlCoefficients.Count, "ppo.klCoefficients (count)") })

@@ -18,7 +18,7 @@ public sealed class PpoSpec
     /// <summary>"exact" or "k1" (see KlPenaltyEstimator).</summary>
     public string PenaltyEstimator { get; set; } = "exact";
 
-    public int Steps { get; set; } = 150;
+    public int Steps { get; set; } = 120;
 
     public int BatchSize { get; set; } = 64;
 
@@ -26,10 +26,10 @@ public sealed class PpoSpec
 
     public int MiniBatches { get; set; } = 4;
 
-    public double LearningRate { get; set; } = 3e-4;
+    public double LearningRate { get; set; } = 1e-5;
 
-    /// <summary>Anneal the learning rate by a cosine to a tenth over the run; false keeps it constant.</summary>
-    public bool AnnealLearningRate { get; set; } = true;
+    /// <summary>Anneal the learning rate by a cosine to a tenth over the run; false (the default) keeps it constant, so KL keeps growing.</summary>
+    public bool AnnealLearningRate { get; set; }
 
     /// <summary>Adaptive KL controller target (nats per response); null keeps beta fixed.</summary>
     public double? AdaptiveKlTarget { get; set; }

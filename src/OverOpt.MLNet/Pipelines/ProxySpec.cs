@@ -17,11 +17,11 @@ public sealed class ProxySpec
 
     public int Heads { get; set; } = 4;
 
-    public int Epochs { get; set; } = 3;
+    public int Epochs { get; set; } = 4;
 
     public int BatchSize { get; set; } = 64;
 
-    public double LearningRate { get; set; } = 1e-3;
+    public double LearningRate { get; set; } = 2e-3;
 
     /// <summary>Transformers: start from a language model of the same shape pretrained on the corpus (cached), as the paper's reward models do.</summary>
     public bool Pretrained { get; set; } = true;

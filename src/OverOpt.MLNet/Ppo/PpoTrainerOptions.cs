@@ -68,10 +68,10 @@ public sealed partial class PpoTrainer
 
         public double Lambda = 0.95;
 
-        public double LearningRate = 3e-4;
+        public double LearningRate = 1e-5;
 
-        /// <summary>Anneal the learning rate by a cosine to a tenth over the run.</summary>
-        public bool AnnealLearningRate = true;
+        /// <summary>Anneal the learning rate by a cosine to a tenth over the run (off by default: KL then stalls before gold has fallen).</summary>
+        public bool AnnealLearningRate;
 
         public double ValueCoefficient = 0.1;
 
@@ -85,7 +85,7 @@ public sealed partial class PpoTrainer
         public int Seed = 1;
 
         /// <summary>Optimizer steps in all (a resumed run continues up to this).</summary>
-        public int Steps = 100;
+        public int Steps = 120;
 
         /// <summary>Evaluations after step 0, spaced evenly in log(step) from step 1 to the last step (<see cref="EvaluationSchedule"/>).</summary>
         public int EvaluationPoints = 16;
@@ -126,7 +126,7 @@ public sealed partial class PpoTrainer
             }
             if (!(LearningRate > 0) || !(Temperature > 0) || !(ClipRange > 0))
             {
-                throw new OverOptConfigurationException("learningRate, temperature and clipRange must be positive.", !(LearningRate > 0) ? "learningRate" : !(Temperature > 0) ? "temperature" : "clipRange", "use the defaults (3e-4, 1, 0.2).");
+                throw new OverOptConfigurationException("learningRate, temperature and clipRange must be positive.", !(LearningRate > 0) ? "learningRate" : !(Temperature > 0) ? "temperature" : "clipRange", "use the defaults (1e-5, 1, 0.2).");
             }
         }
 

@@ -48,14 +48,7 @@ public static class CurvePlots
     public static void GoldAgainstProxy(string path, string title, IReadOnlyList<(string Label, IReadOnlyList<CurvePoint> Points)> curves)
     {
         var plot = NewPlot(title, "proxy score", "gold score");
-        var palette = new ScottPlot.Palettes.Category10();
-        for (int i = 0; i < curves.Count; i++)
-        {
-            var (label, points) = curves[i];
-            var line = plot.Add.Scatter(points.Select(p => p.ProxyScore).ToArray(), points.Select(p => p.GoldScore).ToArray(), palette.GetColor(i));
-            line.LegendText = label;
-            line.LineWidth = 2;
-        }
+        AddLines(plot, curves, p => p.ProxyScore, p => p.GoldScore);
         Save(plot, path);
     }
 
@@ -63,15 +56,21 @@ public static class CurvePlots
     public static void KlAgainstStep(string path, string title, IReadOnlyList<(string Label, IReadOnlyList<CurvePoint> Points)> curves)
     {
         var plot = NewPlot(title, "PPO step", "KL(pi || pi_init)  (nats)");
+        AddLines(plot, curves, p => p.Step, p => p.Kl);
+        Save(plot, path);
+    }
+
+    /// <summary>One labelled line per curve, in the palette's order.</summary>
+    private static void AddLines(Plot plot, IReadOnlyList<(string Label, IReadOnlyList<CurvePoint> Points)> curves, Func<CurvePoint, double> x, Func<CurvePoint, double> y)
+    {
         var palette = new ScottPlot.Palettes.Category10();
         for (int i = 0; i < curves.Count; i++)
         {
             var (label, points) = curves[i];
-            var line = plot.Add.Scatter(points.Select(p => p.Step).ToArray(), points.Select(p => p.Kl).ToArray(), palette.GetColor(i));
+            var line = plot.Add.Scatter(points.Select(x).ToArray(), points.Select(y).ToArray(), palette.GetColor(i));
             line.LegendText = label;
             line.LineWidth = 2;
         }
-        Save(plot, path);
     }
 
     private static Plot NewPlot(string title, string x, string y)

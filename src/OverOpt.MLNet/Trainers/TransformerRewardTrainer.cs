@@ -44,12 +44,12 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         public GptShape Shape = new() { Layers = 2, ModelDim = 32, Heads = 4, Context = 32 };
 
         /// <summary>Passes over the training comparisons.</summary>
-        public int Epochs = 2;
+        public int Epochs = 4;
 
         /// <summary>Comparisons per step (the paper's RM batch is 64).</summary>
         public int BatchSize = 64;
 
-        public double LearningRate = 1e-3;
+        public double LearningRate = 2e-3;
 
         public double WeightDecay = 0.01;
 
