@@ -1,0 +1,15 @@
+using System.Text.RegularExpressions;
+
+namespace OverOpt.MLNet.Sweeps;
+
+/// <summary>Arguments written for a POSIX shell: left as they are when safe, single-quoted otherwise.</summary>
+public static partial class ShellWords
+{
+    public static string Quote(string word)
+        => word.Length > 0 && SafeWord().IsMatch(word) ? word : $"'{word.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+
+    public static string Join(IEnumerable<string> words) => string.Join(' ', words.Select(Quote));
+
+    [GeneratedRegex(@"^[A-Za-z0-9_./:=@%+,-]+$")]
+    private static partial Regex SafeWord();
+}

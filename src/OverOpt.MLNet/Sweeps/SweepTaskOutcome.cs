@@ -1,0 +1,24 @@
+namespace OverOpt.MLNet.Sweeps;
+
+/// <summary>What became of one attempt to run a task.</summary>
+public enum SweepTaskResult
+{
+    /// <summary>It ran and its results folder is in place.</summary>
+    Completed,
+
+    /// <summary>It was done before; nothing ran.</summary>
+    AlreadyDone,
+
+    /// <summary>Another process is running it; nothing ran here.</summary>
+    RunningElsewhere,
+
+    /// <summary>It failed; the failure log says why.</summary>
+    Failed,
+}
+
+/// <summary>The result of <see cref="SweepTaskRunner.Run"/>.</summary>
+/// <param name="Result">What happened.</param>
+/// <param name="WallSeconds">How long this attempt took (0 when nothing ran).</param>
+/// <param name="Output">The results folder (Completed, AlreadyDone) or the failure log (Failed).</param>
+/// <param name="Error">The error's message when it failed.</param>
+public sealed record SweepTaskOutcome(SweepTaskResult Result, double WallSeconds, string Output, string? Error = null);

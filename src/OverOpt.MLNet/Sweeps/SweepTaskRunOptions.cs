@@ -1,0 +1,18 @@
+using OverOpt.MLNet.Progress;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.Sweeps;
+
+/// <summary>How a sweep's tasks run on this process; like <see cref="Pipelines.PipelineRunOptions"/>, none of it changes the numbers except the device and thread count.</summary>
+public sealed class SweepTaskRunOptions
+{
+    /// <summary>The artifact cache every task shares (policies, gold and proxies are built once, under a lock).</summary>
+    public string CacheDirectory { get; set; } = Path.Combine(".cache", "overopt");
+
+    public Device Device { get; set; } = CPU;
+
+    public IProgress<ProgressUpdate>? Progress { get; set; }
+
+    /// <summary>Lines for the person watching; every line also goes to the task's log file.</summary>
+    public Action<string> Log { get; set; } = _ => { };
+}
