@@ -21,7 +21,17 @@ public sealed class SweepJobOptions
     /// <summary>Tasks running at once (Slurm's <c>%K</c>, Kubernetes' parallelism).</summary>
     public int Throttle { get; set; } = 8;
 
-    /// <summary>One sweep command for a job: <c>overopt sweep VERB FILE --output O --cache C --threads T</c>.</summary>
+    /// <summary>
+    /// One sweep command for a job: <c>overopt sweep VERB FILE --output O --cache C</c>, with <c>--threads</c> for the
+    /// verbs that compute (task, prepare).
+    /// </summary>
     public IReadOnlyList<string> Command(string verb)
-        => [.. Overopt, "sweep", verb, SweepFile, "--output", OutputDirectory, "--cache", CacheDirectory, "--threads", CpusPerTask.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+    {
+        List<string> words = [.. Overopt, "sweep", verb, SweepFile, "--output", OutputDirectory, "--cache", CacheDirectory];
+        if (verb is "task" or "prepare")
+        {
+            words.AddRange(["--threads", CpusPerTask.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        return words;
+    }
 }
