@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
+using OverOpt.MLNet.Sweeps;
 
 namespace OverOpt.MLNet.Tests;
 
@@ -61,7 +61,7 @@ public sealed partial class SlurmClusterTests : IDisposable
             Assert.Contains("held-out prompts", File.ReadAllText(failureLog));
             string rerun = Regex.Match(mergeLog, @"rerun: (?<command>.+)").Groups["command"].Value.Trim();
             Assert.Equal($"overopt sweep task {sweep} --index 2 --output {_files.Output} --cache {_files.Cache}", rerun);
-            Assert.Equal(("failed", rerun), Query(Path.Combine(_files.Output, "sweep.db"), "SELECT status, rerun_command FROM runs WHERE task_index = 2", r => (r.GetString(0), r.GetString(1))).Single());
+            Assert.Equal(("failed", rerun), SweepDatabase.Query(Path.Combine(_files.Output, "sweep.db"), "SELECT status, rerun_command FROM runs WHERE task_index = 2", r => (r.GetString(0), r.GetString(1))).Single());
 
             // Remove the cause, rerun exactly the command the merge printed, and merge again.
             _files.FixCorpus();
@@ -71,10 +71,10 @@ public sealed partial class SlurmClusterTests : IDisposable
             Assert.True(rerunResult.Code == 0, rerunResult.Error);
             Assert.True(remerged.Code == 0, remerged.Output + remerged.Error);
             string db = Path.Combine(_files.Output, "sweep.db");
-            Assert.Equal(["0 done", "1 done", "2 done"], Query(db, "SELECT task_index || ' ' || status FROM runs ORDER BY task_index", r => r.GetString(0)));
-            Assert.Equal([0L, 1L, 2L], Query(db, "SELECT DISTINCT task_index FROM curve_points ORDER BY task_index", r => r.GetInt64(0)));
-            Assert.Equal(3, Query(db, "SELECT COUNT(*) FROM fits WHERE method = 'bon' AND beta IS NOT NULL", r => r.GetInt32(0)).Single());
-            Assert.Equal(6, Query(db, "SELECT COUNT(*) FROM reward_models", r => r.GetInt32(0)).Single());
+            Assert.Equal(["0 done", "1 done", "2 done"], SweepDatabase.Query(db, "SELECT task_index || ' ' || status FROM runs ORDER BY task_index", r => r.GetString(0)));
+            Assert.Equal([0L, 1L, 2L], SweepDatabase.Query(db, "SELECT DISTINCT task_index FROM curve_points ORDER BY task_index", r => r.GetInt64(0)));
+            Assert.Equal(3, SweepDatabase.Query(db, "SELECT COUNT(*) FROM fits WHERE method = 'bon' AND beta IS NOT NULL", r => r.GetInt32(0)).Single());
+            Assert.Equal(6, SweepDatabase.Query(db, "SELECT COUNT(*) FROM reward_models", r => r.GetInt32(0)).Single());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Slurm test: cluster up in {startSeconds:F0} s, prepare + 3-task array + merge in {jobsSeconds:F0} s, {clock.Elapsed.TotalSeconds:F0} s in all"));
         }
@@ -111,21 +111,6 @@ public sealed partial class SlurmClusterTests : IDisposable
     private static string Field(string record, string name) => Regex.Match(record, $@"\b{name}=(\S+)").Groups[1].Value;
 
     private static DateTime Time(string text) => DateTime.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static List<T> Query<T>(string path, string sql, Func<SqliteDataReader, T> read)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(read(reader));
-        }
-        return rows;
-    }
 
     [GeneratedRegex(@"jobs: prepare=(?<prepare>\d+) array=(?<array>\d+) merge=(?<merge>\d+)")]
     private static partial Regex JobIds();

@@ -28,17 +28,17 @@ public sealed class SweepDatabaseTests : IDisposable
         Assert.Equal((2, SweepTaskStatus.Failed, layout.FailureLog(sweep.Tasks[2])), (failed.Task.Index, failed.Status, failed.LogPath));
         Assert.Equal(4, result.RowCounts["curve_points"]);
         Assert.Empty(Directory.GetFiles(layout.Root, "*.tmp"));
-        using var db = Open(result.DatabasePath);
+        string db = result.DatabasePath;
         Assert.Equal([(0L, "done", 1L, 0.7), (1L, "done", 2L, 0.7), (2L, "failed", 3L, 0.7)],
-            Rows(db, "SELECT task_index, status, seed, sampling_temperature FROM runs ORDER BY task_index", r => (r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetDouble(3))));
-        Assert.Equal("overopt sweep task s.json --index 2", Rows(db, "SELECT rerun_command FROM runs WHERE task_index = 2", r => r.GetString(0)).Single());
-        Assert.Equal(sweep.Tasks[1].Hash, Rows(db, "SELECT hash FROM runs WHERE task_index = 1", r => r.GetString(0)).Single());
-        Assert.Equal("""{"seed":2,"sampling.temperature":0.7}""", Rows(db, "SELECT overrides FROM runs WHERE task_index = 1", r => r.GetString(0)).Single());
+            SweepDatabase.Query(db, "SELECT task_index, status, seed, sampling_temperature FROM runs ORDER BY task_index", r => (r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetDouble(3))));
+        Assert.Equal("overopt sweep task s.json --index 2", SweepDatabase.Query(db, "SELECT rerun_command FROM runs WHERE task_index = 2", r => r.GetString(0)).Single());
+        Assert.Equal(sweep.Tasks[1].Hash, SweepDatabase.Query(db, "SELECT hash FROM runs WHERE task_index = 1", r => r.GetString(0)).Single());
+        Assert.Equal("""{"seed":2,"sampling.temperature":0.7}""", SweepDatabase.Query(db, "SELECT overrides FROM runs WHERE task_index = 1", r => r.GetString(0)).Single());
         Assert.Equal(["0|1|bon|0.25|", "0|1|bon|0.5|", "0|mean|ppo|0.75|", "1|2|bon|1.5|x"],
-            Rows(db, "SELECT task_index, seed, method, gold_score, extra FROM curve_points ORDER BY task_index, gold_score", Cells));
-        Assert.Equal("integer|text|real|null", Rows(db, "SELECT typeof(proxy_params), typeof(seed), typeof(gold_score), typeof(extra) FROM curve_points WHERE task_index = 0", Cells)[0]);
-        Assert.Equal(["task_index", "method", "proxy", "proxy_params", "seed", "alpha_shared", "alpha", "beta"], Rows(db, "SELECT name FROM pragma_table_info('fits')", r => r.GetString(0)));
-        Assert.Equal(2, Rows(db, "SELECT COUNT(*) FROM reward_models", r => r.GetInt32(0)).Single());
+            SweepDatabase.Query(db, "SELECT task_index, seed, method, gold_score, extra FROM curve_points ORDER BY task_index, gold_score", Cells));
+        Assert.Equal("integer|text|real|null", SweepDatabase.Query(db, "SELECT typeof(proxy_params), typeof(seed), typeof(gold_score), typeof(extra) FROM curve_points WHERE task_index = 0", Cells)[0]);
+        Assert.Equal(["task_index", "method", "proxy", "proxy_params", "seed", "alpha_shared", "alpha", "beta"], SweepDatabase.Query(db, "SELECT name FROM pragma_table_info('fits')", r => r.GetString(0)));
+        Assert.Equal(2, SweepDatabase.Query(db, "SELECT COUNT(*) FROM reward_models", r => r.GetInt32(0)).Single());
         string text = File.ReadAllText(report);
         Assert.Contains("| 2 | " + sweep.Tasks[2].ShortHash + " | seed=3, sampling.temperature=0.7 | failed |", text);
         Assert.Contains("rerun: `overopt sweep task s.json --index 2`", text);
@@ -77,24 +77,4 @@ public sealed class SweepDatabaseTests : IDisposable
 
     private static string Cells(SqliteDataReader r)
         => string.Join('|', Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? "" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)));
-
-    private static SqliteConnection Open(string path)
-    {
-        var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        return connection;
-    }
-
-    private static List<T> Rows<T>(SqliteConnection db, string sql, Func<SqliteDataReader, T> read)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(read(reader));
-        }
-        return rows;
-    }
 }

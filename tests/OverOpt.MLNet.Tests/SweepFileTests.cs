@@ -88,6 +88,16 @@ public sealed class SweepFileTests : IDisposable
         Assert.Equal(sweep.Tasks[1].Hash, SweepLoader.Load(path).Tasks[1].Hash);
     }
 
+    [Fact]
+    public void TheBundledSweepFilesLoad()
+    {
+        var files = Directory.GetFiles(Path.GetDirectoryName(RepoFile("pipelines/quick.json"))!, "*.sweep.json");
+
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.NotEmpty(SweepLoader.Load(file).Tasks));
+        Assert.Equal(6, SweepLoader.Load(RepoFile("pipelines/quick-seeds.sweep.json")).Tasks.Count);
+    }
+
     [Theory]
     [InlineData("""{ "comparisons.cont": [1] }""", "axes[\"comparisons.cont\"]", "its fields are: count, labelNoise, validationFraction")]
     [InlineData("""{ "proxies[0].heads": [3] }""", "axes[\"proxies[0].heads\"]", "heads = 3 does not divide modelDim = 8")]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace OverOpt.MLNet.Sweeps;
@@ -25,49 +24,46 @@ public static class KubernetesIndexedJob
         var c = CultureInfo.InvariantCulture;
         int tasks = sweep.Tasks.Count;
         string name = KubernetesName(sweep.Name);
-        var s = new StringBuilder();
-        s.AppendLine(c, $"# Sweep '{sweep.Name}' ({tasks} tasks) as a Kubernetes Indexed Job, written by 'overopt sweep k8s'.");
-        s.AppendLine("# Before: overopt sweep prepare (optional). After completion: overopt sweep merge (same file, --output, --cache).");
-        s.AppendLine("apiVersion: batch/v1");
-        s.AppendLine("kind: Job");
-        s.AppendLine("metadata:");
-        s.AppendLine(c, $"  name: {Scalar(name)}");
-        s.AppendLine("  labels:");
-        s.AppendLine(c, $"    overopt-sweep: {Scalar(name)}");
-        s.AppendLine("spec:");
-        s.AppendLine("  completionMode: Indexed");
-        s.AppendLine(c, $"  completions: {tasks}");
-        s.AppendLine(c, $"  parallelism: {Math.Clamp(job.Throttle, 1, tasks)}");
-        s.AppendLine("  backoffLimitPerIndex: 1");
-        s.AppendLine(c, $"  maxFailedIndexes: {tasks}");
-        s.AppendLine("  template:");
-        s.AppendLine("    metadata:");
-        s.AppendLine("      labels:");
-        s.AppendLine(c, $"        overopt-sweep: {Scalar(name)}");
-        s.AppendLine("    spec:");
-        s.AppendLine("      restartPolicy: Never");
-        s.AppendLine("      containers:");
-        s.AppendLine("        - name: task");
-        s.AppendLine(c, $"          image: {Scalar(image)}");
-        s.AppendLine(c, $"          workingDir: {Scalar(mountPath)}");
-        s.AppendLine("          command:");
-        foreach (string word in job.Command("task"))
-        {
-            s.AppendLine(c, $"            - {Scalar(word)}");
-        }
-        s.AppendLine("          resources:");
-        s.AppendLine("            requests:");
-        s.AppendLine(c, $"              cpu: {Scalar(job.CpusPerTask.ToString(c))}");
-        s.AppendLine("            limits:");
-        s.AppendLine(c, $"              cpu: {Scalar(job.CpusPerTask.ToString(c))}");
-        s.AppendLine("          volumeMounts:");
-        s.AppendLine("            - name: shared");
-        s.AppendLine(c, $"              mountPath: {Scalar(mountPath)}");
-        s.AppendLine("      volumes:");
-        s.AppendLine("        - name: shared");
-        s.AppendLine("          persistentVolumeClaim:");
-        s.AppendLine(c, $"            claimName: {Scalar(claim)}");
-        return s.ToString();
+        string cpus = Scalar(job.CpusPerTask.ToString(c));
+        string command = string.Concat(job.Command("task").Select(word => $"\n            - {Scalar(word)}"));
+        return $$"""
+            # Sweep '{{sweep.Name}}' ({{tasks}} tasks) as a Kubernetes Indexed Job, written by 'overopt sweep k8s'.
+            # Before: overopt sweep prepare (optional). After completion: overopt sweep merge (same file, --output, --cache).
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: {{Scalar(name)}}
+              labels:
+                overopt-sweep: {{Scalar(name)}}
+            spec:
+              completionMode: Indexed
+              completions: {{tasks}}
+              parallelism: {{Math.Clamp(job.Throttle, 1, tasks)}}
+              backoffLimitPerIndex: 1
+              maxFailedIndexes: {{tasks}}
+              template:
+                metadata:
+                  labels:
+                    overopt-sweep: {{Scalar(name)}}
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: task
+                      image: {{Scalar(image)}}
+                      workingDir: {{Scalar(mountPath)}}
+                      command:{{command}}
+                      resources:
+                        requests: { cpu: {{cpus}} }
+                        limits: { cpu: {{cpus}} }
+                      volumeMounts:
+                        - name: shared
+                          mountPath: {{Scalar(mountPath)}}
+                  volumes:
+                    - name: shared
+                      persistentVolumeClaim:
+                        claimName: {{Scalar(claim)}}
+
+            """;
     }
 
     /// <summary>A YAML scalar that is always a string: JSON's double-quoted form, which YAML reads the same.</summary>

@@ -143,6 +143,33 @@ public static class SweepDatabase
         return rows;
     }
 
+    /// <summary>The rows of a query on a sweep database (opened read-only), each read by <paramref name="read"/>.</summary>
+    public static List<T> Query<T>(string databasePath, string sql, Func<SqliteDataReader, T> read)
+    {
+        using var connection = OpenReadOnly(databasePath);
+        return Query(connection, sql, read);
+    }
+
+    internal static SqliteConnection OpenReadOnly(string databasePath)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    internal static List<T> Query<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> read)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
     private static string? LogPath(SweepLayout layout, SweepTask task, SweepTaskStatus status) => status switch
     {
         SweepTaskStatus.Done => Path.Combine(layout.TaskDirectory(task), "task.log"),

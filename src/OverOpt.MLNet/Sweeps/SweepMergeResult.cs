@@ -16,6 +16,3 @@ public sealed record SweepMergeResult
     /// <summary>Whether every task is in the database.</summary>
     public bool Complete => Unfinished.Count == 0;
 }
-
-/// <summary>A task the merge could not include.</summary>
-public sealed record UnfinishedTask(SweepTask Task, SweepTaskStatus Status, string? LogPath, string RerunCommand);

@@ -64,15 +64,7 @@ public sealed class SweepPreparation
             _options.Log($"preparing group {group.ShortHash} (tasks {string.Join(", ", group.Tasks.Select(t => t.Index))})");
             try
             {
-                var run = new PipelineRunOptions
-                {
-                    OutputDirectory = Path.Combine(_layout.PrepareDirectory, group.ShortHash),
-                    CacheDirectory = _options.CacheDirectory,
-                    Device = _options.Device,
-                    Progress = _options.Progress,
-                    Log = _options.Log,
-                };
-                new PipelineRunner(new MLContext(group.Pipeline.Seed)).Run(group.Pipeline, run);
+                new PipelineRunner(new MLContext(group.Pipeline.Seed)).Run(group.Pipeline, _options.ForPipeline(Path.Combine(_layout.PrepareDirectory, group.ShortHash)));
                 outcomes.Add(new GroupOutcome(group, clock.Elapsed.TotalSeconds, null));
             }
             catch (Exception e)

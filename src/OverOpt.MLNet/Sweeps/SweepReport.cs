@@ -21,11 +21,10 @@ public static class SweepReport
     {
         var c = CultureInfo.InvariantCulture;
         string folder = Path.GetDirectoryName(Path.GetFullPath(reportPath))!;
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = SweepDatabase.OpenReadOnly(databasePath);
         var text = new StringBuilder();
-        var (name, file, tasks, merged) = Query(connection, "SELECT name, file, tasks, merged_utc FROM sweep", r => (r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3))).Single();
-        var runs = Query(connection, "SELECT task_index, substr(hash, 1, 10), label, status, wall_seconds, log_path, rerun_command FROM runs ORDER BY task_index",
+        var (name, file, tasks, merged) = SweepDatabase.Query(connection, "SELECT name, file, tasks, merged_utc FROM sweep", r => (r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3))).Single();
+        var runs = SweepDatabase.Query(connection, "SELECT task_index, substr(hash, 1, 10), label, status, wall_seconds, log_path, rerun_command FROM runs ORDER BY task_index",
             r => (Index: r.GetInt32(0), Hash: r.GetString(1), Label: r.GetString(2), Status: r.GetString(3), Seconds: r.IsDBNull(4) ? (double?)null : r.GetDouble(4),
                 Log: r.IsDBNull(5) ? null : r.GetString(5), Rerun: r.IsDBNull(6) ? null : r.GetString(6)));
         int done = runs.Count(r => r.Status == "done");
@@ -66,9 +65,9 @@ public static class SweepReport
     /// <summary>A figure of (method, parameters, value) rows, one series per method, or a line saying why there is none.</summary>
     private static void Figure(SqliteConnection connection, StringBuilder text, string folder, string fileName, string table, string[] needed, string sql, string title, string yLabel)
     {
-        var present = Query(connection, $"SELECT name FROM pragma_table_info('{table}')", r => r.GetString(0)).ToHashSet();
+        var present = SweepDatabase.Query(connection, $"SELECT name FROM pragma_table_info('{table}')", r => r.GetString(0)).ToHashSet();
         var missing = needed.Where(n => !present.Contains(n)).ToList();
-        var rows = missing.Count == 0 ? Query(connection, sql, r => (Method: r.GetString(0), Params: r.GetDouble(1), Value: r.GetDouble(2))) : [];
+        var rows = missing.Count == 0 ? SweepDatabase.Query(connection, sql, r => (Method: r.GetString(0), Params: r.GetDouble(1), Value: r.GetDouble(2))) : [];
         if (rows.Count == 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"{title}: no data{(missing.Count > 0 ? $" (table {table} has no column {string.Join(", ", missing)})" : "")}.");
@@ -81,16 +80,4 @@ public static class SweepReport
         text.AppendLine();
     }
 
-    private static List<T> Query<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> read)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(read(reader));
-        }
-        return rows;
-    }
 }

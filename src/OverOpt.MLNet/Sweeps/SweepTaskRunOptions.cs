@@ -15,4 +15,14 @@ public sealed class SweepTaskRunOptions
 
     /// <summary>Lines for the person watching; every line also goes to the task's log file.</summary>
     public Action<string> Log { get; set; } = _ => { };
+
+    /// <summary>The options of one pipeline run into <paramref name="outputDirectory"/>, its lines to <paramref name="log"/> (default: <see cref="Log"/>).</summary>
+    public Pipelines.PipelineRunOptions ForPipeline(string outputDirectory, Action<string>? log = null) => new()
+    {
+        OutputDirectory = outputDirectory,
+        CacheDirectory = CacheDirectory,
+        Device = Device,
+        Progress = Progress,
+        Log = log ?? Log,
+    };
 }

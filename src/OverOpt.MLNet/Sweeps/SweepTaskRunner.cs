@@ -54,16 +54,8 @@ public sealed class SweepTaskRunner
         Log($"task {task.Index} ({task.Label}), hash {task.Hash}, on {Environment.MachineName}, pid {Environment.ProcessId}, started {started:u}");
         try
         {
-            AtomicFile.WriteAllText(Path.Combine(partial, "pipeline.json"), CanonicalJson.ToNode(task.Pipeline).ToJsonString(Artifacts.ArchiveJson.Options));
-            var run = new PipelineRunOptions
-            {
-                OutputDirectory = partial,
-                CacheDirectory = _options.CacheDirectory,
-                Device = _options.Device,
-                Progress = _options.Progress,
-                Log = Log,
-            };
-            new PipelineRunner(new MLContext(task.Pipeline.Seed)).Run(task.Pipeline, run);
+            AtomicFile.WriteAllText(Path.Combine(partial, "pipeline.json"), CanonicalJson.ToNode(task.Pipeline).ToJsonString(ArchiveJson.Options));
+            new PipelineRunner(new MLContext(task.Pipeline.Seed)).Run(task.Pipeline, _options.ForPipeline(partial, Log));
             double seconds = clock.Elapsed.TotalSeconds;
             SweepTaskRecord.For(task, started, seconds).Save(Path.Combine(partial, SweepTaskRecord.FileName));
             Log(string.Create(CultureInfo.InvariantCulture, $"done in {seconds:F1} s"));
