@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using OverOpt.MLNet.Sweeps;
+using Xunit.Abstractions;
 
 namespace OverOpt.MLNet.Tests;
 
@@ -17,6 +18,12 @@ public sealed partial class SlurmClusterTests : IDisposable
 {
     private static readonly TimeSpan JobsTimeout = TimeSpan.FromMinutes(4);
     private readonly SweepTestFiles _files = new("overopt-slurm-");
+    private readonly ITestOutputHelper _output;
+
+    public SlurmClusterTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
 
     [SkippableFact]
     public void ASweepRunsAsASlurmArrayTheMergeFollowsAndItsFailedTaskIsReportedAndRerun()
@@ -75,7 +82,7 @@ public sealed partial class SlurmClusterTests : IDisposable
             Assert.Equal([0L, 1L, 2L], SweepDatabase.Query(db, "SELECT DISTINCT task_index FROM curve_points ORDER BY task_index", r => r.GetInt64(0)));
             Assert.Equal(3, SweepDatabase.Query(db, "SELECT COUNT(*) FROM fits WHERE method = 'bon' AND beta IS NOT NULL", r => r.GetInt32(0)).Single());
             Assert.Equal(6, SweepDatabase.Query(db, "SELECT COUNT(*) FROM reward_models", r => r.GetInt32(0)).Single());
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Slurm test: cluster up in {startSeconds:F0} s, prepare + 3-task array + merge in {jobsSeconds:F0} s, {clock.Elapsed.TotalSeconds:F0} s in all"));
         }
         finally

@@ -15,6 +15,7 @@ public sealed class CsvDocument
         Rows = rows;
     }
 
+    /// <summary>The column names, in the file's order.</summary>
     public IReadOnlyList<string> Header { get; }
 
     /// <summary>The data rows, each as long as the header.</summary>
@@ -23,6 +24,7 @@ public sealed class CsvDocument
     /// <summary>Reads a file; <see cref="InvalidDataException"/> names the row whose cell count differs from the header's.</summary>
     public static CsvDocument Read(string path) => Parse(File.ReadAllText(path), path);
 
+    /// <summary>Parses CSV text; <paramref name="source"/> only labels errors.</summary>
     public static CsvDocument Parse(string text, string source)
     {
         var records = Records(text).ToList();

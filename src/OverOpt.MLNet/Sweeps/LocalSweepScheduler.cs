@@ -15,6 +15,8 @@ public sealed class LocalSweepScheduler
     private readonly SweepLayout _layout;
     private readonly LocalSweepOptions _options;
 
+    /// <param name="layout">Where the tasks write (the workers must use the same).</param>
+    /// <param name="options">Workers, how to start one, where progress goes.</param>
     public LocalSweepScheduler(SweepLayout layout, LocalSweepOptions options)
     {
         if (options.Workers < 1)
@@ -28,6 +30,7 @@ public sealed class LocalSweepScheduler
     /// <summary>The outcome: tasks run now, done before, failed (with their logs) and left to another process.</summary>
     public sealed record Result(int Completed, int AlreadyDone, IReadOnlyList<(SweepTask Task, string Log)> Failures, IReadOnlyList<SweepTask> RunningElsewhere);
 
+    /// <summary>Runs every task that is not done and not running elsewhere; returns when all have finished (cancelled: the workers are killed).</summary>
     public Result Run(SweepDefinition sweep, CancellationToken cancellation = default)
     {
         var queue = new Queue<SweepTask>();

@@ -13,6 +13,7 @@ public sealed class SweepAxis
         ColumnName = ToColumnName(path.Text);
     }
 
+    /// <summary>The pipeline field the axis sets.</summary>
     public PipelineFieldPath Path { get; }
 
     /// <summary>The values, as JSON (numbers, strings, lists, whole sections, or null).</summary>

@@ -9,10 +9,13 @@ public sealed class SweepJobOptions
     /// <summary>The command that runs overopt, one word per item (e.g. <c>["dotnet", "/opt/overopt/overopt.dll"]</c>).</summary>
     public required IReadOnlyList<string> Overopt { get; set; }
 
+    /// <summary>The sweep file as the job sees it.</summary>
     public required string SweepFile { get; set; }
 
+    /// <summary>The sweep's output folder as the job sees it.</summary>
     public required string OutputDirectory { get; set; }
 
+    /// <summary>The shared artifact cache as the job sees it.</summary>
     public required string CacheDirectory { get; set; }
 
     /// <summary>CPUs (and libtorch threads) of each job.</summary>

@@ -8,6 +8,7 @@ namespace OverOpt.MLNet.Sweeps;
 /// </summary>
 public sealed class SweepLayout
 {
+    /// <param name="root">The sweep's output folder (made absolute).</param>
     public SweepLayout(string root)
     {
         Root = Path.GetFullPath(root);
@@ -19,6 +20,7 @@ public sealed class SweepLayout
     /// <summary>The output folder of a sweep: <paramref name="outputDirectory"/> or runs/&lt;sweep name&gt;.</summary>
     public static SweepLayout For(SweepDefinition sweep, string? outputDirectory) => new(outputDirectory ?? Path.Combine("runs", sweep.Name));
 
+    /// <summary>Every task's folder, log and lock.</summary>
     public string TasksDirectory => Path.Combine(Root, "tasks");
 
     /// <summary>The finished task's results (with done.json).</summary>
@@ -33,11 +35,13 @@ public sealed class SweepLayout
     /// <summary>Held while a process runs the task (see <see cref="Artifacts.FileLock"/>).</summary>
     public string LockFile(SweepTask task) => Path.Combine(TasksDirectory, task.Id + ".lock");
 
+    /// <summary>The marker whose presence makes a task done.</summary>
     public string DoneMarker(SweepTask task) => Path.Combine(TaskDirectory(task), SweepTaskRecord.FileName);
 
     /// <summary>The merged results (SQLite).</summary>
     public string DatabasePath => Path.Combine(Root, "sweep.db");
 
+    /// <summary>The report drawn from the database.</summary>
     public string ReportPath => Path.Combine(Root, "sweep-report.md");
 
     /// <summary>Outputs of <c>overopt sweep prepare</c>, a folder per group of tasks that share policies and gold.</summary>
@@ -46,6 +50,7 @@ public sealed class SweepLayout
     /// <summary>Scheduler logs (Slurm's job output files).</summary>
     public string SchedulerLogDirectory => Path.Combine(Root, "logs");
 
+    /// <summary>Done if its marker exists, else running if its lock is held, else failed if its failure log exists, else pending.</summary>
     public SweepTaskStatus StatusOf(SweepTask task)
     {
         if (File.Exists(DoneMarker(task)))

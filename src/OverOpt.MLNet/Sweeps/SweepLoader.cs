@@ -18,12 +18,14 @@ public static class SweepLoader
 
     private static readonly string[] Fields = ["name", "base", "axes"];
 
+    /// <summary>Loads and checks a sweep file and every task of its grid.</summary>
+    /// <exception cref="OverOptConfigurationException">The file, an axis or a task is invalid (the message names the file, the field and the fix).</exception>
     public static SweepDefinition Load(string path)
     {
         string file = Path.GetFullPath(path);
         if (!File.Exists(file))
         {
-            throw new OverOptConfigurationException($"the sweep file '{path}' does not exist.", "(file)", "pass the path of a sweep file, e.g. pipelines/seeds.sweep.json.", path);
+            throw new OverOptConfigurationException($"the sweep file '{path}' does not exist.", "(file)", "pass the path of a sweep file, e.g. pipelines/quick-seeds.sweep.json.", path);
         }
         var root = ParseObject(File.ReadAllText(file), path);
         foreach (var field in root)

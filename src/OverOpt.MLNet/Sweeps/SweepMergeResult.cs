@@ -3,8 +3,10 @@ namespace OverOpt.MLNet.Sweeps;
 /// <summary>What <see cref="SweepDatabase.Merge"/> wrote and what it could not include.</summary>
 public sealed record SweepMergeResult
 {
+    /// <summary>The database written.</summary>
     public required string DatabasePath { get; init; }
 
+    /// <summary>Tasks in the database.</summary>
     public required int Done { get; init; }
 
     /// <summary>Rows written per table (runs, curve_points, fits, reward_models).</summary>

@@ -15,6 +15,8 @@ public sealed class SweepPreparation
     private readonly SweepLayout _layout;
     private readonly SweepTaskRunOptions _options;
 
+    /// <param name="layout">Where the groups' runs go (<see cref="SweepLayout.PrepareDirectory"/>).</param>
+    /// <param name="options">The cache to fill, the device, progress and log.</param>
     public SweepPreparation(SweepLayout layout, SweepTaskRunOptions options)
     {
         _layout = layout;

@@ -12,6 +12,9 @@ public sealed class SweepProgress
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly List<double> _finishedSeconds = [];
 
+    /// <param name="total">Tasks this run accounts for.</param>
+    /// <param name="alreadyDone">Of those, done before the run.</param>
+    /// <param name="workers">Tasks at once (for the estimate).</param>
     public SweepProgress(int total, int alreadyDone, int workers)
     {
         Total = total;
@@ -30,8 +33,10 @@ public sealed class SweepProgress
     /// <summary>Tasks neither done, running nor failed in this run.</summary>
     public int Pending => Total - Done - Running - Failed;
 
+    /// <summary>A task has started.</summary>
     public void Started() => Running++;
 
+    /// <summary>A task has ended, done or failed, after <paramref name="wallSeconds"/>.</summary>
     public void Finished(bool succeeded, double wallSeconds)
     {
         Running--;

@@ -13,7 +13,9 @@ namespace OverOpt.MLNet.Sweeps;
 /// </summary>
 public static class SweepReport
 {
+    /// <summary>Gold's peak along each curve against log10 proxy parameters, per method.</summary>
     public const string GoldPeakFigure = "sweep-gold-peak-vs-params.png";
+    /// <summary>The fitted beta against log10 proxy parameters, per method.</summary>
     public const string BetaFigure = "sweep-beta-vs-params.png";
 
     /// <summary>Writes the report beside the database; returns its path.</summary>

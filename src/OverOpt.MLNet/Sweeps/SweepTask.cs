@@ -22,11 +22,13 @@ public sealed class SweepTask
         Hash = CanonicalJson.Hash(configurationJson);
     }
 
+    /// <summary>The position in the grid, from 0.</summary>
     public int Index { get; }
 
     /// <summary>Lower-case hexadecimal SHA-256 of <see cref="ConfigurationJson"/>.</summary>
     public string Hash { get; }
 
+    /// <summary>The hash's first <see cref="ShortHashLength"/> characters.</summary>
     public string ShortHash => Hash[..ShortHashLength];
 
     /// <summary><c>&lt;index&gt;-&lt;short hash&gt;</c>: the task's name on disk.</summary>

@@ -7,6 +7,7 @@ namespace OverOpt.MLNet.Sweeps;
 /// <summary>The done marker of a finished task (<c>done.json</c> in its results folder): what ran, where and how long.</summary>
 public sealed record SweepTaskRecord
 {
+    /// <summary>The marker's name in a task's results folder.</summary>
     public const string FileName = "done.json";
 
     public required int Index { get; init; }
@@ -24,6 +25,7 @@ public sealed record SweepTaskRecord
 
     public required string Host { get; init; }
 
+    /// <summary>The marker of a task that has just finished.</summary>
     public static SweepTaskRecord For(SweepTask task, DateTime startedUtc, double wallSeconds) => new()
     {
         Index = task.Index,
@@ -35,6 +37,7 @@ public sealed record SweepTaskRecord
         Host = Environment.MachineName,
     };
 
+    /// <summary>Writes the marker atomically.</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, ArchiveJson.Options));
 
     /// <summary>Reads a marker; <see cref="InvalidDataException"/> when it is not one.</summary>

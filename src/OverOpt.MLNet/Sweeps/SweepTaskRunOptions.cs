@@ -9,8 +9,10 @@ public sealed class SweepTaskRunOptions
     /// <summary>The artifact cache every task shares (policies, gold and proxies are built once, under a lock).</summary>
     public string CacheDirectory { get; set; } = Path.Combine(".cache", "overopt");
 
+    /// <summary>Where the tasks compute.</summary>
     public Device Device { get; set; } = CPU;
 
+    /// <summary>Progress of each stage of a task.</summary>
     public IProgress<ProgressUpdate>? Progress { get; set; }
 
     /// <summary>Lines for the person watching; every line also goes to the task's log file.</summary>

@@ -17,12 +17,15 @@ public sealed class SweepTaskRunner
     private readonly SweepLayout _layout;
     private readonly SweepTaskRunOptions _options;
 
+    /// <param name="layout">Where the sweep's tasks write.</param>
+    /// <param name="options">The shared cache, the device, progress and log.</param>
     public SweepTaskRunner(SweepLayout layout, SweepTaskRunOptions options)
     {
         _layout = layout;
         _options = options;
     }
 
+    /// <summary>Runs the task unless it is done or running elsewhere; never throws for the pipeline's errors (they make it Failed).</summary>
     public SweepTaskOutcome Run(SweepTask task)
     {
         string final = _layout.TaskDirectory(task);
