@@ -33,7 +33,7 @@ public sealed class SweepTaskRunner
         {
             return new SweepTaskOutcome(SweepTaskResult.AlreadyDone, 0, final);
         }
-        using var taskLock = FileLock.TryAcquire(_layout.LockFile(task));
+        using var taskLock = TakeLock(task);
         if (taskLock is null)
         {
             return new SweepTaskOutcome(SweepTaskResult.RunningElsewhere, 0, _layout.PartialDirectory(task),
@@ -81,6 +81,22 @@ public sealed class SweepTaskRunner
             // The log of the whole attempt, beside the results folder; .partial stays so a rerun can resume from it.
             AtomicFile.WriteAllText(_layout.FailureLog(task), File.ReadAllText(Path.Combine(partial, "task.log")));
             return new SweepTaskOutcome(SweepTaskResult.Failed, seconds, _layout.FailureLog(task), e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The task's lock, or null when another process runs the task. It waits a moment first: 'sweep plan' and
+    /// 'sweep merge' probe the locks (take and release them at once), which must not turn a starting task away.
+    /// </summary>
+    private FileLock? TakeLock(SweepTask task)
+    {
+        try
+        {
+            return FileLock.Acquire(_layout.LockFile(task), TimeSpan.FromSeconds(3));
+        }
+        catch (TimeoutException)
+        {
+            return null;
         }
     }
 }
