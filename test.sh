@@ -4,6 +4,11 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$root/scripts/ensure-native.sh" || exit 1
+# Debian's Slurm packages for the sweep engine's Slurm test, installed only where missing. Without root or apt-get the
+# test is skipped and says why; if the install fails here, the test tries again and fails with the cause.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  "$root/scripts/slurm-test-cluster.sh" install || echo "tests: warning: the Slurm packages could not be installed (the Slurm test will fail)."
+fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 log="$(mktemp)"
 # Build the whole solution first, so that the benchmarks and the CLI must compile too, then test without rebuilding.

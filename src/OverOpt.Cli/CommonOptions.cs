@@ -19,6 +19,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
+    public static Option<string> Cache() => new("--cache")
+    {
+        Description = "Artifact cache folder; built policies and reward models are reused from it by the content of their configuration.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OVEROPT_CACHE") ?? Path.Combine(".cache", "overopt"),
+    };
+
     public static Option<int> Seed() => new("--seed")
     {
         Description = "Seed of every random choice.",

@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create());
         try

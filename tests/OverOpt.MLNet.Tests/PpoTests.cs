@@ -62,6 +62,8 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
         MiniBatches = 2,
         PpoEpochs = 2,
         LearningRate = 2e-3,
+        // These tests were sized with the rate annealed (the trainer's default then), which keeps a fast rate stable.
+        AnnealLearningRate = true,
         ResponseLength = 10,
         Steps = steps,
         EvaluationPoints = 4,

@@ -18,11 +18,7 @@ internal static class RunCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var output = new Option<string?>("--output") { Description = "Results folder (default: runs/<pipeline name>)." };
-        var cache = new Option<string>("--cache")
-        {
-            Description = "Artifact cache folder; built policies are reused from it by the content of their configuration.",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OVEROPT_CACHE") ?? Path.Combine(".cache", "overopt"),
-        };
+        var cache = CommonOptions.Cache();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var command = new Command("run", "Run a pipeline: pretrain (or reuse) the policies, train gold and proxies, run best-of-n and PPO, write CSV, JSON, PNG and report.md.")

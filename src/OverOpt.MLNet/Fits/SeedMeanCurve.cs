@@ -44,7 +44,15 @@ public static class SeedMeanCurve
         {
             return null;
         }
-        var (alpha, beta) = CurveFitter.LeastSquares(form, usable.Select(p => p.D).ToArray(), usable.Select(p => p.GoldScore).ToArray());
+        double alpha, beta;
+        try
+        {
+            (alpha, beta) = CurveFitter.LeastSquares(form, usable.Select(p => p.D).ToArray(), usable.Select(p => p.GoldScore).ToArray());
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
         var seeds = perSeed.Where(f => f is not null).Select(f => (f!.Alpha, f.Beta)).ToArray();
         return SeedInterval.Fit(form, alpha, beta, usable, seeds);
     }

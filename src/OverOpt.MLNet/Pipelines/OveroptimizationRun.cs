@@ -122,7 +122,7 @@ internal sealed class OveroptimizationRun
         var configurations = new List<PpoConfiguration>();
         foreach (var beta in _pipeline.Ppo.KlCoefficients)
         {
-            foreach (var name in _pipeline.Ppo.Proxies)
+            foreach (var name in _pipeline.PpoProxies)
             {
                 var proxy = proxies.Single(p => p.Name == name);
                 var seeds = new List<PpoSeedRun>();

@@ -49,10 +49,21 @@ public sealed class PipelineDefinition
 
     public BestOfNSpec BestOfN { get; set; } = new();
 
-    /// <summary>PPO against the smallest and the largest transformer proxy.</summary>
-    public PpoSpec Ppo { get; set; } = new() { Proxies = ["tf-1x8", "tf-3x64"] };
+    /// <summary>PPO (by default against the smallest and the largest transformer proxy).</summary>
+    public PpoSpec Ppo { get; set; } = new();
+
+    /// <summary>The proxies PPO optimizes: <c>ppo.proxies</c>, or else the smallest and the largest transformer proxy (by layers x width).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> PpoProxies => Ppo.Proxies ?? Proxies.Where(p => p.Kind == "transformer")
+        .OrderBy(p => (long)p.Layers * p.ModelDim * p.ModelDim).Select(p => p.Name).ToArray() switch
+        {
+            [] => [],
+            [var only] => [only],
+            var sorted => [sorted[0], sorted[^1]],
+        };
 
     /// <summary>The names of the policies that are optimized: <see cref="OptimizedPolicies"/>, or the first policy.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<string> PoliciesToOptimize => OptimizedPolicies.Count > 0 ? OptimizedPolicies : [Policies[0].Name];
 
     /// <summary>Checks every value that can be checked without data; errors name the dotted field.</summary>
@@ -145,11 +156,11 @@ public sealed class PipelineDefinition
                 $"bestOfN.maxN = {BestOfN.MaxN} but N = bestOfN.samplesPerPrompt = {BestOfN.SamplesPerPrompt}; the unbiased estimator needs 1 <= n <= N.",
                 "bestOfN.maxN", $"lower bestOfN.maxN to at most {BestOfN.SamplesPerPrompt}, or raise bestOfN.samplesPerPrompt to at least {BestOfN.MaxN}.");
         }
-        for (int i = 0; i < Ppo.Proxies.Count; i++)
+        for (int i = 0; i < (Ppo.Proxies?.Count ?? 0); i++)
         {
-            if (!Proxies.Any(p => p.Name == Ppo.Proxies[i]))
+            if (!Proxies.Any(p => p.Name == Ppo.Proxies![i]))
             {
-                throw new OverOptConfigurationException($"ppo.proxies names '{Ppo.Proxies[i]}', which is not among the proxies.", $"ppo.proxies[{i}]",
+                throw new OverOptConfigurationException($"ppo.proxies names '{Ppo.Proxies![i]}', which is not among the proxies.", $"ppo.proxies[{i}]",
                     $"use one of: {string.Join(", ", Proxies.Select(p => p.Name))}, or \"ppo\": {{ \"proxies\": [] }} to run no PPO.");
             }
         }

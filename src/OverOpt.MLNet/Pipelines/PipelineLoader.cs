@@ -25,17 +25,26 @@ public static class PipelineLoader
             throw new OverOptConfigurationException($"the pipeline file '{path}' does not exist.", "(file)", "pass the path of a pipeline file, e.g. pipelines/quick.json.", path);
         }
         var definition = Parse(File.ReadAllText(path), path);
+        ResolveCorpus(definition, path);
+        return definition;
+    }
+
+    /// <summary>
+    /// Makes a relative <c>corpus</c> path absolute, read from the folder of <paramref name="pipelineFile"/>, and checks
+    /// that the file exists (errors name <paramref name="pipelineFile"/>).
+    /// </summary>
+    public static void ResolveCorpus(PipelineDefinition definition, string pipelineFile)
+    {
         if (definition.Corpus is not null && !Path.IsPathRooted(definition.Corpus))
         {
-            definition.Corpus = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, definition.Corpus));
+            definition.Corpus = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pipelineFile))!, definition.Corpus));
         }
         if (definition.Corpus is not null && !File.Exists(definition.Corpus))
         {
             throw new OverOptConfigurationException(
                 $"the corpus file '{definition.Corpus}' does not exist (relative paths are read from the pipeline file's folder).",
-                "corpus", "point 'corpus' at a UTF-8 text file with one story per line, or remove the field to use the bundled corpus.", path);
+                "corpus", "point 'corpus' at a UTF-8 text file with one story per line, or remove the field to use the bundled corpus.", pipelineFile);
         }
-        return definition;
     }
 
     /// <summary>Parses and validates pipeline JSON; <paramref name="file"/> only labels errors.</summary>

@@ -43,6 +43,7 @@ public sealed class PipelineRunner
             run.Log($"reusing {path}");
         };
         cache.Built += path => run.Log($"saved {path}");
+        cache.Waiting += run.Log;
 
         var results = new List<PolicyResult>();
         var policies = new List<Policy>();

@@ -6,8 +6,11 @@ namespace OverOpt.MLNet.Pipelines;
 /// </summary>
 public sealed class PpoSpec
 {
-    /// <summary>Names of proxies (from <c>proxies</c>) to optimize against.</summary>
-    public List<string> Proxies { get; set; } = [];
+    /// <summary>
+    /// Names of proxies (from <c>proxies</c>) to optimize against; null (the default): the smallest and the largest
+    /// transformer proxy; <c>[]</c>: no PPO.
+    /// </summary>
+    public List<string>? Proxies { get; set; }
 
     /// <summary>Seeds of the optimization; curves are averaged over them with seed-level intervals (at least 3 for a claim).</summary>
     public List<int> Seeds { get; set; } = [1, 2, 3];

@@ -73,6 +73,21 @@ public static class CurvePlots
         }
     }
 
+    /// <summary>Points without lines, one colour and legend entry per series (the sweep report's figures).</summary>
+    public static void Points(string path, string title, string x, string y, IReadOnlyList<(string Label, double[] X, double[] Y)> series)
+    {
+        var plot = NewPlot(title, x, y);
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var (label, xs, ys) = series[i];
+            var points = plot.Add.ScatterPoints(xs, ys, palette.GetColor(i));
+            points.LegendText = label;
+            points.MarkerSize = 9;
+        }
+        Save(plot, path);
+    }
+
     private static Plot NewPlot(string title, string x, string y)
     {
         var plot = new Plot();

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using OverOpt.MLNet.Sweeps;
+
+namespace OverOpt.Cli.Commands;
+
+internal static partial class SweepCommand
+{
+    /// <summary><c>overopt sweep plan FILE</c>: the grid, each task's status, and the counts.</summary>
+    private static Command CreatePlan()
+    {
+        var arguments = new SweepArguments();
+        var command = new Command("plan", "List the grid of a sweep file: every task's index, hash, what it varies and whether it is done, failed, running or pending.");
+        arguments.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var (sweep, layout) = arguments.Load(parse);
+            Console.WriteLine($"sweep {sweep.Name}: base {Path.GetRelativePath(Environment.CurrentDirectory, sweep.BaseFile)}, " +
+                $"axes {string.Join(" x ", sweep.Axes.Select(a => $"{a.Path.Text} ({a.Values.Count})"))}, output {Path.GetRelativePath(Environment.CurrentDirectory, layout.Root)}");
+            int width = Math.Max(5, sweep.Tasks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+            Console.WriteLine($"{"index".PadLeft(width)}  {"hash".PadRight(SweepTask.ShortHashLength)}  {"status",-7}  varies");
+            var statuses = sweep.Tasks.Select(layout.StatusOf).ToList();
+            foreach (var (task, status) in sweep.Tasks.Zip(statuses))
+            {
+                Console.WriteLine($"{task.Index.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width)}  {task.ShortHash}  {status.ToString().ToLowerInvariant(),-7}  {task.Label}");
+            }
+            Console.WriteLine($"{sweep.Tasks.Count} tasks: {string.Join(", ", Enum.GetValues<SweepTaskStatus>().Reverse().Select(s => $"{statuses.Count(x => x == s)} {s.ToString().ToLowerInvariant()}"))}");
+            return 0;
+        });
+        return command;
+    }
+}
