@@ -46,6 +46,7 @@ internal sealed class OveroptimizationRun
             var gold = stage.Gold(piInit, corpus);
             models.Add(gold);
             summaries.Add(Summary(_pipeline.Policies[0].Name, gold));
+            timings["gold"] = stageClock.Elapsed.TotalSeconds;
             RuleRewardScorer? rule = null;
             foreach (string name in _pipeline.PoliciesToOptimize)
             {
@@ -53,13 +54,14 @@ internal sealed class OveroptimizationRun
                 bool several = _pipeline.PoliciesToOptimize.Count > 1;
                 stageClock.Restart();
                 var (train, validation, trainCount, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : "comparisons.csv"));
-                // The world's truth, standardized on pi_init's comparison responses as gold is on pi_init's samples.
+                // The world's truth, standardized once, on the first optimized policy's comparison responses (pi_init's in
+                // every pipeline that optimizes it), as gold is standardized on pi_init's samples.
                 rule ??= RuleRewardScorer.Standardized(new GoldPreference(piInit.Tokenizer, corpus),
                     rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
                 var proxies = _pipeline.Proxies.Select(spec => stage.Proxy(spec, policy, gold, corpus, train, validation)).ToList();
                 models.AddRange(proxies);
                 summaries.AddRange(proxies.Select(m => Summary(name, m)));
-                Add(timings, "reward models", stageClock.Elapsed.TotalSeconds);
+                Add(timings, "comparisons and proxies", stageClock.Elapsed.TotalSeconds);
                 if (proxies.Count == 0)
                 {
                     continue;

@@ -120,6 +120,16 @@ internal static class RlFindings
             }).ToList();
             yield return new RlFinding($"{proxy}: gold as a function of d is the same with and without the penalty, within intervals (fig. 9)",
                 parts.All(p => p.same), string.Join("; ", parts.Select(p => p.Item2)));
+            // The proxy-gold gap at the end of each penalized run against the unpenalized run's gap at the same d.
+            var gaps = runs.Skip(1).Select(c =>
+            {
+                var end = c.MeanCurve[^1];
+                double gap = end.ProxyScore - end.GoldScore;
+                double freeGap = Interpolate(free.MeanCurve, end.D, p => p.ProxyScore) - Interpolate(free.MeanCurve, end.D, p => p.GoldScore);
+                return (Wider: gap >= freeGap, Text: string.Format(C, "beta {0:G3}: gap {1:F3} at d {2:F2}, beta {3:G3} there: {4:F3}", c.KlCoefficient, gap, end.D, free.KlCoefficient, freeGap));
+            }).ToList();
+            yield return new RlFinding($"{proxy}: the penalty does not shrink the proxy-gold gap at equal d (fig. 9)",
+                gaps.All(g => g.Wider), string.Join("; ", gaps.Select(g => g.Text)));
         }
     }
 
