@@ -48,10 +48,10 @@ internal sealed class OveroptimizationRun
             summaries.Add(Summary(_pipeline.Policies[0].Name, gold));
             timings["gold"] = stageClock.Elapsed.TotalSeconds;
             RuleRewardScorer? rule = null;
+            bool several = _pipeline.PoliciesToOptimize.Count > 1;
             foreach (string name in _pipeline.PoliciesToOptimize)
             {
                 var policy = policies[_pipeline.Policies.FindIndex(p => p.Name == name)];
-                bool several = _pipeline.PoliciesToOptimize.Count > 1;
                 stageClock.Restart();
                 var (train, validation, trainCount, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : "comparisons.csv"));
                 // The world's truth, standardized once, on the first optimized policy's comparison responses (pi_init's in
@@ -80,7 +80,7 @@ internal sealed class OveroptimizationRun
                 {
                     Add(timings, "ppo", stageClock.Elapsed.TotalSeconds);
                 }
-                outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, proxies, bon, ppo));
+                outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, bon, ppo));
             }
             RewardModelStage.WriteSummary(summaries, Path.Combine(output, "reward_models.csv"));
             result = result with { RewardModels = summaries, StageSeconds = timings };

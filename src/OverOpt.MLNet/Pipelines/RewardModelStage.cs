@@ -36,7 +36,7 @@ internal sealed class RewardModelStage
     public RewardModel Gold(Policy policy, TextCorpus corpus)
     {
         var spec = _pipeline.Gold!;
-        using var pretrained = spec.Pretrained ? LanguageModel(corpus, spec.Layers, spec.ModelDim, spec.Heads, "gold") : null;
+        var languageModel = spec.Pretrained ? LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads) : null;
         var options = new GoldRewardTrainer.Options
         {
             Shape = new GptShape { Layers = spec.Layers, ModelDim = spec.ModelDim, Heads = spec.Heads, Context = Context },
@@ -50,15 +50,16 @@ internal sealed class RewardModelStage
             BatchSize = spec.BatchSize,
             LearningRate = spec.LearningRate,
             Seed = _pipeline.Seed,
-            PretrainedInitialization = pretrained,
             Device = _run.Device,
             Progress = _run.Progress,
         };
-        string key = Key(new { artifact = "gold", pretrained = pretrained?.Description.Provenance, format = RewardModel.FormatVersion, rule = GoldPreference.Version, data = GoldRewardTrainer.TrainingDataVersion, prompts = "distinct-by-text", policy = policy.Description.Provenance, gold = spec, sampling = SamplingKey, seed = _pipeline.Seed });
+        string key = Key(new { artifact = "gold", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, rule = GoldPreference.Version, data = GoldRewardTrainer.TrainingDataVersion, prompts = "distinct-by-text", policy = policy.Description.Provenance, gold = spec, sampling = SamplingKey, seed = _pipeline.Seed });
         return _cache.GetOrBuild<RewardModel>(
             "gold", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>
             {
+                using var pretrained = languageModel is null ? null : LanguageModel(corpus, languageModel, "gold");
+                options.PretrainedInitialization = pretrained;
                 var (gold, _) = new GoldRewardTrainer(options).Fit(_ml, policy, corpus);
                 return gold.WithInfo(gold.Info with { Provenance = key });
             },
@@ -87,12 +88,13 @@ internal sealed class RewardModelStage
     public RewardModel Proxy(ProxySpec spec, Policy policy, RewardModel gold, TextCorpus corpus, IDataView train, IDataView validation)
     {
         bool transformer = spec.Kind != FastTreeRewardModel.KindName;
-        using var pretrained = transformer && spec.Pretrained ? LanguageModel(corpus, spec.Layers, spec.ModelDim, spec.Heads, spec.Name) : null;
-        string key = Key(new { artifact = "proxy", pretrained = pretrained?.Description.Provenance, format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed });
+        var languageModel = transformer && spec.Pretrained ? LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads) : null;
+        string key = Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed });
         return _cache.GetOrBuild<RewardModel>(
             "proxies", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>
             {
+                using var pretrained = languageModel is null ? null : LanguageModel(corpus, languageModel, spec.Name);
                 IEstimator<RewardModel> trainer = !transformer
                     ? _ml.RewardModels().Trainers.FastTree(new FastTreeRewardTrainer.Options
                     {
@@ -134,15 +136,22 @@ internal sealed class RewardModelStage
         table.Save(path);
     }
 
-    /// <summary>A language model of a reward model's shape pretrained on the corpus with the pipeline's pretraining options (cached like the policies).</summary>
-    private Policy LanguageModel(TextCorpus corpus, int layers, int modelDim, int heads, string name)
+    /// <summary>The pretraining of a language model of a reward model's shape: the pipeline's pretraining options, the reward model's context.</summary>
+    private Pretraining.PretrainingOptions LanguageModelOptions(int layers, int modelDim, int heads)
     {
-        var options = System.Text.Json.JsonSerializer.Deserialize<Pretraining.PretrainingOptions>(
-            System.Text.Json.JsonSerializer.Serialize(_pipeline.Pretraining, ArchiveJson.Options), ArchiveJson.Options)!;
+        var options = JsonSerializer.Deserialize<Pretraining.PretrainingOptions>(JsonSerializer.Serialize(_pipeline.Pretraining, ArchiveJson.Options), ArchiveJson.Options)!;
         options.Shape = new GptShape { Layers = layers, ModelDim = modelDim, Heads = heads, Context = Context };
         options.Seed = _pipeline.Seed;
-        return _ml.Policies().Pretrain(corpus, options, _cache, _run.Device, Progress.RelabelledProgress.Wrap(_run.Progress, stage => $"{stage} {name} (language model)"));
+        return options;
     }
+
+    /// <summary>What the language model would be built from (its cache key), known without building or loading it; null without one.</summary>
+    private static string? Provenance(TextCorpus corpus, Policy policy, Pretraining.PretrainingOptions? languageModel)
+        => languageModel is null ? null : PolicyCatalog.Provenance(corpus, policy.Tokenizer, languageModel);
+
+    /// <summary>The language model itself, pretrained on the corpus only when a reward model is built (and cached like the policies).</summary>
+    private Policy LanguageModel(TextCorpus corpus, Pretraining.PretrainingOptions options, string name)
+        => _ml.Policies().Pretrain(corpus, options, _cache, _run.Device, Progress.RelabelledProgress.Wrap(_run.Progress, stage => $"{stage} {name} (language model)"));
 
     /// <summary>What of the sampling changes what gold and the proxies see: prompt and response length and temperature.</summary>
     private object SamplingKey => new { _pipeline.Sampling.PromptLength, _pipeline.Sampling.ResponseLength, _pipeline.Sampling.Temperature };
