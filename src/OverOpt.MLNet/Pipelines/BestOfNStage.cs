@@ -2,7 +2,6 @@ using Microsoft.ML;
 using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
-using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
 using static TorchSharp.torch;
@@ -32,12 +31,8 @@ internal sealed class BestOfNStage
     public (IReadOnlyList<PolicySample> Samples, float[] Gold, IReadOnlyList<ProxyCurve> Curves) Run(
         Policy policy, string policyName, RewardModel gold, IRewardScorer rule, IReadOnlyList<(RewardModel Model, int Comparisons)> proxies, PromptSplit prompts)
     {
+        // PipelineRunner has checked that there are enough held-out prompts, before anything was trained.
         var spec = _pipeline.BestOfN;
-        if (prompts.HeldOut.Count < spec.Prompts)
-        {
-            throw new OverOptConfigurationException(
-                $"{spec.Prompts} prompts were asked for, but the corpus has only {prompts.HeldOut.Count} distinct held-out prompts of this length.", "bestOfN.prompts", $"ask for at most {prompts.HeldOut.Count}.");
-        }
         using var generator = new Generator((ulong)(_pipeline.Seed + 2), policy.Device);
         var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts.HeldOut.Take(spec.Prompts).ToArray(), spec.SamplesPerPrompt,
             new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 },

@@ -28,6 +28,10 @@ public static class Gae
         return (stacked.MoveToOuterDisposeScope(), (stacked + values).MoveToOuterDisposeScope());
     }
 
-    /// <summary>(x - mean) / std over all elements, as advantage whitening does.</summary>
-    public static Tensor Whiten(Tensor x) => (x - x.mean()) / (x.std() + 1e-8);
+    /// <summary>(x - mean) / std over all elements, as advantage whitening does; <paramref name="scale"/> is the divisor used.</summary>
+    public static Tensor Whiten(Tensor x, out double scale)
+    {
+        scale = x.std().item<float>() + 1e-8;
+        return (x - x.mean()) / scale;
+    }
 }

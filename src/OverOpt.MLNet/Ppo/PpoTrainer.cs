@@ -118,10 +118,9 @@ public sealed partial class PpoTrainer
         var rewards = -state.Beta * (_options.PenaltyEstimator == KlPenaltyEstimator.K1 ? logRatio : KlOfNextState(batch.TokenKl));
         rewards.select(1, _options.ResponseLength - 1).add_(tensor(scores).to(device));
         var (advantages, returns) = Gae.Compute(rewards, oldValues, _options.Gamma, _options.Lambda);
-        // Whitening divides the reward's gradient by this; the KL loss term is divided by the same, so that the two
+        // Whitening divides the reward's gradient by its scale; the KL loss term is divided by the same, so that the two
         // keep the weights of reward - beta * KL.
-        double advantageScale = advantages.std().item<float>() + 1e-8;
-        var whitened = Gae.Whiten(advantages);
+        var whitened = Gae.Whiten(advantages, out double advantageScale);
         double explainedVariance = 1 - (returns - oldValues).var().item<float>() / Math.Max(1e-8, returns.var().item<float>());
 
         var rollout = new Rollout(sequences, promptLength, batch.LogProbs, oldValues, whitened, returns,
