@@ -24,7 +24,8 @@ public class BestOfNCurveTests
         var ml = new MLContext(1);
         var transformer = ml.Overoptimization().BestOfNCurve(new BestOfNOptions { MaxN = 200, Points = 10, BootstrapResamples = 200, Proxy = "synthetic" });
 
-        var curve = ml.Data.CreateEnumerable<CurvePoint>(transformer.Transform(ml.Data.LoadFromEnumerable(Samples(20, 200, 1))), reuseRowObject: false).ToList();
+        var curveView = transformer.Transform(ml.Data.LoadFromEnumerable(Samples(20, 200, 1)));
+        var curve = ml.Data.CreateEnumerable<CurvePoint>(curveView, reuseRowObject: false).ToList();
         var verdict = OveroptimizationVerdict.Assess(curve);
 
         Assert.Equal(1, curve[0].N);
@@ -32,7 +33,7 @@ public class BestOfNCurveTests
         Assert.All(curve, p => Assert.Equal("bon", p.Method));
         Assert.True(verdict.Overoptimized, $"peak at {verdict.PeakIndex}: {verdict.PeakGold} [{verdict.PeakCiLow}], last {verdict.LastGold}");
         Assert.True(curve.Zip(curve.Skip(1)).All(pair => pair.Second.ProxyScore >= pair.First.ProxyScore), "the proxy score must rise with n");
-        Assert.True(transformer.LastResult!.Fit.Beta > 0);
+        Assert.True(ml.Overoptimization().FitGoldCurve(curveView, Fits.GoldCurveForm.BestOfN).Beta > 0);
     }
 
     [Fact]
@@ -41,7 +42,8 @@ public class BestOfNCurveTests
         var ml = new MLContext(1);
         var transformer = ml.Overoptimization().BestOfNCurve(new BestOfNOptions { MaxN = 500, BootstrapResamples = 50 });
 
-        var error = Assert.Throws<OverOptConfigurationException>(() => transformer.Transform(ml.Data.LoadFromEnumerable(Samples(3, 100, 2))));
+        var curve = transformer.Transform(ml.Data.LoadFromEnumerable(Samples(3, 100, 2)));
+        var error = Assert.Throws<OverOptConfigurationException>(() => curve.Preview());
 
         Assert.Equal("maxN", error.Field);
         Assert.Contains("N = 100", error.Message);
@@ -55,7 +57,7 @@ public class BestOfNCurveTests
         var samples = Samples(2, 10, 3);
         samples[4].GoldScore = float.NaN;
 
-        Assert.Equal("GoldScore", Assert.Throws<OverOptConfigurationException>(() => transformer.Transform(ml.Data.LoadFromEnumerable(samples))).Field);
+        Assert.Equal("GoldScore", Assert.Throws<OverOptConfigurationException>(() => transformer.Transform(ml.Data.LoadFromEnumerable(samples)).Preview()).Field);
         var missing = ml.Data.LoadFromEnumerable(new[] { new { PromptIndex = 0, ProxyScore = 1f } });
         Assert.Equal("GoldScore", Assert.Throws<OverOptConfigurationException>(() => transformer.Transform(missing)).Field);
     }

@@ -1,3 +1,4 @@
+using OverOpt.MLNet.Fits;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.ML;
@@ -120,12 +121,13 @@ public sealed class EvaluateCommandTests : IDisposable
         var ml = new MLContext(1);
         var options = new BestOfNOptions { MaxN = 50, Points = 6, BootstrapResamples = 100, Seed = 1, Proxy = nameof(ScoredSample.ProxyScore) };
         var transformer = ml.Overoptimization().BestOfNCurve(options);
-        var pipelineCurve = ml.Data.CreateEnumerable<CurvePoint>(transformer.Transform(ml.Data.LoadFromEnumerable(samples)), reuseRowObject: false).ToList();
+        var curveView = transformer.Transform(ml.Data.LoadFromEnumerable(samples));
+        var pipelineCurve = ml.Data.CreateEnumerable<CurvePoint>(curveView, reuseRowObject: false).ToList();
 
         var (code, _, error) = CliRunner.Run("evaluate", "bon", "--data", data, "--max-n", "50", "--points", "6", "--bootstrap", "100", "--raw-scores", "--output", Path("out"));
 
         Assert.True(code == 0, error);
-        Assert.Equal(Tables(pipelineCurve, transformer.LastResult!.Fit).Curves, File.ReadAllText(Path("out/curves.csv")));
+        Assert.Equal(Tables(pipelineCurve, ml.Overoptimization().FitGoldCurve(curveView, GoldCurveForm.BestOfN)).Curves, File.ReadAllText(Path("out/curves.csv")));
     }
 
     [Fact]

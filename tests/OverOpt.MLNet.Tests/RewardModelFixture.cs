@@ -32,8 +32,9 @@ public sealed class RewardModelFixture : IDisposable
             rows.Add(new ComparisonRow { PromptTokens = a.Prompt, ChosenTokens = chosen.Response, RejectedTokens = rejected.Response, ChosenGold = chosenGold, RejectedGold = rejectedGold });
         }
         Rows = rows;
-        Train = Ml.Data.LoadFromEnumerable(rows.Skip(500));
-        Validation = Ml.Data.LoadFromEnumerable(rows.Take(500));
+        TrainComparisons = Ml.Data.LoadFromEnumerable(rows.Skip(500));
+        Train = Ml.RewardModels().ToPreferenceRows(TrainComparisons);
+        Validation = Ml.RewardModels().ToPreferenceRows(Ml.Data.LoadFromEnumerable(rows.Take(500)));
     }
 
     public MLContext Ml { get; }
@@ -42,6 +43,10 @@ public sealed class RewardModelFixture : IDisposable
 
     public IReadOnlyList<ComparisonRow> Rows { get; }
 
+    /// <summary>The training comparisons as comparison rows (one row per comparison).</summary>
+    public IDataView TrainComparisons { get; }
+
+    /// <summary>The training comparisons as preference rows (two rows per comparison), what the trainers fit on.</summary>
     public IDataView Train { get; }
 
     public IDataView Validation { get; }

@@ -108,20 +108,39 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
 
         Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => RewardModel.Load(_data.Ml, truncated)).Message);
         Assert.Contains($"format version {RewardModel.FormatVersion + 1}", Assert.Throws<InvalidDataException>(() => RewardModel.Load(_data.Ml, otherVersion)).Message);
-        // ML.NET wraps what the mapping factory throws; the explanation is inside.
-        Assert.Contains("RewardModel.Load", Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _)).ToString());
     }
 
     [Fact]
-    public void AComparisonTableWithAWrongSchemaNamesTheColumn()
+    public void TrainingDataWithAWrongSchemaNamesTheColumnAndTheFix()
     {
-        var wrong = _data.Ml.Data.LoadFromEnumerable(new[] { new { PromptTokens = new[] { 1, 2 }, Chosen = new[] { 3 }, RejectedTokens = new[] { 4 } } });
         var trainer = _data.Ml.RewardModels().Trainers.Transformer(_data.Policy.Tokenizer);
+        var noResponse = _data.Ml.Data.LoadFromEnumerable(new[] { new { PromptTokens = new[] { 1, 2 }, Response = new[] { 3 }, Label = 1f, GroupId = 0u } });
+        var textLabel = _data.Ml.Data.LoadFromEnumerable(new[] { new { PromptTokens = new[] { 1, 2 }, ResponseTokens = new[] { 3 }, Label = "yes", GroupId = 0u } });
 
-        var error = Assert.Throws<OverOptConfigurationException>(() => trainer.Fit(wrong));
+        var missing = Assert.Throws<OverOptConfigurationException>(() => trainer.Fit(noResponse));
+        var comparisons = Assert.Throws<OverOptConfigurationException>(() => trainer.Fit(_data.TrainComparisons));
+        var label = Assert.Throws<OverOptConfigurationException>(() => trainer.GetOutputSchema(SchemaShapes.Of(textLabel.Schema)));
 
-        Assert.Equal(ComparisonRow.ChosenColumn, error.Field);
-        Assert.Contains("Chosen", error.Message);
+        Assert.Equal(RewardColumnDefaults.Response, missing.Field);
+        Assert.Contains("Response", missing.Message);
+        Assert.Contains("ToPreferenceRows", comparisons.Message);
+        Assert.Equal(RewardColumnDefaults.Label, label.Field);
+    }
+
+    [Fact]
+    public void AGroupThatIsNotOneComparisonIsNamed()
+    {
+        var rows = new[]
+        {
+            new PreferenceRow { GroupId = 4, Label = 1, PromptTokens = [1, 2], ResponseTokens = [3, 4] },
+            new PreferenceRow { GroupId = 4, Label = 1, PromptTokens = [1, 2], ResponseTokens = [5, 6] },
+        };
+        var trainer = _data.Ml.RewardModels().Trainers.FastTree(_data.Policy.Tokenizer);
+
+        var error = Assert.Throws<OverOptConfigurationException>(() => trainer.Fit(_data.Ml.Data.LoadFromEnumerable(rows)));
+
+        Assert.Equal(RewardColumnDefaults.Label, error.Field);
+        Assert.Contains("group 4", error.Message);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.ML;
 using OverOpt.MLNet;
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
 
 namespace OverOpt.Cli.Commands;
@@ -12,30 +13,91 @@ internal static class ScoreCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A reward model .zip (gold or proxy; see .cache/overopt/gold and proxies).", Required = true };
-        var prompt = new Option<string>("--prompt") { Description = "Prompt text (it should start with <bos> as the pipeline's prompts do).", Required = true };
-        var response = new Option<string>("--response") { Description = "Response text; as many words as the model's responses had.", Required = true };
+        var model = new Option<string>("--model") { Description = "A reward model .zip (gold or proxy; see .cache/overopt/gold and proxies), or with --mlnet any ML.NET model file that adds Score.", Required = true };
+        var prompt = new Option<string?>("--prompt") { Description = "Prompt text (it should start with <bos> as the pipeline's prompts do)." };
+        var response = new Option<string?>("--response") { Description = "Response text; as many words as the model's responses had." };
+        var promptTokens = new Option<string?>("--prompt-tokens") { Description = "The prompt as token ids (e.g. \"1 5 9\"), instead of --prompt." };
+        var responseTokens = new Option<string?>("--response-tokens") { Description = "The response as token ids, instead of --response." };
+        var mlnet = new Option<bool>("--mlnet")
+        {
+            Description = "Load the file with mlContext.Model.Load, as a Model Builder app would (any chain saved with mlContext.Model.Save that "
+                + "reads PromptTokens and ResponseTokens); it has no vocabulary, so give token ids. Prints the score alone, in round-trip precision.",
+        };
         var command = new Command("score", "Score one prompt and response with a saved reward model (normalized: pi_init's samples have mean 0, std 1).")
         {
-            model, prompt, response,
+            model, prompt, response, promptTokens, responseTokens, mlnet,
         };
         command.SetAction(parse =>
         {
             var ml = new MLContext(1);
-            using var reward = ml.RewardModels().Load(parse.GetValue(model)!);
-            string promptText = parse.GetValue(prompt)!, responseText = parse.GetValue(response)!;
-            WarnOutOfVocabulary(reward.Tokenizer, promptText, responseText);
-            var input = new RewardInput
+            string path = parse.GetValue(model)!;
+            string? promptIds = parse.GetValue(promptTokens), responseIds = parse.GetValue(responseTokens);
+            bool byIds = promptIds is not null || responseIds is not null;
+            if (byIds && (promptIds is null || responseIds is null))
             {
-                PromptTokens = reward.Tokenizer.Encode(promptText),
-                ResponseTokens = reward.Tokenizer.Encode(responseText),
-            };
+                throw new OverOptConfigurationException("only one of --prompt-tokens and --response-tokens was given.", promptIds is null ? "--prompt-tokens" : "--response-tokens", "give both.");
+            }
+            if (parse.GetValue(mlnet))
+            {
+                if (!byIds)
+                {
+                    throw new OverOptConfigurationException("--mlnet loads a plain ML.NET model, which has no vocabulary to read text with.", "--prompt-tokens", "give --prompt-tokens and --response-tokens.");
+                }
+                var input = new RewardInput { PromptTokens = Ids(promptIds!, "--prompt-tokens"), ResponseTokens = Ids(responseIds!, "--response-tokens") };
+                var loaded = LoadMLNet(ml, path);
+                var mlnetEngine = ml.Model.CreatePredictionEngine<RewardInput, RewardScore>(loaded);
+                Console.WriteLine(mlnetEngine.Predict(input).Score.ToString("R", CultureInfo.InvariantCulture));
+                return 0;
+            }
+            using var reward = ml.RewardModels().Load(path);
+            RewardInput row;
+            if (byIds)
+            {
+                row = new RewardInput { PromptTokens = Ids(promptIds!, "--prompt-tokens"), ResponseTokens = Ids(responseIds!, "--response-tokens") };
+            }
+            else
+            {
+                string promptText = parse.GetValue(prompt) ?? throw new OverOptConfigurationException("no prompt was given.", "--prompt", "give --prompt (text) or --prompt-tokens (ids).");
+                string responseText = parse.GetValue(response) ?? throw new OverOptConfigurationException("no response was given.", "--response", "give --response (text) or --response-tokens (ids).");
+                WarnOutOfVocabulary(reward.Tokenizer, promptText, responseText);
+                row = new RewardInput { PromptTokens = reward.Tokenizer.Encode(promptText), ResponseTokens = reward.Tokenizer.Encode(responseText) };
+            }
             var engine = ml.Model.CreatePredictionEngine<RewardInput, RewardScore>(reward);
-            float score = engine.Predict(input).Score;
+            float score = engine.Predict(row).Score;
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} ({1}, {2:N0} parameters): {3:F3}", reward.Name, reward.Info.Kind, reward.Info.Parameters, score));
             return 0;
         });
         return command;
+    }
+
+    private static ITransformer LoadMLNet(MLContext ml, string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: no such model file.");
+        }
+        try
+        {
+            return ml.Model.Load(path, out _);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or IOException or System.Reflection.TargetInvocationException)
+        {
+            throw new InvalidDataException($"{path}: mlContext.Model.Load cannot read it ({e.GetBaseException().Message}). Fix: save the model with mlContext.Model.Save.", e);
+        }
+    }
+
+    private static int[] Ids(string text, string option)
+    {
+        var parts = text.Split([' ', ',', ';'], StringSplitOptions.RemoveEmptyEntries);
+        var ids = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out ids[i]) || ids[i] < 0)
+            {
+                throw new OverOptConfigurationException($"'{parts[i]}' is not a token id.", option, "give non-negative whole numbers separated by spaces or commas.");
+            }
+        }
+        return ids;
     }
 
     /// <summary>

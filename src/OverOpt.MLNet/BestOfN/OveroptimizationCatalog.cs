@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using OverOpt.MLNet.Fits;
+using OverOpt.MLNet.Ppo;
 
 namespace OverOpt.MLNet.BestOfN;
 
@@ -15,6 +16,9 @@ public sealed class OveroptimizationCatalog
 
     /// <summary>The evaluation transformer from scored samples to the best-of-n curve.</summary>
     public BestOfNCurveTransformer BestOfNCurve(BestOfNOptions options) => new(_ml, options);
+
+    /// <summary>The evaluation transformer from an RL run's evaluation samples to its curve of gold and proxy against d.</summary>
+    public RlCurveTransformer RlCurve(RlCurveOptions? options = null) => new(_ml, options ?? new RlCurveOptions());
 
     /// <summary>
     /// Evaluates best-of-n on samples from anywhere, as <c>Ranking.Evaluate</c> evaluates rankings: rows of N sampled

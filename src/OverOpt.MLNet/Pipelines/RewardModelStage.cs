@@ -82,7 +82,7 @@ internal sealed class RewardModelStage
                 policy.Tokenizer.Decode(r.RejectedTokens), r.ChosenGold, r.RejectedGold, r.Flipped);
         }
         table.Save(file);
-        return (_ml.Data.LoadFromEnumerable(rows.Skip(held)), _ml.Data.LoadFromEnumerable(rows.Take(held)), rows.Count - held, rows);
+        return (_ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Skip(held))), _ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Take(held))), rows.Count - held, rows);
     }
 
     public RewardModel Proxy(ProxySpec spec, Policy policy, RewardModel gold, TextCorpus corpus, IDataView train, IDataView validation)

@@ -24,50 +24,18 @@ public sealed partial class PpoTrainer
         {
             throw new PpoDivergedException(step, "the reward, gold or rule returned NaN or infinity while evaluating");
         }
-        double kl = samples.Average(s => s.Kl);
-        static double Half(double[] values) => 1.96 * Statistics.StandardDeviation(values) / Math.Sqrt(values.Length);
-        return new CurvePoint
+        var identity = new CurvePoint
         {
-            Method = "ppo",
             Policy = _options.PolicyName,
             Proxy = _options.Reward!.Name,
             ProxyParams = _options.RewardParameters,
             Comparisons = _options.RewardComparisons,
             KlCoefficient = _options.KlCoefficient,
             Seed = _options.Seed,
-            N = 1,
-            Step = step,
-            Kl = kl,
-            // RL's KL is measured either way: kl and kl_measured are both the exact one; k1 and k3 sit beside them.
-            KlMeasured = kl,
-            K1Estimate = samples.Average(s => s.LogRatio),
-            K3Estimate = samples.Average(s => s.LogProbs.Zip(s.ReferenceLogProbs, (p, q) => Math.Exp(q - (double)p) - 1 + (p - (double)q)).Sum()),
-            D = Math.Sqrt(kl),
-            ProxyScore = proxy.Average(),
-            ProxyCiLow = proxy.Average() - Half(proxy),
-            ProxyCiHigh = proxy.Average() + Half(proxy),
-            GoldScore = gold.Average(),
-            GoldCiLow = gold.Average() - Half(gold),
-            GoldCiHigh = gold.Average() + Half(gold),
-            RuleScore = rule is null ? double.NaN : rule.Average(),
-            RuleCiLow = rule is null ? double.NaN : rule.Average() - Half(rule),
-            RuleCiHigh = rule is null ? double.NaN : rule.Average() + Half(rule),
         };
-    }
-
-    /// <summary>The point with pi_init's mean scores on the evaluation prompts subtracted (R(0) = 0).</summary>
-    private static CurvePoint Centre(CurvePoint raw, ScoreBaseline baseline)
-    {
-        var point = raw.Clone();
-        point.ProxyScore -= baseline.Proxy;
-        point.ProxyCiLow -= baseline.Proxy;
-        point.ProxyCiHigh -= baseline.Proxy;
-        point.GoldScore -= baseline.Gold;
-        point.GoldCiLow -= baseline.Gold;
-        point.GoldCiHigh -= baseline.Gold;
-        point.RuleScore -= baseline.Rule;
-        point.RuleCiLow -= baseline.Rule;
-        point.RuleCiHigh -= baseline.Rule;
+        var point = RlCurvePoints.At(identity, step, samples.Select(s => s.Kl).ToArray(), proxy, gold, rule);
+        point.K1Estimate = samples.Average(s => s.LogRatio);
+        point.K3Estimate = samples.Average(s => s.LogProbs.Zip(s.ReferenceLogProbs, (p, q) => Math.Exp(q - (double)p) - 1 + (p - (double)q)).Sum());
         return point;
     }
 

@@ -57,7 +57,7 @@ public sealed partial class PpoTrainer
             var start = EvaluateRaw(policy, reference, evaluation, sampling, step: 0);
             var initial = _options.StartPolicy is null ? start : EvaluateRaw(reference, reference, evaluation, sampling, step: 0);
             state.Baseline = new ScoreBaseline(initial.ProxyScore, initial.GoldScore, initial.RuleScore);
-            state.Curve.Add(Centre(start, state.Baseline));
+            state.Curve.Add(RlCurvePoints.Centre(start, state.Baseline));
             Checkpoint(fingerprint, actorCritic, optimizer, generator, state);
         }
         while (state.Step < _options.Steps)
@@ -70,7 +70,7 @@ public sealed partial class PpoTrainer
             bool evaluate = schedule.Contains(state.Step);
             if (evaluate)
             {
-                state.Curve.Add(Centre(EvaluateRaw(policy, reference, evaluation, sampling, state.Step), state.Baseline!));
+                state.Curve.Add(RlCurvePoints.Centre(EvaluateRaw(policy, reference, evaluation, sampling, state.Step), state.Baseline!));
             }
             if (evaluate || state.Step % _options.CheckpointInterval == 0)
             {

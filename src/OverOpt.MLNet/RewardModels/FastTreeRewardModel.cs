@@ -21,12 +21,12 @@ public sealed class FastTreeRewardModel : RewardModel
     }
 
     internal static FastTreeRewardModel Create(MLContext mlContext, ITransformer chain, RewardModelInfo info, WordTokenizer tokenizer)
-        => new(mlContext, chain, info with { Kind = KindName }, tokenizer);
+        => new(mlContext, ReadingColumns(mlContext, chain, info), info with { Kind = KindName }, tokenizer);
 
     public override float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses)
     {
         var rows = prompts.Zip(responses, (p, r) => new RewardInput { PromptTokens = p, ResponseTokens = r });
-        var scored = Transformer.Transform(_ml.Data.LoadFromEnumerable(rows));
+        var scored = Transformer.Transform(RewardInput.Rows(_ml, Info, rows));
         return scored.GetColumn<float>(RewardScore.ScoreColumn).ToArray();
     }
 

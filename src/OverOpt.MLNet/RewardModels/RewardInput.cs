@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace OverOpt.MLNet.RewardModels;
@@ -5,8 +6,11 @@ namespace OverOpt.MLNet.RewardModels;
 /// <summary>The row a reward model scores: a prompt and a response, as token ids.</summary>
 public sealed class RewardInput
 {
-    public const string PromptColumn = "PromptTokens";
-    public const string ResponseColumn = "ResponseTokens";
+    /// <summary>The default prompt column.</summary>
+    public const string PromptColumn = RewardColumnDefaults.Prompt;
+
+    /// <summary>The default response column.</summary>
+    public const string ResponseColumn = RewardColumnDefaults.Response;
 
     [ColumnName(PromptColumn)]
     [VectorType]
@@ -15,4 +19,13 @@ public sealed class RewardInput
     [ColumnName(ResponseColumn)]
     [VectorType]
     public int[] ResponseTokens { get; set; } = [];
+
+    /// <summary>Rows of prompts and responses under the column names <paramref name="info"/> reads.</summary>
+    internal static IDataView Rows(MLContext mlContext, RewardModelInfo info, IEnumerable<RewardInput> rows)
+    {
+        var definition = SchemaDefinition.Create(typeof(RewardInput));
+        definition[nameof(PromptTokens)].ColumnName = info.PromptColumnName;
+        definition[nameof(ResponseTokens)].ColumnName = info.ResponseColumnName;
+        return mlContext.Data.LoadFromEnumerable(rows, definition);
+    }
 }

@@ -14,7 +14,7 @@ namespace OverOpt.MLNet.RewardModels;
 /// </summary>
 public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
 {
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
     internal const string ArchiveKind = "OverOpt.RewardModel";
     internal const string InfoEntry = "OverOpt/reward.json";
     internal const string VocabularyEntry = "OverOpt/vocabulary.json";
@@ -49,13 +49,23 @@ public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
 
     public bool IsRowToRowMapper => Transformer.IsRowToRowMapper;
 
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Transformer.GetOutputSchema(inputSchema);
+    /// <summary>The input schema plus <c>Score</c>; checks first that the prompt and response columns are token vectors.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        RewardDataChecks.RequireScoringColumns(inputSchema, Info);
+        return Transformer.GetOutputSchema(inputSchema);
+    }
 
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Transformer.GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        RewardDataChecks.RequireScoringColumns(inputSchema, Info);
+        return Transformer.GetRowToRowMapper(inputSchema);
+    }
 
+    /// <summary>Adds <c>Score</c> to every row (lazily, as ML.NET transformers do).</summary>
     public IDataView Transform(IDataView input)
     {
-        RewardDataChecks.RequireScoringColumns(input.Schema, Name);
+        RewardDataChecks.RequireScoringColumns(input.Schema, Info);
         return Transformer.Transform(input);
     }
 
@@ -72,7 +82,7 @@ public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
             [InfoEntry] = JsonSerializer.SerializeToUtf8Bytes(Info, ArchiveJson.Options),
             [VocabularyEntry] = JsonSerializer.SerializeToUtf8Bytes(Tokenizer.Vocabulary, ArchiveJson.Options),
         };
-        var schema = mlContext.Data.LoadFromEnumerable(Array.Empty<RewardInput>()).Schema;
+        var schema = RewardInput.Rows(mlContext, Info, []).Schema;
         ModelArchive.Write(path, ArchiveKind, FormatVersion, entries, stream => mlContext.Model.Save(Transformer, schema, stream));
     }
 
@@ -117,6 +127,32 @@ public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
 
     /// <summary>Entries beside the ML.NET model that this kind needs to load (e.g. network weights).</summary>
     private protected abstract IReadOnlyDictionary<string, byte[]> PayloadEntries();
+
+    /// <summary>
+    /// <paramref name="core"/> (which reads the default columns) reading the columns <paramref name="info"/> names
+    /// instead: copies of them under the default names go in, and come out again, so the chain still adds only Score.
+    /// </summary>
+    private protected static ITransformer ReadingColumns(MLContext mlContext, ITransformer core, RewardModelInfo info)
+    {
+        var renamed = new[] { (RewardColumnDefaults.Prompt, info.PromptColumnName), (RewardColumnDefaults.Response, info.ResponseColumnName) }
+            .Where(c => c.Item1 != c.Item2).ToArray();
+        if (renamed.Length == 0)
+        {
+            return core;
+        }
+        var input = RewardInput.Rows(mlContext, info, []);
+        var chain = new List<ITransformer>();
+        var data = input;
+        foreach (var (copyName, source) in renamed)
+        {
+            var copy = mlContext.Transforms.CopyColumns(copyName, source).Fit(data);
+            chain.Add(copy);
+            data = copy.Transform(data);
+        }
+        chain.Add(core);
+        chain.Add(mlContext.Transforms.DropColumns([.. renamed.Select(c => c.Item1)]).Fit(core.Transform(data)));
+        return new TransformerChain<ITransformer>([.. chain]);
+    }
 
     /// <summary>(raw - offset) * scale, in float as ML.NET's affine normalizer computes it.</summary>
     private protected float[] Normalize(float[] raw)

@@ -28,13 +28,40 @@ public sealed class RewardModelCatalog
     public (TransformerRewardModel Gold, GoldRewardTrainer.Report Fidelity) Gold(Policy policy, TextCorpus corpus, GoldRewardTrainer.Options? options = null)
         => new GoldRewardTrainer(options ?? new GoldRewardTrainer.Options()).Fit(_ml, policy, corpus);
 
-    /// <summary>Labels <paramref name="count"/> comparisons of the policy's samples by <paramref name="gold"/>, flipping a share <paramref name="labelNoise"/>.</summary>
+    /// <summary>
+    /// Labels <paramref name="count"/> comparisons of the policy's samples by <paramref name="gold"/>, flipping a share
+    /// <paramref name="labelNoise"/>: comparison rows (<see cref="ComparisonRow"/>), one per comparison. Reward trainers
+    /// read preference rows: convert with <see cref="ToPreferenceRows"/>.
+    /// </summary>
     public IDataView LabelComparisons(Policy policy, RewardModel gold, IReadOnlyList<int[]> prompts, int count, double labelNoise, SamplingOptions sampling, int seed)
         => _ml.Data.LoadFromEnumerable(ComparisonBuilder.Build(policy, gold, prompts, count, labelNoise, sampling, seed));
 
+    /// <summary>
+    /// Comparison rows (<see cref="ComparisonRow"/> columns: one row with a chosen and a rejected response) as
+    /// preference rows (<see cref="PreferenceRow"/>: two rows per comparison sharing a group id, label 1 chosen and 0
+    /// rejected, gold scores kept), the layout the reward trainers fit on and ML.NET's ranking tools read.
+    /// </summary>
+    public IDataView ToPreferenceRows(IDataView comparisons)
+        => _ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(ComparisonData.Read(_ml, comparisons)));
+
+    /// <summary>
+    /// Pairwise accuracy and Bradley-Terry loss (at the loss-minimizing temperature, and unscaled) of a score column on
+    /// preference rows, as <c>mlContext.Ranking.Evaluate</c> evaluates a ranking: e.g. the output of a reward model's
+    /// <c>Transform</c> on held-out preference rows.
+    /// </summary>
+    /// <exception cref="OverOptConfigurationException">A column is missing or of the wrong type, a score is not finite, or a group is not one comparison.</exception>
+    public RewardModelMetrics Evaluate(
+        IDataView data,
+        string labelColumnName = RewardColumnDefaults.Label,
+        string rowGroupColumnName = RewardColumnDefaults.GroupId,
+        string scoreColumnName = RewardColumnDefaults.Score)
+        => RewardModelEvaluator.Evaluate(data, labelColumnName, rowGroupColumnName, scoreColumnName);
+
+    /// <summary>Saves to an OverOpt archive: an ML.NET model file (loadable with <c>mlContext.Model.Load</c> too) with the model's description, vocabulary and weights beside it.</summary>
     public void Save(RewardModel model, string path) => model.Save(_ml, path);
 
     /// <exception cref="InvalidDataException">The file is truncated, corrupt, from another version or not a reward model.</exception>
+    /// <summary>Loads a model saved by <see cref="Save"/>, with its batch scorer and tokenizer.</summary>
     public RewardModel Load(string path) => RewardModel.Load(_ml, path);
 }
 
@@ -48,19 +75,43 @@ public sealed class RewardModelTrainers
         _ml = mlContext;
     }
 
+    /// <summary>A transformer reward model trained with the Bradley-Terry loss on preference rows.</summary>
     public TransformerRewardTrainer Transformer(TransformerRewardTrainer.Options options) => new(_ml, options);
 
-    public TransformerRewardTrainer Transformer(WordTokenizer tokenizer, int layers = 2, int modelDim = 32, int heads = 4, int epochs = 2, string name = "proxy")
+    /// <summary>A transformer reward model of the given size, every other option at its default.</summary>
+    public TransformerRewardTrainer Transformer(
+        WordTokenizer tokenizer,
+        int layers = TransformerRewardTrainer.Defaults.Layers,
+        int modelDim = TransformerRewardTrainer.Defaults.ModelDim,
+        int heads = TransformerRewardTrainer.Defaults.Heads,
+        int epochs = TransformerRewardTrainer.Defaults.Epochs,
+        string name = "proxy",
+        string labelColumnName = RewardColumnDefaults.Label,
+        string rowGroupColumnName = RewardColumnDefaults.GroupId)
         => new(_ml, new TransformerRewardTrainer.Options
         {
             Name = name,
             Tokenizer = tokenizer,
-            Shape = new GptShape { Layers = layers, ModelDim = modelDim, Heads = heads, Context = 32 },
+            Shape = new GptShape { Layers = layers, ModelDim = modelDim, Heads = heads, Context = TransformerRewardTrainer.Defaults.Context },
             Epochs = epochs,
+            LabelColumnName = labelColumnName,
+            RowGroupColumnName = rowGroupColumnName,
         });
 
+    /// <summary>A FastTree ranking reward model on response n-grams, trained on preference rows.</summary>
     public FastTreeRewardTrainer FastTree(FastTreeRewardTrainer.Options options) => new(_ml, options);
 
-    public FastTreeRewardTrainer FastTree(WordTokenizer tokenizer, int numberOfTrees = 100, int numberOfLeaves = 20, string name = "fasttree")
-        => new(_ml, new FastTreeRewardTrainer.Options { Name = name, Tokenizer = tokenizer, NumberOfTrees = numberOfTrees, NumberOfLeaves = numberOfLeaves });
+    /// <summary>A FastTree reward model of the given size, every other option at its default.</summary>
+    public FastTreeRewardTrainer FastTree(
+        WordTokenizer tokenizer,
+        int numberOfTrees = FastTreeRewardTrainer.Defaults.NumberOfTrees,
+        int numberOfLeaves = FastTreeRewardTrainer.Defaults.NumberOfLeaves,
+        string name = "fasttree",
+        string labelColumnName = RewardColumnDefaults.Label,
+        string rowGroupColumnName = RewardColumnDefaults.GroupId)
+        => new(_ml, new FastTreeRewardTrainer.Options
+        {
+            Name = name, Tokenizer = tokenizer, NumberOfTrees = numberOfTrees, NumberOfLeaves = numberOfLeaves,
+            LabelColumnName = labelColumnName, RowGroupColumnName = rowGroupColumnName,
+        });
 }

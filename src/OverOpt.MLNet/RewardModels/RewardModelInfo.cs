@@ -29,6 +29,12 @@ public sealed record RewardModelInfo
     /// <summary>Further named figures (for gold: how faithfully it reproduces the preference rule).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>The column of prompt token ids the model's ML.NET chain reads.</summary>
+    public string PromptColumnName { get; init; } = RewardColumnDefaults.Prompt;
+
+    /// <summary>The column of response token ids the model's ML.NET chain reads.</summary>
+    public string ResponseColumnName { get; init; } = RewardColumnDefaults.Response;
+
     /// <summary>Canonical description of what made it (the artifact cache's key).</summary>
     public string Provenance { get; init; } = "";
 }

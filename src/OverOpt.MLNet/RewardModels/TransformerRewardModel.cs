@@ -24,8 +24,9 @@ public sealed class TransformerRewardModel : RewardModel
     public RewardNetwork Network => _scorer.Network;
 
     /// <summary>
-    /// Wraps a trained network: its ML.NET scorer (CustomMapping) followed by NormalizeMeanVariance fitted on its raw
-    /// scores of pi_init's samples <paramref name="normalizationPrompts"/>/<paramref name="normalizationResponses"/>.
+    /// Wraps a trained network: its ML.NET scoring chain (<see cref="RewardNetworkMapping"/>, which carries the weights)
+    /// followed by NormalizeMeanVariance fitted on its raw scores of pi_init's samples
+    /// <paramref name="normalizationPrompts"/>/<paramref name="normalizationResponses"/>.
     /// </summary>
     public static TransformerRewardModel Create(
         MLContext mlContext, RewardNetwork network, WordTokenizer tokenizer, RewardModelInfo info,
@@ -33,10 +34,8 @@ public sealed class TransformerRewardModel : RewardModel
     {
         var scorer = new TransformerRewardScorer(network);
         var raw = scorer.Raw(normalizationPrompts, normalizationResponses);
-        var empty = mlContext.Data.LoadFromEnumerable(Array.Empty<RewardInput>());
-        var mapping = mlContext.Transforms.CustomMapping<RewardInput, RewardScore>(scorer.Map, TransformerRewardScorerFactory.ContractName).Fit(empty);
         var (normalizer, offset, scale) = RewardNormalization.Fit(mlContext, raw);
-        var chain = mapping.Append(normalizer);
+        var chain = ReadingColumns(mlContext, RewardNetworkMapping.Build(mlContext, scorer).Append(normalizer), info);
         return new TransformerRewardModel(chain, info with { Kind = KindName, Parameters = network.ParameterCount, Offset = offset, Scale = scale }, tokenizer, scorer);
     }
 
@@ -73,17 +72,9 @@ public sealed class TransformerRewardModel : RewardModel
         {
             throw new InvalidDataException($"{path}: the reward network's shape or weights are unreadable ({e.Message}). Fix: save the model again.", e);
         }
-        var scorer = new TransformerRewardScorer(network);
-        TransformerRewardScorerFactory.Pending = scorer;
-        try
-        {
-            using var file = File.OpenRead(path);
-            var transformer = mlContext.Model.Load(file, out _);
-            return new TransformerRewardModel(transformer, info, tokenizer, scorer);
-        }
-        finally
-        {
-            TransformerRewardScorerFactory.Pending = null;
-        }
+        // The ML.NET chain carries its own copy of the weights and loads through public ML.NET components alone.
+        using var file = File.OpenRead(path);
+        var transformer = mlContext.Model.Load(file, out _);
+        return new TransformerRewardModel(transformer, info, tokenizer, new TransformerRewardScorer(network));
     }
 }

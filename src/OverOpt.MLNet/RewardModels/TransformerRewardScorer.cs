@@ -1,9 +1,11 @@
-using Microsoft.ML.Transforms;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.RewardModels;
 
-/// <summary>Runs a <see cref="RewardNetwork"/> on rows (ML.NET's path) and on batches (ours), raw scores only.</summary>
+/// <summary>
+/// Runs a <see cref="RewardNetwork"/> on batches, raw scores only. ML.NET's row path calls it with batches of one,
+/// possibly from several cursor threads: dispose scopes are thread-local and the forward pass holds a lock.
+/// </summary>
 internal sealed class TransformerRewardScorer
 {
     private const int BatchSize = 512;
@@ -16,12 +18,6 @@ internal sealed class TransformerRewardScorer
     }
 
     public RewardNetwork Network { get; }
-
-    /// <summary>The CustomMapping action. ML.NET may call it from several cursor threads; scopes are thread-local, the network is shared.</summary>
-    public void Map(RewardInput input, RewardScore output)
-    {
-        output.Score = Raw([input.PromptTokens], [input.ResponseTokens])[0];
-    }
 
     public float[] Raw(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses)
     {
@@ -58,22 +54,4 @@ internal sealed class TransformerRewardScorer
         }
         return scores;
     }
-}
-
-/// <summary>
-/// ML.NET's CustomMapping factory of transformer reward models. ML.NET creates it with no arguments while loading a
-/// model, so <see cref="RewardModel.Load"/> hands it the network to use through <see cref="Pending"/> (thread-static,
-/// set only for the duration of that call).
-/// </summary>
-[CustomMappingFactoryAttribute(ContractName)]
-public sealed class TransformerRewardScorerFactory : CustomMappingFactory<RewardInput, RewardScore>
-{
-    public const string ContractName = "OverOpt.TransformerRewardScorer";
-
-    [ThreadStatic]
-    internal static TransformerRewardScorer? Pending;
-
-    public override Action<RewardInput, RewardScore> GetMapping()
-        => (Pending ?? throw new InvalidOperationException(
-            "A transformer reward model needs its network weights, which live beside the ML.NET model in the same .zip. Fix: load it with RewardModel.Load (mlContext.RewardModels().Load), not mlContext.Model.Load.")).Map;
 }

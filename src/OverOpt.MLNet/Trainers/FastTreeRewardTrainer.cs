@@ -9,10 +9,10 @@ using OverOpt.MLNet.Text;
 namespace OverOpt.MLNet.Trainers;
 
 /// <summary>
-/// Fits a FastTree ranking reward model to comparisons: each comparison becomes a group of two rows (chosen label 1,
-/// rejected label 0) featurized as response token n-grams, so the pairwise logistic ranking loss is Bradley-Terry's
-/// and the fitted ranker scores single responses. The returned model is an ordinary ML.NET chain (n-grams, FastTree,
-/// pi_init normalization).
+/// Fits a FastTree ranking reward model to preference rows (<see cref="PreferenceRow"/>: two rows per comparison
+/// sharing a group id, label 1 chosen, 0 rejected), featurized as response token n-grams, so the pairwise logistic
+/// ranking loss is Bradley-Terry's and the fitted ranker scores single responses. The returned model is an ordinary
+/// ML.NET chain (n-grams, FastTree, pi_init normalization) that adds <c>Score</c> to rows like its training rows.
 /// </summary>
 public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
 {
@@ -21,6 +21,7 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
     private readonly MLContext _ml;
     private readonly Options _options;
 
+    /// <summary>Use <c>mlContext.RewardModels().Trainers.FastTree</c>.</summary>
     public FastTreeRewardTrainer(MLContext mlContext, Options options)
     {
         options.Validate();
@@ -28,27 +29,42 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
         _options = options;
     }
 
-    /// <summary>Options of <see cref="FastTreeRewardTrainer"/>. Size is set by trees and leaves.</summary>
-    public sealed class Options
+    /// <summary>The defaults of <see cref="Options"/>, of the catalog's simple overload and of the pipelines' proxy specs.</summary>
+    public static class Defaults
     {
-        public string Name = "fasttree";
+        /// <summary>Boosted trees.</summary>
+        public const int NumberOfTrees = 100;
 
-        /// <summary>The tokenizer of the policy whose samples are compared.</summary>
-        public WordTokenizer? Tokenizer;
+        /// <summary>Leaves per tree.</summary>
+        public const int NumberOfLeaves = 20;
 
-        public int NumberOfTrees = 100;
+        /// <summary>Longest token n-gram used as a feature.</summary>
+        public const int NgramLength = 2;
+    }
 
-        public int NumberOfLeaves = 20;
+    /// <summary>Options of <see cref="FastTreeRewardTrainer"/>. Size is set by trees and leaves.</summary>
+    public sealed class Options : RewardTrainerOptions
+    {
+        /// <summary>Options with the name "fasttree".</summary>
+        public Options()
+        {
+            Name = "fasttree";
+        }
 
+        /// <summary>Boosted trees.</summary>
+        public int NumberOfTrees = Defaults.NumberOfTrees;
+
+        /// <summary>Leaves per tree.</summary>
+        public int NumberOfLeaves = Defaults.NumberOfLeaves;
+
+        /// <summary>Fewest training rows in a leaf.</summary>
         public int MinimumExampleCountPerLeaf = 10;
 
+        /// <summary>Boosting's shrinkage.</summary>
         public double LearningRate = 0.2;
 
         /// <summary>Longest token n-gram used as a feature (all shorter ones too).</summary>
-        public int NgramLength = 2;
-
-        /// <summary>Held-out comparisons for validation loss and accuracy (optional).</summary>
-        public IDataView? ValidationData;
+        public int NgramLength = Defaults.NgramLength;
 
         internal void Validate()
         {
@@ -76,9 +92,10 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
         public int[] ResponseTokens { get; set; } = [];
     }
 
+    /// <summary>Trains on the preference rows of <paramref name="input"/>; the model adds <c>Score</c> to rows like them.</summary>
     public RewardModel Fit(IDataView input)
     {
-        var rows = ComparisonData.Read(_ml, input);
+        var rows = PreferenceData.ReadPairs(_ml, input, _options.Columns, Purpose);
         var ranking = rows.SelectMany((r, i) => new[]
         {
             new RankingRow { GroupId = (uint)i, Label = 1, PromptTokens = r.PromptTokens, ResponseTokens = r.ChosenTokens },
@@ -110,6 +127,8 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
             Name = _options.Name,
             Parameters = (long)_options.NumberOfTrees * _options.NumberOfLeaves,
             TrainingComparisons = rows.Count,
+            PromptColumnName = _options.PromptColumnName,
+            ResponseColumnName = _options.ResponseColumnName,
             Offset = offset,
             Scale = scale,
         };
@@ -118,7 +137,7 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
         {
             return model;
         }
-        var validation = ComparisonData.Read(_ml, _options.ValidationData);
+        var validation = PreferenceData.ReadPairs(_ml, _options.ValidationData, _options.Columns, $"validating reward model '{_options.Name}'");
         var validationPrompts = validation.Select(r => r.PromptTokens).ToArray();
         var (loss, accuracy) = PairwiseMetrics.Compute(
             model.RawScore(validationPrompts, validation.Select(r => r.ChosenTokens).ToArray()),
@@ -126,7 +145,14 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
         return model.WithInfo(model.Info with { ValidationLoss = loss, ValidationAccuracy = accuracy });
     }
 
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => RewardSchemas.WithScore(_ml, inputSchema);
+    /// <summary>The input's columns plus the float <c>Score</c>; checks the preference columns first.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        PreferenceData.RequireColumns(inputSchema, _options.Columns, Purpose);
+        return RewardSchemas.WithScore(_ml, inputSchema);
+    }
+
+    private string Purpose => $"training reward model '{_options.Name}'";
 
     private float[] Scores(ITransformer model, int[][] prompts, int[][] responses)
     {

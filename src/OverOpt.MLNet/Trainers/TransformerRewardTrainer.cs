@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Progress;
@@ -15,48 +16,76 @@ namespace OverOpt.MLNet.Trainers;
 
 /// <summary>
 /// Fits a transformer reward model to comparisons with the Bradley-Terry loss -log sigmoid(r(chosen) - r(rejected)),
-/// then normalizes it on the responses it was trained on (pi_init's samples). An ordinary ML.NET estimator: it
-/// reads a comparison IDataView (<see cref="ComparisonRow"/> columns) and returns a <see cref="RewardModel"/>.
+/// then normalizes it on the responses it was trained on (pi_init's samples). An ordinary ML.NET estimator: it reads
+/// preference rows (<see cref="PreferenceRow"/>: two rows per comparison sharing a group id, label 1 chosen, 0
+/// rejected; columns named in <see cref="RewardTrainerOptions"/>) and returns a <see cref="RewardModel"/> that adds
+/// <c>Score</c> to those same rows, so it composes in estimator chains.
 /// </summary>
 public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
 {
     private readonly MLContext _ml;
     private readonly Options _options;
+    private readonly int _seed;
 
+    /// <summary>Use <c>mlContext.RewardModels().Trainers.Transformer</c>.</summary>
     public TransformerRewardTrainer(MLContext mlContext, Options options)
     {
         TorchRuntime.EnsureLoaded();
         options.Validate();
         _ml = mlContext;
         _options = options;
+        // As ML.NET's trainers do: a seed drawn from the MLContext's own, so new MLContext(seed) fixes it.
+        _seed = options.Seed ?? ((IHostEnvironment)mlContext).Register(nameof(TransformerRewardTrainer)).Rand.Next();
+    }
+
+    /// <summary>The defaults of <see cref="Options"/>, of the catalog's simple overload and of the pipelines' proxy specs.</summary>
+    public static class Defaults
+    {
+        /// <summary>Transformer blocks.</summary>
+        public const int Layers = 2;
+
+        /// <summary>Width of the residual stream.</summary>
+        public const int ModelDim = 32;
+
+        /// <summary>Attention heads.</summary>
+        public const int Heads = 4;
+
+        /// <summary>Longest prompt plus response.</summary>
+        public const int Context = 32;
+
+        /// <summary>Passes over the training comparisons.</summary>
+        public const int Epochs = 4;
+
+        /// <summary>Comparisons per step (the paper's reward-model batch is 64).</summary>
+        public const int BatchSize = 64;
+
+        /// <summary>AdamW's peak learning rate (warm-up, then cosine decay).</summary>
+        public const double LearningRate = 2e-3;
     }
 
     /// <summary>Options of <see cref="TransformerRewardTrainer"/>.</summary>
-    public sealed class Options
+    public sealed class Options : RewardTrainerOptions
     {
-        /// <summary>Name of the model in curves and reports.</summary>
-        public string Name = "proxy";
-
-        /// <summary>The tokenizer of the policy whose samples are compared (sets the vocabulary).</summary>
-        public WordTokenizer? Tokenizer;
-
-        /// <summary>Size: layers, width, heads, context (the vocabulary comes from <see cref="Tokenizer"/>).</summary>
-        public GptShape Shape = new() { Layers = 2, ModelDim = 32, Heads = 4, Context = 32 };
+        /// <summary>Size: layers, width, heads, context (the vocabulary comes from <see cref="RewardTrainerOptions.Tokenizer"/>).</summary>
+        public GptShape Shape = new() { Layers = Defaults.Layers, ModelDim = Defaults.ModelDim, Heads = Defaults.Heads, Context = Defaults.Context };
 
         /// <summary>Passes over the training comparisons.</summary>
-        public int Epochs = 4;
+        public int Epochs = Defaults.Epochs;
 
-        /// <summary>Comparisons per step (the paper's RM batch is 64).</summary>
-        public int BatchSize = 64;
+        /// <summary>Comparisons per step.</summary>
+        public int BatchSize = Defaults.BatchSize;
 
-        public double LearningRate = 2e-3;
+        /// <summary>Peak learning rate.</summary>
+        public double LearningRate = Defaults.LearningRate;
 
+        /// <summary>AdamW's decoupled weight decay.</summary>
         public double WeightDecay = 0.01;
 
+        /// <summary>Largest gradient norm per step.</summary>
         public double GradientClip = 1.0;
 
-        /// <summary>Seeds the weights and the order of comparisons.</summary>
-        public int Seed = 1;
+        /// <summary>Seeds the weights and the order of comparisons; null: drawn from the MLContext's seed.</summary>
+        public int? Seed;
 
         /// <summary>
         /// A language model of the same shape (layers, width, heads, context, vocabulary) pretrained on the corpus, whose
@@ -68,9 +97,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         /// <summary>Where to train.</summary>
         public Device? Device;
 
-        /// <summary>Held-out comparisons for validation loss and accuracy (optional).</summary>
-        public IDataView? ValidationData;
-
+        /// <summary>Receives the training loss every 25 steps.</summary>
         public IProgress<ProgressUpdate>? Progress;
 
         internal void Validate()
@@ -85,9 +112,10 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         }
     }
 
+    /// <summary>Trains on the preference rows of <paramref name="input"/>; the model adds <c>Score</c> to rows like them.</summary>
     public RewardModel Fit(IDataView input)
     {
-        var rows = ComparisonData.Read(_ml, input);
+        var rows = PreferenceData.ReadPairs(_ml, input, _options.Columns, Purpose);
         var tokenizer = _options.Tokenizer!;
         var shape = _options.Shape with { VocabularySize = tokenizer.VocabularySize };
         int length = rows[0].PromptTokens.Length + rows[0].ChosenTokens.Length;
@@ -96,7 +124,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
             throw new OverOptConfigurationException($"prompt plus response is {length} tokens, more than the reward model's context of {shape.Context}.", "shape.context", $"use a context of at least {length}.");
         }
         var device = _options.Device ?? CPU;
-        var network = new RewardNetwork(shape, _options.Seed);
+        var network = new RewardNetwork(shape, _seed);
         if (_options.PretrainedInitialization is { } pretrained)
         {
             network.InitializeBackbone(pretrained.Model);
@@ -105,21 +133,31 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         Train(network, rows, device);
         network.eval();
 
-        var info = new RewardModelInfo { Name = _options.Name, TrainingComparisons = rows.Count };
+        var info = new RewardModelInfo
+        {
+            Name = _options.Name, TrainingComparisons = rows.Count, PromptColumnName = _options.PromptColumnName, ResponseColumnName = _options.ResponseColumnName,
+        };
         var prompts = rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray();
         var responses = rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray();
         var model = TransformerRewardModel.Create(_ml, network, tokenizer, info, prompts, responses);
         return _options.ValidationData is null ? model : WithValidation(model, _options.ValidationData);
     }
 
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => RewardSchemas.WithScore(_ml, inputSchema);
+    /// <summary>The input's columns plus the float <c>Score</c>; checks the preference columns first.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        PreferenceData.RequireColumns(inputSchema, _options.Columns, Purpose);
+        return RewardSchemas.WithScore(_ml, inputSchema);
+    }
+
+    private string Purpose => $"training reward model '{_options.Name}'";
 
     private void Train(RewardNetwork network, IReadOnlyList<ComparisonRow> rows, Device device)
     {
         int stepsPerEpoch = (rows.Count + _options.BatchSize - 1) / _options.BatchSize;
         int steps = stepsPerEpoch * _options.Epochs;
         using var optimizer = optim.AdamW(network.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay);
-        var order = new Random(_options.Seed);
+        var order = new Random(_seed);
         var indices = Enumerable.Range(0, rows.Count).ToArray();
         network.train();
         int step = 0;
@@ -158,7 +196,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
 
     private RewardModel WithValidation(TransformerRewardModel model, IDataView validation)
     {
-        var rows = ComparisonData.Read(_ml, validation);
+        var rows = PreferenceData.ReadPairs(_ml, validation, _options.Columns, $"validating reward model '{_options.Name}'");
         var prompts = rows.Select(r => r.PromptTokens).ToArray();
         var (loss, accuracy) = PairwiseMetrics.Compute(
             model.RawScore(prompts, rows.Select(r => r.ChosenTokens).ToArray()),

@@ -1,0 +1,38 @@
+using Microsoft.ML;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Text;
+
+namespace OverOpt.MLNet.Trainers;
+
+/// <summary>
+/// What every reward trainer's options share: the model's name, the tokenizer, the columns of the preference rows it
+/// trains on (<see cref="Comparisons.PreferenceRow"/> layout) and optional held-out rows in the same layout.
+/// </summary>
+public abstract class RewardTrainerOptions
+{
+    /// <summary>Name of the model in curves and reports.</summary>
+    public string Name = "proxy";
+
+    /// <summary>The tokenizer of the policy whose samples are compared (sets the vocabulary).</summary>
+    public WordTokenizer? Tokenizer;
+
+    /// <summary>The prompt's token ids; the fitted model reads the same column.</summary>
+    public string PromptColumnName = RewardColumnDefaults.Prompt;
+
+    /// <summary>The response's token ids; the fitted model reads the same column.</summary>
+    public string ResponseColumnName = RewardColumnDefaults.Response;
+
+    /// <summary>1 (or true) for the chosen response of a comparison, 0 (false) for the rejected one.</summary>
+    public string LabelColumnName = RewardColumnDefaults.Label;
+
+    /// <summary>The comparison each row belongs to: exactly two rows, with different labels, per group.</summary>
+    public string RowGroupColumnName = RewardColumnDefaults.GroupId;
+
+    /// <summary>Held-out preference rows (same columns) for validation loss and accuracy (optional).</summary>
+    public IDataView? ValidationData;
+
+    internal RewardColumns Columns => new(PromptColumnName, ResponseColumnName, LabelColumnName, RowGroupColumnName);
+}
+
+/// <summary>The four columns a reward trainer reads.</summary>
+internal sealed record RewardColumns(string Prompt, string Response, string Label, string GroupId);
