@@ -63,6 +63,14 @@ public sealed class RewardModelCatalog
     /// <exception cref="InvalidDataException">The file is truncated, corrupt, from another version or not a reward model.</exception>
     /// <summary>Loads a model saved by <see cref="Save"/>, with its batch scorer and tokenizer.</summary>
     public RewardModel Load(string path) => RewardModel.Load(_ml, path);
+
+    /// <summary>
+    /// Writes a FastTree reward model to <paramref name="stream"/> as ONNX (see <see cref="RewardModelOnnx"/>): input
+    /// <c>ResponseTokens</c>, int32 [batch, <paramref name="responseLength"/>]; output <c>Score.output</c>, the normalized score.
+    /// <paramref name="responseLength"/> null: the one recorded in the model's provenance.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A transformer reward model (TorchSharp inside a CustomMapping, which has no ONNX converter).</exception>
+    public void ExportToOnnx(RewardModel model, Stream stream, int? responseLength = null) => RewardModelOnnx.Export(_ml, model, stream, responseLength);
 }
 
 /// <summary>The proxy estimators, each with a simple overload and an Options overload, as ML.NET's trainers are.</summary>
