@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.ML;
+using OverOpt.Experiments.Reporting;
 using OverOpt.MLNet.BestOfN;
-using OverOpt.MLNet.Reporting;
 using Parquet.Serialization;
 
 namespace OverOpt.MLNet.Tests;
