@@ -2,8 +2,8 @@ using OverOpt.MLNet.Fits;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.ML;
+using OverOpt.Experiments.Reporting;
 using OverOpt.MLNet.BestOfN;
-using OverOpt.MLNet.Reporting;
 using Parquet.Serialization;
 
 namespace OverOpt.MLNet.Tests;

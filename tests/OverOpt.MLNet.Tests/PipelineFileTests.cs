@@ -1,4 +1,4 @@
-using OverOpt.MLNet.Pipelines;
+using OverOpt.Experiments.Pipelines;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.MLNet.Tests;

@@ -1,3 +1,4 @@
+using OverOpt.Experiments.Fits;
 using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Ppo;

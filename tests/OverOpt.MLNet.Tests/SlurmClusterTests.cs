@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using OverOpt.MLNet.Sweeps;
+using OverOpt.Experiments.Sweeps;
 using Xunit.Abstractions;
 
 namespace OverOpt.MLNet.Tests;

@@ -1,4 +1,4 @@
-using OverOpt.MLNet.Sweeps;
+using OverOpt.Experiments.Sweeps;
 using YamlDotNet.RepresentationModel;
 
 namespace OverOpt.MLNet.Tests;

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
+using OverOpt.Experiments.Sweeps;
 using OverOpt.MLNet.Artifacts;
-using OverOpt.MLNet.Sweeps;
 
 namespace OverOpt.MLNet.Tests;
 

@@ -1,6 +1,6 @@
-using OverOpt.MLNet.Pipelines;
+using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Sweeps;
 using OverOpt.MLNet.Runtime;
-using OverOpt.MLNet.Sweeps;
 
 namespace OverOpt.MLNet.Tests;
 

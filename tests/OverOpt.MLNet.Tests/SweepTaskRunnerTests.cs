@@ -1,5 +1,5 @@
+using OverOpt.Experiments.Sweeps;
 using OverOpt.MLNet.Artifacts;
-using OverOpt.MLNet.Sweeps;
 
 namespace OverOpt.MLNet.Tests;
 

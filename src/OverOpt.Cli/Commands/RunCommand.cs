@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
-using OverOpt.MLNet.Pipelines;
+using OverOpt.Experiments.Pipelines;
 
 namespace OverOpt.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.ML;
+using OverOpt.Experiments.Reporting;
 using OverOpt.MLNet;
-using OverOpt.MLNet.Reporting;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using OverOpt.MLNet.Sweeps;
+using OverOpt.Experiments.Sweeps;
 
 namespace OverOpt.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using OverOpt.Experiments.Sweeps;
 using OverOpt.MLNet.Runtime;
-using OverOpt.MLNet.Sweeps;
 
 namespace OverOpt.Cli.Commands;
 

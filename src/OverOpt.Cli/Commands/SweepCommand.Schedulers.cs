@@ -1,6 +1,6 @@
 using System.CommandLine;
+using OverOpt.Experiments.Sweeps;
 using OverOpt.MLNet.Artifacts;
-using OverOpt.MLNet.Sweeps;
 
 namespace OverOpt.Cli.Commands;
 

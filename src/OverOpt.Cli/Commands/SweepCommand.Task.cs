@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using OverOpt.Experiments.Sweeps;
 using OverOpt.MLNet.Runtime;
-using OverOpt.MLNet.Sweeps;
 
 namespace OverOpt.Cli.Commands;
 

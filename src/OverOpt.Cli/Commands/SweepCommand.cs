@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OverOpt.MLNet.Sweeps;
+using OverOpt.Experiments.Sweeps;
 
 namespace OverOpt.Cli.Commands;
 

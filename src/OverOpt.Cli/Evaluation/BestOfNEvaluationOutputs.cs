@@ -1,5 +1,5 @@
+using OverOpt.Experiments.Reporting;
 using OverOpt.MLNet.BestOfN;
-using OverOpt.MLNet.Reporting;
 
 namespace OverOpt.Cli.Evaluation;
 

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using OverOpt.Experiments.Reporting;
+using OverOpt.MLNet.Artifacts;
+using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Fits;
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Text;
+
+namespace OverOpt.Experiments.Pipelines;
+
+/// <summary>
+/// The reward side of a pipeline after pretraining: gold (on pi_init's samples), then for each optimized policy the
+/// comparisons of its samples labelled by gold, proxies trained on them, best-of-n and PPO (every configuration on
+/// every seed) against them; then curves.csv, fits.csv, the figures and report.md.
+/// </summary>
+internal sealed class OveroptimizationRun
+{
+    private readonly MLContext _ml;
+    private readonly PipelineDefinition _pipeline;
+    private readonly PipelineRunOptions _run;
+    private readonly ArtifactCache _cache;
+    private readonly IReadOnlySet<string> _reused;
+
+    public OveroptimizationRun(MLContext mlContext, PipelineDefinition pipeline, PipelineRunOptions run, ArtifactCache cache, IReadOnlySet<string> reused)
+    {
+        _ml = mlContext;
+        _pipeline = pipeline;
+        _run = run;
+        _cache = cache;
+        _reused = reused;
+    }
+
+    public PipelineResult Run(TextCorpus corpus, IReadOnlyList<Policy> policies, PromptSplit prompts, string output, PipelineResult result, Stopwatch clock)
+    {
+        var stage = new RewardModelStage(_ml, _pipeline, _run, _cache);
+        var models = new List<RewardModel>();
+        var summaries = new List<RewardModelResult>();
+        var timings = new Dictionary<string, double>();
+        var outcomes = new List<PolicyOutcome>();
+        try
+        {
+            var piInit = policies[0];
+            var stageClock = Stopwatch.StartNew();
+            var gold = stage.Gold(piInit, corpus);
+            models.Add(gold);
+            summaries.Add(Summary(_pipeline.Policies[0].Name, gold));
+            timings["gold"] = stageClock.Elapsed.TotalSeconds;
+            RuleRewardScorer? rule = null;
+            bool several = _pipeline.PoliciesToOptimize.Count > 1;
+            foreach (string name in _pipeline.PoliciesToOptimize)
+            {
+                var policy = policies[_pipeline.Policies.FindIndex(p => p.Name == name)];
+                stageClock.Restart();
+                var (train, validation, trainCount, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : "comparisons.csv"));
+                // The world's truth, standardized once, on the first optimized policy's comparison responses (pi_init's in
+                // every pipeline that optimizes it), as gold is standardized on pi_init's samples.
+                rule ??= RuleRewardScorer.Standardized(new GoldPreference(piInit.Tokenizer, corpus),
+                    rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
+                var proxies = _pipeline.Proxies.Select(spec => stage.Proxy(spec, policy, gold, corpus, train, validation)).ToList();
+                models.AddRange(proxies);
+                summaries.AddRange(proxies.Select(m => Summary(name, m)));
+                Add(timings, "comparisons and proxies", stageClock.Elapsed.TotalSeconds);
+                if (proxies.Count == 0)
+                {
+                    continue;
+                }
+                BestOfNOutcome? bon = null;
+                if (_pipeline.BestOfN.Prompts > 0)
+                {
+                    stageClock.Restart();
+                    var (samples, goldScores, curves) = new BestOfNStage(_ml, _pipeline, _run).Run(policy, name, gold, rule, proxies.Select(m => (m, trainCount)).ToList(), prompts);
+                    bon = new BestOfNOutcome(samples, goldScores, curves);
+                    Add(timings, "best-of-n", stageClock.Elapsed.TotalSeconds);
+                }
+                stageClock.Restart();
+                var ppo = RunPpo(policy, name, proxies, gold, rule, trainCount, prompts, output);
+                if (ppo.Count > 0)
+                {
+                    Add(timings, "ppo", stageClock.Elapsed.TotalSeconds);
+                }
+                outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, bon, ppo));
+            }
+            RewardModelStage.WriteSummary(summaries, Path.Combine(output, "reward_models.csv"));
+            result = result with { RewardModels = summaries, StageSeconds = timings };
+            if (outcomes.Count == 0)
+            {
+                return result;
+            }
+
+            WriteTables(output, outcomes);
+            RunFigures.Write(output, outcomes);
+            result = result with
+            {
+                BestOfN = outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => new BestOfNSummary(o.Policy, c.Proxy.Name, c.Proxy.Info.Parameters, c.Result.Fit, c.Verdict, c.Result.Points[c.Verdict.PeakIndex].N)) ?? []).ToList(),
+                Ppo = outcomes.SelectMany(o => o.Ppo).Select(PpoSummary.Of).ToList(),
+                RlFindings = RlFindings.Assess(outcomes),
+                WallSeconds = clock.Elapsed.TotalSeconds,
+            };
+            ReportWriter.Write(Path.Combine(output, "report.md"), _pipeline, result, gold, outcomes, piInit.Tokenizer);
+            return result;
+        }
+        finally
+        {
+            foreach (var model in models)
+            {
+                model.Dispose();
+            }
+        }
+    }
+
+    private RewardModelResult Summary(string policy, RewardModel m)
+    {
+        bool fromCache = _reused.Contains(_cache.PathFor(m.Name == "gold" ? "gold" : "proxies", m.Info.Provenance));
+        return new RewardModelResult(policy, m.Name, m.Info.Kind, m.Info.Parameters, m.Info.TrainingComparisons, m.Info.ValidationLoss, m.Info.ValidationAccuracy, fromCache, m.Info.Metrics);
+    }
+
+    private static void Add(Dictionary<string, double> timings, string stage, double seconds) => timings[stage] = timings.GetValueOrDefault(stage) + seconds;
+
+    private List<PpoConfiguration> RunPpo(Policy policy, string policyName, IReadOnlyList<RewardModel> proxies, RewardModel gold, IRewardScorer rule,
+        int comparisons, PromptSplit prompts, string output)
+    {
+        var configurations = new List<PpoConfiguration>();
+        foreach (var beta in _pipeline.Ppo.KlCoefficients)
+        {
+            foreach (var name in _pipeline.PpoProxies)
+            {
+                var proxy = proxies.Single(p => p.Name == name);
+                var seeds = new List<PpoSeedRun>();
+                foreach (int seed in _pipeline.Ppo.Seeds)
+                {
+                    var watch = Stopwatch.StartNew();
+                    var (run, finalSamples) = new PpoStage(_ml, _pipeline, _run).Run(policy, policyName, proxy, gold, rule, comparisons, prompts, beta, seed, output);
+                    run.Policy.Dispose();
+                    seeds.Add(new PpoSeedRun(seed, run, watch.Elapsed.TotalSeconds, finalSamples));
+                }
+                configurations.Add(PpoConfiguration.Of(policyName, proxy, beta, seeds));
+            }
+        }
+        return PpoConfiguration.WithSharedAlpha(configurations).ToList();
+    }
+
+    private static void WriteTables(string output, IReadOnlyList<PolicyOutcome> outcomes)
+    {
+        var points = outcomes.SelectMany(o => (o.BestOfN?.Curves.SelectMany(c => c.Result.Points) ?? [])
+            .Concat(o.Ppo.SelectMany(c => c.Seeds.SelectMany(s => s.Result.Curve).Concat(c.MeanCurve))));
+        CurveTables.WriteCurves(Path.Combine(output, "curves.csv"), points);
+        var fits = new List<(string, CurvePoint, GoldCurveFit?, bool)>();
+        fits.AddRange(outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => ("bon", c.Result.Points[0], (GoldCurveFit?)c.Result.Fit, false)) ?? []));
+        foreach (var c in outcomes.SelectMany(o => o.Ppo))
+        {
+            fits.AddRange(c.Seeds.Select(s => ("ppo", s.Result.Curve[0], s.Result.Fit, false)));
+            fits.Add(("ppo", c.MeanCurve[0], c.MeanFit, false));
+            fits.Add(("ppo", c.MeanCurve[0], c.SharedAlphaFit, true));
+        }
+        CurveTables.WriteFits(Path.Combine(output, "fits.csv"), fits);
+    }
+}
+
+/// <summary>What best-of-n left for the report: the samples, their gold scores and every proxy's curve.</summary>
+internal sealed record BestOfNOutcome(IReadOnlyList<OverOpt.MLNet.Sampling.PolicySample> Samples, float[] GoldScores, IReadOnlyList<ProxyCurve> Curves);

@@ -1,0 +1,203 @@
+using OverOpt.MLNet.Pretraining;
+using OverOpt.MLNet.Runtime;
+
+namespace OverOpt.Experiments.Pipelines;
+
+/// <summary>
+/// A declarative experiment (the content of a pipelines/*.json file). Every field has an embedded default, so
+/// <c>{}</c> is a valid pipeline; unknown fields are errors, not silently ignored.
+/// </summary>
+public sealed class PipelineDefinition
+{
+    public string Name { get; set; } = "quick";
+
+    /// <summary>Seeds every random choice of the run.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>A corpus file (one story per line), relative to the pipeline file; null for the bundled corpus.</summary>
+    public string? Corpus { get; set; }
+
+    /// <summary>Policy sizes to pretrain; the first is pi_init for what follows.</summary>
+    public List<PolicySpec> Policies { get; set; } =
+    [
+        new PolicySpec { Name = "small", Layers = 2, ModelDim = 64, Heads = 4 },
+    ];
+
+    /// <summary>
+    /// Policies that best-of-n and PPO optimize, each against proxies trained on comparisons of its own samples labelled
+    /// by the same gold (the policy-size study); empty: the first policy only.
+    /// </summary>
+    public List<string> OptimizedPolicies { get; set; } = [];
+
+    public PretrainingOptions Pretraining { get; set; } = new() { LearningRate = 2e-3 };
+
+    public SamplingSpec Sampling { get; set; } = new();
+
+    /// <summary>The gold reward model; null skips reward models and best-of-n.</summary>
+    public GoldSpec? Gold { get; set; } = new();
+
+    public ComparisonSpec Comparisons { get; set; } = new();
+
+    /// <summary>Proxy reward models, trained on the same comparisons.</summary>
+    public List<ProxySpec> Proxies { get; set; } =
+    [
+        new ProxySpec { Name = "tf-1x8", Layers = 1, ModelDim = 8, Heads = 2 },
+        new ProxySpec { Name = "tf-2x32", Layers = 2, ModelDim = 32, Heads = 4 },
+        new ProxySpec { Name = "tf-3x64", Layers = 3, ModelDim = 64, Heads = 4 },
+        new ProxySpec { Name = "fasttree-100x20", Kind = "fasttree", Trees = 100, Leaves = 20 },
+    ];
+
+    public BestOfNSpec BestOfN { get; set; } = new();
+
+    /// <summary>PPO (by default against the smallest and the largest transformer proxy).</summary>
+    public PpoSpec Ppo { get; set; } = new();
+
+    /// <summary>The proxies PPO optimizes: <c>ppo.proxies</c>, or else the smallest and the largest transformer proxy (by layers x width).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> PpoProxies => Ppo.Proxies ?? Proxies.Where(p => p.Kind == "transformer")
+        .OrderBy(p => (long)p.Layers * p.ModelDim * p.ModelDim).Select(p => p.Name).ToArray() switch
+        {
+            [] => [],
+            [var only] => [only],
+            var sorted => [sorted[0], sorted[^1]],
+        };
+
+    /// <summary>The names of the policies that are optimized: <see cref="OptimizedPolicies"/>, or the first policy.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> PoliciesToOptimize => OptimizedPolicies.Count > 0 ? OptimizedPolicies : [Policies[0].Name];
+
+    /// <summary>Checks every value that can be checked without data; errors name the dotted field.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+        {
+            throw new OverOptConfigurationException($"name '{Name}' cannot name an output folder.", "name", "use letters, digits, '-' or '_'.");
+        }
+        if (Policies.Count == 0)
+        {
+            throw new OverOptConfigurationException("no policies are listed.", "policies", "list at least one policy, e.g. { \"name\": \"small\", \"layers\": 2, \"modelDim\": 64, \"heads\": 4 }.");
+        }
+        Nested("pretraining", Pretraining.Validate);
+        for (int i = 0; i < OptimizedPolicies.Count; i++)
+        {
+            if (!Policies.Any(p => p.Name == OptimizedPolicies[i]))
+            {
+                throw new OverOptConfigurationException($"optimizedPolicies names '{OptimizedPolicies[i]}', which is not among the policies.", $"optimizedPolicies[{i}]",
+                    $"use one of: {string.Join(", ", Policies.Select(p => p.Name))}.");
+            }
+        }
+        ValidateRewardModels();
+        Nested("sampling", Sampling.Validate);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Policies.Count; i++)
+        {
+            var policy = Policies[i];
+            string prefix = $"policies[{i}]";
+            if (!names.Add(policy.Name))
+            {
+                throw new OverOptConfigurationException($"the name '{policy.Name}' is used twice.", $"{prefix}.name", "give every policy its own name.");
+            }
+            Nested(prefix, () => policy.ToShape(vocabularySize: 0).Validate(includeVocabulary: false));
+            int needed = Sampling.PromptLength + Sampling.ResponseLength;
+            if (needed > policy.Context)
+            {
+                throw new OverOptConfigurationException(
+                    $"sampling.promptLength ({Sampling.PromptLength}) + sampling.responseLength ({Sampling.ResponseLength}) = {needed} tokens exceed this policy's context of {policy.Context}.",
+                    $"{prefix}.context",
+                    $"raise {prefix}.context to at least {needed}, or shorten sampling.responseLength to at most {policy.Context - Sampling.PromptLength}.");
+            }
+        }
+    }
+
+    private void ValidateRewardModels()
+    {
+        if (Gold is null)
+        {
+            return;
+        }
+        Nested("gold", () => new OverOpt.MLNet.Policies.GptShape { Layers = Gold.Layers, ModelDim = Gold.ModelDim, Heads = Gold.Heads, Context = 32 }.Validate(includeVocabulary: false));
+        if (Comparisons.Count < 20)
+        {
+            throw new OverOptConfigurationException($"comparisons.count = {Comparisons.Count} is too few to train and hold out.", "comparisons.count", "use at least 20 (the default is 5000).");
+        }
+        if (Comparisons.LabelNoise is < 0 or > 0.5)
+        {
+            throw new OverOptConfigurationException($"comparisons.labelNoise = {Comparisons.LabelNoise} lies outside [0, 0.5].", "comparisons.labelNoise", "use 0 for clean labels or e.g. 0.25.");
+        }
+        if (Comparisons.ValidationFraction is <= 0 or >= 0.5)
+        {
+            throw new OverOptConfigurationException($"comparisons.validationFraction = {Comparisons.ValidationFraction} lies outside (0, 0.5).", "comparisons.validationFraction", "use 0.1 (the paper holds out 10%).");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal) { "gold" };
+        for (int i = 0; i < Proxies.Count; i++)
+        {
+            var proxy = Proxies[i];
+            string prefix = $"proxies[{i}]";
+            if (!names.Add(proxy.Name))
+            {
+                throw new OverOptConfigurationException($"the name '{proxy.Name}' is used twice or is reserved.", $"{prefix}.name", "give every proxy its own name other than 'gold'.");
+            }
+            if (proxy.Kind == "transformer")
+            {
+                Nested(prefix, () => new OverOpt.MLNet.Policies.GptShape { Layers = proxy.Layers, ModelDim = proxy.ModelDim, Heads = proxy.Heads, Context = 32 }.Validate(includeVocabulary: false));
+            }
+            else if (proxy.Kind != "fasttree")
+            {
+                throw new OverOptConfigurationException($"unknown kind '{proxy.Kind}'.", $"{prefix}.kind", "use \"transformer\" or \"fasttree\".");
+            }
+        }
+        if (BestOfN.Prompts < 0)
+        {
+            throw new OverOptConfigurationException($"bestOfN.prompts = {BestOfN.Prompts} is negative.", "bestOfN.prompts", "use 0 to skip best-of-n, or e.g. 64.");
+        }
+        if (BestOfN.MaxN > BestOfN.SamplesPerPrompt || BestOfN.MaxN < 1)
+        {
+            throw new OverOptConfigurationException(
+                $"bestOfN.maxN = {BestOfN.MaxN} but N = bestOfN.samplesPerPrompt = {BestOfN.SamplesPerPrompt}; the unbiased estimator needs 1 <= n <= N.",
+                "bestOfN.maxN", $"lower bestOfN.maxN to at most {BestOfN.SamplesPerPrompt}, or raise bestOfN.samplesPerPrompt to at least {BestOfN.MaxN}.");
+        }
+        for (int i = 0; i < (Ppo.Proxies?.Count ?? 0); i++)
+        {
+            if (!Proxies.Any(p => p.Name == Ppo.Proxies![i]))
+            {
+                throw new OverOptConfigurationException($"ppo.proxies names '{Ppo.Proxies![i]}', which is not among the proxies.", $"ppo.proxies[{i}]",
+                    $"use one of: {string.Join(", ", Proxies.Select(p => p.Name))}, or \"ppo\": {{ \"proxies\": [] }} to run no PPO.");
+            }
+        }
+        foreach (var (value, field) in new[] { (Ppo.Steps, "ppo.steps"), (Ppo.BatchSize, "ppo.batchSize"), (Ppo.PpoEpochs, "ppo.ppoEpochs"), (Ppo.MiniBatches, "ppo.miniBatches"), (Ppo.EvaluationPoints, "ppo.evaluationPoints"), (Ppo.EvaluationSamples, "ppo.evaluationSamples"), (Ppo.Seeds.Count, "ppo.seeds (count)"), (Ppo.KlCoefficients.Count, "ppo.klCoefficients (count)") })
+        {
+            Require.Positive(value, field);
+        }
+        if (Ppo.Seeds.Distinct().Count() != Ppo.Seeds.Count)
+        {
+            throw new OverOptConfigurationException($"ppo.seeds lists a seed twice ({string.Join(", ", Ppo.Seeds)}).", "ppo.seeds", "list each seed once, e.g. [1, 2, 3].");
+        }
+        for (int i = 0; i < Ppo.KlCoefficients.Count; i++)
+        {
+            if (!(Ppo.KlCoefficients[i] >= 0) || double.IsInfinity(Ppo.KlCoefficients[i]))
+            {
+                throw new OverOptConfigurationException($"ppo.klCoefficients[{i}] = {Ppo.KlCoefficients[i]}; a KL coefficient is 0 or more.", $"ppo.klCoefficients[{i}]", "use 0 (no penalty) or e.g. 0.05.");
+            }
+        }
+        if (Ppo.PenaltyEstimator is not ("exact" or "k1"))
+        {
+            throw new OverOptConfigurationException($"ppo.penaltyEstimator = '{Ppo.PenaltyEstimator}' is unknown.", "ppo.penaltyEstimator", "use \"exact\" (the default) or \"k1\".");
+        }
+        if (BestOfN.Points < 2 || BestOfN.BootstrapResamples < 10)
+        {
+            throw new OverOptConfigurationException("bestOfN.points must be at least 2 and bootstrapResamples at least 10.", BestOfN.Points < 2 ? "bestOfN.points" : "bestOfN.bootstrapResamples", "use the defaults (12 points, 1000 resamples).");
+        }
+    }
+
+    private static void Nested(string prefix, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (OverOptConfigurationException e)
+        {
+            throw new OverOptConfigurationException(e.Problem, $"{prefix}.{e.Field}", e.Fix, e.File, e.InnerException);
+        }
+    }
+}

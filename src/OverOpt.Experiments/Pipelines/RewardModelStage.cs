@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Microsoft.ML;
+using OverOpt.Experiments.Reporting;
+using OverOpt.MLNet;
+using OverOpt.MLNet.Artifacts;
+using OverOpt.MLNet.Comparisons;
+using OverOpt.MLNet.Gold;
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Sampling;
+using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Trainers;
+
+namespace OverOpt.Experiments.Pipelines;
+
+/// <summary>
+/// The reward-model part of a pipeline: gold (cached), comparisons of pi_init's samples labelled by gold
+/// (comparisons.csv), and every proxy trained on them (cached), summarized in reward_models.csv.
+/// </summary>
+internal sealed class RewardModelStage
+{
+    private readonly MLContext _ml;
+    private readonly PipelineDefinition _pipeline;
+    private readonly PipelineRunOptions _run;
+    private readonly ArtifactCache _cache;
+
+    public RewardModelStage(MLContext mlContext, PipelineDefinition pipeline, PipelineRunOptions run, ArtifactCache cache)
+    {
+        _ml = mlContext;
+        _pipeline = pipeline;
+        _run = run;
+        _cache = cache;
+    }
+
+    private int Context => _pipeline.Sampling.PromptLength + _pipeline.Sampling.ResponseLength;
+
+    public RewardModel Gold(Policy policy, TextCorpus corpus)
+    {
+        var spec = _pipeline.Gold!;
+        var languageModel = spec.Pretrained ? LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads) : null;
+        var options = new GoldRewardTrainer.Options
+        {
+            Shape = new GptShape { Layers = spec.Layers, ModelDim = spec.ModelDim, Heads = spec.Heads, Context = Context },
+            Prompts = spec.Prompts,
+            SamplesPerPrompt = spec.SamplesPerPrompt,
+            PromptLength = _pipeline.Sampling.PromptLength,
+            ResponseLength = _pipeline.Sampling.ResponseLength,
+            Temperature = _pipeline.Sampling.Temperature,
+            EditedFraction = spec.EditedFraction,
+            Steps = spec.Steps,
+            BatchSize = spec.BatchSize,
+            LearningRate = spec.LearningRate,
+            Seed = _pipeline.Seed,
+            Device = _run.Device,
+            Progress = _run.Progress,
+        };
+        string key = Key(new { artifact = "gold", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, rule = GoldPreference.Version, data = GoldRewardTrainer.TrainingDataVersion, prompts = "distinct-by-text", policy = policy.Description.Provenance, gold = spec, sampling = SamplingKey, seed = _pipeline.Seed });
+        return _cache.GetOrBuild<RewardModel>(
+            "gold", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
+            () =>
+            {
+                using var pretrained = languageModel is null ? null : LanguageModel(corpus, languageModel, "gold");
+                options.PretrainedInitialization = pretrained;
+                var (gold, _) = new GoldRewardTrainer(options).Fit(_ml, policy, corpus);
+                return gold.WithInfo(gold.Info with { Provenance = key });
+            },
+            (m, path) => m.Save(_ml, path));
+    }
+
+    /// <summary>Labels the comparisons (deterministic for the seed), splits off the held-out share and writes comparisons.csv.</summary>
+    public (IDataView Train, IDataView Validation, int Count, IReadOnlyList<ComparisonRow> Rows) Comparisons(Policy policy, RewardModel gold, PromptSplit prompts, string file)
+    {
+        var spec = _pipeline.Comparisons;
+        var rows = ComparisonBuilder.Build(policy, gold, prompts.Train, spec.Count, spec.LabelNoise,
+            new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 },
+            _pipeline.Seed + 1, _run.Progress);
+        int held = (int)Math.Round(rows.Count * spec.ValidationFraction);
+        var table = new CsvTable("split", "prompt", "chosen", "rejected", "chosen_gold", "rejected_gold", "flipped");
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            table.Add(i < held ? "validation" : "train", policy.Tokenizer.Decode(r.PromptTokens), policy.Tokenizer.Decode(r.ChosenTokens),
+                policy.Tokenizer.Decode(r.RejectedTokens), r.ChosenGold, r.RejectedGold, r.Flipped);
+        }
+        table.Save(file);
+        return (_ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Skip(held))), _ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Take(held))), rows.Count - held, rows);
+    }
+
+    public RewardModel Proxy(ProxySpec spec, Policy policy, RewardModel gold, TextCorpus corpus, IDataView train, IDataView validation)
+    {
+        bool transformer = spec.Kind != FastTreeRewardModel.KindName;
+        var languageModel = transformer && spec.Pretrained ? LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads) : null;
+        string key = Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed });
+        return _cache.GetOrBuild<RewardModel>(
+            "proxies", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
+            () =>
+            {
+                using var pretrained = languageModel is null ? null : LanguageModel(corpus, languageModel, spec.Name);
+                IEstimator<RewardModel> trainer = !transformer
+                    ? _ml.RewardModels().Trainers.FastTree(new FastTreeRewardTrainer.Options
+                    {
+                        Name = spec.Name,
+                        Tokenizer = policy.Tokenizer,
+                        NumberOfTrees = spec.Trees,
+                        NumberOfLeaves = spec.Leaves,
+                        NgramLength = spec.NgramLength,
+                        ValidationData = validation,
+                    })
+                    : _ml.RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
+                    {
+                        Name = spec.Name,
+                        Tokenizer = policy.Tokenizer,
+                        Shape = new GptShape { Layers = spec.Layers, ModelDim = spec.ModelDim, Heads = spec.Heads, Context = Context },
+                        Epochs = spec.Epochs,
+                        BatchSize = spec.BatchSize,
+                        LearningRate = spec.LearningRate,
+                        Seed = _pipeline.Seed,
+                        PretrainedInitialization = pretrained,
+                        Device = _run.Device,
+                        ValidationData = validation,
+                        Progress = _run.Progress,
+                    });
+                var model = trainer.Fit(train);
+                return model.WithInfo(model.Info with { Provenance = key });
+            },
+            (m, path) => m.Save(_ml, path));
+    }
+
+    /// <summary>reward_models.csv: gold, then each optimized policy's proxies (the policy whose samples they were trained on).</summary>
+    public static void WriteSummary(IEnumerable<RewardModelResult> models, string path)
+    {
+        var table = new CsvTable("policy", "name", "kind", "parameters", "training_comparisons", "validation_loss", "validation_accuracy", "from_cache");
+        foreach (var m in models)
+        {
+            table.Add(m.Policy, m.Name, m.Kind, m.Parameters, m.TrainingComparisons, m.ValidationLoss, m.ValidationAccuracy, m.FromCache);
+        }
+        table.Save(path);
+    }
+
+    /// <summary>The pretraining of a language model of a reward model's shape: the pipeline's pretraining options, the reward model's context.</summary>
+    private OverOpt.MLNet.Pretraining.PretrainingOptions LanguageModelOptions(int layers, int modelDim, int heads)
+    {
+        var options = JsonSerializer.Deserialize<OverOpt.MLNet.Pretraining.PretrainingOptions>(JsonSerializer.Serialize(_pipeline.Pretraining, ArchiveJson.Options), ArchiveJson.Options)!;
+        options.Shape = new GptShape { Layers = layers, ModelDim = modelDim, Heads = heads, Context = Context };
+        options.Seed = _pipeline.Seed;
+        return options;
+    }
+
+    /// <summary>What the language model would be built from (its cache key), known without building or loading it; null without one.</summary>
+    private static string? Provenance(TextCorpus corpus, Policy policy, OverOpt.MLNet.Pretraining.PretrainingOptions? languageModel)
+        => languageModel is null ? null : PolicyCatalog.Provenance(corpus, policy.Tokenizer, languageModel);
+
+    /// <summary>The language model itself, pretrained on the corpus only when a reward model is built (and cached like the policies).</summary>
+    private Policy LanguageModel(TextCorpus corpus, OverOpt.MLNet.Pretraining.PretrainingOptions options, string name)
+        => _ml.Policies().Pretrain(corpus, options, _cache, _run.Device, Progress.RelabelledProgress.Wrap(_run.Progress, stage => $"{stage} {name} (language model)"));
+
+    /// <summary>What of the sampling changes what gold and the proxies see: prompt and response length and temperature.</summary>
+    private object SamplingKey => new { _pipeline.Sampling.PromptLength, _pipeline.Sampling.ResponseLength, _pipeline.Sampling.Temperature };
+
+    private static string Key(object description) => JsonSerializer.Serialize(description, ArchiveJson.Options);
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using OverOpt.Experiments.Pipelines;
+using OverOpt.MLNet.Artifacts;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Text;
+
+namespace OverOpt.Experiments.Reporting;
+
+/// <summary>report.md: what was run, the reward models, the fits, the RL findings, the figures, and what each optimizer found.</summary>
+internal static class ReportWriter
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static void Write(string path, PipelineDefinition pipeline, PipelineResult result, RewardModel gold, IReadOnlyList<PolicyOutcome> outcomes, WordTokenizer tokenizer)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(C, $"# Overoptimization report: pipeline `{pipeline.Name}` (seed {pipeline.Seed})");
+        text.AppendLine();
+        text.AppendLine(C, $"Corpus {result.Corpus}; pi_init = policy `{pipeline.Policies[0].Name}` ({result.Policies[0].Shape}, {result.Policies[0].Parameters:N0} parameters).");
+        text.AppendLine(C, $"Prompts: {result.TrainPrompts:N0} distinct prompts for gold, comparisons and PPO training, {result.HeldOutPrompts:N0} distinct held-out prompts for every evaluation (split by text, from {result.PromptSources:N0} story openings; none is on both sides).");
+        text.AppendLine(C, $"Wall time {result.WallSeconds:F0} s ({string.Join(", ", result.StageSeconds.Select(kv => $"{kv.Key} {kv.Value:F0} s"))}). Every number below is in `curves.csv`, `fits.csv`, `reward_models.csv` and `summary.json` beside this file.");
+        text.AppendLine();
+        text.AppendLine("## Gold");
+        text.AppendLine();
+        text.AppendLine(C, $"A transformer reward model of {gold.Info.Parameters:N0} parameters trained to reproduce a reader's taste (`GoldPreference`, version {GoldPreference.Version}): words of joy, play and kindness have diminishing and then negative returns (1, 0.3, -0.4, -1.1, ...), sad words cost 1, a content word used a third time costs 0.5, a finished sentence of at least three words with content is worth 0.3, and fluency (mean log-probability per token under the corpus's trigram grammar) counts one point per nat. Scores are re-centred so that pi_init scores 0 on the evaluation prompts. `rule_score` in `curves.csv` is the rule itself, computed exactly on the same samples and standardized like gold.");
+        text.AppendLine();
+        foreach (var (name, value) in gold.Info.Metrics)
+        {
+            text.AppendLine(C, $"- {name}: {value:F3}");
+        }
+        text.AppendLine();
+        text.AppendLine(C, $"Comparisons: {pipeline.Comparisons.Count} pairs of pi_init responses labelled by gold, {pipeline.Comparisons.LabelNoise * 100:F0}% of labels flipped, {pipeline.Comparisons.ValidationFraction * 100:F0}% held out.");
+        text.AppendLine();
+        foreach (var outcome in outcomes)
+        {
+            if (outcomes.Count > 1)
+            {
+                text.AppendLine(C, $"# Policy `{outcome.Policy}` ({outcome.Parameters:N0} parameters)");
+                text.AppendLine();
+            }
+            if (outcome.BestOfN is not null)
+            {
+                BestOfNSection.Append(text, pipeline, outcome.BestOfN, tokenizer);
+            }
+            if (outcome.Ppo.Count > 0)
+            {
+                PpoSection.Append(text, pipeline, outcome.Ppo, tokenizer);
+            }
+        }
+        if (result.RlFindings.Count > 0)
+        {
+            text.AppendLine("## The paper's RL findings, on the seed means");
+            text.AppendLine();
+            text.AppendLine("| finding | holds | numbers |");
+            text.AppendLine("| --- | --- | --- |");
+            foreach (var finding in result.RlFindings)
+            {
+                text.AppendLine(C, $"| {finding.Finding} | {(finding.Holds is null ? "cannot tell" : finding.Holds.Value ? "holds" : "does not hold")} | {finding.Numbers} |");
+            }
+            text.AppendLine();
+        }
+        AtomicFile.WriteAllText(path, text.ToString());
+    }
+}
