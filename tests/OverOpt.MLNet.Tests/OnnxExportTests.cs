@@ -44,7 +44,7 @@ public sealed class OnnxExportTests : IDisposable
             Tokenizer = _tokenizer,
             NumberOfTrees = 20,
             NumberOfLeaves = 8,
-        }).Fit(_ml.Data.LoadFromEnumerable(rows));
+        }).Fit(_ml.RewardModels().ToPreferenceRows(_ml.Data.LoadFromEnumerable(rows)));
         return Assert.IsType<FastTreeRewardModel>(model);
     }
 
