@@ -1,3 +1,5 @@
+using OverOpt.MLNet.Trainers;
+
 namespace OverOpt.Experiments.Pipelines;
 
 /// <summary>
@@ -11,24 +13,24 @@ public sealed class ProxySpec
     /// <summary>"transformer" or "fasttree".</summary>
     public string Kind { get; set; } = "transformer";
 
-    public int Layers { get; set; } = 2;
+    public int Layers { get; set; } = TransformerRewardTrainer.Defaults.Layers;
 
-    public int ModelDim { get; set; } = 32;
+    public int ModelDim { get; set; } = TransformerRewardTrainer.Defaults.ModelDim;
 
-    public int Heads { get; set; } = 4;
+    public int Heads { get; set; } = TransformerRewardTrainer.Defaults.Heads;
 
-    public int Epochs { get; set; } = 4;
+    public int Epochs { get; set; } = TransformerRewardTrainer.Defaults.Epochs;
 
-    public int BatchSize { get; set; } = 64;
+    public int BatchSize { get; set; } = TransformerRewardTrainer.Defaults.BatchSize;
 
-    public double LearningRate { get; set; } = 2e-3;
+    public double LearningRate { get; set; } = TransformerRewardTrainer.Defaults.LearningRate;
 
     /// <summary>Transformers: start from a language model of the same shape pretrained on the corpus (cached), as the paper's reward models do.</summary>
     public bool Pretrained { get; set; } = true;
 
-    public int Trees { get; set; } = 100;
+    public int Trees { get; set; } = FastTreeRewardTrainer.Defaults.NumberOfTrees;
 
-    public int Leaves { get; set; } = 20;
+    public int Leaves { get; set; } = FastTreeRewardTrainer.Defaults.NumberOfLeaves;
 
-    public int NgramLength { get; set; } = 2;
+    public int NgramLength { get; set; } = FastTreeRewardTrainer.Defaults.NgramLength;
 }

@@ -15,7 +15,10 @@ public sealed record RewardModelInfo
     /// <summary>Comparisons it was trained on (0 for gold).</summary>
     public int TrainingComparisons { get; init; }
 
-    /// <summary>Bradley-Terry loss on held-out comparisons (ln 2 = 0.693 is chance).</summary>
+    /// <summary>
+    /// Bradley-Terry loss on held-out comparisons at the loss-minimizing temperature of the raw scores (the paper's
+    /// rescaling, so losses of different models compare; ln 2 = 0.693 is chance).
+    /// </summary>
     public double ValidationLoss { get; init; } = double.NaN;
 
     /// <summary>Share of held-out comparisons it orders as their labels do.</summary>

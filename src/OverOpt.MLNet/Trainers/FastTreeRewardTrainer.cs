@@ -132,17 +132,7 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
             Offset = offset,
             Scale = scale,
         };
-        var model = FastTreeRewardModel.Create(_ml, ranker.Append(normalizer), info, _options.Tokenizer!);
-        if (_options.ValidationData is null)
-        {
-            return model;
-        }
-        var validation = PreferenceData.ReadPairs(_ml, _options.ValidationData, _options.Columns, $"validating reward model '{_options.Name}'");
-        var validationPrompts = validation.Select(r => r.PromptTokens).ToArray();
-        var (loss, accuracy) = PairwiseMetrics.Compute(
-            model.RawScore(validationPrompts, validation.Select(r => r.ChosenTokens).ToArray()),
-            model.RawScore(validationPrompts, validation.Select(r => r.RejectedTokens).ToArray()));
-        return model.WithInfo(model.Info with { ValidationLoss = loss, ValidationAccuracy = accuracy });
+        return _options.Validated(_ml, FastTreeRewardModel.Create(_ml, ranker.Append(normalizer), info, _options.Tokenizer!));
     }
 
     /// <summary>The input's columns plus the float <c>Score</c>; checks the preference columns first.</summary>

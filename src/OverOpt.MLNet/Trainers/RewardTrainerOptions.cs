@@ -32,6 +32,21 @@ public abstract class RewardTrainerOptions
     public IDataView? ValidationData;
 
     internal RewardColumns Columns => new(PromptColumnName, ResponseColumnName, LabelColumnName, RowGroupColumnName);
+
+    /// <summary><paramref name="model"/> with its validation loss and accuracy on <see cref="ValidationData"/> (raw scores); itself without validation data.</summary>
+    internal RewardModel Validated(MLContext mlContext, RewardModel model)
+    {
+        if (ValidationData is null)
+        {
+            return model;
+        }
+        var rows = Comparisons.PreferenceData.ReadPairs(mlContext, ValidationData, Columns, $"validating reward model '{Name}'");
+        var prompts = rows.Select(r => r.PromptTokens).ToArray();
+        var metrics = Comparisons.PairwiseMetrics.Compute(
+            model.RawScore(prompts, rows.Select(r => r.ChosenTokens).ToArray()),
+            model.RawScore(prompts, rows.Select(r => r.RejectedTokens).ToArray()));
+        return model.WithInfo(model.Info with { ValidationLoss = metrics.BradleyTerryLoss, ValidationAccuracy = metrics.PairwiseAccuracy });
+    }
 }
 
 /// <summary>The four columns a reward trainer reads.</summary>

@@ -140,7 +140,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         var prompts = rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray();
         var responses = rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray();
         var model = TransformerRewardModel.Create(_ml, network, tokenizer, info, prompts, responses);
-        return _options.ValidationData is null ? model : WithValidation(model, _options.ValidationData);
+        return _options.Validated(_ml, model);
     }
 
     /// <summary>The input's columns plus the float <c>Score</c>; checks the preference columns first.</summary>
@@ -192,16 +192,6 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
                 }
             }
         }
-    }
-
-    private RewardModel WithValidation(TransformerRewardModel model, IDataView validation)
-    {
-        var rows = PreferenceData.ReadPairs(_ml, validation, _options.Columns, $"validating reward model '{_options.Name}'");
-        var prompts = rows.Select(r => r.PromptTokens).ToArray();
-        var (loss, accuracy) = PairwiseMetrics.Compute(
-            model.RawScore(prompts, rows.Select(r => r.ChosenTokens).ToArray()),
-            model.RawScore(prompts, rows.Select(r => r.RejectedTokens).ToArray()));
-        return model.WithInfo(model.Info with { ValidationLoss = loss, ValidationAccuracy = accuracy });
     }
 
     internal static Tensor Sequences(IEnumerable<IEnumerable<int>> sequences, Device device)
