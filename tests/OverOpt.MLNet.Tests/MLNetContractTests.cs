@@ -39,6 +39,8 @@ public sealed class MLNetContractTests : IClassFixture<RewardModelFixture>, IDis
     public void AProxyTrainerChainsBetweenEstimatorsAndScoresItsOwnTrainingRows()
     {
         var ml = _data.Ml;
+        // As the README's library section writes it: a split that keeps both rows of a comparison on one side.
+        var split = ml.Data.TrainTestSplit(_data.Train, testFraction: 0.1, samplingKeyColumnName: RewardColumnDefaults.GroupId);
         var chain = new EstimatorChain<ITransformer>()
             .Append(ml.Transforms.CopyColumns("Preferred", RewardColumnDefaults.Label))
             .Append(ml.Transforms.CopyColumns("Comparison", RewardColumnDefaults.GroupId))
@@ -47,16 +49,18 @@ public sealed class MLNetContractTests : IClassFixture<RewardModelFixture>, IDis
         var expected = _data.Train.Schema.Select(c => c.Name).Concat(["Preferred", "Comparison", RewardColumnDefaults.Score, "ScoreUnit"]).ToArray();
 
         var declared = chain.GetOutputSchema(SchemaShapes.Of(_data.Train.Schema));
-        var model = chain.Fit(_data.Train);
-        var scored = model.Transform(_data.Train);
-        var metrics = ml.RewardModels().Evaluate(scored, "Preferred", "Comparison");
+        var model = chain.Fit(split.TrainSet);
+        var scored = model.Transform(split.TrainSet);
+        var training = ml.RewardModels().Evaluate(scored, "Preferred", "Comparison");
+        var heldOut = ml.RewardModels().Evaluate(model.Transform(split.TestSet), "Preferred", "Comparison");
 
         Assert.Equal(expected, declared.Select(c => c.Name).ToArray());
         Assert.Equal(expected, scored.Schema.Where(c => !c.IsHidden).Select(c => c.Name).ToArray());
         Assert.Equal(expected, model.GetOutputSchema(_data.Train.Schema).Where(c => !c.IsHidden).Select(c => c.Name).ToArray());
-        Assert.Equal(4500, metrics.Comparisons);
-        Assert.True(metrics.PairwiseAccuracy > 0.6, $"accuracy {metrics.PairwiseAccuracy}");
-        Assert.True(metrics.BradleyTerryLoss < Math.Log(2) && metrics.BradleyTerryLoss <= metrics.UnscaledBradleyTerryLoss + 1e-12, $"{metrics}");
+        Assert.Equal(4500, training.Comparisons + heldOut.Comparisons);
+        Assert.InRange(heldOut.Comparisons, 200, 700);
+        Assert.True(training.PairwiseAccuracy > 0.6 && heldOut.PairwiseAccuracy > 0.6, $"accuracy {training.PairwiseAccuracy}, held out {heldOut.PairwiseAccuracy}");
+        Assert.True(heldOut.BradleyTerryLoss < Math.Log(2) && heldOut.BradleyTerryLoss <= heldOut.UnscaledBradleyTerryLoss + 1e-12, $"{heldOut}");
     }
 
     [Fact]
