@@ -81,7 +81,9 @@ public sealed class MLNetContractTests : IClassFixture<RewardModelFixture>, IDis
         ml.Model.Save(model, _data.Train.Schema, path);
         var loaded = new MLContext(5).Model.Load(path, out _);
 
-        Assert.DoesNotContain(scored.Schema, c => !c.IsHidden && c.Name is RewardColumnDefaults.Prompt or RewardColumnDefaults.Response);
+        Assert.Equal(model.GetOutputSchema(_data.Train.Schema).Select(c => c.Name), scored.Schema.Select(c => c.Name));
+        Assert.Equal(_data.Train.Schema.Select(c => c.Name).Concat(["Prompt", "Response", RewardColumnDefaults.Score]).Except([RewardColumnDefaults.Prompt, RewardColumnDefaults.Response]),
+            scored.Schema.Where(c => !c.IsHidden).Select(c => c.Name));
         Assert.True(ml.RewardModels().Evaluate(scored).PairwiseAccuracy > 0.6);
         Assert.Equal(scored.GetColumn<float>(RewardColumnDefaults.Score).ToArray(), loaded.Transform(_data.Train).GetColumn<float>(RewardColumnDefaults.Score).ToArray());
     }

@@ -132,7 +132,10 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
             Offset = offset,
             Scale = scale,
         };
-        return _options.Validated(_ml, FastTreeRewardModel.Create(_ml, ranker.Append(normalizer), info, _options.Tokenizer!));
+        // The features are the ranker's working columns, not the model's output: a reward model adds Score alone.
+        var chain = ranker.Append(normalizer);
+        var dropFeatures = _ml.Transforms.DropColumns(KeysColumn, FeaturesColumn).Fit(chain.Transform(grouped));
+        return _options.Validated(_ml, FastTreeRewardModel.Create(_ml, chain.Append(dropFeatures), info, _options.Tokenizer!));
     }
 
     /// <summary>The input's columns plus the float <c>Score</c>; checks the preference columns first.</summary>
