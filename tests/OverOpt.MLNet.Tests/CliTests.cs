@@ -47,6 +47,7 @@ public sealed class CliTests : IDisposable
 
         var first = Run("run", path, "--output", output, "--cache", cache);
         string firstCurves = File.ReadAllText(Path.Combine(output, "curves.csv"));
+        string firstComparisons = File.ReadAllText(Path.Combine(output, "comparisons.csv"));
         var second = Run("run", path, "--output", output, "--cache", cache);
 
         Assert.Equal(0, first.Code);
@@ -77,6 +78,9 @@ public sealed class CliTests : IDisposable
         Assert.Contains("resumed", second.Error);
         Assert.Equal(firstCurves, File.ReadAllText(Path.Combine(output, "curves.csv")));
         Assert.Contains("reusing", second.Error.Split('\n').Single(l => l.Contains("/gold/")));
+        // No work twice: the rerun loads the labelled comparisons instead of sampling and labelling them again.
+        Assert.Contains("reusing", second.Error.Split('\n').Single(l => l.Contains("/comparisons/")));
+        Assert.Equal(firstComparisons, File.ReadAllText(Path.Combine(output, "comparisons.csv")));
 
         string gold = Directory.GetFiles(Path.Combine(cache, "gold"), "*.zip").Single();
         var scored = Run("score", "--model", gold, "--prompt", "<bos> once there was", "--response", "tom was happy . he ran");

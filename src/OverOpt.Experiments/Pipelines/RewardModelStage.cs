@@ -71,9 +71,15 @@ internal sealed class RewardModelStage
     public (IDataView Train, IDataView Validation, int Count, IReadOnlyList<ComparisonRow> Rows) Comparisons(Policy policy, RewardModel gold, PromptSplit prompts, string file)
     {
         var spec = _pipeline.Comparisons;
-        var rows = ComparisonBuilder.Build(policy, gold, prompts.Train, spec.Count, spec.LabelNoise,
-            new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 },
-            _pipeline.Seed + 1, _run.Progress);
+        // Sampling and labelling 2 x count responses is a stage of its own; a rerun (e.g. with the proxies cached) loads them.
+        string key = Key(new { artifact = "comparisons", policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = spec, sampling = SamplingKey, prompts = PromptsKey(prompts.Train), seed = _pipeline.Seed });
+        using var cached = _cache.GetOrBuild(
+            "comparisons", key, CachedComparisons.Load, c => c.Key,
+            () => new CachedComparisons(key, ComparisonBuilder.Build(policy, gold, prompts.Train, spec.Count, spec.LabelNoise,
+                new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 },
+                _pipeline.Seed + 1, _run.Progress)),
+            (c, path) => c.Save(path));
+        var rows = cached.Rows;
         int held = (int)Math.Round(rows.Count * spec.ValidationFraction);
         var table = new CsvTable("split", "prompt", "chosen", "rejected", "chosen_gold", "rejected_gold", "flipped");
         for (int i = 0; i < rows.Count; i++)
@@ -156,6 +162,10 @@ internal sealed class RewardModelStage
 
     /// <summary>What of the sampling changes what gold and the proxies see: prompt and response length and temperature.</summary>
     private object SamplingKey => new { _pipeline.Sampling.PromptLength, _pipeline.Sampling.ResponseLength, _pipeline.Sampling.Temperature };
+
+    /// <summary>SHA-256 of the training prompts' token ids: the prompts the comparisons were drawn from.</summary>
+    private static string PromptsKey(IReadOnlyList<int[]> prompts)
+        => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(prompts.SelectMany(p => p.Append(-1)).SelectMany(BitConverter.GetBytes).ToArray()));
 
     private static string Key(object description) => JsonSerializer.Serialize(description, ArchiveJson.Options);
 }
