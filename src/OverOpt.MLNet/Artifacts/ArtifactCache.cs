@@ -12,11 +12,13 @@ namespace OverOpt.MLNet.Artifacts;
 /// </summary>
 public sealed class ArtifactCache
 {
+    /// <summary>A cache kept under <paramref name="root"/>, resolved to a full path against the current directory; its folders are created when first needed.</summary>
     public ArtifactCache(string root)
     {
         Root = Path.GetFullPath(root);
     }
 
+    /// <summary>The cache's folder as a full path; each kind of artifact has a subfolder in it.</summary>
     public string Root { get; }
 
     /// <summary>Raised with a line of text when a cached file is rejected and rebuilt.</summary>
@@ -37,6 +39,7 @@ public sealed class ArtifactCache
     /// </summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>The file that holds the artifact of <paramref name="key"/>: <c>Root/kind/</c>, the first 24 hex digits of the key's SHA-256, then <c>.zip</c>.</summary>
     public string PathFor(string kind, string key)
         => Path.Combine(Root, kind, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key))).ToLowerInvariant()[..24] + ".zip");
 

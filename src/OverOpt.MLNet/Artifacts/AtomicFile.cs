@@ -6,6 +6,7 @@ namespace OverOpt.MLNet.Artifacts;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/> into a temporary file beside it, flushed to disk and then renamed over the target; creates the folder if needed and removes the temporary file on failure.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
@@ -29,6 +30,7 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically, as UTF-8 without a byte-order mark.</summary>
     public static void WriteAllText(string path, string text)
         => Write(path, stream =>
         {

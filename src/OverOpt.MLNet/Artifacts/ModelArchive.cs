@@ -11,6 +11,7 @@ namespace OverOpt.MLNet.Artifacts;
 /// </summary>
 public static class ModelArchive
 {
+    /// <summary>Name of the manifest entry in every archive (kind, format version and the SHA-256 of every other entry); a .zip without it was not written by OverOpt.</summary>
     public const string ManifestEntry = "overopt.manifest.json";
 
     /// <summary>Writes <paramref name="entries"/> and a manifest of <paramref name="kind"/> and <paramref name="formatVersion"/> atomically to <paramref name="path"/>.</summary>
@@ -96,6 +97,7 @@ public static class ModelArchive
         return entries;
     }
 
+    /// <summary>The SHA-256 of <paramref name="bytes"/> as lower-case hex, as the manifest records each entry.</summary>
     public static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 
     private static void WriteEntry(ZipArchive zip, string name, byte[] bytes)

@@ -14,6 +14,7 @@ public sealed class BestOfNOptions
     /// <summary>Bootstrap resamples of prompts for the 95% intervals of curves and fits.</summary>
     public int BootstrapResamples = 1000;
 
+    /// <summary>Seeds the bootstrap resampling of prompts; also written to every row's <see cref="CurvePoint.Seed"/>.</summary>
     public int Seed = 1;
 
     /// <summary>
@@ -22,13 +23,16 @@ public sealed class BestOfNOptions
     /// </summary>
     public bool RecentreOnInitialPolicy = true;
 
+    /// <summary>The proxy's name, written to every row (<see cref="CurvePoint.Proxy"/>).</summary>
     public string Proxy = "proxy";
 
     /// <summary>The sampled policy's name, for the rows.</summary>
     public string Policy = "";
 
+    /// <summary>The proxy's trainable parameter count, a label for the rows; the computation does not use it.</summary>
     public long ProxyParams;
 
+    /// <summary>Comparisons the proxy was trained on, a label for the rows; the computation does not use it.</summary>
     public int Comparisons;
 
     internal void Validate()

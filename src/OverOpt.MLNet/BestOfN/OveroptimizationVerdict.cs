@@ -6,6 +6,7 @@ namespace OverOpt.MLNet.BestOfN;
 /// </summary>
 public sealed record OveroptimizationVerdict(int PeakIndex, double PeakD, double PeakGold, double PeakCiLow, double PeakCiHigh, double LastGold, bool PeakInside, bool Overoptimized)
 {
+    /// <summary>Judges <paramref name="points"/> (a non-empty curve in order of d): the peak is the point of highest <see cref="CurvePoint.GoldScore"/>, and the curve is overoptimized when that peak lies strictly inside the range and the last point's gold is below the peak's <see cref="CurvePoint.GoldCiLow"/>.</summary>
     public static OveroptimizationVerdict Assess(IReadOnlyList<CurvePoint> points)
     {
         int peak = 0;

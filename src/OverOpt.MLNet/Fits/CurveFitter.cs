@@ -6,6 +6,7 @@ namespace OverOpt.MLNet.Fits;
 /// </summary>
 public static class CurveFitter
 {
+    /// <summary>The form at <paramref name="d"/>: d (alpha - beta d) for best-of-n, d (alpha - beta ln d) for RL; 0 for d &lt;= 0.</summary>
     public static double Evaluate(GoldCurveForm form, double alpha, double beta, double d)
         => d <= 0 ? 0 : d * (alpha - beta * (form == GoldCurveForm.BestOfN ? d : Math.Log(d)));
 
@@ -80,6 +81,7 @@ public static class CurveFitter
         };
     }
 
+    /// <summary>Where the form peaks and its gold there: d* = alpha / (2 beta) and alpha^2 / (4 beta) for best-of-n, d* = exp(alpha / beta - 1) and beta d* for RL; both NaN where beta is not positive (no peak).</summary>
     public static (double D, double Gold) Peak(GoldCurveForm form, double alpha, double beta)
     {
         if (!(beta > 0))

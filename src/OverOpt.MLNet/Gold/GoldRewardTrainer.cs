@@ -24,6 +24,7 @@ public sealed class GoldRewardTrainer
 
     private readonly Options _options;
 
+    /// <summary>A trainer of gold with <paramref name="options"/>; nothing is trained until <see cref="Fit"/>.</summary>
     public GoldRewardTrainer(Options options)
     {
         _options = options;
@@ -38,10 +39,13 @@ public sealed class GoldRewardTrainer
         /// <summary>Training prompts (from the corpus's training stories).</summary>
         public int Prompts = 1500;
 
+        /// <summary>pi_init's samples per training prompt, before the edited copies are added.</summary>
         public int SamplesPerPrompt = 8;
 
+        /// <summary>Tokens per prompt, the begin token included.</summary>
         public int PromptLength = 8;
 
+        /// <summary>Tokens per sampled response.</summary>
         public int ResponseLength = 16;
 
         /// <summary>Temperature of pi_init's samples (the pipeline's, so gold learns the distribution it will judge).</summary>
@@ -50,25 +54,38 @@ public sealed class GoldRewardTrainer
         /// <summary>Share of training responses that are edited copies (out of pi_init's distribution).</summary>
         public double EditedFraction = 0.5;
 
+        /// <summary>AdamW steps of the regression: linear warm-up over the first twentieth, then a cosine to a tenth of the peak.</summary>
         public int Steps = 1000;
 
+        /// <summary>Responses per step, drawn with replacement from the training nine tenths.</summary>
         public int BatchSize = 64;
 
+        /// <summary>Peak AdamW learning rate.</summary>
         public double LearningRate = 1e-3;
 
+        /// <summary>Seeds pi_init's samples, the edits, the data order and the network's initial weights.</summary>
         public int Seed = 7;
 
         /// <summary>A language model of gold's shape pretrained on the corpus, whose backbone initializes gold; null: random weights.</summary>
         public Policy? PretrainedInitialization;
 
+        /// <summary>Where the network trains; null: the CPU (pi_init samples on its own device).</summary>
         public Device? Device;
 
+        /// <summary>Receives sampling progress and the running mean squared error every 50 steps; null for none.</summary>
         public IProgress<ProgressUpdate>? Progress;
     }
 
     /// <summary>How faithfully the network reproduces the rule on held-out responses.</summary>
     public sealed record Report(double SampleCorrelation, double EditedCorrelation, double PairAgreement);
 
+    /// <summary>
+    /// Samples pi_init on training prompts, adds edited copies, trains the network by regression on the rule's scores
+    /// (standardized to mean 0, std 1), and returns gold, normalized on pi_init's samples, with its fidelity on the held-out tenth.
+    /// </summary>
+    /// <param name="mlContext">The context gold's ML.NET chain is built in.</param>
+    /// <param name="policy">pi_init: it samples the training responses and supplies the tokenizer.</param>
+    /// <param name="corpus">Source of the training prompts and of the rule's trigram grammar.</param>
     public (TransformerRewardModel Gold, Report Fidelity) Fit(MLContext mlContext, Policy policy, TextCorpus corpus)
     {
         var device = _options.Device ?? CPU;

@@ -20,8 +20,10 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
         WeightInitializer.Initialize(this, shape.Layers, seed);
     }
 
+    /// <summary>Layers, width, heads, context and vocabulary the model was built with.</summary>
     public GptShape Shape { get; }
 
+    /// <summary>Number of parameters, embeddings and output head included.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>Logits (batch, length, vocabulary) of a causal pass over token ids (batch, length).</summary>

@@ -20,6 +20,7 @@ public sealed record GptShape
     /// <summary>Vocabulary size; set from the tokenizer when a policy is built from a corpus.</summary>
     public int VocabularySize { get; init; } = 64;
 
+    /// <summary>Width of each attention head: <see cref="ModelDim"/> / <see cref="Heads"/>.</summary>
     public int HeadDim => ModelDim / Heads;
 
     /// <summary>Throws <see cref="OverOptConfigurationException"/> naming the field and the fix for an impossible shape.</summary>
@@ -44,5 +45,6 @@ public sealed record GptShape
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Layers} layers, d={ModelDim}, {Heads} heads, context {Context}, vocab {VocabularySize}";
 }

@@ -12,11 +12,14 @@ namespace OverOpt.MLNet.Policies;
 /// </summary>
 public sealed class Policy : IDisposable
 {
+    /// <summary>The kind recorded in a policy archive's manifest; <see cref="Load"/> refuses archives of another kind.</summary>
     public const string ArchiveKind = "OverOpt.Policy.Gpt";
+    /// <summary>Layout version of saved policies; <see cref="Load"/> refuses files of another version.</summary>
     public const int FormatVersion = 2;
     private const string DescriptionEntry = "policy.json";
     private const string WeightsEntry = "weights.bin";
 
+    /// <summary>A policy of <paramref name="model"/>, which it owns, reading and writing the ids of <paramref name="tokenizer"/>; their vocabulary sizes must match.</summary>
     public Policy(GptModel model, WordTokenizer tokenizer, PolicyDescription description)
     {
         if (model.Shape.VocabularySize != tokenizer.VocabularySize)
@@ -28,16 +31,22 @@ public sealed class Policy : IDisposable
         Description = description;
     }
 
+    /// <summary>The network; owned by the policy and freed by <see cref="Dispose"/>.</summary>
     public GptModel Model { get; }
 
+    /// <summary>The tokenizer whose ids the model reads and writes.</summary>
     public WordTokenizer Tokenizer { get; }
 
+    /// <summary>How the policy was made (provenance, size, pretraining losses and log), saved with it.</summary>
     public PolicyDescription Description { get; }
 
+    /// <summary>The model's shape: layers, width, heads, context and vocabulary.</summary>
     public GptShape Shape => Model.Shape;
 
+    /// <summary>The device the model's parameters are on, where it samples and trains.</summary>
     public Device Device => Model.parameters().First().device;
 
+    /// <summary>Saves shape, vocabulary, description and weights to one .zip at <paramref name="path"/>, atomically and covered by a SHA-256 manifest.</summary>
     public void Save(string path)
     {
         var document = new PolicyDocument { Shape = Shape, Vocabulary = Tokenizer.Vocabulary.ToList(), Description = Description };
@@ -92,6 +101,7 @@ public sealed class Policy : IDisposable
         return new Policy(model, Tokenizer, Description);
     }
 
+    /// <inheritdoc/>
     public void Dispose() => Model.Dispose();
 
     private static byte[] WeightBytes(GptModel model)

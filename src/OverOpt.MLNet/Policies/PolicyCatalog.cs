@@ -45,6 +45,7 @@ public sealed class PolicyCatalog
             (policy, path) => policy.Save(path));
     }
 
+    /// <summary>Loads a policy saved by <see cref="Policy.Save"/> onto <paramref name="device"/> (the CPU when null).</summary>
     public Policy Load(string path, Device? device = null) => Policy.Load(path, device);
 
     /// <summary>

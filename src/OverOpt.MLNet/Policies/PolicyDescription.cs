@@ -9,8 +9,10 @@ public sealed record PolicyDescription
     /// <summary>Where the corpus came from.</summary>
     public string CorpusSource { get; init; } = "";
 
+    /// <summary>Parameters of the model, embeddings and output head included.</summary>
     public long Parameters { get; init; }
 
+    /// <summary>Optimizer steps of pretraining.</summary>
     public int TrainingSteps { get; init; }
 
     /// <summary>Mean next-token cross-entropy (nats) on the held-out tenth of the corpus before training.</summary>
@@ -19,6 +21,7 @@ public sealed record PolicyDescription
     /// <summary>The same after training.</summary>
     public double ValidationLoss { get; init; }
 
+    /// <summary>Wall-clock seconds of pretraining, held-out evaluations included.</summary>
     public double TrainingSeconds { get; init; }
 
     /// <summary>The pretraining log (one row per evaluation), so that a cached policy still reports how it trained.</summary>

@@ -14,6 +14,7 @@ public sealed class TransformerBackbone : nn.Module
     private readonly ModuleList<TransformerBlock> blocks;
     private readonly LayerNorm lnF;
 
+    /// <summary>Builds the embeddings, <see cref="GptShape.Layers"/> blocks and final norm of <paramref name="shape"/> with torch's default initialization (the owning model re-initializes them from its seed).</summary>
     public TransformerBackbone(GptShape shape) : base("backbone")
     {
         Shape = shape;
@@ -24,6 +25,7 @@ public sealed class TransformerBackbone : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>The shape it was built with.</summary>
     public GptShape Shape { get; }
 
     /// <summary>Final hidden states (batch, length, width) of <paramref name="tokens"/> placed after the positions in <paramref name="cache"/>.</summary>

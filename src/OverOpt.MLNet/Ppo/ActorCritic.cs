@@ -15,6 +15,7 @@ public sealed class ActorCritic : nn.Module
     private readonly GptModel policy;
     private readonly Linear valueHead;
 
+    /// <summary>Adds a zero-initialized value head to <paramref name="policy"/>, which is trained in place and not owned.</summary>
     public ActorCritic(GptModel policy) : base("actor_critic")
     {
         this.policy = policy;
@@ -25,6 +26,7 @@ public sealed class ActorCritic : nn.Module
         valueHead.bias!.zero_();
     }
 
+    /// <summary>The policy network being trained, shared with the caller and not disposed here.</summary>
     public GptModel Policy => policy;
 
     /// <summary>Frees the value head only: the policy outlives the trainer (it is the trained policy returned to the caller).</summary>

@@ -26,6 +26,7 @@ public sealed partial class PpoTrainer
     private readonly MLContext _ml;
     private readonly Options _options;
 
+    /// <summary>A trainer with <paramref name="options"/>, checked here (a missing policy or reward or an impossible value throws <see cref="OverOptConfigurationException"/>); <paramref name="mlContext"/> reads the prompt IDataViews.</summary>
     public PpoTrainer(MLContext mlContext, Options options)
     {
         TorchRuntime.EnsureLoaded();

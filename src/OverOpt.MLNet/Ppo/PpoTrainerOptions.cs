@@ -36,8 +36,10 @@ public sealed partial class PpoTrainer
         /// <summary>Labels for curve rows: the policy's name, the reward's parameter count and training comparisons.</summary>
         public string PolicyName = "";
 
+        /// <summary>The reward's trainable parameter count, a label for the curve rows (<see cref="BestOfN.CurvePoint.ProxyParams"/>).</summary>
         public long RewardParameters;
 
+        /// <summary>Comparisons the reward was trained on, a label for the curve rows (<see cref="BestOfN.CurvePoint.Comparisons"/>).</summary>
         public int RewardComparisons;
 
         /// <summary>beta: PPO maximizes E[reward] - beta * KL(pi || pi_init) over whole responses; 0 is the paper's default.</summary>
@@ -55,33 +57,43 @@ public sealed partial class PpoTrainer
         /// <summary>Responses per optimizer step (rollout batch).</summary>
         public int BatchSize = 64;
 
+        /// <summary>Passes of PPO updates over each rollout batch, each in <see cref="MiniBatches"/> shuffled minibatches.</summary>
         public int PpoEpochs = 4;
 
         /// <summary>Minibatches per PPO epoch.</summary>
         public int MiniBatches = 4;
 
+        /// <summary>epsilon of the clipped surrogate: the ratio pi / pi_old is clipped to [1 - epsilon, 1 + epsilon].</summary>
         public double ClipRange = 0.2;
 
+        /// <summary>How far a value may move from the rollout's before its loss is clipped (the larger of the clipped and unclipped squared errors counts).</summary>
         public double ValueClipRange = 0.2;
 
+        /// <summary>GAE's discount per response token; 1 (none) since the reward comes once, at the last token.</summary>
         public double Gamma = 1.0;
 
+        /// <summary>GAE's lambda: lower trusts the value head more (less variance, more bias).</summary>
         public double Lambda = 0.95;
 
+        /// <summary>Adam learning rate, constant unless <see cref="AnnealLearningRate"/> is set.</summary>
         public double LearningRate = 1e-5;
 
         /// <summary>Anneal the learning rate by a cosine to a tenth over the run (off by default: KL then stalls before gold has fallen).</summary>
         public bool AnnealLearningRate;
 
+        /// <summary>Weight of the value loss beside the clipped surrogate in the shared loss.</summary>
         public double ValueCoefficient = 0.1;
 
+        /// <summary>Global gradient-norm clip of each update (policy and value head together).</summary>
         public double GradientClip = 1.0;
 
         /// <summary>Sampling temperature, applied identically when log-probabilities are recomputed.</summary>
         public double Temperature = 1.0;
 
+        /// <summary>Tokens per sampled response; prompt and response together must fit the policy's context.</summary>
         public int ResponseLength = 16;
 
+        /// <summary>Seeds rollout sampling and minibatch order, and (offset by step) each evaluation's fresh samples; written to the curve rows.</summary>
         public int Seed = 1;
 
         /// <summary>Optimizer steps in all (a resumed run continues up to this).</summary>
@@ -102,8 +114,10 @@ public sealed partial class PpoTrainer
         /// <summary>Names the run in progress lines and checkpoints.</summary>
         public string Name = "ppo";
 
+        /// <summary>Where training runs; null: pi_init's device.</summary>
         public Device? Device;
 
+        /// <summary>Receives a line per optimizer step (mean score, exact KL, beta); null for none.</summary>
         public IProgress<ProgressUpdate>? Progress;
 
         internal void Validate()

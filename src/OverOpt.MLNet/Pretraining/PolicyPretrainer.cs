@@ -16,6 +16,7 @@ public sealed class PolicyPretrainer
 {
     private readonly PretrainingOptions _options;
 
+    /// <summary>A pretrainer with <paramref name="options"/>, checked here (an impossible value throws <see cref="Runtime.OverOptConfigurationException"/>).</summary>
     public PolicyPretrainer(PretrainingOptions options)
     {
         options.Validate();
@@ -25,6 +26,15 @@ public sealed class PolicyPretrainer
     /// <summary>Rows logged at every evaluation, filled by <see cref="Fit"/>.</summary>
     public List<PretrainingLogRow> Log { get; } = [];
 
+    /// <summary>
+    /// Pretrains a new <see cref="GptModel"/> of the options' shape (vocabulary from <paramref name="tokenizer"/>) on the corpus and
+    /// returns it as a policy whose description holds the held-out losses before and after, and the log.
+    /// </summary>
+    /// <param name="corpus">Its training stories are trained on; its held-out tenth is measured.</param>
+    /// <param name="tokenizer">Fixes the vocabulary and the ids.</param>
+    /// <param name="provenance">Recorded in the description: the artifact cache's key (see <see cref="PolicyCatalog.Provenance"/>).</param>
+    /// <param name="device">Where the model trains and stays.</param>
+    /// <param name="progress">Receives a line at every evaluation; null for none.</param>
     public Policy Fit(TextCorpus corpus, WordTokenizer tokenizer, string provenance, Device device, IProgress<ProgressUpdate>? progress = null)
     {
         var clock = Stopwatch.StartNew();

@@ -20,8 +20,10 @@ public sealed class PretrainingOptions
     /// <summary>Peak AdamW learning rate, reached after warm-up and annealed to a tenth by a cosine.</summary>
     public double LearningRate { get; set; } = 3e-3;
 
+    /// <summary>Steps of linear warm-up from 0 to <see cref="LearningRate"/>.</summary>
     public int WarmupSteps { get; set; } = 50;
 
+    /// <summary>AdamW's decoupled weight decay.</summary>
     public double WeightDecay { get; set; } = 0.01;
 
     /// <summary>Global gradient-norm clip.</summary>
@@ -37,6 +39,7 @@ public sealed class PretrainingOptions
     [JsonIgnore]
     public int Seed { get; set; } = 1;
 
+    /// <summary>Throws <see cref="OverOptConfigurationException"/> naming the field and the fix for an impossible shape, count, learning rate or warm-up.</summary>
     public void Validate()
     {
         Shape.Validate(includeVocabulary: false);

@@ -11,6 +11,7 @@ namespace OverOpt.MLNet.RewardModels;
 /// </summary>
 public sealed class FastTreeRewardModel : RewardModel
 {
+    /// <summary>The <see cref="RewardModelInfo.Kind"/> of FastTree reward models, recorded in their files.</summary>
     public const string KindName = "fasttree";
     private readonly MLContext _ml;
 
@@ -23,6 +24,7 @@ public sealed class FastTreeRewardModel : RewardModel
     internal static FastTreeRewardModel Create(MLContext mlContext, ITransformer chain, RewardModelInfo info, WordTokenizer tokenizer)
         => new(mlContext, ReadingColumns(mlContext, chain, info), info with { Kind = KindName }, tokenizer);
 
+    /// <inheritdoc/>
     public override float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses)
     {
         var rows = prompts.Zip(responses, (p, r) => new RewardInput { PromptTokens = p, ResponseTokens = r });
@@ -34,6 +36,7 @@ public sealed class FastTreeRewardModel : RewardModel
     public override float[] RawScore(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses)
         => Score(prompts, responses).Select(s => (float)(s / Info.Scale + Info.Offset)).ToArray();
 
+    /// <inheritdoc/>
     public override RewardModel WithInfo(RewardModelInfo info) => new FastTreeRewardModel(_ml, Transformer, info, Tokenizer);
 
     private protected override IReadOnlyDictionary<string, byte[]> PayloadEntries() => new Dictionary<string, byte[]>();

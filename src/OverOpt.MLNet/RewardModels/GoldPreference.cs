@@ -24,12 +24,14 @@ namespace OverOpt.MLNet.RewardModels;
 /// </summary>
 public sealed class GoldPreference
 {
+    /// <summary>Words of joy, play and kindness: the first in a response earns 1, each further one 0.7 less than the one before.</summary>
     public static readonly IReadOnlySet<string> CheerWords = new HashSet<string>(StringComparer.Ordinal)
     {
         "happy", "glad", "proud", "calm", "excited", "laughed", "smiled", "danced", "sang", "played", "jumped",
         "play", "dance", "sing", "jump", "kind", "brave", "yes",
     };
 
+    /// <summary>Sad words, each costing 1.</summary>
     public static readonly IReadOnlySet<string> GloomWords = new HashSet<string>(StringComparer.Ordinal)
     {
         "sad", "angry", "scared", "tired", "lonely", "lost",
@@ -128,5 +130,6 @@ public sealed class GoldPreference
 /// <summary>The parts of a <see cref="GoldPreference"/> score; <see cref="Total"/> is their sum.</summary>
 public sealed record RuleBreakdown(double Cheer, double Gloom, double Repetition, double Finish, double Fluency)
 {
+    /// <summary>The rule's score: the sum of the five parts.</summary>
     public double Total => Cheer + Gloom + Repetition + Finish + Fluency;
 }

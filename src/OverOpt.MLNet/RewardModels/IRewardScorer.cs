@@ -6,10 +6,12 @@ namespace OverOpt.MLNet.RewardModels;
 /// </summary>
 public interface IRewardScorer
 {
+    /// <summary>A short name for progress lines and curve rows (e.g. "gold", "rule" or a proxy's name).</summary>
     string Name { get; }
 
     /// <summary>What identifies this scorer's function (its training provenance where it has one), for resume checks.</summary>
     string Provenance => Name;
 
+    /// <summary>One score per (prompt, response) pair, in order, higher meaning preferred; reward models give normalized scores (pi_init's samples: mean 0, std 1).</summary>
     float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses);
 }

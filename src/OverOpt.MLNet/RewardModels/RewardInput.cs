@@ -12,10 +12,12 @@ public sealed class RewardInput
     /// <summary>The default response column.</summary>
     public const string ResponseColumn = RewardColumnDefaults.Response;
 
+    /// <summary>The prompt's token ids.</summary>
     [ColumnName(PromptColumn)]
     [VectorType]
     public int[] PromptTokens { get; set; } = [];
 
+    /// <summary>The response's token ids, scored as read after the prompt.</summary>
     [ColumnName(ResponseColumn)]
     [VectorType]
     public int[] ResponseTokens { get; set; } = [];

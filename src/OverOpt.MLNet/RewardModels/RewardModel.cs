@@ -14,6 +14,7 @@ namespace OverOpt.MLNet.RewardModels;
 /// </summary>
 public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
 {
+    /// <summary>Layout version of saved reward models; <see cref="Load"/> refuses files of another version.</summary>
     public const int FormatVersion = 3;
     internal const string ArchiveKind = "OverOpt.RewardModel";
     internal const string InfoEntry = "OverOpt/reward.json";
@@ -29,11 +30,13 @@ public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
     /// <summary>The ML.NET transformer chain (scorer, then the pi_init normalization).</summary>
     public ITransformer Transformer { get; }
 
+    /// <summary>What is known of the model (name, kind, size, validation metrics, normalization, columns), saved with it.</summary>
     public RewardModelInfo Info { get; }
 
     /// <summary>The tokenizer of the ids it reads, so that text can be scored too.</summary>
     public WordTokenizer Tokenizer { get; }
 
+    /// <summary>The model's name from <see cref="Info"/>: "gold" or the proxy's name.</summary>
     public string Name => Info.Name;
 
     /// <summary>The cache provenance where it has one; else what tells two models of one name apart (kind, size, normalization).</summary>
@@ -47,6 +50,7 @@ public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
     /// <summary>Raw scores, before normalization.</summary>
     public abstract float[] RawScore(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses);
 
+    /// <inheritdoc/>
     public bool IsRowToRowMapper => Transformer.IsRowToRowMapper;
 
     /// <summary>The input schema plus <c>Score</c>; checks first that the prompt and response columns are token vectors.</summary>
@@ -56,6 +60,7 @@ public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
         return Transformer.GetOutputSchema(inputSchema);
     }
 
+    /// <summary>The chain's row-to-row mapper; checks first that the prompt and response columns are token vectors.</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         RewardDataChecks.RequireScoringColumns(inputSchema, Info);
@@ -121,6 +126,7 @@ public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
     public float[] ScoreText(IReadOnlyList<string> prompts, IReadOnlyList<string> responses)
         => Score(prompts.Select(Tokenizer.Encode).ToArray(), responses.Select(Tokenizer.Encode).ToArray());
 
+    /// <summary>Frees the scorer's native resources (a transformer model's network; a FastTree model holds none); a model from <see cref="WithInfo"/> shares them, so dispose only one of the two.</summary>
     public virtual void Dispose()
     {
     }

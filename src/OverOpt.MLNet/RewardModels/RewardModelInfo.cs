@@ -27,6 +27,7 @@ public sealed record RewardModelInfo
     /// <summary>Normalization: score = (raw - Offset) * Scale; fitted on pi_init's samples so they have mean 0, std 1.</summary>
     public double Offset { get; init; }
 
+    /// <summary>The normalization's factor: 1 / (std of the raw scores on pi_init's samples); see <see cref="Offset"/>.</summary>
     public double Scale { get; init; } = 1;
 
     /// <summary>Further named figures (for gold: how faithfully it reproduces the preference rule).</summary>

@@ -15,6 +15,7 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     private readonly TransformerBackbone backbone;
     private readonly Linear scoreHead;
 
+    /// <summary>A network of <paramref name="shape"/> (vocabulary included) with weights drawn from <paramref name="seed"/>.</summary>
     public RewardNetwork(GptShape shape, long seed) : base("reward")
     {
         shape.Validate();
@@ -28,8 +29,10 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         });
     }
 
+    /// <summary>The backbone's shape.</summary>
     public GptShape Shape { get; }
 
+    /// <summary>Number of parameters, embeddings and score head included: the size on parameter-scaling plots.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>

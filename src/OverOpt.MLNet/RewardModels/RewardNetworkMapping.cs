@@ -45,10 +45,12 @@ public sealed class RewardNetworkKey
 /// <summary>A row the network's CustomMapping reads: the tokens to score and the packed network.</summary>
 public sealed class RewardNetworkInput
 {
+    /// <summary>The prompt's token ids.</summary>
     [ColumnName(RewardInput.PromptColumn)]
     [VectorType]
     public int[] PromptTokens { get; set; } = [];
 
+    /// <summary>The response's token ids, scored as read after the prompt.</summary>
     [ColumnName(RewardInput.ResponseColumn)]
     [VectorType]
     public int[] ResponseTokens { get; set; } = [];

@@ -27,10 +27,13 @@ public sealed class RuleRewardScorer : IRewardScorer
         return new RuleRewardScorer(rule, mean, std > 0 ? 1 / std : 1);
     }
 
+    /// <inheritdoc/>
     public string Name => "rule";
 
+    /// <inheritdoc/>
     public string Provenance => $"rule v{GoldPreference.Version}|{_offset:R}|{_scale:R}";
 
+    /// <inheritdoc/>
     public float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses)
         => Enumerable.Range(0, responses.Count).Select(i => (float)((_rule.Score(prompts[i], responses[i]) - _offset) * _scale)).ToArray();
 }

@@ -10,6 +10,7 @@ namespace OverOpt.MLNet.RewardModels;
 /// <summary>A reward model whose scorer is a TorchSharp <see cref="RewardNetwork"/> (gold, and the transformer proxies).</summary>
 public sealed class TransformerRewardModel : RewardModel
 {
+    /// <summary>The <see cref="RewardModelInfo.Kind"/> of transformer reward models, recorded in their files.</summary>
     public const string KindName = "transformer";
     private const string NetworkEntry = "OverOpt/network.bin";
     private const string ShapeEntry = "OverOpt/shape.json";
@@ -21,6 +22,7 @@ public sealed class TransformerRewardModel : RewardModel
         _scorer = scorer;
     }
 
+    /// <summary>The TorchSharp network behind <see cref="Score"/> and <see cref="RawScore"/>, freed with this model and shared by copies from <see cref="WithInfo"/> (the ML.NET chain carries its own copy of the weights).</summary>
     public RewardNetwork Network => _scorer.Network;
 
     /// <summary>
@@ -39,12 +41,16 @@ public sealed class TransformerRewardModel : RewardModel
         return new TransformerRewardModel(chain, info with { Kind = KindName, Parameters = network.ParameterCount, Offset = offset, Scale = scale }, tokenizer, scorer);
     }
 
+    /// <inheritdoc/>
     public override float[] RawScore(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => _scorer.Raw(prompts, responses);
 
+    /// <inheritdoc/>
     public override float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => Normalize(RawScore(prompts, responses));
 
+    /// <inheritdoc/>
     public override RewardModel WithInfo(RewardModelInfo info) => new TransformerRewardModel(Transformer, info, Tokenizer, _scorer);
 
+    /// <inheritdoc/>
     public override void Dispose() => Network.Dispose();
 
     private protected override IReadOnlyDictionary<string, byte[]> PayloadEntries()

@@ -40,6 +40,7 @@ public sealed class SampleBatch : IDisposable
     /// <summary>(batch, response length, vocabulary) log pi_init(.|s_t) at the sampling temperature, when logits are kept.</summary>
     public Tensor? ReferenceLogSoftmax { get; }
 
+    /// <summary>Sequences in the batch.</summary>
     public long Count => Responses.shape[0];
 
     /// <summary>Copies the batch to plain arrays, one <see cref="PolicySample"/> per sequence.</summary>
@@ -66,6 +67,7 @@ public sealed class SampleBatch : IDisposable
         return samples;
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         Prompts.Dispose();

@@ -42,5 +42,6 @@ public static class SamplingThroughput
 /// <summary>Tokens per second with the KV cache and with full recomputation, and their ratio.</summary>
 public sealed record SamplingThroughputResult(long Parameters, double CachedTokensPerSecond, double RecomputeTokensPerSecond)
 {
+    /// <summary>How many times faster the KV-cached sampler is than full recomputation.</summary>
     public double Speedup => CachedTokensPerSecond / RecomputeTokensPerSecond;
 }

@@ -10,6 +10,7 @@ public static class Statistics
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, values.Count - 1));
     }
 
+    /// <summary>Pearson correlation of the pairs (<paramref name="x"/>[i], <paramref name="y"/>[i]); NaN where either is constant.</summary>
     public static double Correlation(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         double mx = x.Average(), my = y.Average();

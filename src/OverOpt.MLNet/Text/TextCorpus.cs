@@ -28,15 +28,19 @@ public sealed class TextCorpus
     /// <summary>Where the corpus came from: a file path or "bundled:tinytales".</summary>
     public string Source { get; }
 
+    /// <summary>All stories in file order: one per non-empty line, trimmed.</summary>
     public IReadOnlyList<string> Stories { get; }
 
+    /// <summary>The stories before the held-out tenth, for training.</summary>
     public IReadOnlyList<string> TrainStories { get; }
 
+    /// <summary>The last tenth of the stories (at least one), held out for validation.</summary>
     public IReadOnlyList<string> ValidationStories { get; }
 
     /// <summary>SHA-256 of the stories, so that cached artifacts are keyed by the data they were built from.</summary>
     public string ContentHash { get; }
 
+    /// <summary>The corpus embedded in the assembly (datasets/tinytales.txt), with <see cref="Source"/> "bundled:tinytales".</summary>
     public static TextCorpus Bundled()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(BundledResource)
@@ -61,6 +65,10 @@ public sealed class TextCorpus
         return FromLines(Path.GetFullPath(path), ReadLines(reader), field);
     }
 
+    /// <summary>A corpus of <paramref name="lines"/>: each trimmed, empty ones dropped; at least 10 stories must remain.</summary>
+    /// <param name="source">Where the lines came from, kept as <see cref="Source"/>.</param>
+    /// <param name="lines">One story per line.</param>
+    /// <param name="field">The configuration field that named the source, for error messages.</param>
     public static TextCorpus FromLines(string source, IEnumerable<string> lines, string field = "corpus")
     {
         var stories = lines.Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();

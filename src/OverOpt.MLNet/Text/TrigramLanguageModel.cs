@@ -16,6 +16,7 @@ public sealed class TrigramLanguageModel
     private readonly long _tokens;
     private readonly int _vocabulary;
 
+    /// <summary>Counts the unigrams, bigrams and trigrams of <paramref name="stories"/> as <paramref name="tokenizer"/> encodes them, each story read after the begin token.</summary>
     public TrigramLanguageModel(WordTokenizer tokenizer, IEnumerable<string> stories)
     {
         _vocabulary = tokenizer.VocabularySize;

@@ -12,15 +12,20 @@ namespace OverOpt.MLNet.Text;
 /// </summary>
 public sealed class WordTokenizer
 {
+    /// <summary>Id 0, &lt;pad&gt;: reserved for padding; <see cref="Decode"/> skips it.</summary>
     public const int PadId = 0;
+    /// <summary>Id 1, &lt;unk&gt;: every piece outside the vocabulary.</summary>
     public const int UnknownId = 1;
+    /// <summary>Id 2, &lt;bos&gt;: begins every story in the training stream and every prompt.</summary>
     public const int BeginId = 2;
+    /// <summary>&lt;pad&gt;, &lt;unk&gt;, &lt;bos&gt;: ids 0 to 2, the start of every vocabulary.</summary>
     public static readonly IReadOnlyList<string> SpecialTokens = ["<pad>", "<unk>", "<bos>"];
 
     private static readonly char[] Punctuation = ['.', ',', '!', '?'];
     private readonly string[] _tokens;
     private readonly Dictionary<string, int> _ids;
 
+    /// <summary>A tokenizer over <paramref name="vocabulary"/> (index = id), as saved with models; it must start with <see cref="SpecialTokens"/> and list no piece twice.</summary>
     public WordTokenizer(IReadOnlyList<string> vocabulary)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -42,8 +47,10 @@ public sealed class WordTokenizer
         }
     }
 
+    /// <summary>Number of ids, special tokens included: the width of a policy's output.</summary>
     public int VocabularySize => _tokens.Length;
 
+    /// <summary>The pieces by id, special tokens first; saved with models so that ids decode the same everywhere.</summary>
     public IReadOnlyList<string> Vocabulary => _tokens;
 
     /// <summary>Builds the vocabulary of <paramref name="lines"/>: special tokens, then pieces by falling frequency, ties by ordinal order.</summary>
@@ -63,6 +70,7 @@ public sealed class WordTokenizer
         return new WordTokenizer(SpecialTokens.Concat(ordered).ToList());
     }
 
+    /// <summary>Token ids of <paramref name="text"/>, split as the class describes; no begin token is added, unknown pieces become <see cref="UnknownId"/>.</summary>
     public int[] Encode(string text) => Split(text).Select(p => _ids.TryGetValue(p, out var id) ? id : UnknownId).ToArray();
 
     /// <summary>
@@ -71,6 +79,7 @@ public sealed class WordTokenizer
     /// </summary>
     public IReadOnlyList<string> OutOfVocabulary(string text) => Split(text).Where(p => !_ids.ContainsKey(p)).Distinct(StringComparer.Ordinal).ToList();
 
+    /// <summary>Text of <paramref name="ids"/>: pieces joined by single spaces, <see cref="PadId"/> skipped, ids outside the vocabulary shown as &lt;unk&gt;.</summary>
     public string Decode(IEnumerable<int> ids)
     {
         var text = new StringBuilder();
@@ -89,6 +98,7 @@ public sealed class WordTokenizer
         return text.ToString();
     }
 
+    /// <summary>The piece of <paramref name="id"/> (special tokens as written, e.g. "&lt;bos&gt;"); throws for an id outside the vocabulary.</summary>
     public string TokenText(int id) => _tokens[id];
 
     private static IEnumerable<string> Split(string text)

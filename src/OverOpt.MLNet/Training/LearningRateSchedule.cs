@@ -3,6 +3,7 @@ namespace OverOpt.MLNet.Training;
 /// <summary>Linear warm-up to the peak, then a cosine down to a tenth of it: the schedule every trainer here uses.</summary>
 public static class LearningRateSchedule
 {
+    /// <summary>The learning rate at 1-based <paramref name="step"/> of <paramref name="steps"/>: linear from 0 to <paramref name="peak"/> over <paramref name="warmupSteps"/>, then a cosine down to peak / 10 at the last step.</summary>
     public static double At(int step, int steps, int warmupSteps, double peak)
     {
         if (step <= warmupSteps)
@@ -14,6 +15,7 @@ public static class LearningRateSchedule
         return floor + (peak - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
     }
 
+    /// <summary>Sets the learning rate of every parameter group of <paramref name="optimizer"/> (call it before each step).</summary>
     public static void Apply(TorchSharp.torch.optim.Optimizer optimizer, double learningRate)
     {
         foreach (var group in optimizer.ParamGroups)
