@@ -35,7 +35,7 @@ public sealed class OveroptimizationCatalog
     public BestOfNEvaluationResult EvaluateBestOfN(IDataView data, BestOfNEvaluationOptions? options = null)
         => BestOfNBatchEvaluation.Evaluate(data, options ?? new BestOfNEvaluationOptions());
 
-    /// <summary>Fits a gold curve form to a curve IDataView (no bootstrap: the intervals collapse to the estimate).</summary>
+    /// <summary>Fits a gold curve form to a curve IDataView (no bootstrap resamples: the interval bounds are NaN; EvaluateBestOfN gives bootstrap intervals).</summary>
     public GoldCurveFit FitGoldCurve(IDataView curve, GoldCurveForm form)
     {
         var points = _ml.Data.CreateEnumerable<CurvePoint>(curve, reuseRowObject: false).ToList();
