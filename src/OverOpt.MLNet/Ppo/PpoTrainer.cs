@@ -159,11 +159,11 @@ public sealed partial class PpoTrainer
 
     private IReadOnlyList<int[]> ReadPrompts(IDataView data, string what)
     {
-        RewardDataChecks.RequireTokenColumn(data.Schema, RewardInput.PromptColumn, $"PPO on {what}");
-        var prompts = data.GetColumn<int[]>(RewardInput.PromptColumn).ToArray();
+        RewardDataChecks.RequireTokenColumn(data.Schema, _options.PromptColumnName, $"PPO on {what}");
+        var prompts = data.GetColumn<int[]>(_options.PromptColumnName).ToArray();
         if (prompts.Length == 0)
         {
-            throw new OverOptConfigurationException($"{what} hold no prompts.", RewardInput.PromptColumn, "give PPO at least one prompt.");
+            throw new OverOptConfigurationException($"{what} hold no prompts.", _options.PromptColumnName, "give PPO at least one prompt.");
         }
         if (prompts[0].Length + _options.ResponseLength > _options.InitialPolicy!.Shape.Context)
         {

@@ -30,8 +30,11 @@ public sealed partial class PpoTrainer
         /// <summary>An exact scorer of the taste gold was trained to reproduce (the synthetic world's rule), reported beside gold; null: none.</summary>
         public IRewardScorer? Rule;
 
-        /// <summary>Held-out prompts for evaluations (a PromptTokens column); null: the training prompts.</summary>
+        /// <summary>Held-out prompts for evaluations (a <see cref="PromptColumnName"/> column); null: the training prompts.</summary>
         public IDataView? EvaluationData;
+
+        /// <summary>The column of prompt token ids in the training and evaluation data.</summary>
+        public string PromptColumnName = RewardModels.RewardColumnDefaults.Prompt;
 
         /// <summary>Labels for curve rows: the policy's name, the reward's parameter count and training comparisons.</summary>
         public string PolicyName = "";
