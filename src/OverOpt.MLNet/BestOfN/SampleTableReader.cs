@@ -65,11 +65,11 @@ internal static class SampleTableReader
         var type = column.Type;
         Func<string?> read = type switch
         {
-            TextDataViewType => Read<ReadOnlyMemory<char>, string?>(cursor, column, v => v.Span.Trim().IsEmpty ? null : v.ToString()),
-            BooleanDataViewType => Read<bool, string?>(cursor, column, v => v ? "true" : "false"),
+            TextDataViewType => ScalarGetters.Read<ReadOnlyMemory<char>, string?>(cursor, column, v => v.Span.Trim().IsEmpty ? null : v.ToString()),
+            BooleanDataViewType => ScalarGetters.Read<bool, string?>(cursor, column, v => v ? "true" : "false"),
             KeyDataViewType => Integer(cursor, column, v => v == 0 ? null : v.ToString(CultureInfo.InvariantCulture)),
-            NumberDataViewType when type.RawType == typeof(float) => Read<float, string?>(cursor, column, v => float.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : null),
-            NumberDataViewType when type.RawType == typeof(double) => Read<double, string?>(cursor, column, v => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : null),
+            NumberDataViewType when type.RawType == typeof(float) => ScalarGetters.Read<float, string?>(cursor, column, v => float.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : null),
+            NumberDataViewType when type.RawType == typeof(double) => ScalarGetters.Read<double, string?>(cursor, column, v => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : null),
             NumberDataViewType => Integer(cursor, column, v => v.ToString(CultureInfo.InvariantCulture)),
             _ => throw new OverOptConfigurationException(
                 $"the prompt id column '{column.Name}' holds {type}; prompt ids must be text or numbers.", column.Name, "name a column of text or numbers with --prompt-column (PromptColumnName)."),
@@ -84,9 +84,9 @@ internal static class SampleTableReader
         var type = column.Type;
         Func<(double Value, string? Text)> read = type switch
         {
-            TextDataViewType => Read<ReadOnlyMemory<char>, (double, string?)>(cursor, column, Parse),
-            NumberDataViewType when type.RawType == typeof(float) => Read<float, (double, string?)>(cursor, column, v => (v, null)),
-            NumberDataViewType when type.RawType == typeof(double) => Read<double, (double, string?)>(cursor, column, v => (v, null)),
+            TextDataViewType => ScalarGetters.Read<ReadOnlyMemory<char>, (double, string?)>(cursor, column, Parse),
+            NumberDataViewType when type.RawType == typeof(float) => ScalarGetters.Read<float, (double, string?)>(cursor, column, v => (v, null)),
+            NumberDataViewType when type.RawType == typeof(double) => ScalarGetters.Read<double, (double, string?)>(cursor, column, v => (v, null)),
             NumberDataViewType => Integer(cursor, column, v => ((double)v, (string?)null)),
             _ => throw new OverOptConfigurationException(
                 $"the score column '{column.Name}' holds {type}, not numbers.", column.Name, "name a column of numbers (or of text holding numbers)."),
@@ -113,25 +113,7 @@ internal static class SampleTableReader
 
     private static Func<TOut> Integer<TOut>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<long, TOut> convert)
     {
-        var raw = column.Type.RawType;
-        return raw == typeof(int) ? Read<int, TOut>(cursor, column, v => convert(v))
-            : raw == typeof(long) ? Read<long, TOut>(cursor, column, convert)
-            : raw == typeof(uint) ? Read<uint, TOut>(cursor, column, v => convert(v))
-            : raw == typeof(short) ? Read<short, TOut>(cursor, column, v => convert(v))
-            : raw == typeof(ushort) ? Read<ushort, TOut>(cursor, column, v => convert(v))
-            : raw == typeof(sbyte) ? Read<sbyte, TOut>(cursor, column, v => convert(v))
-            : raw == typeof(byte) ? Read<byte, TOut>(cursor, column, v => convert(v))
-            : throw new OverOptConfigurationException($"column '{column.Name}' holds {column.Type}, which this reader does not convert.", column.Name, "convert it to Int64, Double or text first.");
-    }
-
-    private static Func<TOut> Read<T, TOut>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, TOut> convert)
-    {
-        var getter = cursor.GetGetter<T>(column);
-        T value = default!;
-        return () =>
-        {
-            getter(ref value);
-            return convert(value);
-        };
+        var read = ScalarGetters.Int64(cursor, column);
+        return () => convert(read());
     }
 }

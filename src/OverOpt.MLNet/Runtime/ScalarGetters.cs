@@ -1,9 +1,9 @@
 using Microsoft.ML;
 
-namespace OverOpt.MLNet.Comparisons;
+namespace OverOpt.MLNet.Runtime;
 
 /// <summary>
-/// Reads group ids and labels of whatever integer, key, float or Boolean type a user's data holds (ML.NET's
+/// Reads scalars of whatever integer, key, float or Boolean type a user's data holds, as one type (ML.NET's
 /// ConvertType does not turn unsigned or key columns into Int64).
 /// </summary>
 internal static class ScalarGetters
@@ -18,7 +18,7 @@ internal static class ScalarGetters
         var t when t == typeof(int) => Read<int>(cursor, column, v => v),
         var t when t == typeof(ulong) => Read<ulong>(cursor, column, v => unchecked((long)v)),
         var t when t == typeof(long) => Read<long>(cursor, column, v => v),
-        var t => throw new ArgumentException($"'{column.Name}' is {t.Name}, not an integer or key type.", nameof(column)),
+        _ => throw new OverOptConfigurationException($"column '{column.Name}' holds {column.Type}, not an integer or key type.", column.Name, "convert it to an integer type first."),
     };
 
     public static Func<float> Single(DataViewRowCursor cursor, DataViewSchema.Column column) => column.Type.RawType switch
@@ -26,10 +26,11 @@ internal static class ScalarGetters
         var t when t == typeof(float) => Read<float>(cursor, column, v => v),
         var t when t == typeof(double) => Read<double>(cursor, column, v => (float)v),
         var t when t == typeof(bool) => Read<bool>(cursor, column, v => v ? 1f : 0f),
-        var t => throw new ArgumentException($"'{column.Name}' is {t.Name}, not a float or Boolean.", nameof(column)),
+        _ => throw new OverOptConfigurationException($"column '{column.Name}' holds {column.Type}, not a float or Boolean.", column.Name, "convert it to Single first."),
     };
 
-    private static Func<TOut> Read<TIn, TOut>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<TIn, TOut> convert)
+    /// <summary>A reader of one column's value in the cursor's current row, converted.</summary>
+    public static Func<TOut> Read<TIn, TOut>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<TIn, TOut> convert)
     {
         var getter = cursor.GetGetter<TIn>(column);
         TIn value = default!;
