@@ -1,13 +1,10 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using BenchmarkDotNet.Running;
 using Microsoft.ML;
 using OverOpt.MLNet;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Ppo;
 using OverOpt.MLNet.RewardModels;
-using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
 using static TorchSharp.torch;
@@ -18,32 +15,41 @@ namespace OverOpt.Benchmarks;
 /// PPO steps per second for the default pi_init shape (2 layers, d=64, 4 heads, vocabulary 154): batch 64, prompt 8,
 /// response 16, 4 PPO epochs of 4 minibatches, a token-count reward. One operation is one PPO step (a 10-step run,
 /// with its two 64-sample evaluations amortized); the baseline is sampling one rollout batch alone, so the Ratio
-/// column says what a whole step costs in rollouts.
+/// column says what a whole step costs in rollouts. Matmul is the peak (<see cref="PeakMatmul"/>) in the same run;
+/// GFLOP/s and OfPeak say how close each path comes to it.
 /// </summary>
 [Config(typeof(Config))]
 public class PpoBenchmarks
 {
     private const int Steps = 10;
+    private const int PromptLength = 8;
+    private const int EvaluationSamples = 64;
     private MLContext _ml = null!;
     private Policy _policy = null!;
     private IDataView _prompts = null!;
     private Tensor _promptTensor = null!;
     private Generator _generator = null!;
+    private PeakMatmul _matmul = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        TorchRuntime.SetThreads(0);
+        BenchmarkThreads.Apply();
         _ml = new MLContext(1);
         var corpus = TextCorpus.Bundled();
         var tokenizer = WordTokenizer.Train(corpus.Stories);
-        var model = new GptModel(new GptShape { Layers = 2, ModelDim = 64, Heads = 4, Context = 32, VocabularySize = tokenizer.VocabularySize }, seed: 1);
+        var model = new GptModel(PolicyShape(tokenizer.VocabularySize), seed: 1);
+        TransformerFlops.Check(model, model.Shape, model.Shape.VocabularySize);
         _policy = new Policy(model, tokenizer, new PolicyDescription());
-        var prompts = TextCorpus.Prompts(tokenizer, corpus.TrainStories, 8).Take(256).ToArray();
+        var prompts = TextCorpus.Prompts(tokenizer, corpus.TrainStories, PromptLength).Take(256).ToArray();
         _prompts = _ml.Data.LoadFromEnumerable(prompts.Select(p => new RewardInput { PromptTokens = p }));
         _promptTensor = PolicySampler.PromptTensor(prompts.Take(64).ToArray(), CPU);
         _generator = new Generator(3);
+        _matmul = new PeakMatmul();
     }
+
+    [Benchmark]
+    public void Matmul() => _matmul.Run();
 
     [Benchmark(Baseline = true)]
     public void Rollout() => PolicySampler.Sample(_policy.Model, _policy.Model, _promptTensor, new SamplingOptions { ResponseLength = 16 }, _generator).Dispose();
@@ -57,7 +63,7 @@ public class PpoBenchmarks
             Reward = new TokenCount(_policy.Tokenizer.Encode("happy")[0]),
             Steps = Steps,
             EvaluationPoints = 1,
-            EvaluationSamples = 64,
+            EvaluationSamples = EvaluationSamples,
         }).Fit(_prompts);
         result.Policy.Dispose();
     }
@@ -68,6 +74,35 @@ public class PpoBenchmarks
         _policy.Dispose();
         _promptTensor.Dispose();
         _generator.Dispose();
+        _matmul.Dispose();
+    }
+
+    private static GptShape PolicyShape(int vocabularySize) => new() { Layers = 2, ModelDim = 64, Heads = 4, Context = 32, VocabularySize = vocabularySize };
+
+    /// <summary>
+    /// Rollout: 64 sequences sampled with the cache. A PPO step: its rollout and pi_init's pass over the 24-token
+    /// sequences (the policy is a copy, so the reference is computed), the old values (a forward with logits and value
+    /// head), 4 epochs of forward and backward over the 64 sequences, and 1/10 of the run's two evaluations (64 samples
+    /// and their reference pass each).
+    /// </summary>
+    private static double? Flops(BenchmarkCase benchmarkCase)
+    {
+        var shape = PolicyShape(Shapes.Tokenizer.VocabularySize);
+        var options = new PpoTrainer.Options();
+        int tokens = PromptLength + options.ResponseLength, vocabulary = shape.VocabularySize;
+        double sample = TransformerFlops.CachedSampling(shape, PromptLength, options.ResponseLength);
+        double sampleAndReference = sample + TransformerFlops.Forward(shape, tokens, vocabulary);
+        int evaluations = EvaluationSchedule.LogSpaced(Steps, 1).Length;
+        return benchmarkCase.Descriptor.WorkloadMethod.Name switch
+        {
+            PeakMatmul.MethodName => PeakMatmul.Flops,
+            nameof(Rollout) => options.BatchSize * sample,
+            nameof(PpoStep) => options.BatchSize * (sampleAndReference
+                    + TransformerFlops.Forward(shape, tokens, vocabulary + 1)
+                    + options.PpoEpochs * TransformerFlops.Training(shape, tokens, vocabulary + 1))
+                + evaluations * EvaluationSamples * sampleAndReference / Steps,
+            _ => null,
+        };
     }
 
     private sealed class TokenCount(int token) : IRewardScorer
@@ -77,11 +112,5 @@ public class PpoBenchmarks
         public float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => responses.Select(r => (float)r.Count(t => t == token)).ToArray();
     }
 
-    private sealed class Config : ManualConfig
-    {
-        public Config()
-        {
-            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(1).WithIterationCount(5));
-        }
-    }
+    private sealed class Config() : FlopConfig(Flops, warmupCount: 1, iterationCount: 5);
 }

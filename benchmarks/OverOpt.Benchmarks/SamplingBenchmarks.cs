@@ -1,9 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using BenchmarkDotNet.Running;
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using static TorchSharp.torch;
 
@@ -12,19 +9,22 @@ namespace OverOpt.Benchmarks;
 /// <summary>
 /// Sampling throughput. One operation is one sampled token (OperationsPerInvoke = batch x response length), so
 /// tokens/s = 1e9 / (ns per op). The recompute sampler is the baseline; the Ratio column is the cached sampler's
-/// time relative to it, measured in the same process.
+/// time relative to it, measured in the same process. Matmul is the peak (<see cref="PeakMatmul"/>) in the same run;
+/// GFLOP/s and OfPeak say how close each sampler comes to it (the recompute sampler's FLOPs include its redundant work).
 /// </summary>
-[Config(typeof(InProcessConfig))]
+[Config(typeof(Config))]
 public class SamplingBenchmarks
 {
     private const int Batch = 256;
     private const int PromptLength = 8;
     private const int ResponseLength = 16;
     private const int Tokens = Batch * ResponseLength;
+    private const int Vocabulary = 154;
 
     private GptModel _model = null!;
     private Tensor _prompts = null!;
     private Generator _generator = null!;
+    private PeakMatmul _matmul = null!;
     private readonly SamplingOptions _options = new() { ResponseLength = ResponseLength, BatchSize = Batch };
 
     /// <summary>The two default policy sizes of the quick pipeline.</summary>
@@ -34,13 +34,17 @@ public class SamplingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        TorchRuntime.SetThreads(0);
-        var parts = Shape.Split('x').Select(int.Parse).ToArray();
-        _model = new GptModel(new GptShape { Layers = parts[0], ModelDim = parts[1], Heads = 4, Context = 32, VocabularySize = 154 }, seed: 1);
+        BenchmarkThreads.Apply();
+        _model = new GptModel(Shapes.Parse(Shape, Vocabulary), seed: 1);
+        TransformerFlops.Check(_model, _model.Shape, Vocabulary);
         using var promptGenerator = new Generator(3);
-        _prompts = randint(0, 154, [Batch, PromptLength], ScalarType.Int64, generator: promptGenerator);
+        _prompts = randint(0, Vocabulary, [Batch, PromptLength], ScalarType.Int64, generator: promptGenerator);
         _generator = new Generator(5);
+        _matmul = new PeakMatmul();
     }
+
+    [Benchmark]
+    public void Matmul() => _matmul.Run();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Tokens)]
     public void Recompute() => RecomputeSampler.Sample(_model, _prompts, _options, _generator).Dispose();
@@ -54,14 +58,22 @@ public class SamplingBenchmarks
         _model.Dispose();
         _prompts.Dispose();
         _generator.Dispose();
+        _matmul.Dispose();
     }
 
-    private sealed class InProcessConfig : ManualConfig
+    /// <summary>A token: 1/16 of one sequence's sampling.</summary>
+    private static double? Flops(BenchmarkCase benchmarkCase)
     {
-        public InProcessConfig()
+        var shape = Shapes.Parse(FlopConfig.Param(benchmarkCase, nameof(Shape)), Vocabulary);
+        return benchmarkCase.Descriptor.WorkloadMethod.Name switch
         {
-            // In-process: libtorch is already loaded and set up here; a generated child project would rebuild for nothing.
-            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(8));
-        }
+            PeakMatmul.MethodName => PeakMatmul.Flops,
+            nameof(Recompute) => TransformerFlops.RecomputeSampling(shape, PromptLength, ResponseLength) / ResponseLength,
+            nameof(KvCache) => TransformerFlops.CachedSampling(shape, PromptLength, ResponseLength) / ResponseLength,
+            _ => null,
+        };
     }
+
+    // In-process (see FlopConfig): libtorch is already loaded and set up here.
+    private sealed class Config() : FlopConfig(Flops, warmupCount: 2, iterationCount: 8);
 }
