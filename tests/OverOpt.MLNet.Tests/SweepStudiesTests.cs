@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Studies;
+
+namespace OverOpt.MLNet.Tests;
+
+/// <summary>
+/// The studies of sweep-report.md on a database written by hand with the merge's schema: the slope of a coefficient
+/// against log10(params) and its interval come from the per-seed points (checked against a hand computation; points on
+/// a line give that slope and an interval of zero width), and findings the sweep cannot address are "not measured".
+/// </summary>
+public sealed class SweepStudiesTests : IDisposable
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+    private readonly SweepTestFiles _files = new("overopt-studies-");
+
+    [Fact]
+    public void SlopesAndIntervalsComeFromThePerSeedPointsAndUnmeasuredFindingsSaySo()
+    {
+        // 2 sizes (10^3 and 10^5 parameters) x 2 proxy seeds, one task each, all on 1,000 comparisons.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline, """{ "proxySeed": [1, 2], "sampling.temperature": [0.9, 1.0] }"""));
+        var layout = new SweepLayout(_files.Output);
+        // alpha_bon per seed: 0.5 and 0.7 at x = 3, 0.3 and 0.5 at x = 5; beta_bon exactly 0.5 - 0.05 x.
+        var alphas = new Dictionary<(long, int), double> { [(1000, 1)] = 0.5, [(1000, 2)] = 0.7, [(100000, 1)] = 0.3, [(100000, 2)] = 0.5 };
+        foreach (var task in sweep.Tasks)
+        {
+            int proxySeed = task.Pipeline.ProxySeed!.Value;
+            long parameters = task.Pipeline.Sampling.Temperature < 0.95 ? 1000 : 100000;
+            double a = alphas[(parameters, proxySeed)], b = 0.5 - 0.05 * Math.Log10(parameters);
+            Finish(layout, task, parameters, proxySeed, a, b, validationLoss: 0.69 - 0.01 * proxySeed - 0.001 * Math.Log10(parameters));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string report = SweepReport.Write(merged.DatabasePath, layout.ReportPath);
+        var result = SweepStudies.Analyze(merged.DatabasePath, layout.Root);
+
+        // beta_bon lies on a line: its slope exactly, an interval of zero width.
+        var beta = result.SizeLines["beta_bon"];
+        Assert.Equal(-0.05, beta.Slope, 12);
+        Assert.Equal(0, beta.SlopeHigh - beta.SlopeLow, 12);
+        Assert.Equal(4, beta.Points);
+        // alpha_bon by hand: slope (0.4 - 0.6) / 2 = -0.1; residuals +-0.1, SSR = 0.04 on n - 2 = 2 degrees of freedom,
+        // Sxx = 4, so SE = sqrt(0.02 / 4) and the interval is -0.1 +- t(0.975, 2) SE = -0.1 +- 4.303 x 0.0707107.
+        var alpha = result.SizeLines["alpha_bon"];
+        double half = 4.303 * Math.Sqrt(0.02 / 4);
+        Assert.Equal(-0.1, alpha.Slope, 12);
+        Assert.Equal(-0.1 - half, alpha.SlopeLow, 9);
+        Assert.Equal(-0.1 + half, alpha.SlopeHigh, 9);
+        Assert.Equal(0.6 + 0.1 * 3, alpha.Intercept, 12);
+
+        string text = File.ReadAllText(report);
+        Assert.Contains("## Findings", text);
+        Assert.Contains("| 1 | beta_bon falls as reward models grow (fig. 3) | holds | beta_bon: slope -0.050 [-0.050, -0.050] per decade (4 points", text);
+        // One comparison count: every data-size finding is not measured, and says why.
+        Assert.Matches(@"\| 3 \| more comparisons give higher gold \(fig\. 4, 13\) \| not measured in this sweep \| no proxy size was trained on more than one comparison count \(counts in the sweep: 1,000\) \|", text);
+        Assert.Contains("| 7 | a larger KL penalty stops at a smaller KL", text);
+        Assert.DoesNotContain("| 7 | a larger KL penalty stops at a smaller KL: the penalty acts like early stopping (fig. 14) | holds", text);
+        // The advance prediction of a curve that follows the form exactly is exact.
+        Assert.Contains("| BoN form | the best-of-n form fitted on low KL (n <= 64) predicts gold at the largest n (fig. 26) | holds | 2 of 2 configurations", text);
+        foreach (string figure in new[] { RewardModelSizeStudy.AlphaBonFigure, RewardModelSizeStudy.BetaBonFigure, RewardModelSizeStudy.PeakFigure, RewardModelSizeStudy.BonCurvesFigure, AdvancePredictionStudy.Figure, ValidationLossStudy.Figure })
+        {
+            Assert.True(File.Exists(Path.Combine(layout.Root, figure)), figure);
+            Assert.Contains($"]({figure})", text);
+        }
+    }
+
+    /// <summary>A finished task whose one proxy's best-of-n curve follows d(alpha - beta d) exactly.</summary>
+    private static void Finish(SweepLayout layout, SweepTask task, long parameters, int proxySeed, double alpha, double beta, double validationLoss)
+    {
+        string folder = layout.TaskDirectory(task);
+        Directory.CreateDirectory(folder);
+        var curves = new StringBuilder("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n");
+        foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
+        {
+            double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl), gold = d * (alpha - beta * d);
+            curves.Append(C, $"bon,a,p{parameters},{parameters},1000,0,1,{n},,{kl:R},{d:R},{d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{proxySeed}\n");
+        }
+        File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
+        File.WriteAllText(Path.Combine(folder, "fits.csv"), string.Create(C,
+            $"method,alpha_shared,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,alpha,beta,proxy_seed\nbon,false,a,p{parameters},{parameters},1000,0,1,{alpha:R},{beta:R},{proxySeed}\n"));
+        File.WriteAllText(Path.Combine(folder, "reward_models.csv"), string.Create(C,
+            $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\na,gold,transformer,5000,0,,\na,p{parameters},transformer,{parameters},900,{validationLoss:R},{proxySeed}\n"));
+        SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+    }
+
+    public void Dispose() => _files.Dispose();
+}
