@@ -65,6 +65,76 @@ public sealed class SweepStudiesTests : IDisposable
         }
     }
 
+    [Fact]
+    public void DataSizePolicySizeAndKlPenaltyAreMeasuredWhereTheDatabaseHasThem()
+    {
+        // Two replicates (pipeline seeds); in each: 2 sizes x 3 comparison counts of best-of-n on policy "a", the same
+        // proxy for a larger policy "b", and PPO at KL coefficients 0 and 0.1.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline, """{ "seed": [1, 2] }"""));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            int seed = task.Pipeline.Seed;
+            var curves = new StringBuilder("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n");
+            var models = new StringBuilder("policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\n");
+            foreach (long parameters in new long[] { 1000, 100000 })
+            {
+                foreach (long count in new long[] { 500, 2000, 8000 })
+                {
+                    // Gold grows with data, faster for the larger proxy; at 500 comparisons the loss is chance.
+                    double alpha = 0.05 + 0.4 * Math.Log10(count / 500.0) * (Math.Log10(parameters) - 2) / 2 + 0.01 * seed;
+                    string name = $"p{parameters}-c{count}";
+                    BonCurve(curves, "a", name, parameters, count, seed, alpha, 0.3);
+                    models.Append(C, $"a,{name},transformer,{parameters},{count},{(count == 500 ? 0.6929 : 0.66 - 0.01 * Math.Log10(count)):R},{seed}\n");
+                }
+            }
+            BonCurve(curves, "b", "p1000-c8000", 1000, 8000, seed, 0.2 + 0.01 * seed, 0.3);
+            models.Append(C, $"b,p1000-c8000,transformer,1000,8000,0.65,{seed}\n");
+            foreach (double beta in new[] { 0.0, 0.1 })
+            {
+                // RL: KL grows as step x 0.5, slower under the penalty; gold = d(1 - 0.5 ln d) whatever the penalty, +-0.05 by seed.
+                foreach (int step in new[] { 0, 10, 20, 40, 80 })
+                {
+                    double kl = step * (beta == 0 ? 0.5 : 0.1) + 0.001 * seed, d = Math.Sqrt(kl), gold = d * (1 - 0.5 * Math.Log(d)) + 0.1 * (seed - 1.5);
+                    curves.Append(C, $"ppo,a,p1000-c8000,1000,8000,{beta:R},1,1,{step},{kl:R},{d:R},{2 * d:R},{gold:R},{gold - 0.2:R},{gold + 0.2:R},{seed}\n");
+                }
+            }
+            string folder = layout.TaskDirectory(task);
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
+            File.WriteAllText(Path.Combine(folder, "reward_models.csv"), models.ToString());
+            File.WriteAllText(Path.Combine(folder, "policies.csv"), "policy,shape,parameters\na,1x16,5000\nb,2x32,40000\n");
+            SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+        var result = SweepStudies.Analyze(merged.DatabasePath, layout.Root);
+
+        Assert.Equal(500, result.ChanceThreshold);
+        Assert.Contains("Every size stays within 0.01 of ln 2 up to 500 comparisons; at 2,000 at least one leaves it.", text);
+        Assert.Contains("| 3 | more comparisons give higher gold: gold's best-of-n peak rises with log10(comparisons) for every size (fig. 4, 13) | holds |", text);
+        Assert.Contains("| 3 | below a threshold every reward model stays near chance loss (within 0.01 of ln 2) and gains little gold, and past it they leave chance (fig. 6, 10) | holds |", text);
+        Assert.Contains("| 5 | a bigger policy gains less gold from the same reward model (fig. 7) | holds |", text);
+        Assert.Contains("| 7 | a larger KL penalty stops at a smaller KL: the penalty acts like early stopping (fig. 14) | holds |", text);
+        Assert.Contains("| 7 | gold as a function of KL is unchanged by the penalty: the frontier does not improve (fig. 9) | holds |", text);
+        foreach (string figure in new[] { DataSizeStudy.ValidationLossFigure, DataSizeStudy.PeakGoldFigure, DataSizeStudy.LastGoldFigure, DataSizeStudy.AlphaFigure, DataSizeStudy.BetaFigure,
+            "study-data-gold-vs-d-1000.png", "study-data-gold-vs-d-100000.png", PolicySizeStudy.Figure, KlPenaltyStudy.GoldFigure, KlPenaltyStudy.KlFigure })
+        {
+            Assert.True(File.Exists(Path.Combine(layout.Root, figure)), figure);
+            Assert.Contains($"]({figure})", text);
+        }
+    }
+
+    private static void BonCurve(StringBuilder curves, string policy, string proxy, long parameters, long count, int seed, double alpha, double beta)
+    {
+        foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
+        {
+            double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl), gold = d * (alpha - beta * d);
+            curves.Append(C, $"bon,{policy},{proxy},{parameters},{count},0,{seed},{n},,{kl:R},{d:R},{d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{seed}\n");
+        }
+    }
+
     /// <summary>A finished task whose one proxy's best-of-n curve follows d(alpha - beta d) exactly.</summary>
     private static void Finish(SweepLayout layout, SweepTask task, long parameters, int proxySeed, double alpha, double beta, double validationLoss)
     {

@@ -113,7 +113,7 @@ public static class DataSizeStudy
             var series = sizes.Select(size =>
             {
                 var row = cells.Where(c => c.Params == size).ToList();
-                return new StudySeries(row[0].Label, row.Select(c => Math.Log10(c.Count)).ToArray(), row.Select(c => value(c).Mean).ToArray(),
+                return new StudySeries(Label(size, row.SelectMany(c => c.Curves)), row.Select(c => Math.Log10(c.Count)).ToArray(), row.Select(c => value(c).Mean).ToArray(),
                     row.Select(c => value(c).Low).ToArray(), row.Select(c => value(c).High).ToArray(), Joined: true);
             }).ToList();
             StudyPlots.Draw(Path.Combine(folder, file), title + " (seed means, 95% seed intervals)", "log10 comparisons", axis, series,
