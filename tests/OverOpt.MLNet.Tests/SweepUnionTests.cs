@@ -40,6 +40,8 @@ public sealed class SweepUnionTests : IDisposable
         Assert.Equal(["0|a|1|", "1|a|2|", "2|b|2|5", "3|b|3|5"],
             SweepDatabase.Query(merged.DatabasePath, "SELECT task_index, part, seed, proxy_seed FROM runs ORDER BY task_index",
                 r => string.Join('|', Enumerable.Range(0, 4).Select(i => r.IsDBNull(i) ? "" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)))));
+        // Prepared by pipeline seed: the proxy seed does not split a group.
+        Assert.Equal([[0], [1, 2], [3]], SweepPreparation.Groups(sweep).Select(g => g.Tasks.Select(t => t.Index).ToArray()));
         string parts = SweepDatabase.Query(merged.DatabasePath, "SELECT parts FROM sweep", r => r.GetString(0)).Single();
         Assert.Equal([2, 2, 0], JsonNode.Parse(parts)!.AsArray().Select(p => p!["tasks"]!.GetValue<int>()));
     }
@@ -80,6 +82,35 @@ public sealed class SweepUnionTests : IDisposable
         Assert.Contains("\"proxySeed\":2", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Equal((1, 2), (seeded.Seed, seeded.EffectiveProxySeed));
         Assert.Equal(1, plain.EffectiveProxySeed);
+    }
+
+    [Fact]
+    public void TheStudySweepsHaveTheTasksTheirCommentsCount()
+    {
+        SweepDefinition Load(string name) => SweepLoader.Load(SweepFileTests.RepoFile($"pipelines/{name}"));
+        var size = Load("rm-size.sweep.json");
+        var data = Load("data-size.sweep.json");
+        var penalty = Load("kl-penalty.sweep.json");
+        var policy = Load("policy-size.sweep.json");
+        var paper = Load("paper.json");
+
+        // Six transformer sizes on three proxy seeds, BoN and PPO (one PPO seed), one proxy a task.
+        Assert.Equal(18, size.Tasks.Count);
+        Assert.Equal(6, size.Tasks.Select(t => t.Pipeline.Proxies.Single()).Where(p => p.Kind == "transformer").Select(p => (p.Layers, p.ModelDim)).Distinct().Count());
+        Assert.All(size.Tasks, t => Assert.Equal([1], t.Pipeline.Ppo.Seeds));
+        Assert.Equal([1, 2, 3], size.Tasks.Select(t => t.Pipeline.EffectiveProxySeed).Distinct().Order());
+        // Six counts over 1.5 orders of magnitude x three sizes x three proxy seeds, best-of-n only.
+        Assert.Equal(54, data.Tasks.Count);
+        var counts = data.Tasks.Select(t => t.Pipeline.Comparisons.Count).Distinct().Order().ToList();
+        Assert.Equal(6, counts.Count);
+        Assert.True(Math.Log10((double)counts[^1] / counts[0]) >= 1.5);
+        Assert.All(data.Tasks, t => Assert.Empty(t.Pipeline.PpoProxies));
+        Assert.Equal((12, 3), (penalty.Tasks.Count, policy.Tasks.Count));
+        // One world: every task of every study on pipeline seed 1 with the same gold.
+        Assert.Equal(84, paper.Tasks.Count);
+        Assert.Equal(["rm-size-study", "data-size-study", "kl-penalty-study", "policy-size-study"], paper.Parts.Select(p => p.Name));
+        Assert.All(paper.Tasks, t => Assert.Equal((1, 4, 128), (t.Pipeline.Seed, t.Pipeline.Gold!.Layers, t.Pipeline.Gold.ModelDim)));
+        Assert.Equal(2, SweepPreparation.Groups(paper).Count);
     }
 
     public void Dispose() => _files.Dispose();
