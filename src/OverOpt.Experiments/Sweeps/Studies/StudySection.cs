@@ -31,13 +31,13 @@ internal static class StudySlices
     /// <summary>
     /// The mean over replicates of curves of one configuration, point by point at the n (best-of-n) or steps (PPO) every
     /// replicate has, with seed-level 95% intervals (<see cref="SeedMeanCurve"/>); a single replicate is returned as it is,
-    /// with its own intervals (bootstrap over prompts, or samples for PPO).
+    /// with its own intervals (bootstrap over prompts, or samples for PPO); none gives an empty curve.
     /// </summary>
     public static IReadOnlyList<CurvePoint> Mean(IReadOnlyList<StudyCurve> replicates)
     {
-        if (replicates.Count == 1)
+        if (replicates.Count <= 1)
         {
-            return replicates[0].Points;
+            return replicates.Count == 0 ? [] : replicates[0].Points;
         }
         bool ppo = replicates[0].Method != "bon";
         double Key(CurvePoint p) => ppo ? p.Step : p.N;
