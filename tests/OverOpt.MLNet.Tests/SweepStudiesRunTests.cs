@@ -22,7 +22,7 @@ public sealed class SweepStudiesRunTests : IDisposable
           "comparisons": { "count": 200 },
           "proxies": [ { "name": "t8", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 } ],
           "bestOfN": { "prompts": 3, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 },
-          "ppo": { "seeds": [ 1 ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationPoints": 3, "evaluationSamples": 8 }
+          "ppo": { "seeds": [ 1 ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationPoints": 2, "evaluationSamples": 8 }
         }
         """;
 
