@@ -14,8 +14,23 @@ internal static partial class SweepCommand
         command.SetAction(parse =>
         {
             var (sweep, layout) = arguments.Load(parse);
-            Console.WriteLine($"sweep {sweep.Name}: base {Path.GetRelativePath(Environment.CurrentDirectory, sweep.BaseFile)}, " +
-                $"axes {string.Join(" x ", sweep.Axes.Select(a => $"{a.Path.Text} ({a.Values.Count})"))}, output {Path.GetRelativePath(Environment.CurrentDirectory, layout.Root)}");
+            if (sweep.Parts.Count == 0)
+            {
+                Console.WriteLine($"sweep {sweep.Name}: base {Path.GetRelativePath(Environment.CurrentDirectory, sweep.BaseFile)}, " +
+                    $"axes {string.Join(" x ", sweep.Axes.Select(a => $"{a.Path.Text} ({a.Values.Count})"))}, output {Path.GetRelativePath(Environment.CurrentDirectory, layout.Root)}");
+            }
+            else
+            {
+                // A sweep of sweeps: each part's grid, and how many of its tasks are not already another part's.
+                Console.WriteLine($"sweep {sweep.Name}: {sweep.Parts.Count} sweeps, output {Path.GetRelativePath(Environment.CurrentDirectory, layout.Root)}");
+                foreach (var part in sweep.Parts)
+                {
+                    int own = sweep.Tasks.Count(t => t.Part == part.Name);
+                    Console.WriteLine($"  {part.Name}: base {Path.GetRelativePath(Environment.CurrentDirectory, part.BaseFile)}, " +
+                        $"axes {string.Join(" x ", part.Axes.Select(a => $"{a.Path.Text} ({a.Values.Count})"))}: {part.Tasks.Count} tasks" +
+                        (own < part.Tasks.Count ? $", {part.Tasks.Count - own} of them an earlier sweep's" : ""));
+                }
+            }
             int width = Math.Max(5, sweep.Tasks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
             Console.WriteLine($"{"index".PadLeft(width)}  {"hash".PadRight(SweepTask.ShortHashLength)}  {"status",-7}  varies");
             var statuses = sweep.Tasks.Select(layout.StatusOf).ToList();

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
@@ -20,12 +21,14 @@ internal sealed class BestOfNStage
     private readonly MLContext _ml;
     private readonly PipelineDefinition _pipeline;
     private readonly PipelineRunOptions _run;
+    private readonly ArtifactCache _cache;
 
-    public BestOfNStage(MLContext mlContext, PipelineDefinition pipeline, PipelineRunOptions run)
+    public BestOfNStage(MLContext mlContext, PipelineDefinition pipeline, PipelineRunOptions run, ArtifactCache cache)
     {
         _ml = mlContext;
         _pipeline = pipeline;
         _run = run;
+        _cache = cache;
     }
 
     public (IReadOnlyList<PolicySample> Samples, float[] Gold, IReadOnlyList<ProxyCurve> Curves) Run(
@@ -33,14 +36,31 @@ internal sealed class BestOfNStage
     {
         // PipelineRunner has checked that there are enough held-out prompts, before anything was trained.
         var spec = _pipeline.BestOfN;
-        using var generator = new Generator((ulong)(_pipeline.Seed + 2), policy.Device);
-        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts.HeldOut.Take(spec.Prompts).ToArray(), spec.SamplesPerPrompt,
-            new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 },
-            generator, Progress.RelabelledProgress.Wrap(_run.Progress, _ => "best-of-n samples"));
+        var chosen = prompts.HeldOut.Take(spec.Prompts).ToArray();
+        var sampling = new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 };
+        // The samples and gold's scores depend on none of the proxies: cached, tasks that differ in proxies, their seed or
+        // the comparisons draw and score them once.
+        string key = RewardModelStage.Key(new
+        {
+            artifact = "bon-samples", policy = policy.Description.Provenance, gold = gold.Info.Provenance, prompts = RewardModelStage.PromptsKey(chosen),
+            samplesPerPrompt = spec.SamplesPerPrompt, sampling.ResponseLength, sampling.Temperature, sampling.BatchSize, generatorSeed = _pipeline.Seed + 2,
+        });
+        using var cached = _cache.GetOrBuild(
+            "bon-samples", key, CachedBestOfNSamples.Load, c => c.Key,
+            () =>
+            {
+                using var generator = new Generator((ulong)(_pipeline.Seed + 2), policy.Device);
+                var drawn = PolicySampler.SampleAll(policy.Model, policy.Model, chosen, spec.SamplesPerPrompt, sampling,
+                    generator, Progress.RelabelledProgress.Wrap(_run.Progress, _ => "best-of-n samples"));
+                _run.Log($"scoring {drawn.Count} best-of-n samples with gold");
+                return new CachedBestOfNSamples(key, drawn, gold.Score(drawn.Select(s => s.Prompt).ToArray(), drawn.Select(s => s.Response).ToArray()));
+            },
+            (c, path) => c.Save(path));
+        var samples = cached.Samples;
         var promptTokens = samples.Select(s => s.Prompt).ToArray();
         var responses = samples.Select(s => s.Response).ToArray();
-        _run.Log($"scoring {samples.Count} samples with gold, the rule and {proxies.Count} proxies");
-        var goldScores = gold.Score(promptTokens, responses);
+        _run.Log($"scoring {samples.Count} samples with the rule and {proxies.Count} proxies");
+        var goldScores = cached.Gold;
         var ruleScores = rule.Score(promptTokens, responses);
         var goldByPrompt = ByPrompt(goldScores, spec.SamplesPerPrompt);
         var ruleByPrompt = ByPrompt(ruleScores, spec.SamplesPerPrompt);

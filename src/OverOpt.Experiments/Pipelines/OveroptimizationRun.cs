@@ -70,7 +70,7 @@ internal sealed class OveroptimizationRun
                 if (_pipeline.BestOfN.Prompts > 0)
                 {
                     stageClock.Restart();
-                    var (samples, goldScores, curves) = new BestOfNStage(_ml, _pipeline, _run).Run(policy, name, gold, rule, proxies.Select(m => (m, trainCount)).ToList(), prompts);
+                    var (samples, goldScores, curves) = new BestOfNStage(_ml, _pipeline, _run, _cache).Run(policy, name, gold, rule, proxies.Select(m => (m, trainCount)).ToList(), prompts);
                     bon = new BestOfNOutcome(samples, goldScores, curves);
                     Add(timings, "best-of-n", stageClock.Elapsed.TotalSeconds);
                 }
@@ -113,8 +113,15 @@ internal sealed class OveroptimizationRun
     private RewardModelResult Summary(string policy, RewardModel m)
     {
         bool fromCache = _reused.Contains(_cache.PathFor(m.Name == "gold" ? "gold" : "proxies", m.Info.Provenance));
-        return new RewardModelResult(policy, m.Name, m.Info.Kind, m.Info.Parameters, m.Info.TrainingComparisons, m.Info.ValidationLoss, m.Info.ValidationAccuracy, fromCache, m.Info.Metrics);
+        return new RewardModelResult(policy, m.Name, m.Info.Kind, m.Info.Parameters, m.Info.TrainingComparisons, m.Info.ValidationLoss, m.Info.ValidationAccuracy, fromCache, m.Info.Metrics)
+        {
+            ProxySeed = ProxySeedOf(m.Name),
+        };
     }
+
+    /// <summary>The seed a proxy was trained with: the pipeline's proxy seed for a transformer proxy; null for gold and FastTree (no seed).</summary>
+    private int? ProxySeedOf(string name)
+        => _pipeline.Proxies.FirstOrDefault(p => p.Name == name) is { Kind: "transformer" } ? _pipeline.EffectiveProxySeed : null;
 
     private static void Add(Dictionary<string, double> timings, string stage, double seconds) => timings[stage] = timings.GetValueOrDefault(stage) + seconds;
 
@@ -141,11 +148,11 @@ internal sealed class OveroptimizationRun
         return PpoConfiguration.WithSharedAlpha(configurations).ToList();
     }
 
-    private static void WriteTables(string output, IReadOnlyList<PolicyOutcome> outcomes)
+    private void WriteTables(string output, IReadOnlyList<PolicyOutcome> outcomes)
     {
         var points = outcomes.SelectMany(o => (o.BestOfN?.Curves.SelectMany(c => c.Result.Points) ?? [])
             .Concat(o.Ppo.SelectMany(c => c.Seeds.SelectMany(s => s.Result.Curve).Concat(c.MeanCurve))));
-        CurveTables.WriteCurves(Path.Combine(output, "curves.csv"), points);
+        CurveTables.WriteCurves(Path.Combine(output, "curves.csv"), points, p => ProxySeedOf(p.Proxy));
         var fits = new List<(string, CurvePoint, GoldCurveFit?, bool)>();
         fits.AddRange(outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => ("bon", c.Result.Points[0], (GoldCurveFit?)c.Result.Fit, false)) ?? []));
         foreach (var c in outcomes.SelectMany(o => o.Ppo))
@@ -154,7 +161,7 @@ internal sealed class OveroptimizationRun
             fits.Add(("ppo", c.MeanCurve[0], c.MeanFit, false));
             fits.Add(("ppo", c.MeanCurve[0], c.SharedAlphaFit, true));
         }
-        CurveTables.WriteFits(Path.Combine(output, "fits.csv"), fits);
+        CurveTables.WriteFits(Path.Combine(output, "fits.csv"), fits, p => ProxySeedOf(p.Proxy));
     }
 }
 

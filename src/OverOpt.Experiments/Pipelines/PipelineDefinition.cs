@@ -14,6 +14,20 @@ public sealed class PipelineDefinition
     /// <summary>Seeds every random choice of the run.</summary>
     public int Seed { get; set; } = 1;
 
+    /// <summary>
+    /// Seeds the transformer proxies' weights (their reward head, and the whole network where not pretrained) and the
+    /// order they see the comparisons in (<c>TransformerRewardTrainer.Options.Seed</c>), and nothing else: pi_init, gold,
+    /// the comparisons, their validation split, the best-of-n samples and the proxies' language models stay those of
+    /// <see cref="Seed"/>. FastTree has no seed (it is deterministic here), so FastTree proxies do not change with it.
+    /// Null: <see cref="Seed"/>, as before the field existed (same cache keys; left out of the sweep hash while null).
+    /// </summary>
+    [Sweeps.OmittedWhileNull]
+    public int? ProxySeed { get; set; }
+
+    /// <summary>The seed the transformer proxies are trained with: <see cref="ProxySeed"/>, or else <see cref="Seed"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int EffectiveProxySeed => ProxySeed ?? Seed;
+
     /// <summary>A corpus file (one story per line), relative to the pipeline file; null for the bundled corpus.</summary>
     public string? Corpus { get; set; }
 

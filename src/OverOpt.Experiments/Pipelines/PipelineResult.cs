@@ -56,7 +56,11 @@ public sealed record PolicyResult(
 /// <summary>A reward model of a run.</summary>
 public sealed record RewardModelResult(
     string Policy, string Name, string Kind, long Parameters, int TrainingComparisons, double ValidationLoss, double ValidationAccuracy, bool FromCache,
-    IReadOnlyDictionary<string, double> Metrics);
+    IReadOnlyDictionary<string, double> Metrics)
+{
+    /// <summary>The seed a transformer proxy was trained with (the pipeline's proxySeed, else its seed); null for gold and FastTree.</summary>
+    public int? ProxySeed { get; init; }
+}
 
 /// <summary>A proxy's best-of-n outcome: the fit (with 95% intervals) and the overoptimization verdict.</summary>
 public sealed record BestOfNSummary(string Policy, string Proxy, long ProxyParams, GoldCurveFit Fit, OveroptimizationVerdict Verdict, int PeakN);

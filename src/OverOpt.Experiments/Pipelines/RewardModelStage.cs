@@ -96,7 +96,13 @@ internal sealed class RewardModelStage
     {
         bool transformer = spec.Kind != FastTreeRewardModel.KindName;
         var languageModel = transformer && spec.Pretrained ? LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads) : null;
-        string key = Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed });
+        // The proxy seed enters the key only where it changes the model: a transformer trained with a seed other than the
+        // pipeline's. So a pipeline without proxySeed (or with proxySeed = seed) keeps the keys, and the cached proxies,
+        // it had before the field existed, and a FastTree proxy (no seed) is trained once for every proxy seed.
+        int? proxySeed = transformer && _pipeline.EffectiveProxySeed != _pipeline.Seed ? _pipeline.EffectiveProxySeed : null;
+        string key = proxySeed is null
+            ? Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed })
+            : Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed, proxySeed });
         return _cache.GetOrBuild<RewardModel>(
             "proxies", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>
@@ -120,7 +126,7 @@ internal sealed class RewardModelStage
                         Epochs = spec.Epochs,
                         BatchSize = spec.BatchSize,
                         LearningRate = spec.LearningRate,
-                        Seed = _pipeline.Seed,
+                        Seed = _pipeline.EffectiveProxySeed,
                         PretrainedInitialization = pretrained,
                         Device = _run.Device,
                         ValidationData = validation,
@@ -132,13 +138,16 @@ internal sealed class RewardModelStage
             (m, path) => m.Save(_ml, path));
     }
 
-    /// <summary>reward_models.csv: gold, then each optimized policy's proxies (the policy whose samples they were trained on).</summary>
+    /// <summary>
+    /// reward_models.csv: gold, then each optimized policy's proxies (the policy whose samples they were trained on);
+    /// <c>proxy_seed</c> is the seed a transformer proxy was trained with, empty for gold and FastTree (no seed).
+    /// </summary>
     public static void WriteSummary(IEnumerable<RewardModelResult> models, string path)
     {
-        var table = new CsvTable("policy", "name", "kind", "parameters", "training_comparisons", "validation_loss", "validation_accuracy", "from_cache");
+        var table = new CsvTable("policy", "name", "kind", "parameters", "training_comparisons", "validation_loss", "validation_accuracy", "from_cache", "proxy_seed");
         foreach (var m in models)
         {
-            table.Add(m.Policy, m.Name, m.Kind, m.Parameters, m.TrainingComparisons, m.ValidationLoss, m.ValidationAccuracy, m.FromCache);
+            table.Add(m.Policy, m.Name, m.Kind, m.Parameters, m.TrainingComparisons, m.ValidationLoss, m.ValidationAccuracy, m.FromCache, m.ProxySeed);
         }
         table.Save(path);
     }
@@ -164,8 +173,8 @@ internal sealed class RewardModelStage
     private object SamplingKey => new { _pipeline.Sampling.PromptLength, _pipeline.Sampling.ResponseLength, _pipeline.Sampling.Temperature };
 
     /// <summary>SHA-256 of the training prompts' token ids: the prompts the comparisons were drawn from.</summary>
-    private static string PromptsKey(IReadOnlyList<int[]> prompts)
+    internal static string PromptsKey(IReadOnlyList<int[]> prompts)
         => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(prompts.SelectMany(p => p.Append(-1)).SelectMany(BitConverter.GetBytes).ToArray()));
 
-    private static string Key(object description) => JsonSerializer.Serialize(description, ArchiveJson.Options);
+    internal static string Key(object description) => JsonSerializer.Serialize(description, ArchiveJson.Options);
 }

@@ -88,7 +88,7 @@ public static class CurvePlots
         Save(plot, path);
     }
 
-    private static Plot NewPlot(string title, string x, string y)
+    internal static Plot NewPlot(string title, string x, string y)
     {
         var plot = new Plot();
         if (FontRegistered.Value)
@@ -101,7 +101,7 @@ public static class CurvePlots
         return plot;
     }
 
-    private static void Save(Plot plot, string path)
+    internal static void Save(Plot plot, string path)
     {
         plot.ShowLegend(Alignment.UpperLeft);
         string temporary = path + ".tmp.png";

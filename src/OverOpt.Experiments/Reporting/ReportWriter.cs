@@ -15,7 +15,7 @@ internal static class ReportWriter
     public static void Write(string path, PipelineDefinition pipeline, PipelineResult result, RewardModel gold, IReadOnlyList<PolicyOutcome> outcomes, WordTokenizer tokenizer)
     {
         var text = new StringBuilder();
-        text.AppendLine(C, $"# Overoptimization report: pipeline `{pipeline.Name}` (seed {pipeline.Seed})");
+        text.AppendLine(C, $"# Overoptimization report: pipeline `{pipeline.Name}` (seed {pipeline.Seed}{(pipeline.ProxySeed is { } proxySeed && proxySeed != pipeline.Seed ? $", proxy seed {proxySeed}" : "")})");
         text.AppendLine();
         text.AppendLine(C, $"Corpus {result.Corpus}; pi_init = policy `{pipeline.Policies[0].Name}` ({result.Policies[0].Shape}, {result.Policies[0].Parameters:N0} parameters).");
         text.AppendLine(C, $"Prompts: {result.TrainPrompts:N0} distinct prompts for gold, comparisons and PPO training, {result.HeldOutPrompts:N0} distinct held-out prompts for every evaluation (split by text, from {result.PromptSources:N0} story openings; none is on both sides).");

@@ -12,11 +12,12 @@ namespace OverOpt.Experiments.Sweeps;
 /// <item><c>runs</c>: one row per task of the grid, finished or not: <c>task_index</c>, <c>hash</c>, <c>label</c>, one
 /// column per axis (named after its path, e.g. <c>comparisons_count</c>), <c>overrides</c> (JSON), <c>configuration</c>
 /// (the whole pipeline, canonical JSON), <c>status</c> (done, failed, running, pending), <c>wall_seconds</c>,
-/// <c>started_utc</c>, <c>finished_utc</c>, <c>host</c>, <c>output_dir</c>, <c>log_path</c>, <c>rerun_command</c>;</item>
-/// <item><c>curve_points</c>, <c>fits</c>, <c>reward_models</c>: <c>task_index</c> and every column of the task's
-/// curves.csv, fits.csv and reward_models.csv, under the CSV's own names (so a fit can be redone from SQL alone);
-/// columns are matched by name, so tasks written before a column was added have NULL there;</item>
-/// <item><c>sweep</c>: the sweep's name, files, axes and when it was merged.</item>
+/// <c>started_utc</c>, <c>finished_utc</c>, <c>host</c>, <c>output_dir</c>, <c>log_path</c>, <c>rerun_command</c>,
+/// <c>part</c> (in a sweep of sweeps, the listed sweep the task comes from);</item>
+/// <item><c>curve_points</c>, <c>fits</c>, <c>reward_models</c>, <c>policies</c>: <c>task_index</c> and every column of
+/// the task's curves.csv, fits.csv, reward_models.csv and policies.csv, under the CSV's own names (so a fit can be
+/// redone from SQL alone); columns are matched by name, so tasks written before a column was added have NULL there;</item>
+/// <item><c>sweep</c>: the sweep's name, files, axes, parts (a sweep of sweeps) and when it was merged.</item>
 /// </list>
 /// The database is written to a temporary file and renamed, so a reader never sees half of it; it is written on one
 /// machine by one process (SQLite must not be written by many jobs over a network file system).
@@ -25,10 +26,10 @@ public static class SweepDatabase
 {
     /// <summary>The tables taken from each task's CSV files.</summary>
     public static readonly IReadOnlyList<(string Table, string File)> ResultTables =
-        [("curve_points", "curves.csv"), ("fits", "fits.csv"), ("reward_models", "reward_models.csv")];
+        [("curve_points", "curves.csv"), ("fits", "fits.csv"), ("reward_models", "reward_models.csv"), ("policies", "policies.csv")];
 
     private static readonly string[] RunColumns =
-        ["task_index", "hash", "label", "overrides", "configuration", "status", "wall_seconds", "started_utc", "finished_utc", "host", "output_dir", "log_path", "rerun_command"];
+        ["task_index", "hash", "label", "overrides", "configuration", "status", "wall_seconds", "started_utc", "finished_utc", "host", "output_dir", "log_path", "rerun_command", "part"];
 
     /// <param name="sweep">The sweep.</param>
     /// <param name="layout">Where its tasks wrote.</param>
@@ -69,10 +70,16 @@ public static class SweepDatabase
 
     private static void WriteSweep(SqliteConnection connection, SweepDefinition sweep)
     {
-        Execute(connection, "CREATE TABLE sweep (name TEXT, file TEXT, base_file TEXT, axes TEXT, tasks INTEGER, merged_utc TEXT)");
+        Execute(connection, "CREATE TABLE sweep (name TEXT, file TEXT, base_file TEXT, axes TEXT, tasks INTEGER, merged_utc TEXT, parts TEXT)");
         var axes = new JsonObject(sweep.Axes.Select(a => KeyValuePair.Create(a.Path.Text, (JsonNode?)new JsonArray(a.Values.Select(v => v?.DeepClone()).ToArray()))));
-        Insert(connection, "sweep", ["name", "file", "base_file", "axes", "tasks", "merged_utc"],
-            [sweep.Name, sweep.File, sweep.BaseFile, axes.ToJsonString(), sweep.Tasks.Count, DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture)]);
+        // A sweep of sweeps: its parts (name, file, base, tasks) as JSON, and their bases in base_file.
+        var parts = sweep.Parts.Count == 0 ? null : new JsonArray(sweep.Parts.Select(p => (JsonNode?)new JsonObject
+        {
+            ["name"] = p.Name, ["file"] = p.File, ["base_file"] = p.BaseFile, ["tasks"] = sweep.Tasks.Count(t => t.Part == p.Name),
+        }).ToArray()).ToJsonString();
+        string baseFile = sweep.Parts.Count == 0 ? sweep.BaseFile : string.Join(", ", sweep.Parts.Select(p => p.BaseFile).Distinct());
+        Insert(connection, "sweep", ["name", "file", "base_file", "axes", "tasks", "merged_utc", "parts"],
+            [sweep.Name, sweep.File, baseFile, axes.ToJsonString(), sweep.Tasks.Count, DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), parts]);
     }
 
     private static int WriteRuns(SqliteConnection connection, SweepDefinition sweep, SweepLayout layout, IReadOnlyDictionary<int, SweepTaskStatus> statuses, Func<SweepTask, string> rerunCommand)
@@ -88,9 +95,10 @@ public static class SweepDatabase
             }
             axisColumns.Add(name);
         }
-        var axisCells = sweep.Tasks.Select(t => t.Overrides.Select(o => Cell(o.Value)).ToArray()).ToList();
+        // By path: in a sweep of sweeps a task has only its own part's axes (the others' cells are NULL).
+        var axisCells = sweep.Tasks.Select(t => sweep.Axes.Select(a => t.Overrides.FirstOrDefault(o => o.Axis.Path.Text == a.Path.Text) is { } o ? Cell(o.Value) : "").ToArray()).ToList();
         var axisTypes = axisColumns.Select((_, a) => SqlType(axisCells.Select(row => row[a]))).ToList();
-        string[] fixedTypes = ["INTEGER PRIMARY KEY", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "REAL", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT"];
+        string[] fixedTypes = ["INTEGER PRIMARY KEY", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "REAL", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT"];
         var columns = RunColumns.Concat(axisColumns).ToArray();
         var types = fixedTypes.Concat(axisTypes).ToArray();
         Execute(connection, $"CREATE TABLE runs ({string.Join(", ", columns.Select((c, i) => $"{Quote(c)} {types[i]}"))})");
@@ -104,7 +112,7 @@ public static class SweepDatabase
             [
                 task.Index, task.Hash, task.Label, overrides.ToJsonString(), task.ConfigurationJson, status.ToString().ToLowerInvariant(),
                 record?.WallSeconds, record?.StartedUtc.ToString("o", CultureInfo.InvariantCulture), record?.FinishedUtc.ToString("o", CultureInfo.InvariantCulture), record?.Host,
-                record is null ? null : layout.TaskDirectory(task), LogPath(layout, task, status), status == SweepTaskStatus.Done ? null : rerunCommand(task),
+                record is null ? null : layout.TaskDirectory(task), LogPath(layout, task, status), status == SweepTaskStatus.Done ? null : rerunCommand(task), task.Part,
             ];
             Insert(connection, "runs", columns, [.. values, .. axisCells[i].Select((cell, a) => ToSql(cell, axisTypes[a]))]);
         }

@@ -8,13 +8,14 @@ namespace OverOpt.Experiments.Sweeps;
 /// </summary>
 public sealed class SweepDefinition
 {
-    internal SweepDefinition(string name, string file, string baseFile, IReadOnlyList<SweepAxis> axes, IReadOnlyList<SweepTask> tasks)
+    internal SweepDefinition(string name, string file, string baseFile, IReadOnlyList<SweepAxis> axes, IReadOnlyList<SweepTask> tasks, IReadOnlyList<SweepDefinition>? parts = null)
     {
         Name = name;
         File = file;
         BaseFile = baseFile;
         Axes = axes;
         Tasks = tasks;
+        Parts = parts ?? [];
     }
 
     /// <summary>Names the output folder (runs/&lt;name&gt; by default) and the scheduler's jobs.</summary>
@@ -23,11 +24,17 @@ public sealed class SweepDefinition
     /// <summary>The sweep file, as a full path.</summary>
     public string File { get; }
 
-    /// <summary>The base pipeline file, as a full path.</summary>
+    /// <summary>The base pipeline file, as a full path; empty for a sweep of sweeps (each of its <see cref="Parts"/> has its own).</summary>
     public string BaseFile { get; }
 
-    /// <summary>The axes in the file's order.</summary>
+    /// <summary>
+    /// The axes in the file's order; for a sweep of sweeps, one per path any part sweeps, with every value any part gives
+    /// it (a task's <see cref="SweepTask.Overrides"/> has only its own part's axes).
+    /// </summary>
     public IReadOnlyList<SweepAxis> Axes { get; }
+
+    /// <summary>The sweeps a sweep of sweeps lists, in its order (their own task indices); empty for a grid.</summary>
+    public IReadOnlyList<SweepDefinition> Parts { get; }
 
     /// <summary>Every task, by index.</summary>
     public IReadOnlyList<SweepTask> Tasks { get; }

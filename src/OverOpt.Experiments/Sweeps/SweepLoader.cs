@@ -10,13 +10,17 @@ namespace OverOpt.Experiments.Sweeps;
 /// <code>{ "name": "rm-size-seeds", "base": "quick.json", "axes": { "seed": [1, 2, 3], "proxies[0].modelDim": [8, 16] } }</code>
 /// Each task is the base pipeline with one value of every axis set at its dotted path, checked by the pipeline's own
 /// strict loader. Every error names the sweep file, the field (for an axis, <c>axes["path"]</c>) and the fix.
+/// A sweep of sweeps lists other sweep files instead of a base and axes:
+/// <code>{ "name": "paper", "sweeps": [ "rm-size.sweep.json", "data-size.sweep.json" ] }</code>
+/// Its tasks are the parts' tasks in the listed order, numbered on (a part's task i is task offset + i), each marked
+/// with its part; a configuration that an earlier part already has is run once, under the earlier part's task.
 /// </summary>
 public static class SweepLoader
 {
     /// <summary>More tasks than this is a mistake in the file rather than a sweep (and more than a Slurm array holds).</summary>
     public const int MaxTasks = 100_000;
 
-    private static readonly string[] Fields = ["name", "base", "axes"];
+    private static readonly string[] Fields = ["name", "base", "axes", "sweeps"];
 
     /// <summary>Loads and checks a sweep file and every task of its grid.</summary>
     /// <exception cref="OverOptConfigurationException">The file, an axis or a task is invalid (the message names the file, the field and the fix).</exception>
@@ -36,8 +40,12 @@ public static class SweepLoader
                     $"remove it, or use one of: {string.Join(", ", Fields)} (pipeline fields are swept under 'axes' by their dotted path).", path);
             }
         }
-        string baseFile = BaseFile(root, file, path);
         string name = Name(root, file, path);
+        if (root.ContainsKey("sweeps"))
+        {
+            return Union(root, name, file, path);
+        }
+        string baseFile = BaseFile(root, file, path);
         var axes = Axes(root, path);
 
         PipelineDefinition basePipeline = PipelineLoader.Parse(File.ReadAllText(baseFile), baseFile);
@@ -64,6 +72,75 @@ public static class SweepLoader
             byHash.Add(task.Hash, task);
         }
         return new SweepDefinition(name, file, baseFile, axes, tasks);
+    }
+
+    /// <summary>A sweep of sweeps: the parts' tasks one after another, a configuration listed twice run once.</summary>
+    private static SweepDefinition Union(JsonObject root, string name, string file, string path)
+    {
+        foreach (string field in new[] { "base", "axes" })
+        {
+            if (root.ContainsKey(field))
+            {
+                throw new OverOptConfigurationException($"a sweep of sweeps has no '{field}': each listed sweep has its own base and axes.", field,
+                    "remove it, or remove 'sweeps' and write one grid with \"base\" and \"axes\".", path);
+            }
+        }
+        if (root["sweeps"] is not JsonArray list || list.Count == 0)
+        {
+            throw new OverOptConfigurationException("'sweeps' is not a non-empty list of sweep files.", "sweeps",
+                "write \"sweeps\": [ \"rm-size.sweep.json\", \"data-size.sweep.json\" ] (paths relative to this file's folder).", path);
+        }
+        var parts = new List<SweepDefinition>();
+        for (int i = 0; i < list.Count; i++)
+        {
+            string field = $"sweeps[{i}]";
+            if (list[i] is not JsonValue value || !value.TryGetValue(out string? relative) || string.IsNullOrWhiteSpace(relative))
+            {
+                throw new OverOptConfigurationException("a listed sweep is not a file name.", field, "write the sweep file's path as a string, relative to this file's folder.", path);
+            }
+            string partFile = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, relative));
+            if (!File.Exists(partFile))
+            {
+                throw new OverOptConfigurationException($"the sweep file '{relative}' does not exist (looked for {partFile}).", field,
+                    "name a sweep file relative to this file's folder, e.g. \"rm-size.sweep.json\".", path);
+            }
+            if (partFile == file || ParseObject(File.ReadAllText(partFile), relative).ContainsKey("sweeps"))
+            {
+                throw new OverOptConfigurationException($"'{relative}' is itself a sweep of sweeps; parts are grids (a base and axes).", field,
+                    "list the grids that sweep lists instead.", path);
+            }
+            var part = Load(partFile);
+            if (parts.Any(p => p.Name == part.Name))
+            {
+                throw new OverOptConfigurationException($"two parts are named '{part.Name}'.", field, "give each listed sweep its own \"name\".", path);
+            }
+            parts.Add(part);
+        }
+        var tasks = new List<SweepTask>();
+        var hashes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            foreach (var task in part.Tasks.Where(t => hashes.Add(t.Hash)))
+            {
+                tasks.Add(new SweepTask(tasks.Count, task.Overrides, task.Pipeline, task.ConfigurationJson, part.Name));
+            }
+        }
+        if (tasks.Count > MaxTasks)
+        {
+            throw new OverOptConfigurationException($"the parts make {tasks.Count:N0} tasks, more than {MaxTasks:N0}.", "sweeps", "list fewer or smaller sweeps.", path);
+        }
+        // One axis per path any part sweeps, with every value any part gives it (a task of a part without it has none).
+        var axes = new List<SweepAxis>();
+        foreach (var group in parts.SelectMany(p => p.Axes).GroupBy(a => a.Path.Text))
+        {
+            var values = new List<JsonNode?>();
+            foreach (var v in group.SelectMany(a => a.Values).Where(v => !values.Any(w => JsonNode.DeepEquals(v, w))))
+            {
+                values.Add(v);
+            }
+            axes.Add(new SweepAxis(group.First().Path, values));
+        }
+        return new SweepDefinition(name, file, "", axes, tasks, parts);
     }
 
     private static JsonObject ParseObject(string json, string path)

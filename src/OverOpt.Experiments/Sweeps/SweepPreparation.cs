@@ -6,7 +6,7 @@ namespace OverOpt.Experiments.Sweeps;
 /// <summary>
 /// What every task of a group shares, built once before the tasks run (<c>overopt sweep prepare</c>, the Slurm
 /// prepare job): the pretrained policies and the gold model. A group is the tasks whose pipelines agree on everything
-/// but the proxies, comparisons, best-of-n and PPO; each group's pipeline runs with those left out (20 comparisons are
+/// but the proxies (and proxySeed), comparisons, best-of-n and PPO; each group's pipeline runs with those left out (20 comparisons are
 /// labelled, the least a pipeline accepts) into <c>prepare/&lt;hash&gt;/</c>, which puts its policies and gold into the
 /// artifact cache. Proxies are trained by the tasks; tasks that share one build it once under the cache's lock.
 /// </summary>
@@ -78,13 +78,15 @@ public sealed class SweepPreparation
         return outcomes;
     }
 
-    /// <summary>The task's pipeline without what is not shared: no proxies, best-of-n or PPO, the fewest comparisons.</summary>
+    /// <summary>The task's pipeline without what is not shared: no proxies (nor their seed), best-of-n or PPO, the fewest comparisons.</summary>
     private static PipelineDefinition SharedPart(SweepTask task)
     {
         var shared = task.ClonePipeline();
         shared.Proxies = [];
-        shared.BestOfN.Prompts = 0;
-        shared.Ppo.Proxies = [];
+        shared.ProxySeed = null;
+        // Whole sections to their defaults, so that settings the shared part never uses (e.g. KL coefficients) do not split groups.
+        shared.BestOfN = new BestOfNSpec { Prompts = 0 };
+        shared.Ppo = new PpoSpec { Proxies = [] };
         shared.Comparisons = new ComparisonSpec { Count = 20 };
         return shared;
     }

@@ -8,8 +8,9 @@ namespace OverOpt.Experiments.Sweeps;
 
 /// <summary>
 /// <c>sweep-report.md</c> and its figures, drawn from the merged database alone (so what the report shows is what any
-/// SQLite client finds): the tasks with their status and time, the unfinished ones with their logs and rerun commands,
-/// gold's peak and the fitted beta against the proxy's parameter count, one colour per method.
+/// SQLite client finds): the paper's findings measured on the sweep with their figures (<see cref="Studies.SweepStudies"/>),
+/// the tasks with their status and time, the unfinished ones with their logs and rerun commands, gold's peak and the
+/// fitted beta against the proxy's parameter count, one colour per method.
 /// </summary>
 public static class SweepReport
 {
@@ -32,7 +33,10 @@ public static class SweepReport
         int done = runs.Count(r => r.Status == "done");
         text.AppendLine(CultureInfo.InvariantCulture, $"# Sweep {name}");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{tasks} tasks from `{file}`: {done} done, {runs.Count(r => r.Status == "failed")} failed, {tasks - done - runs.Count(r => r.Status == "failed")} not finished. Merged {merged} into `{Path.GetFileName(databasePath)}` (tables `runs`, `curve_points`, `fits`, `reward_models`, `sweep`).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{tasks} tasks from `{file}`: {done} done, {runs.Count(r => r.Status == "failed")} failed, {tasks - done - runs.Count(r => r.Status == "failed")} not finished{(done < tasks ? " (see *Not finished*; the findings use the finished tasks only)" : "")}. Merged {merged} into `{Path.GetFileName(databasePath)}` (tables `runs`, `curve_points`, `fits`, `reward_models`, `policies`, `sweep`).");
+        text.AppendLine();
+        Studies.SweepStudies.Append(text, Studies.SweepStudies.Analyze(connection, folder));
+        text.AppendLine("## Tasks");
         text.AppendLine();
         text.AppendLine("| task | hash | varies | status | wall s |");
         text.AppendLine("| --- | --- | --- | --- | --- |");

@@ -13,9 +13,10 @@ public sealed class SweepTask
     /// <summary>Characters of the hash kept in folder names.</summary>
     public const int ShortHashLength = 10;
 
-    internal SweepTask(int index, IReadOnlyList<SweepOverride> overrides, PipelineDefinition pipeline, string configurationJson)
+    internal SweepTask(int index, IReadOnlyList<SweepOverride> overrides, PipelineDefinition pipeline, string configurationJson, string? part = null)
     {
         Index = index;
+        Part = part;
         Overrides = overrides;
         Pipeline = pipeline;
         ConfigurationJson = configurationJson;
@@ -46,8 +47,11 @@ public sealed class SweepTask
     /// <summary>The canonical JSON of the whole configuration (every field, defaults included; the corpus path as written).</summary>
     public string ConfigurationJson { get; }
 
-    /// <summary>What this task varies: <c>seed=2, comparisons.count=500</c>.</summary>
-    public string Label => string.Join(", ", Overrides);
+    /// <summary>In a sweep of sweeps, the name of the listed sweep the task comes from; null in a grid.</summary>
+    public string? Part { get; }
+
+    /// <summary>What this task varies: <c>seed=2, comparisons.count=500</c> (in a sweep of sweeps after its part: <c>rm-size: proxySeed=2</c>).</summary>
+    public string Label => Part is null ? string.Join(", ", Overrides) : $"{Part}: {string.Join(", ", Overrides)}";
 
     /// <summary>A private copy of the pipeline to change.</summary>
     public PipelineDefinition ClonePipeline()
