@@ -145,6 +145,12 @@ public sealed class MLNetContractTests : IClassFixture<RewardModelFixture>, IDis
         Assert.Equal(Loss(margins, 1), metrics.UnscaledBradleyTerryLoss, 12);
         Assert.Equal(Loss(margins, metrics.Temperature), metrics.BradleyTerryLoss, 12);
         Assert.True(metrics.BradleyTerryLoss <= Loss(margins, metrics.Temperature * 1.01) && metrics.BradleyTerryLoss <= Loss(margins, metrics.Temperature * 0.99));
+        var nan = _data.Ml.Data.LoadFromEnumerable(rows.Select((r, i) => new { GroupId = r.Group, Label = r.Chosen, Score = i == 3 ? float.NaN : r.Score }));
+        var lonely = _data.Ml.Data.LoadFromEnumerable(rows.Take(3).Select(r => new { GroupId = r.Group, Label = r.Chosen, Score = r.Score }));
+        var nanError = Assert.Throws<OverOptConfigurationException>(() => _data.Ml.RewardModels().Evaluate(nan));
+        var lonelyError = Assert.Throws<OverOptConfigurationException>(() => _data.Ml.RewardModels().Evaluate(lonely));
+        Assert.Equal((RewardColumnDefaults.Score, true), (nanError.Field, nanError.Message.Contains("row 3")));
+        Assert.Equal((RewardColumnDefaults.GroupId, true), (lonelyError.Field, lonelyError.Message.Contains("group 1")));
     }
 
     [Fact]
