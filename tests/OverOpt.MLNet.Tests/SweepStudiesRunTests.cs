@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.ML;
 using OverOpt.Experiments.Pipelines;
 using OverOpt.Experiments.Sweeps;
@@ -12,19 +13,18 @@ namespace OverOpt.MLNet.Tests;
 /// </summary>
 public sealed class SweepStudiesRunTests : IDisposable
 {
-    private const string Pipeline = """
-        {
-          "name": "tiny",
-          "policies": [ { "name": "a", "layers": 1, "modelDim": 16, "heads": 2, "context": 16 } ],
-          "pretraining": { "steps": 10, "batchSize": 4, "evaluationInterval": 5, "validationWindows": 8 },
-          "sampling": { "promptLength": 4, "responseLength": 6, "prompts": 3, "samplesPerPrompt": 2 },
-          "gold": { "layers": 1, "modelDim": 16, "heads": 2, "steps": 20, "prompts": 50, "samplesPerPrompt": 4 },
-          "comparisons": { "count": 200 },
-          "proxies": [ { "name": "t8", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 } ],
-          "bestOfN": { "prompts": 3, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 },
-          "ppo": { "seeds": [ 1 ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationPoints": 2, "evaluationSamples": 8 }
-        }
-        """;
+    /// <summary>The sweep tests' reward pipeline with its proxy named as the first size of the axis, and a few PPO steps.</summary>
+    private static readonly string Pipeline = WithRl(SweepTestFiles.RewardPipeline);
+
+    private static string WithRl(string pipeline)
+    {
+        var node = JsonNode.Parse(pipeline)!;
+        node["proxies"]![0]!["name"] = "t8";
+        node["ppo"] = JsonNode.Parse("""
+            { "seeds": [ 1 ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationPoints": 2, "evaluationSamples": 8 }
+            """);
+        return node.ToJsonString();
+    }
 
     private readonly SweepTestFiles _files = new("overopt-study-run-");
 
