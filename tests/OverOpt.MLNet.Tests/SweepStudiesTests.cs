@@ -126,6 +126,45 @@ public sealed class SweepStudiesTests : IDisposable
         }
     }
 
+    [Fact]
+    public void RepeatedDataIsSetBesideMoreDataAndKeptOutOfTheDataSizeStudy()
+    {
+        // One size, 4 epochs on 900 and 3,600 comparisons, and 16 epochs on 900 (as many comparisons seen as 3,600 x 4),
+        // each on proxy seeds 1 and 2.
+        const string proxies = """
+            [ [ { "name": "p", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 4 } ],
+              [ { "name": "p-e16", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 16 } ] ]
+            """;
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline, $$"""{ "proxies": {{proxies}}, "comparisons.count": [1000, 4000], "proxySeed": [1, 2] }"""));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            int seed = task.Pipeline.ProxySeed!.Value;
+            string name = task.Pipeline.Proxies[0].Name;
+            long count = task.Pipeline.Comparisons.Count * 9 / 10;
+            // Gold's peak is alpha^2 / (4 beta) at beta 0.3: more data peaks higher than the same data repeated.
+            double alpha = (name, count) switch { ("p", 900) => 0.8, ("p", _) => 1.2, (_, 900) => 0.9, _ => 1.3 };
+            var curves = new StringBuilder("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n");
+            BonCurve(curves, "a", name, 1000, count, seed, alpha + 0.01 * seed, 0.3);
+            string folder = layout.TaskDirectory(task);
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
+            File.WriteAllText(Path.Combine(folder, "reward_models.csv"), string.Create(C, $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\na,{name},transformer,1000,{count},0.66,{seed}\n"));
+            SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+
+        Assert.Contains("| 3 | repeating small data for more epochs does not substitute for more data (fig. 13) | holds | 1 of 1 pairs: p-e16 (1,000) 900 x 16:", text);
+        Assert.Contains("| p-e16 (1,000) | 900 x 16 | 2 |", text);
+        Assert.True(File.Exists(Path.Combine(layout.Root, DataRepetitionStudy.Figure)));
+        // The 16-epoch runs are not replicates of the data-size study: its table has the two 4-epoch counts only.
+        string dataSize = text[text.IndexOf("## Data size", StringComparison.Ordinal)..text.IndexOf("## Repeated data", StringComparison.Ordinal)];
+        Assert.Equal(2, dataSize.Split('\n').Count(l => l.StartsWith("| p (1,000) |", StringComparison.Ordinal)));
+        Assert.DoesNotContain("p-e16", dataSize);
+    }
+
     private static void BonCurve(StringBuilder curves, string policy, string proxy, long parameters, long count, int seed, double alpha, double beta)
     {
         foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })

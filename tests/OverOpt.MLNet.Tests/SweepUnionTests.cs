@@ -92,6 +92,7 @@ public sealed class SweepUnionTests : IDisposable
         var data = Load("data-size.sweep.json");
         var penalty = Load("kl-penalty.sweep.json");
         var policy = Load("policy-size.sweep.json");
+        var epochs = Load("data-epochs.sweep.json");
         var paper = Load("paper.json");
 
         // Six transformer sizes on three proxy seeds, BoN and PPO (one PPO seed), one proxy a task.
@@ -106,9 +107,17 @@ public sealed class SweepUnionTests : IDisposable
         Assert.True(Math.Log10((double)counts[^1] / counts[0]) >= 1.5);
         Assert.All(data.Tasks, t => Assert.Empty(t.Pipeline.PpoProxies));
         Assert.Equal((12, 3), (penalty.Tasks.Count, policy.Tasks.Count));
+        // Every repeated-data run saw as many comparisons as a 4-epoch data-size run of its shape on distinct data.
+        Assert.Equal(36, epochs.Tasks.Count);
+        var distinct = data.Tasks.Select(t => (t.Pipeline.Proxies.Single().ModelDim, t.Pipeline.Proxies.Single().Epochs, t.Pipeline.Comparisons.Count)).ToHashSet();
+        Assert.All(epochs.Tasks.Select(t => (Proxy: t.Pipeline.Proxies.Single(), t.Pipeline.Comparisons.Count)), r =>
+        {
+            Assert.True(r.Proxy.Epochs > 4);
+            Assert.Contains((r.Proxy.ModelDim, 4, r.Count * r.Proxy.Epochs / 4), distinct);
+        });
         // One world: every task of every study on pipeline seed 1 with the same gold.
-        Assert.Equal(84, paper.Tasks.Count);
-        Assert.Equal(["rm-size-study", "data-size-study", "kl-penalty-study", "policy-size-study"], paper.Parts.Select(p => p.Name));
+        Assert.Equal(120, paper.Tasks.Count);
+        Assert.Equal(["rm-size-study", "data-size-study", "kl-penalty-study", "policy-size-study", "data-epochs-study"], paper.Parts.Select(p => p.Name));
         Assert.All(paper.Tasks, t => Assert.Equal((1, 4, 128), (t.Pipeline.Seed, t.Pipeline.Gold!.Layers, t.Pipeline.Gold.ModelDim)));
         Assert.Equal(2, SweepPreparation.Groups(paper).Count);
     }

@@ -150,7 +150,6 @@ public static class DataSizeStudy
         StudyFinding.NotMeasured("3", "more comparisons give less overoptimization (fig. 4)", why),
         StudyFinding.NotMeasured("3", "below a threshold every reward model stays near chance loss and gains little gold (fig. 6, 10)", why),
         StudyFinding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", why),
-        StudyFinding.NotMeasured("3", "repeating small data for more epochs does not substitute for more data (fig. 13)", "the sweep varies no epochs at a fixed data size"),
     ];
 
     private static List<StudyFinding> Findings(IReadOnlyList<Cell> cells, IReadOnlyList<long> sizes, IReadOnlyList<long> counts, long? threshold)
@@ -206,7 +205,6 @@ public static class DataSizeStudy
                     $"from {from:N0} comparisons: {Label(sizes[^1])} {large.Describe()}; {Label(sizes[0])} {small.Describe()}; difference {F(difference)} [{F(difference - half)}, {F(difference + half)}]; criterion: the difference's interval lies above 0"));
             }
         }
-        findings.Add(StudyFinding.NotMeasured("3", "repeating small data for more epochs does not substitute for more data (fig. 13)", "the sweep varies no epochs at a fixed data size"));
         return findings;
     }
 

@@ -45,6 +45,9 @@ public sealed record StudyCurve
     /// <summary>PPO's seed; null for best-of-n.</summary>
     public required long? RunSeed { get; init; }
 
+    /// <summary>Epochs the transformer proxy was trained for (its task's configuration); 0 for FastTree or where unknown.</summary>
+    public int Epochs { get; init; }
+
     /// <summary>The proxy's validation loss (<c>reward_models</c>), NaN where unknown.</summary>
     public double ValidationLoss { get; init; } = double.NaN;
 

@@ -33,6 +33,23 @@ public sealed class StudyData
     /// <summary>The PPO curves.</summary>
     public IEnumerable<StudyCurve> Ppo => Curves.Where(c => c.Method == "ppo");
 
+    /// <summary>
+    /// The epochs most transformer curves were trained for (ties: the fewest), 0 where none says: the sweep's base
+    /// training recipe, against which the data-repetition study sets its other epochs.
+    /// </summary>
+    public int BaseEpochs => Curves.Where(c => c.Epochs > 0).GroupBy(c => c.Epochs)
+        .OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault();
+
+    /// <summary>
+    /// The curves trained with the base epochs (and those with no epochs: FastTree, or a database that does not say),
+    /// so that a run repeating its data for more epochs does not enter the size and data studies as another replicate.
+    /// </summary>
+    public StudyData AtBaseEpochs()
+    {
+        int epochs = BaseEpochs;
+        return new StudyData(Curves.Where(c => c.Epochs == 0 || c.Epochs == epochs).ToList(), MissingColumns);
+    }
+
     /// <summary>Reads a sweep database.</summary>
     public static StudyData Read(SqliteConnection connection)
     {
@@ -42,7 +59,7 @@ public sealed class StudyData
         {
             return new StudyData([], missing);
         }
-        var configurations = TaskSeeds(connection);
+        var configurations = TaskConfigurations(connection);
         var models = RewardModels(connection);
         var policies = Policies(connection);
         var fits = Fits(connection);
@@ -68,7 +85,7 @@ public sealed class StudyData
             var first = g.First();
             var model = models.GetValueOrDefault((first.Task, first.Policy, first.Proxy)) ?? models.GetValueOrDefault((first.Task, "", first.Proxy));
             string kind = model?.Kind ?? "transformer";
-            var (taskSeed, taskProxySeed) = configurations.GetValueOrDefault(first.Task, (0, null));
+            var (taskSeed, taskProxySeed, epochsByProxy) = configurations.GetValueOrDefault(first.Task, (0, null, EmptyEpochs));
             bool ppo = first.Method != "bon";
             long seed = ppo || !long.TryParse(first.Seed, CultureInfo.InvariantCulture, out long bonSeed) ? taskSeed : bonSeed;
             long? proxySeed = kind == "fasttree" ? null : first.ProxySeed ?? model?.ProxySeed ?? taskProxySeed ?? seed;
@@ -84,9 +101,10 @@ public sealed class StudyData
                 Task = first.Task, Method = first.Method, Policy = first.Policy, PolicyParams = policies.GetValueOrDefault((first.Task, first.Policy)),
                 Proxy = first.Proxy, Kind = kind, Params = first.Params, Comparisons = first.Comparisons, KlCoefficient = first.Kl,
                 Seed = seed, ProxySeed = proxySeed, RunSeed = runSeed, ValidationLoss = model?.ValidationLoss ?? double.NaN,
+                Epochs = kind == "transformer" ? epochsByProxy.GetValueOrDefault(first.Proxy) : 0,
                 Alpha = fit.Alpha, Beta = fit.Beta, Points = points,
             };
-            string key = string.Join('|', curve.Method, curve.Policy, curve.Proxy, curve.Kind, curve.Params, curve.Comparisons,
+            string key = string.Join('|', curve.Method, curve.Policy, curve.Proxy, curve.Kind, curve.Params, curve.Comparisons, curve.Epochs,
                 curve.KlCoefficient.ToString("R", CultureInfo.InvariantCulture), curve.Replicate);
             if (points.Count > 0 && seen.Add(key))
             {
@@ -99,10 +117,15 @@ public sealed class StudyData
     internal static HashSet<string> Columns(SqliteConnection connection, string table)
         => SweepDatabase.Query(connection, $"SELECT name FROM pragma_table_info('{table}')", r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Each task's pipeline seed and proxySeed, from its configuration in <c>runs</c>.</summary>
-    private static Dictionary<int, (long Seed, long? ProxySeed)> TaskSeeds(SqliteConnection connection)
+    private static readonly Dictionary<string, int> EmptyEpochs = [];
+
+    /// <summary>
+    /// Each task's pipeline seed, proxySeed and its proxies' training epochs by name, from its configuration in
+    /// <c>runs</c>.
+    /// </summary>
+    private static Dictionary<int, (long Seed, long? ProxySeed, Dictionary<string, int> Epochs)> TaskConfigurations(SqliteConnection connection)
     {
-        var result = new Dictionary<int, (long, long?)>();
+        var result = new Dictionary<int, (long, long?, Dictionary<string, int>)>();
         if (!Columns(connection, "runs").Contains("configuration"))
         {
             return result;
@@ -113,7 +136,15 @@ public sealed class StudyData
             {
                 var node = json is null ? null : JsonNode.Parse(json);
                 long seed = node?["seed"]?.GetValue<long>() ?? 1;
-                result[task] = (seed, node?["proxySeed"]?.GetValue<long>() ?? seed);
+                var epochs = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var proxy in node?["proxies"] is JsonArray proxies ? proxies : new JsonArray())
+                {
+                    if (proxy?["name"]?.GetValue<string>() is { } name && proxy["epochs"] is { } e)
+                    {
+                        epochs.TryAdd(name, e.GetValue<int>());
+                    }
+                }
+                result[task] = (seed, node?["proxySeed"]?.GetValue<long>() ?? seed, epochs);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
             {

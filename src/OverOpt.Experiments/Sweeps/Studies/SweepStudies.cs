@@ -5,8 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace OverOpt.Experiments.Sweeps.Studies;
 
 /// <summary>
-/// The paper's findings measured on a sweep database alone: reward-model size, data size, validation loss, advance
-/// prediction, proxy against gold and RL against best-of-n, KL penalty and policy size, each a section of
+/// The paper's findings measured on a sweep database alone: reward-model size, data size, repeated data, validation
+/// loss, advance prediction, proxy against gold and RL against best-of-n, KL penalty and policy size, each a section of
 /// sweep-report.md with its figures, and one findings table that lists every finding of the reproduction spec the
 /// database can address as "holds", "does not hold" or "not measured in this sweep", with the numbers behind it.
 /// </summary>
@@ -30,13 +30,16 @@ public static class SweepStudies
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         try
         {
-            var data = StudyData.Read(connection);
+            var all = StudyData.Read(connection);
+            // Runs that repeat their data for more epochs are the repetition study's alone, not more replicates.
+            var data = all.AtBaseEpochs();
             var size = RewardModelSizeStudy.Run(data, folder);
             var dataSize = DataSizeStudy.Run(data, folder);
             var sections = new List<StudySection>
             {
                 size.Section,
                 dataSize.Section,
+                DataRepetitionStudy.Run(all, folder),
                 ValidationLossStudy.Run(data, folder),
                 AdvancePredictionStudy.Run(data, folder),
                 ProxyGoldStudy.Run(data, folder),
@@ -50,7 +53,7 @@ public static class SweepStudies
             // The spec's order: 1 .. 8, the best-of-n form's advance prediction after finding 2.
             var order = new[] { "1", "2", "BoN form", "3", "4", "5", "6", "7", "8" };
             findings = findings.OrderBy(f => Array.IndexOf(order, f.Spec) is var i and >= 0 ? i : order.Length).ToList();
-            return new Result(sections, findings, size.Lines, dataSize.ChanceThreshold, data.Curves.Count);
+            return new Result(sections, findings, size.Lines, dataSize.ChanceThreshold, all.Curves.Count);
         }
         finally
         {
