@@ -51,7 +51,7 @@ public sealed class LocalSweepScheduler
                     break;
             }
         }
-        var progress = new SweepProgress(sweep.Tasks.Count - elsewhere.Count, alreadyDone, _options.Workers);
+        var progress = new SweepProgress(sweep.Tasks.Count - elsewhere.Count, alreadyDone, _options.Workers, queue.Select(t => t.Part));
         _options.Report($"{queue.Count} task(s) to run, {alreadyDone} done before{(elsewhere.Count > 0 ? $", {elsewhere.Count} running in another process (left to it)" : "")}; {_options.Workers} worker(s)");
         var running = new List<Worker>();
         var failures = new List<(SweepTask, string)>();
@@ -67,7 +67,7 @@ public sealed class LocalSweepScheduler
                 {
                     var task = queue.Dequeue();
                     running.Add(Worker.Start(task, _options.StartWorker(task), _options.TailLines));
-                    progress.Started();
+                    progress.Started(task.Index, task.Part);
                     _options.Report($"task {task.Index} started ({task.Label})");
                     changed = true;
                 }
@@ -77,7 +77,7 @@ public sealed class LocalSweepScheduler
                     running.Remove(worker);
                     double seconds = worker.Clock.Elapsed.TotalSeconds;
                     bool done = File.Exists(_layout.DoneMarker(worker.Task));
-                    progress.Finished(done, seconds);
+                    progress.Finished(worker.Task.Index, done, seconds);
                     if (done)
                     {
                         completed++;
