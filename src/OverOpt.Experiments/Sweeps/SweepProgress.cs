@@ -41,7 +41,7 @@ public sealed class SweepProgress
     public int Failed { get; private set; }
 
     /// <summary>Tasks neither done, running nor failed in this run.</summary>
-    public int Pending => Total - Done - Running - Failed;
+    public int Pending => _pending.Values.Sum();
 
     /// <summary>Task <paramref name="index"/> of kind <paramref name="kind"/> has started.</summary>
     public void Started(int index, string? kind)
@@ -83,7 +83,7 @@ public sealed class SweepProgress
             double now = _clock.Elapsed.TotalSeconds;
             double work = _pending.Sum(p => p.Value * Expected(p.Key))
                 + _running.Values.Sum(r => Math.Max(0, Expected(r.Kind) - (now - r.Start.TotalSeconds)));
-            int tasks = _pending.Values.Sum() + Running;
+            int tasks = Pending + Running;
             return work / Math.Min(_workers, Math.Max(1, tasks));
         }
     }
