@@ -11,7 +11,18 @@ internal sealed class ConsoleProgress : IProgress<ProgressUpdate>
 {
     private readonly Dictionary<string, (Stopwatch Clock, double LastPrinted, long LastDone, bool Finished)> _stages = [];
 
+    private readonly object _gate = new();
+
+    /// <summary>Reports may come from several threads at once (PPO runs side by side).</summary>
     public void Report(ProgressUpdate value)
+    {
+        lock (_gate)
+        {
+            ReportLocked(value);
+        }
+    }
+
+    private void ReportLocked(ProgressUpdate value)
     {
         if (!_stages.TryGetValue(value.Stage, out var stage) || stage.Finished || value.Done < stage.LastDone)
         {

@@ -66,6 +66,7 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"ppo\": { \"seeds\": [ 1, 1 ] } }", "ppo.seeds")]
     [InlineData("{ \"ppo\": { \"klCoefficients\": [ 0, -0.1 ] } }", "ppo.klCoefficients[1]")]
     [InlineData("{ \"ppo\": { \"penaltyEstimator\": \"k2\" } }", "ppo.penaltyEstimator")]
+    [InlineData("{ \"threadsPerJob\": -1 }", "threadsPerJob")]
     public void ImpossibleStudySettingsAreRefusedByField(string json, string field)
     {
         var error = LoadFails(json);

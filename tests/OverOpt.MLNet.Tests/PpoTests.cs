@@ -3,6 +3,7 @@ using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Ppo;
 using OverOpt.MLNet.Pretraining;
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
 using static TorchSharp.torch;
 
@@ -149,6 +150,33 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
         Assert.True(resumed.Resumed);
         Assert.Equal(uninterrupted.Curve.Select(p => (p.Step, p.Kl, p.ProxyScore)), resumed.Curve.Select(p => (p.Step, p.Kl, p.ProxyScore)));
         Assert.Equal(uninterrupted.Diagnostics, resumed.Diagnostics);
+    }
+
+    [Fact]
+    public void RunsSideBySideEqualRunsOneAfterAnotherAtTheSameThreadCount()
+    {
+        // The pipeline's PPO seeds run on worker threads at 1 libtorch thread each, as many at once as the cores hold:
+        // a run's numbers must not depend on what ran beside it.
+        PpoResult Train(int seed)
+        {
+            var options = Options(steps: 6);
+            options.Seed = seed;
+            return _data.Ml.Optimization().Ppo(options).Fit(_data.Prompts);
+        }
+        var jobs = new Func<PpoResult>[] { () => Train(3), () => Train(4) };
+        var together = TorchJobs.Run(jobs, threadsPerJob: 1, threadBudget: 2);
+        var alone = TorchJobs.Run(jobs, threadsPerJob: 1, threadBudget: 1);
+        foreach (var run in together.Concat(alone))
+        {
+            run.Policy.Dispose();
+        }
+
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(alone[i].Curve.Select(p => (p.Step, p.Kl, p.ProxyScore, p.GoldScore)), together[i].Curve.Select(p => (p.Step, p.Kl, p.ProxyScore, p.GoldScore)));
+            Assert.Equal(alone[i].Diagnostics, together[i].Diagnostics);
+        }
+        Assert.NotEqual(together[0].Diagnostics, together[1].Diagnostics);
     }
 
     [Fact]

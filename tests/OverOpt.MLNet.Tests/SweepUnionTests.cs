@@ -69,17 +69,20 @@ public sealed class SweepUnionTests : IDisposable
     }
 
     [Fact]
-    public void ANullProxySeedIsLeftOutOfTheHashedTextSoExistingTasksKeepTheirHashes()
+    public void NullProxySeedAndThreadsPerJobAreLeftOutOfTheHashedTextSoExistingTasksKeepTheirHashes()
     {
         var plain = PipelineLoader.Parse(SweepTestFiles.RewardPipeline, "tiny.json");
-        var seeded = PipelineLoader.Parse(SweepTestFiles.RewardPipeline.Replace("\"name\": \"tiny\",", "\"name\": \"tiny\", \"proxySeed\": 2,", StringComparison.Ordinal), "tiny.json");
+        var seeded = PipelineLoader.Parse(SweepTestFiles.RewardPipeline.Replace("\"name\": \"tiny\",", "\"name\": \"tiny\", \"proxySeed\": 2, \"threadsPerJob\": 1,", StringComparison.Ordinal), "tiny.json");
 
-        // The hashed text is the whole configuration as before the field existed: every field but a null proxySeed.
+        // The hashed text is the whole configuration as before the fields existed: every field but a null proxySeed and threadsPerJob.
         var node = CanonicalJson.ToNode(plain).AsObject();
-        Assert.True(node.ContainsKey("proxySeed"));
+        Assert.True(node.ContainsKey("proxySeed") && node.ContainsKey("threadsPerJob"));
         node.Remove("proxySeed");
+        node.Remove("threadsPerJob");
         Assert.Equal(CanonicalJson.ToText(node), CanonicalJson.ToText(plain));
         Assert.Contains("\"proxySeed\":2", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
+        Assert.Contains("\"threadsPerJob\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
+        Assert.Equal((1, 1), (plain.EffectiveThreadsPerJob, seeded.EffectiveThreadsPerJob));
         Assert.Equal((1, 2), (seeded.Seed, seeded.EffectiveProxySeed));
         Assert.Equal(1, plain.EffectiveProxySeed);
     }

@@ -3,6 +3,7 @@ using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
 using static TorchSharp.torch;
@@ -64,35 +65,43 @@ internal sealed class BestOfNStage
         var ruleScores = rule.Score(promptTokens, responses);
         var goldByPrompt = ByPrompt(goldScores, spec.SamplesPerPrompt);
         var ruleByPrompt = ByPrompt(ruleScores, spec.SamplesPerPrompt);
-        var curves = new List<ProxyCurve>();
-        foreach (var (proxy, comparisons) in proxies)
+        int finished = 0;
+        // Each proxy's scoring and curve is a job of its own (see PipelineDefinition.ThreadsPerJob).
+        var curves = TorchJobs.Run(proxies.Select(p => (Func<ProxyCurve>)(() =>
         {
-            var proxyScores = proxy.Score(promptTokens, responses);
-            var proxyByPrompt = ByPrompt(proxyScores, spec.SamplesPerPrompt);
-            var options = new BestOfNOptions
-            {
-                MaxN = spec.MaxN,
-                Points = spec.Points,
-                BootstrapResamples = spec.BootstrapResamples,
-                Seed = _pipeline.Seed,
-                Policy = policyName,
-                Proxy = proxy.Name,
-                ProxyParams = proxy.Info.Parameters,
-                Comparisons = comparisons,
-            };
-            var result = BestOfNEvaluator.Evaluate(proxyByPrompt, goldByPrompt, options);
-            // The rule's curve: the same estimator with the rule in gold's place (same selections, same resamples).
-            var ruleCurve = BestOfNEvaluator.Evaluate(proxyByPrompt, ruleByPrompt, options).Points;
-            for (int k = 0; k < result.Points.Count; k++)
-            {
-                result.Points[k].RuleScore = ruleCurve[k].GoldScore;
-                result.Points[k].RuleCiLow = ruleCurve[k].GoldCiLow;
-                result.Points[k].RuleCiHigh = ruleCurve[k].GoldCiHigh;
-            }
-            curves.Add(new ProxyCurve(proxy, result, OveroptimizationVerdict.Assess(result.Points), proxyScores));
-            _run.Progress?.Report(new OverOpt.MLNet.Progress.ProgressUpdate("best-of-n curves", curves.Count, proxies.Count, proxy.Name));
-        }
+            var curve = Curve(p.Model, p.Comparisons, policyName, promptTokens, responses, goldByPrompt, ruleByPrompt);
+            _run.Progress?.Report(new OverOpt.MLNet.Progress.ProgressUpdate("best-of-n curves", Interlocked.Increment(ref finished), proxies.Count, p.Model.Name));
+            return curve;
+        })).ToList(), _pipeline.EffectiveThreadsPerJob, get_num_threads());
         return (samples, goldScores, curves);
+    }
+
+    private ProxyCurve Curve(RewardModel proxy, int comparisons, string policyName, int[][] promptTokens, int[][] responses, float[][] goldByPrompt, float[][] ruleByPrompt)
+    {
+        var spec = _pipeline.BestOfN;
+        var proxyScores = proxy.Score(promptTokens, responses);
+        var proxyByPrompt = ByPrompt(proxyScores, spec.SamplesPerPrompt);
+        var options = new BestOfNOptions
+        {
+            MaxN = spec.MaxN,
+            Points = spec.Points,
+            BootstrapResamples = spec.BootstrapResamples,
+            Seed = _pipeline.Seed,
+            Policy = policyName,
+            Proxy = proxy.Name,
+            ProxyParams = proxy.Info.Parameters,
+            Comparisons = comparisons,
+        };
+        var result = BestOfNEvaluator.Evaluate(proxyByPrompt, goldByPrompt, options);
+        // The rule's curve: the same estimator with the rule in gold's place (same selections, same resamples).
+        var ruleCurve = BestOfNEvaluator.Evaluate(proxyByPrompt, ruleByPrompt, options).Points;
+        for (int k = 0; k < result.Points.Count; k++)
+        {
+            result.Points[k].RuleScore = ruleCurve[k].GoldScore;
+            result.Points[k].RuleCiLow = ruleCurve[k].GoldCiLow;
+            result.Points[k].RuleCiHigh = ruleCurve[k].GoldCiHigh;
+        }
+        return new ProxyCurve(proxy, result, OveroptimizationVerdict.Assess(result.Points), proxyScores);
     }
 
     private static float[][] ByPrompt(float[] scores, int perPrompt)

@@ -6,6 +6,7 @@ using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
 
 namespace OverOpt.Experiments.Pipelines;
@@ -58,7 +59,7 @@ internal sealed class OveroptimizationRun
                 // every pipeline that optimizes it), as gold is standardized on pi_init's samples.
                 rule ??= RuleRewardScorer.Standardized(new GoldPreference(piInit.Tokenizer, corpus),
                     rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
-                var proxies = _pipeline.Proxies.Select(spec => stage.Proxy(spec, policy, gold, corpus, train, validation)).ToList();
+                var proxies = TrainProxies(policy, gold, corpus, train, validation);
                 models.AddRange(proxies);
                 summaries.AddRange(proxies.Select(m => Summary(name, m)));
                 Add(timings, "comparisons and proxies", stageClock.Elapsed.TotalSeconds);
@@ -125,26 +126,43 @@ internal sealed class OveroptimizationRun
 
     private static void Add(Dictionary<string, double> timings, string stage, double seconds) => timings[stage] = timings.GetValueOrDefault(stage) + seconds;
 
+    /// <summary>
+    /// Every proxy, each a job of its own with a context of its own (an MLContext is not meant to be shared across threads);
+    /// the costliest start first, so that the last to finish is a short one.
+    /// </summary>
+    private List<RewardModel> TrainProxies(Policy policy, RewardModel gold, TextCorpus corpus, IDataView train, IDataView validation)
+    {
+        var specs = _pipeline.Proxies;
+        var order = Enumerable.Range(0, specs.Count).OrderByDescending(i => specs[i].Kind == "transformer" ? (long)specs[i].Layers * specs[i].ModelDim * specs[i].ModelDim : (long)specs[i].Trees * specs[i].Leaves).ToArray();
+        var trained = TorchJobs.Run(order.Select(i => (Func<RewardModel>)(() => new RewardModelStage(new MLContext(_pipeline.Seed), _pipeline, _run, _cache).Proxy(specs[i], policy, gold, corpus, train, validation))).ToList(),
+            _pipeline.EffectiveThreadsPerJob, TorchSharp.torch.get_num_threads());
+        var byIndex = new RewardModel[specs.Count];
+        for (int k = 0; k < order.Length; k++)
+        {
+            byIndex[order[k]] = trained[k];
+        }
+        return byIndex.ToList();
+    }
+
     private List<PpoConfiguration> RunPpo(Policy policy, string policyName, IReadOnlyList<RewardModel> proxies, RewardModel gold, IRewardScorer rule,
         int comparisons, PromptSplit prompts, string output)
     {
-        var configurations = new List<PpoConfiguration>();
-        foreach (var beta in _pipeline.Ppo.KlCoefficients)
+        var runs = (from beta in _pipeline.Ppo.KlCoefficients
+                    from proxyName in _pipeline.PpoProxies
+                    from seed in _pipeline.Ppo.Seeds
+                    select (Beta: beta, Proxy: proxies.Single(p => p.Name == proxyName), Seed: seed)).ToList();
+        var finished = TorchJobs.Run(runs.Select(r => (Func<PpoSeedRun>)(() =>
         {
-            foreach (var name in _pipeline.PpoProxies)
-            {
-                var proxy = proxies.Single(p => p.Name == name);
-                var seeds = new List<PpoSeedRun>();
-                foreach (int seed in _pipeline.Ppo.Seeds)
-                {
-                    var watch = Stopwatch.StartNew();
-                    var (run, finalSamples) = new PpoStage(_ml, _pipeline, _run).Run(policy, policyName, proxy, gold, rule, comparisons, prompts, beta, seed, output);
-                    run.Policy.Dispose();
-                    seeds.Add(new PpoSeedRun(seed, run, watch.Elapsed.TotalSeconds, finalSamples));
-                }
-                configurations.Add(PpoConfiguration.Of(policyName, proxy, beta, seeds));
-            }
-        }
+            var watch = Stopwatch.StartNew();
+            // A context of its own: runs may go side by side, and an MLContext is not meant to be shared across threads.
+            var (run, finalSamples) = new PpoStage(new MLContext(_pipeline.Seed), _pipeline, _run).Run(policy, policyName, r.Proxy, gold, rule, comparisons, prompts, r.Beta, r.Seed, output);
+            run.Policy.Dispose();
+            return new PpoSeedRun(r.Seed, run, watch.Elapsed.TotalSeconds, finalSamples);
+        })).ToList(), _pipeline.EffectiveThreadsPerJob, TorchSharp.torch.get_num_threads());
+        var configurations = runs.Select((r, i) => (r, Run: finished[i]))
+            .GroupBy(x => (x.r.Beta, x.r.Proxy.Name))
+            .Select(g => PpoConfiguration.Of(policyName, g.First().r.Proxy, g.Key.Beta, g.Select(x => x.Run).ToList()))
+            .ToList();
         return PpoConfiguration.WithSharedAlpha(configurations).ToList();
     }
 

@@ -28,6 +28,21 @@ public sealed class PipelineDefinition
     [System.Text.Json.Serialization.JsonIgnore]
     public int EffectiveProxySeed => ProxySeed ?? Seed;
 
+    /// <summary>
+    /// libtorch threads of each independent job: each proxy (its language model, its training and its best-of-n curve)
+    /// and each PPO run. Jobs run side by side, as many as the process's threads (<c>--threads</c>) hold, so a job's
+    /// numbers are the same whatever the machine's cores, and the small models, bound by per-operation overhead, finish
+    /// sooner than one after another at more threads. 0: one after another at the process's threads (their rounding
+    /// then depends on the thread count). Null: 1 (left out of the sweep hash while null, so sweeps hashed before the
+    /// field existed, whose tasks ran at 1 thread, keep their results). Gold, pretraining and sampling use the process's threads.
+    /// </summary>
+    [Sweeps.OmittedWhileNull]
+    public int? ThreadsPerJob { get; set; }
+
+    /// <summary>The threads of each job: <see cref="ThreadsPerJob"/>, or else 1.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int EffectiveThreadsPerJob => ThreadsPerJob ?? 1;
+
     /// <summary>A corpus file (one story per line), relative to the pipeline file; null for the bundled corpus.</summary>
     public string? Corpus { get; set; }
 
@@ -192,6 +207,10 @@ public sealed class PipelineDefinition
             {
                 throw new OverOptConfigurationException($"ppo.klCoefficients[{i}] = {Ppo.KlCoefficients[i]}; a KL coefficient is 0 or more.", $"ppo.klCoefficients[{i}]", "use 0 (no penalty) or e.g. 0.05.");
             }
+        }
+        if (ThreadsPerJob < 0)
+        {
+            throw new OverOptConfigurationException($"threadsPerJob = {ThreadsPerJob}; it counts threads.", "threadsPerJob", "use 1 (the default: jobs side by side, one thread each) or 0 (one after another at the process's threads).");
         }
         if (Ppo.PenaltyEstimator is not ("exact" or "k1"))
         {

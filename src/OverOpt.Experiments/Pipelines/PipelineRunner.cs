@@ -40,7 +40,11 @@ public sealed class PipelineRunner
         cache.Rejected += run.Log;
         cache.Reused += path =>
         {
-            reused.Add(path);
+            // Proxies are built or loaded side by side.
+            lock (reused)
+            {
+                reused.Add(path);
+            }
             run.Log($"reusing {path}");
         };
         cache.Built += path => run.Log($"saved {path}");

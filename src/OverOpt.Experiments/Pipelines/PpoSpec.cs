@@ -45,4 +45,5 @@ public sealed class PpoSpec
     public int EvaluationPoints { get; set; } = 16;
 
     public int EvaluationSamples { get; set; } = 256;
+
 }

@@ -97,12 +97,14 @@ internal sealed class RewardModelStage
         bool transformer = spec.Kind != FastTreeRewardModel.KindName;
         var languageModel = transformer && spec.Pretrained ? LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads) : null;
         // The proxy seed enters the key only where it changes the model: a transformer trained with a seed other than the
-        // pipeline's. So a pipeline without proxySeed (or with proxySeed = seed) keeps the keys, and the cached proxies,
-        // it had before the field existed, and a FastTree proxy (no seed) is trained once for every proxy seed.
+        // pipeline's. So a pipeline with proxySeed = seed shares the proxies of one without it, and a FastTree proxy (no
+        // seed) is trained once for every proxy seed.
         int? proxySeed = transformer && _pipeline.EffectiveProxySeed != _pipeline.Seed ? _pipeline.EffectiveProxySeed : null;
+        // The libtorch threads it trains at change its rounding: a proxy trained at another count is another artifact.
+        int threads = TorchSharp.torch.get_num_threads();
         string key = proxySeed is null
-            ? Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed })
-            : Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed, proxySeed });
+            ? Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed, threads })
+            : Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed, proxySeed, threads });
         return _cache.GetOrBuild<RewardModel>(
             "proxies", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>

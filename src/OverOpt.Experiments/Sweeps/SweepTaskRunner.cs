@@ -51,7 +51,11 @@ public sealed class SweepTaskRunner
         using var log = new StreamWriter(Path.Combine(partial, "task.log"), append: true) { AutoFlush = true };
         void Log(string line)
         {
-            log.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
+            // A pipeline's jobs (proxies, PPO runs) log from several threads at once.
+            lock (log)
+            {
+                log.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
+            }
             _options.Log(line);
         }
         Log($"task {task.Index} ({task.Label}), hash {task.Hash}, on {Environment.MachineName}, pid {Environment.ProcessId}, started {started:u}");

@@ -183,6 +183,8 @@ public sealed partial class PpoTrainer
                 Steps,
                 EvaluationPoints,
                 EvaluationSamples,
+                // Numbers reproduce at a fixed thread count only: a checkpoint written at another is not this run.
+                Threads = TorchSharp.torch.get_num_threads(),
             });
 
         private static string PromptHash(IReadOnlyList<int[]> prompts)

@@ -1,0 +1,58 @@
+using System.Runtime.ExceptionServices;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.Runtime;
+
+/// <summary>
+/// Runs independent libtorch jobs (PPO runs on several seeds, say) each at a fixed number of intra-op threads, as many
+/// at once as a thread budget holds. A job's numbers depend on its own thread count only, never on the machine's cores
+/// or on how many ran beside it, so a 2-core laptop, a 64-core node and a 1-thread sweep task reproduce one another.
+/// The small models here are bound by per-operation overhead: two 1-thread jobs side by side finish sooner than the
+/// same two one after another at 2 threads.
+/// </summary>
+public static class TorchJobs
+{
+    /// <summary>
+    /// Runs every job and returns their results in the jobs' order. With <paramref name="threadsPerJob"/> above 0 each
+    /// job runs on a dedicated thread set to that many libtorch threads (libtorch's thread count is per calling thread
+    /// for OpenMP and MKL), <paramref name="threadBudget"/> / <paramref name="threadsPerJob"/> at once (at least one);
+    /// 0 runs them one after another on the calling thread at its own thread count. When jobs fail, the others still
+    /// finish (their files stay written) and the first failure in job order is rethrown.
+    /// </summary>
+    public static IReadOnlyList<T> Run<T>(IReadOnlyList<Func<T>> jobs, int threadsPerJob, int threadBudget)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threadsPerJob);
+        if (threadsPerJob == 0)
+        {
+            return jobs.Select(job => job()).ToList();
+        }
+        TorchRuntime.EnsureLoaded();
+        var results = new T[jobs.Count];
+        var failures = new ExceptionDispatchInfo?[jobs.Count];
+        int next = -1;
+        int workers = Math.Clamp(threadBudget / threadsPerJob, 1, Math.Max(1, jobs.Count));
+        int callerThreads = get_num_threads();
+        var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
+        {
+            TorchRuntime.SetThreads(threadsPerJob);
+            for (int i = Interlocked.Increment(ref next); i < jobs.Count; i = Interlocked.Increment(ref next))
+            {
+                try
+                {
+                    results[i] = jobs[i]();
+                }
+                catch (Exception e)
+                {
+                    failures[i] = ExceptionDispatchInfo.Capture(e);
+                }
+            }
+        })
+        { IsBackground = true, Name = "torch-job" }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        // The workers' set_num_threads also wrote libtorch's process-wide default; the caller's count is put back.
+        TorchRuntime.SetThreads(callerThreads);
+        failures.FirstOrDefault(f => f is not null)?.Throw();
+        return results;
+    }
+}
