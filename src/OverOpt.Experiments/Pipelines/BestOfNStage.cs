@@ -32,21 +32,25 @@ internal sealed class BestOfNStage
         _cache = cache;
     }
 
-    public (IReadOnlyList<PolicySample> Samples, float[] Gold, IReadOnlyList<ProxyCurve> Curves) Run(
-        Policy policy, string policyName, RewardModel gold, IRewardScorer rule, IReadOnlyList<(RewardModel Model, int Comparisons)> proxies, PromptSplit prompts)
+    /// <summary>
+    /// N samples of pi_init per held-out prompt with gold's scores. They depend on none of the proxies (cached: tasks that
+    /// differ in proxies, their seed or the comparisons draw and score them once), so a pipeline draws them beside the
+    /// proxies' training.
+    /// </summary>
+    public CachedBestOfNSamples Samples(Policy policy, RewardModel gold, PromptSplit prompts)
     {
         // PipelineRunner has checked that there are enough held-out prompts, before anything was trained.
         var spec = _pipeline.BestOfN;
         var chosen = prompts.HeldOut.Take(spec.Prompts).ToArray();
         var sampling = new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 };
-        // The samples and gold's scores depend on none of the proxies: cached, tasks that differ in proxies, their seed or
-        // the comparisons draw and score them once.
         string key = RewardModelStage.Key(new
         {
             artifact = "bon-samples", policy = policy.Description.Provenance, gold = gold.Info.Provenance, prompts = RewardModelStage.PromptsKey(chosen),
             samplesPerPrompt = spec.SamplesPerPrompt, sampling.ResponseLength, sampling.Temperature, sampling.BatchSize, generatorSeed = _pipeline.Seed + 2,
+            // The libtorch threads they are drawn and scored at change the rounding of both.
+            threads = get_num_threads(),
         });
-        using var cached = _cache.GetOrBuild(
+        return _cache.GetOrBuild(
             "bon-samples", key, CachedBestOfNSamples.Load, c => c.Key,
             () =>
             {
@@ -57,6 +61,12 @@ internal sealed class BestOfNStage
                 return new CachedBestOfNSamples(key, drawn, gold.Score(drawn.Select(s => s.Prompt).ToArray(), drawn.Select(s => s.Response).ToArray()));
             },
             (c, path) => c.Save(path));
+    }
+
+    /// <summary>Every proxy's best-of-n curve (with gold's and the rule's scores) on <paramref name="cached"/>'s samples.</summary>
+    public IReadOnlyList<ProxyCurve> Curves(CachedBestOfNSamples cached, string policyName, IRewardScorer rule, IReadOnlyList<(RewardModel Model, int Comparisons)> proxies)
+    {
+        var spec = _pipeline.BestOfN;
         var samples = cached.Samples;
         var promptTokens = samples.Select(s => s.Prompt).ToArray();
         var responses = samples.Select(s => s.Response).ToArray();
@@ -73,7 +83,7 @@ internal sealed class BestOfNStage
             _run.Progress?.Report(new OverOpt.MLNet.Progress.ProgressUpdate("best-of-n curves", Interlocked.Increment(ref finished), proxies.Count, p.Model.Name));
             return curve;
         })).ToList(), _pipeline.EffectiveThreadsPerJob, get_num_threads());
-        return (samples, goldScores, curves);
+        return curves;
     }
 
     private ProxyCurve Curve(RewardModel proxy, int comparisons, string policyName, int[][] promptTokens, int[][] responses, float[][] goldByPrompt, float[][] ruleByPrompt)

@@ -59,21 +59,23 @@ internal sealed class OveroptimizationRun
                 // every pipeline that optimizes it), as gold is standardized on pi_init's samples.
                 rule ??= RuleRewardScorer.Standardized(new GoldPreference(piInit.Tokenizer, corpus),
                     rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
-                var proxies = TrainProxies(policy, gold, corpus, train, validation);
+                var bonStage = new BestOfNStage(_ml, _pipeline, _run, _cache);
+                var (proxies, bonSamples) = TrainProxies(policy, gold, corpus, train, validation,
+                    _pipeline.BestOfN.Prompts > 0 && _pipeline.Proxies.Count > 0 ? () => bonStage.Samples(policy, gold, prompts) : null);
                 models.AddRange(proxies);
                 summaries.AddRange(proxies.Select(m => Summary(name, m)));
-                Add(timings, "comparisons and proxies", stageClock.Elapsed.TotalSeconds);
+                Add(timings, "comparisons, proxies and best-of-n samples", stageClock.Elapsed.TotalSeconds);
                 if (proxies.Count == 0)
                 {
                     continue;
                 }
                 BestOfNOutcome? bon = null;
-                if (_pipeline.BestOfN.Prompts > 0)
+                if (bonSamples is not null)
                 {
                     stageClock.Restart();
-                    var (samples, goldScores, curves) = new BestOfNStage(_ml, _pipeline, _run, _cache).Run(policy, name, gold, rule, proxies.Select(m => (m, trainCount)).ToList(), prompts);
-                    bon = new BestOfNOutcome(samples, goldScores, curves);
-                    Add(timings, "best-of-n", stageClock.Elapsed.TotalSeconds);
+                    var curves = bonStage.Curves(bonSamples, name, rule, proxies.Select(m => (m, trainCount)).ToList());
+                    bon = new BestOfNOutcome(bonSamples.Samples, bonSamples.Gold, curves);
+                    Add(timings, "best-of-n curves", stageClock.Elapsed.TotalSeconds);
                 }
                 stageClock.Restart();
                 var ppo = RunPpo(policy, name, proxies, gold, rule, trainCount, prompts, output);
@@ -127,21 +129,26 @@ internal sealed class OveroptimizationRun
     private static void Add(Dictionary<string, double> timings, string stage, double seconds) => timings[stage] = timings.GetValueOrDefault(stage) + seconds;
 
     /// <summary>
-    /// Every proxy, each a job of its own with a context of its own (an MLContext is not meant to be shared across threads);
-    /// the costliest start first, so that the last to finish is a short one.
+    /// Every proxy, each a job of its own with a context of its own (an MLContext is not meant to be shared across
+    /// threads), and best-of-n's samples with gold's scores beside them (they need no proxy); the costliest start first,
+    /// so that the last to finish is a short one. The samples are about as costly as the largest proxy.
     /// </summary>
-    private List<RewardModel> TrainProxies(Policy policy, RewardModel gold, TextCorpus corpus, IDataView train, IDataView validation)
+    private (List<RewardModel> Proxies, CachedBestOfNSamples? BestOfNSamples) TrainProxies(Policy policy, RewardModel gold, TextCorpus corpus,
+        IDataView train, IDataView validation, Func<CachedBestOfNSamples>? bestOfNSamples)
     {
         var specs = _pipeline.Proxies;
-        var order = Enumerable.Range(0, specs.Count).OrderByDescending(i => specs[i].Kind == "transformer" ? (long)specs[i].Layers * specs[i].ModelDim * specs[i].ModelDim : (long)specs[i].Trees * specs[i].Leaves).ToArray();
-        var trained = TorchJobs.Run(order.Select(i => (Func<RewardModel>)(() => new RewardModelStage(new MLContext(_pipeline.Seed), _pipeline, _run, _cache).Proxy(specs[i], policy, gold, corpus, train, validation))).ToList(),
-            _pipeline.EffectiveThreadsPerJob, TorchSharp.torch.get_num_threads());
-        var byIndex = new RewardModel[specs.Count];
-        for (int k = 0; k < order.Length; k++)
+        var proxies = new RewardModel[specs.Count];
+        CachedBestOfNSamples? samples = null;
+        var jobs = Enumerable.Range(0, specs.Count)
+            .OrderByDescending(i => specs[i].Kind == "transformer" ? (long)specs[i].Layers * specs[i].ModelDim * specs[i].ModelDim : (long)specs[i].Trees * specs[i].Leaves)
+            .Select(i => (Action)(() => proxies[i] = new RewardModelStage(new MLContext(_pipeline.Seed), _pipeline, _run, _cache).Proxy(specs[i], policy, gold, corpus, train, validation)))
+            .ToList();
+        if (bestOfNSamples is not null)
         {
-            byIndex[order[k]] = trained[k];
+            jobs.Insert(Math.Min(1, jobs.Count), () => samples = bestOfNSamples());
         }
-        return byIndex.ToList();
+        TorchJobs.Run(jobs, _pipeline.EffectiveThreadsPerJob, TorchSharp.torch.get_num_threads());
+        return (proxies.ToList(), samples);
     }
 
     private List<PpoConfiguration> RunPpo(Policy policy, string policyName, IReadOnlyList<RewardModel> proxies, RewardModel gold, IRewardScorer rule,

@@ -41,7 +41,7 @@ public sealed record PipelineResult
 
     public int PromptSources { get; init; }
 
-    /// <summary>Wall seconds per stage (pretraining, gold, comparisons and proxies, best-of-n, ppo).</summary>
+    /// <summary>Wall seconds per stage (pretraining, gold, comparisons, proxies and best-of-n samples, best-of-n curves, ppo).</summary>
     public IReadOnlyDictionary<string, double> StageSeconds { get; init; } = new Dictionary<string, double>();
 
     public double WallSeconds { get; init; }

@@ -21,13 +21,24 @@ public static class TorchJobs
     /// </summary>
     public static IReadOnlyList<T> Run<T>(IReadOnlyList<Func<T>> jobs, int threadsPerJob, int threadBudget)
     {
+        var results = new T[jobs.Count];
+        Run(jobs.Select((job, i) => (Action)(() => results[i] = job())).ToList(), threadsPerJob, threadBudget);
+        return results;
+    }
+
+    /// <summary>As <see cref="Run{T}"/>, for jobs of different kinds that keep their own results.</summary>
+    public static void Run(IReadOnlyList<Action> jobs, int threadsPerJob, int threadBudget)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(threadsPerJob);
         if (threadsPerJob == 0)
         {
-            return jobs.Select(job => job()).ToList();
+            foreach (var job in jobs)
+            {
+                job();
+            }
+            return;
         }
         TorchRuntime.EnsureLoaded();
-        var results = new T[jobs.Count];
         var failures = new ExceptionDispatchInfo?[jobs.Count];
         int next = -1;
         int workers = Math.Clamp(threadBudget / threadsPerJob, 1, Math.Max(1, jobs.Count));
@@ -39,7 +50,7 @@ public static class TorchJobs
             {
                 try
                 {
-                    results[i] = jobs[i]();
+                    jobs[i]();
                 }
                 catch (Exception e)
                 {
@@ -53,6 +64,5 @@ public static class TorchJobs
         // The workers' set_num_threads also wrote libtorch's process-wide default; the caller's count is put back.
         TorchRuntime.SetThreads(callerThreads);
         failures.FirstOrDefault(f => f is not null)?.Throw();
-        return results;
     }
 }
