@@ -37,8 +37,10 @@ public sealed class TorchJobsTests
         Assert.Equal(1, most);
     }
 
-    [Fact]
-    public void AFailedJobLetsTheOthersFinishAndTheFirstFailureInJobOrderIsThrown()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(0)]
+    public void AFailedJobLetsTheOthersFinishAndTheFirstFailureInJobOrderIsThrown(int threadsPerJob)
     {
         var done = new bool[4];
         var jobs = Enumerable.Range(0, 4).Select(i => (Func<int>)(() =>
@@ -51,7 +53,7 @@ public sealed class TorchJobsTests
             return i;
         })).ToList();
 
-        var failure = Assert.Throws<InvalidOperationException>(() => TorchJobs.Run(jobs, threadsPerJob: 1, threadBudget: 2));
+        var failure = Assert.Throws<InvalidOperationException>(() => TorchJobs.Run(jobs, threadsPerJob, threadBudget: 2));
 
         Assert.Equal("job 1", failure.Message);
         Assert.Equal([true, false, true, false], done);

@@ -60,7 +60,7 @@ internal sealed class OveroptimizationRun
                 rule ??= RuleRewardScorer.Standardized(new GoldPreference(piInit.Tokenizer, corpus),
                     rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
                 var bonStage = new BestOfNStage(_ml, _pipeline, _run, _cache);
-                var (proxies, bonSamples) = TrainProxies(policy, gold, corpus, train, validation,
+                var (proxies, bonSamples) = ProxiesAndBestOfNSamples(policy, gold, corpus, train, validation,
                     _pipeline.BestOfN.Prompts > 0 && _pipeline.Proxies.Count > 0 ? () => bonStage.Samples(policy, gold, prompts) : null);
                 models.AddRange(proxies);
                 summaries.AddRange(proxies.Select(m => Summary(name, m)));
@@ -134,7 +134,7 @@ internal sealed class OveroptimizationRun
     /// so that the last to finish is a short one. The samples come first: drawing and scoring N x prompts responses with
     /// gold costs more than the largest proxy of the default pipeline (about 110 s against 90 s at one thread).
     /// </summary>
-    private (List<RewardModel> Proxies, CachedBestOfNSamples? BestOfNSamples) TrainProxies(Policy policy, RewardModel gold, TextCorpus corpus,
+    private (List<RewardModel> Proxies, CachedBestOfNSamples? BestOfNSamples) ProxiesAndBestOfNSamples(Policy policy, RewardModel gold, TextCorpus corpus,
         IDataView train, IDataView validation, Func<CachedBestOfNSamples>? bestOfNSamples)
     {
         var specs = _pipeline.Proxies;

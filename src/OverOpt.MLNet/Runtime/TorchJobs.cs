@@ -17,7 +17,7 @@ public static class TorchJobs
     /// job runs on a dedicated thread set to that many libtorch threads (libtorch's thread count is per calling thread
     /// for OpenMP and MKL), <paramref name="threadBudget"/> / <paramref name="threadsPerJob"/> at once (at least one);
     /// 0 runs them one after another on the calling thread at its own thread count. When jobs fail, the others still
-    /// finish (their files stay written) and the first failure in job order is rethrown.
+    /// run to the end (their files stay written) and the first failure in job order is rethrown.
     /// </summary>
     public static IReadOnlyList<T> Run<T>(IReadOnlyList<Func<T>> jobs, int threadsPerJob, int threadBudget)
     {
@@ -30,39 +30,45 @@ public static class TorchJobs
     public static void Run(IReadOnlyList<Action> jobs, int threadsPerJob, int threadBudget)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threadsPerJob);
+        var failures = new ExceptionDispatchInfo?[jobs.Count];
+        void RunJob(int i)
+        {
+            try
+            {
+                jobs[i]();
+            }
+            catch (Exception e)
+            {
+                failures[i] = ExceptionDispatchInfo.Capture(e);
+            }
+        }
         if (threadsPerJob == 0)
         {
-            foreach (var job in jobs)
+            for (int i = 0; i < jobs.Count; i++)
             {
-                job();
+                RunJob(i);
             }
-            return;
         }
-        TorchRuntime.EnsureLoaded();
-        var failures = new ExceptionDispatchInfo?[jobs.Count];
-        int next = -1;
-        int workers = Math.Clamp(threadBudget / threadsPerJob, 1, Math.Max(1, jobs.Count));
-        int callerThreads = get_num_threads();
-        var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
+        else
         {
-            TorchRuntime.SetThreads(threadsPerJob);
-            for (int i = Interlocked.Increment(ref next); i < jobs.Count; i = Interlocked.Increment(ref next))
+            TorchRuntime.EnsureLoaded();
+            int next = -1;
+            int workers = Math.Clamp(threadBudget / threadsPerJob, 1, Math.Max(1, jobs.Count));
+            int callerThreads = get_num_threads();
+            var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
             {
-                try
+                TorchRuntime.SetThreads(threadsPerJob);
+                for (int i = Interlocked.Increment(ref next); i < jobs.Count; i = Interlocked.Increment(ref next))
                 {
-                    jobs[i]();
+                    RunJob(i);
                 }
-                catch (Exception e)
-                {
-                    failures[i] = ExceptionDispatchInfo.Capture(e);
-                }
-            }
-        })
-        { IsBackground = true, Name = "torch-job" }).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        // The workers' set_num_threads also wrote libtorch's process-wide default; the caller's count is put back.
-        TorchRuntime.SetThreads(callerThreads);
+            })
+            { IsBackground = true, Name = "torch-job" }).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            // The workers' set_num_threads also wrote libtorch's process-wide default; the caller's count is put back.
+            TorchRuntime.SetThreads(callerThreads);
+        }
         failures.FirstOrDefault(f => f is not null)?.Throw();
     }
 }
