@@ -15,7 +15,7 @@ internal static class CommonOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = "libtorch threads (0: one per core). Numbers are reproducible at a fixed thread count.",
+        Description = "libtorch threads (0: one per core). Numbers are reproducible at a fixed thread count; a pipeline's proxies and PPO runs run side by side at its threadsPerJob each, as many as these threads hold.",
         DefaultValueFactory = _ => 0,
     };
 

@@ -103,9 +103,10 @@ public static class CurvePlots
 
     internal static void Save(Plot plot, string path)
     {
-        plot.ShowLegend(Alignment.UpperLeft);
+        // Beside the data, not over it: with four KL coefficients or two policies the legend inside hid the curves.
+        plot.ShowLegend(Edge.Right);
         string temporary = path + ".tmp.png";
-        plot.SavePng(temporary, 1000, 650);
+        plot.SavePng(temporary, 1200, 650);
         File.Move(temporary, path, overwrite: true);
     }
 
