@@ -29,12 +29,12 @@ public sealed class PipelineDefinition
     public int EffectiveProxySeed => ProxySeed ?? Seed;
 
     /// <summary>
-    /// libtorch threads of each independent job: each proxy (its language model, its training and its best-of-n curve)
-    /// and each PPO run. Jobs run side by side, as many as the process's threads (<c>--threads</c>) hold, so a job's
+    /// libtorch threads of each independent job: each proxy (its language model, its training and its best-of-n curve),
+    /// best-of-n's samples with gold's scores, and each PPO run. Jobs run side by side, as many as the process's threads (<c>--threads</c>) hold, so a job's
     /// numbers are the same whatever the machine's cores, and the small models, bound by per-operation overhead, finish
     /// sooner than one after another at more threads. 0: one after another at the process's threads (their rounding
     /// then depends on the thread count). Null: 1 (left out of the sweep hash while null, so sweeps hashed before the
-    /// field existed, whose tasks ran at 1 thread, keep their results). Gold, pretraining and sampling use the process's threads.
+    /// field existed, whose tasks ran at 1 thread, keep their results). Gold, pretraining and the comparisons use the process's threads.
     /// </summary>
     [Sweeps.OmittedWhileNull]
     public int? ThreadsPerJob { get; set; }

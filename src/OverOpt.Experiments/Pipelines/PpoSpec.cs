@@ -45,5 +45,4 @@ public sealed class PpoSpec
     public int EvaluationPoints { get; set; } = 16;
 
     public int EvaluationSamples { get; set; } = 256;
-
 }
