@@ -1,9 +1,29 @@
+using OverOpt.MLNet.Runtime;
+
 namespace OverOpt.MLNet.Tests;
 
 /// <summary>The command line end to end: exit codes and messages as a person sees them.</summary>
 [Collection(nameof(CliTests))]
 public sealed class CliTests : IDisposable
 {
+    // The smallest pipeline that runs every stage: two proxies, best-of-n and PPO on two seeds.
+    private const string TinyPipeline = """
+            {
+              "name": "tiny",
+              "policies": [ { "name": "a", "layers": 1, "modelDim": 16, "heads": 2, "context": 16 } ],
+              "pretraining": { "steps": 10, "batchSize": 4, "evaluationInterval": 5, "validationWindows": 8 },
+              "sampling": { "promptLength": 4, "responseLength": 6, "prompts": 3, "samplesPerPrompt": 2 },
+              "gold": { "layers": 1, "modelDim": 16, "heads": 2, "steps": 20, "prompts": 50, "samplesPerPrompt": 4 },
+              "comparisons": { "count": 200 },
+              "proxies": [
+                { "name": "t", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 },
+                { "name": "f", "kind": "fasttree", "trees": 5, "leaves": 4 }
+              ],
+              "bestOfN": { "prompts": 3, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 },
+              "ppo": { "proxies": [ "t" ], "seeds": [ 1, 2 ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationPoints": 2, "evaluationSamples": 8 }
+            }
+            """;
+
     private readonly string _folder = Directory.CreateTempSubdirectory("overopt-cli-").FullName;
 
     private static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
@@ -26,22 +46,7 @@ public sealed class CliTests : IDisposable
     public void TheRunPipelineWritesItsResultsAndReusesTheCache()
     {
         string path = Path.Combine(_folder, "tiny.json");
-        File.WriteAllText(path, """
-            {
-              "name": "tiny",
-              "policies": [ { "name": "a", "layers": 1, "modelDim": 16, "heads": 2, "context": 16 } ],
-              "pretraining": { "steps": 10, "batchSize": 4, "evaluationInterval": 5, "validationWindows": 8 },
-              "sampling": { "promptLength": 4, "responseLength": 6, "prompts": 3, "samplesPerPrompt": 2 },
-              "gold": { "layers": 1, "modelDim": 16, "heads": 2, "steps": 20, "prompts": 50, "samplesPerPrompt": 4 },
-              "comparisons": { "count": 200 },
-              "proxies": [
-                { "name": "t", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 },
-                { "name": "f", "kind": "fasttree", "trees": 5, "leaves": 4 }
-              ],
-              "bestOfN": { "prompts": 3, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 },
-              "ppo": { "proxies": [ "t" ], "seeds": [ 1, 2 ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationPoints": 2, "evaluationSamples": 8 }
-            }
-            """);
+        File.WriteAllText(path, TinyPipeline);
         string output = Path.Combine(_folder, "out");
         string cache = Path.Combine(_folder, "cache");
 
@@ -86,6 +91,33 @@ public sealed class CliTests : IDisposable
         var scored = Run("score", "--model", gold, "--prompt", "<bos> once there was", "--response", "tom was happy . he ran");
         Assert.Equal(0, scored.Code);
         Assert.Matches(@"^gold \(transformer, [\d,]+ parameters\): -?\d+\.\d{3}", scored.Output);
+    }
+
+    [Fact]
+    public void ProxiesAndPpoRunsGiveTheSameNumbersSideBySideAsOneAfterAnother()
+    {
+        // threadsPerJob (1) fixes each job's thread count: --threads 2 runs two jobs at once, --threads 1 one at a time.
+        string path = Path.Combine(_folder, "tiny.json");
+        File.WriteAllText(path, TinyPipeline);
+        string cache = Path.Combine(_folder, "cache");
+        try
+        {
+            var together = Run("run", path, "--output", Path.Combine(_folder, "together"), "--cache", cache, "--threads", "2");
+            // pi_init, gold and the comparisons are reused; the proxies and PPO are trained again, one job at a time.
+            Directory.Delete(Path.Combine(cache, "proxies"), recursive: true);
+            var alone = Run("run", path, "--output", Path.Combine(_folder, "alone"), "--cache", cache, "--threads", "1");
+
+            Assert.Equal((0, 0), (together.Code, alone.Code));
+            Assert.Contains("saved", alone.Error.Split('\n').First(l => l.Contains("/proxies/", StringComparison.Ordinal)));
+            foreach (var file in new[] { "curves.csv", "fits.csv" })
+            {
+                Assert.Equal(File.ReadAllText(Path.Combine(_folder, "together", file)), File.ReadAllText(Path.Combine(_folder, "alone", file)));
+            }
+        }
+        finally
+        {
+            TorchRuntime.SetThreads(0);
+        }
     }
 
     [Fact]
