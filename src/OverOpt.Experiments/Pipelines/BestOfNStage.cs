@@ -77,13 +77,12 @@ internal sealed class BestOfNStage
         var ruleByPrompt = ByPrompt(ruleScores, spec.SamplesPerPrompt);
         int finished = 0;
         // Each proxy's scoring and curve is a job of its own (see PipelineDefinition.ThreadsPerJob).
-        var curves = TorchJobs.Run(proxies.Select(p => (Func<ProxyCurve>)(() =>
+        return TorchJobs.Run(proxies.Select(p => (Func<ProxyCurve>)(() =>
         {
             var curve = Curve(p.Model, p.Comparisons, policyName, promptTokens, responses, goldByPrompt, ruleByPrompt);
             _run.Progress?.Report(new OverOpt.MLNet.Progress.ProgressUpdate("best-of-n curves", Interlocked.Increment(ref finished), proxies.Count, p.Model.Name));
             return curve;
         })).ToList(), _pipeline.EffectiveThreadsPerJob, get_num_threads());
-        return curves;
     }
 
     private ProxyCurve Curve(RewardModel proxy, int comparisons, string policyName, int[][] promptTokens, int[][] responses, float[][] goldByPrompt, float[][] ruleByPrompt)

@@ -78,8 +78,8 @@ public static class DataRepetitionStudy
         text.AppendLine();
 
         // Repetition does not substitute when the repeated run's seed-mean peak lies below the more-data run's interval.
-        bool holds = pairs.All(p => p.Repeated.Peak.Mean < p.More.Peak.Low);
         int below = pairs.Count(p => p.Repeated.Peak.Mean < p.More.Peak.Low);
+        bool holds = below == pairs.Count;
         string numbers = $"{below} of {pairs.Count} pairs: " + string.Join("; ", pairs.Select(p =>
             $"{Label(p.Repeated.Params, p.Repeated.Curves)} {p.Repeated.Count:N0} x {p.Repeated.Epochs}: {F(p.Repeated.Peak.Mean)} against {p.More.Count:N0} x {p.More.Epochs}: {p.More.Peak.Describe()}"))
             + "; criterion: every repeated run's seed-mean peak gold lies below the interval of the run on as many distinct comparisons";
