@@ -102,9 +102,8 @@ internal sealed class RewardModelStage
         int? proxySeed = transformer && _pipeline.EffectiveProxySeed != _pipeline.Seed ? _pipeline.EffectiveProxySeed : null;
         // The libtorch threads it trains at change its rounding: a proxy trained at another count is another artifact.
         int threads = TorchSharp.torch.get_num_threads();
-        string key = proxySeed is null
-            ? Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed, threads })
-            : Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed, proxySeed, threads });
+        // Key leaves out null members, so a null proxySeed is no part of the key.
+        string key = Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed, proxySeed, threads });
         return _cache.GetOrBuild<RewardModel>(
             "proxies", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>
