@@ -34,6 +34,18 @@ public static class Program
         {
             return Fail(e.Message, 3);
         }
+        catch (Exception e) when (FileSystemProblem.Is(e))
+        {
+            return Fail(FileSystemProblem.Explain(e), 2);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug, not bad input: one line first, then the stack for the report, and no abort (exit 134) of the runtime.
+            Console.Error.WriteLine($"overopt: error: internal error ({e.GetType().Name}): {e.Message.Split('\n')[0]}");
+            Console.Error.WriteLine("overopt: this is a bug; please report it with the lines below. Finished work is kept: a rerun resumes.");
+            Console.Error.WriteLine(e);
+            return 70;
+        }
     }
 
     private static int Fail(string message, int code)

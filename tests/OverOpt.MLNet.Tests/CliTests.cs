@@ -6,24 +6,6 @@ namespace OverOpt.MLNet.Tests;
 [Collection(nameof(CliTests))]
 public sealed class CliTests : IDisposable
 {
-    // The smallest pipeline that runs every stage: two proxies, best-of-n and PPO on two seeds.
-    private const string TinyPipeline = """
-            {
-              "name": "tiny",
-              "policies": [ { "name": "a", "layers": 1, "modelDim": 16, "heads": 2, "context": 16 } ],
-              "pretraining": { "steps": 10, "batchSize": 4, "evaluationInterval": 5, "validationWindows": 8 },
-              "sampling": { "promptLength": 4, "responseLength": 6, "prompts": 3, "samplesPerPrompt": 2 },
-              "gold": { "layers": 1, "modelDim": 16, "heads": 2, "steps": 20, "prompts": 50, "samplesPerPrompt": 4 },
-              "comparisons": { "count": 200 },
-              "proxies": [
-                { "name": "t", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 },
-                { "name": "f", "kind": "fasttree", "trees": 5, "leaves": 4 }
-              ],
-              "bestOfN": { "prompts": 3, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 },
-              "ppo": { "proxies": [ "t" ], "seeds": [ 1, 2 ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationPoints": 2, "evaluationSamples": 8 }
-            }
-            """;
-
     private readonly string _folder = Directory.CreateTempSubdirectory("overopt-cli-").FullName;
 
     private static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
@@ -46,7 +28,7 @@ public sealed class CliTests : IDisposable
     public void TheRunPipelineWritesItsResultsAndReusesTheCache()
     {
         string path = Path.Combine(_folder, "tiny.json");
-        File.WriteAllText(path, TinyPipeline);
+        File.WriteAllText(path, TestPipelines.Tiny);
         string output = Path.Combine(_folder, "out");
         string cache = Path.Combine(_folder, "cache");
 
@@ -98,7 +80,7 @@ public sealed class CliTests : IDisposable
     {
         // threadsPerJob (1) fixes each job's thread count: --threads 2 runs two jobs at once, --threads 1 one at a time.
         string path = Path.Combine(_folder, "tiny.json");
-        File.WriteAllText(path, TinyPipeline);
+        File.WriteAllText(path, TestPipelines.Tiny);
         string cache = Path.Combine(_folder, "cache");
         try
         {

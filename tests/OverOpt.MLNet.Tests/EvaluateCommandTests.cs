@@ -50,6 +50,15 @@ public sealed class EvaluateCommandTests : IDisposable
                 // Text ids here, numbers in the other formats: ids of either kind group the same way.
                 return WriteDelimited($"samples.{format}", format == "csv" ? ',' : '\t', header,
                     rows.Select(r => new[] { $"prompt-{r.Prompt}", Number(r.Proxy), Number(r.Gold) }));
+            case "csv.gz":
+                string plain = Write("csv", rows);
+                string compressed = Path("samples.csv.gz");
+                using (var source = File.OpenRead(plain))
+                using (var target = new System.IO.Compression.GZipStream(File.Create(compressed), System.IO.Compression.CompressionLevel.Optimal))
+                {
+                    source.CopyTo(target);
+                }
+                return compressed;
             case "parquet":
                 string parquet = Path("samples.parquet");
                 ParquetSerializer.SerializeAsync(rows, parquet).GetAwaiter().GetResult();
@@ -87,6 +96,7 @@ public sealed class EvaluateCommandTests : IDisposable
     [Theory]
     [InlineData("csv")]
     [InlineData("tsv")]
+    [InlineData("csv.gz")]
     [InlineData("parquet")]
     [InlineData("sqlite")]
     public void EachFormatGivesTheCurveOfTheEvaluatorOnTheSameNumbers(string format)
@@ -220,6 +230,38 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("samples.json: field '--data': '.json' is not a format this command reads.", json.Error);
         Assert.Contains("broken.parquet: field 'data': it could not be read as Parquet", broken.Error);
         Assert.Equal(curves, File.ReadAllText(System.IO.Path.Combine(output, "curves.csv")));
+    }
+
+    [Fact]
+    public void ACompressedFileNamedAsPlainTextIsNamedAsCompressed()
+    {
+        string compressed = Write("csv.gz", Rows(prompts: 3, perPrompt: 10, seed: 2));
+        string misnamed = Path("misnamed.csv");
+        File.Copy(compressed, misnamed);
+
+        var (code, _, error) = CliRunner.Run("evaluate", "bon", "--data", misnamed, "--output", Path("out"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{misnamed}: field '--data': the file is gzip-compressed, but its name ends in '.csv'", error);
+        Assert.Contains("Fix: name it misnamed.csv.gz", error);
+    }
+
+    [Fact]
+    public void OnePromptGivesCurvesWithoutIntervalsAndSaysWhy()
+    {
+        string data = Write("csv", Rows(prompts: 1, perPrompt: 30, seed: 4));
+        string output = Path("out");
+
+        var (code, _, error) = CliRunner.Run("evaluate", "bon", "--data", data, "--prompt-column", "Prompt", "--proxy-column", "Proxy", "--gold-column", "Gold",
+            "--points", "5", "--output", output);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("one prompt evaluated: its curves have no 95% intervals (left empty)", error);
+        Assert.Contains("no intervals (left empty in curves.csv and fits.csv): a bootstrap over prompts needs at least 2 prompts", File.ReadAllText(System.IO.Path.Combine(output, "report.md")));
+        Assert.DoesNotContain("bootstrap resamples of prompts", File.ReadAllText(System.IO.Path.Combine(output, "report.md")));
+        var curves = File.ReadAllLines(System.IO.Path.Combine(output, "curves.csv"));
+        int low = Array.IndexOf(curves[0].Split(','), "gold_ci_low");
+        Assert.All(curves.Skip(1), row => Assert.Equal("", row.Split(',')[low]));
     }
 
     [Fact]

@@ -52,6 +52,17 @@ public sealed class PipelineFileTests : IDisposable
         Assert.Contains("line 3", error.Message);
     }
 
+    [Theory]
+    [InlineData("{\n  \"seed\": 5,\n  \"seed\": 7\n}", "seed", "line 3")]
+    [InlineData("{ \"proxies\": [ { \"name\": \"a\" }, { \"name\": \"b\", \"leaves\": 4, \"leaves\": 8 } ] }", "proxies[1].leaves", "line 1")]
+    public void AFieldGivenTwiceIsRefusedInsteadOfTheLastOneWinning(string json, string field, string line)
+    {
+        var error = LoadFails(json);
+
+        Assert.Equal(field, error.Field);
+        Assert.Contains($"is given twice in the same object (again at {line})", error.Message);
+    }
+
     [Fact]
     public void AnUnknownFieldIsNamedWithItsPathAndTheKnownFields()
     {

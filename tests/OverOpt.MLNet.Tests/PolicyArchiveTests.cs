@@ -53,6 +53,21 @@ public sealed class PolicyArchiveTests : IDisposable
     }
 
     [Fact]
+    public void AManifestThatIsNotJsonIsRefusedAsDamaged()
+    {
+        string path = Path.Combine(_folder, "damaged.zip");
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using var manifest = new StreamWriter(zip.CreateEntry(ModelArchive.ManifestEntry).Open());
+            manifest.Write("{\"kind\": \"OverOpt.Policy\", \"formatVersion\": 2, \"entries\": {\"a\": \"b\"");
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => Policy.Load(path));
+
+        Assert.Contains($"{path}: the manifest is not valid JSON (a damaged file)", error.Message);
+    }
+
+    [Fact]
     public void TheCacheReusesAGoodFileAndRebuildsACorruptOne()
     {
         var cache = new ArtifactCache(Path.Combine(_folder, "cache"));

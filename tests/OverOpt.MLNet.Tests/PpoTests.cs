@@ -133,15 +133,18 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
         Assert.True(penalized.Curve[^1].Kl < 0.7 * free.Curve[^1].Kl, $"KL with beta 0.5: {penalized.Curve[^1].Kl:F3}; without: {free.Curve[^1].Kl:F3}");
     }
 
-    [Fact]
-    public void AResumedRunEqualsAnUninterruptedOne()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    public void AResumedRunEqualsAnUninterruptedOne(int killedAt)
     {
         var uninterrupted = _data.Ml.Optimization().Ppo(Options(steps: 10)).Fit(_data.Prompts);
         uninterrupted.Policy.Dispose();
         string checkpoints = Path.Combine(_folder, "resume");
-        // Killed during step 8: the last checkpoint is the one written at the step-5 evaluation.
+        // Killed during step 8: the last checkpoint is the one written at the step-5 evaluation; during step 1: the one
+        // written before the first update, with the step-0 evaluation in it.
         var killedOptions = Options(steps: 10, checkpoints: checkpoints);
-        killedOptions.Progress = new KillAt(step: 8);
+        killedOptions.Progress = new KillAt(step: killedAt);
         Assert.Throws<KilledException>(() => _data.Ml.Optimization().Ppo(killedOptions).Fit(_data.Prompts));
 
         var resumed = _data.Ml.Optimization().Ppo(Options(steps: 10, checkpoints: checkpoints)).Fit(_data.Prompts);

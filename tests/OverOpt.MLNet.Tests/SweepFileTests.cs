@@ -128,6 +128,8 @@ public sealed class SweepFileTests : IDisposable
     [InlineData("""{ "base": "nowhere.json", "axes": { "seed": [1] } }""", "base", "does not exist")]
     [InlineData("""{ "base": "tiny.json", "name": "a b", "axes": { "seed": [1] } }""", "name", "cannot name an output folder")]
     [InlineData("""{ "base": "tiny.json", "axes": { "seed": [1] }""", "(document)", "not valid JSON")]
+    [InlineData("{ \"base\": \"tiny.json\", \"axes\": {\n \"seed\": [1, 2],\n \"seed\": [3] } }", "axes.seed", "'seed' is given twice in the same object (again at line 3)")]
+    [InlineData("""{ "base": "tiny.json", "base": "tiny.json", "axes": { "seed": [1] } }""", "base", "given twice")]
     public void ABadSweepFileIsAnErrorNamingTheField(string json, string field, string problem)
     {
         _files.WriteSweep(SweepTestFiles.RewardPipeline, """{ "seed": [1] }""");

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using Defaults = OverOpt.MLNet.BestOfN.BestOfNEvaluationOptions.Defaults;
 using Microsoft.ML;
 using OverOpt.Cli.Evaluation;
 using OverOpt.Cli.SampleFiles;
 using OverOpt.MLNet;
 using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Runtime;
-using Defaults = OverOpt.MLNet.BestOfN.BestOfNEvaluationOptions.Defaults;
 
 namespace OverOpt.Cli.Commands;
 
@@ -53,6 +53,8 @@ internal static class EvaluateCommand
                 UncertaintyPenalty = parse.GetValue(lambda),
                 NormalizeScores = !parse.GetValue(raw),
             };
+            string folder = parse.GetValue(output)!;
+            FileSystemProblem.RequireWritableFolder(folder, "--output");
             var ml = new MLContext(options.Seed);
             BestOfNEvaluationResult result;
             try
@@ -66,7 +68,6 @@ internal static class EvaluateCommand
             }
             ReportLeftOut(result);
             var input = new EvaluationInput(path, parse.GetValue(table), options);
-            string folder = parse.GetValue(output)!;
             BestOfNEvaluationOutputs.Write(folder, input, result);
             PrintSummary(result, folder);
             return 0;
@@ -83,6 +84,10 @@ internal static class EvaluateCommand
             string names = string.Join(", ", left.Take(Named).Select(p => $"'{p.PromptId}' ({p.Samples})"));
             string more = left.Count > Named ? $", and {left.Count - Named} more (all in report.md)" : "";
             Console.Error.WriteLine($"overopt: left out {left.Count} prompt(s) with fewer than n = {result.MaxN} samples: {names}{more}.");
+        }
+        if (result.Prompts < 2)
+        {
+            Console.Error.WriteLine("overopt: one prompt evaluated: its curves have no 95% intervals (left empty), since a bootstrap over prompts needs at least 2 prompts.");
         }
         if (result.RepeatedRows > 0)
         {

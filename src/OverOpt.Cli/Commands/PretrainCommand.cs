@@ -4,6 +4,7 @@ using Microsoft.ML;
 using OverOpt.MLNet;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Pretraining;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
 
 namespace OverOpt.Cli.Commands;
@@ -40,11 +41,12 @@ internal static class PretrainCommand
                 LearningRate = parse.GetValue(learningRate),
                 Seed = parse.GetValue(seed),
             };
+            string path = parse.GetValue(output)!;
+            FileSystemProblem.RequireWritableFolder(Path.GetDirectoryName(Path.GetFullPath(path))!, "--out");
             var target = CommonOptions.Prepare(parse, device, threads);
             string? corpusPath = parse.GetValue(corpus);
             var text = corpusPath is null ? TextCorpus.Bundled() : TextCorpus.Load(corpusPath, "--corpus");
             using var policy = new MLContext(options.Seed).Policies().Pretrain(text, options, target, new ConsoleProgress());
-            string path = parse.GetValue(output)!;
             policy.Save(path);
             var d = policy.Description;
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture,

@@ -15,7 +15,7 @@ internal static partial class SweepCommand
         arguments.AddTo(command);
         command.SetAction(parse =>
         {
-            var (sweep, layout) = arguments.Load(parse);
+            var (sweep, layout) = arguments.LoadForWriting(parse, cache: false);
             var result = SweepDatabase.Merge(sweep, layout, task => arguments.RerunCommand(parse, task));
             string report = SweepReport.Write(result.DatabasePath, layout.ReportPath);
             Console.WriteLine($"merged {result.Done} of {sweep.Tasks.Count} tasks into {result.DatabasePath} " +

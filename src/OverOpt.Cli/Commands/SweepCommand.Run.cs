@@ -22,7 +22,7 @@ internal static partial class SweepCommand
         command.Options.Add(device);
         command.SetAction(parse =>
         {
-            var (sweep, layout) = arguments.Load(parse);
+            var (sweep, layout) = arguments.LoadForWriting(parse, cache: true);
             int workerCount = parse.GetValue(workers);
             int threadCount = CheckCores(workerCount, parse.GetValue(threads));
             Say($"sweep {sweep.Name}: {sweep.Tasks.Count} tasks into {layout.Root}; {workerCount} worker(s) x {threadCount} thread(s) = {workerCount * threadCount} of {Environment.ProcessorCount} cores");

@@ -24,7 +24,7 @@ internal static partial class SweepCommand
         command.Options.Add(threads);
         command.SetAction(parse =>
         {
-            var (sweep, layout) = arguments.Load(parse);
+            var (sweep, layout) = arguments.LoadForWriting(parse, cache: true);
             var (taskIndex, source) = ResolveIndex(parse.GetValue(index));
             var task = sweep.Task(taskIndex, source);
             var options = new SweepTaskRunOptions

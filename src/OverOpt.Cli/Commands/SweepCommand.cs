@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OverOpt.Experiments.Sweeps;
+using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.Cli.Commands;
 
@@ -42,6 +43,18 @@ internal static partial class SweepCommand
         {
             var sweep = SweepLoader.Load(parse.GetValue(File)!);
             return (sweep, SweepLayout.For(sweep, parse.GetValue(Output)));
+        }
+
+        /// <summary>Loads the sweep and checks, before any work, that its output folder (and with <paramref name="cache"/> the cache) can be written.</summary>
+        public (SweepDefinition Sweep, SweepLayout Layout) LoadForWriting(ParseResult parse, bool cache)
+        {
+            var (sweep, layout) = Load(parse);
+            FileSystemProblem.RequireWritableFolder(layout.Root, "--output");
+            if (cache)
+            {
+                FileSystemProblem.RequireWritableFolder(parse.GetValue(Cache)!, "--cache");
+            }
+            return (sweep, layout);
         }
 
         /// <summary>

@@ -16,7 +16,7 @@ internal static class BestOfNEvaluationReport
         text.AppendLine(c, $"# Best-of-n evaluation of `{Path.GetFileName(input.Path)}`");
         text.AppendLine();
         text.AppendLine(c, $"Data: `{input.Path}`{(input.Table is null ? "" : $", table `{input.Table}`")}; prompt column `{o.PromptColumnName}`, proxy column(s) {string.Join(", ", o.ProxyColumnNames.Select(n => $"`{n}`"))}, gold column `{o.GoldColumnName}`.");
-        text.AppendLine(c, $"{result.Prompts} prompts and {result.Samples} samples evaluated; n from 1 to {result.MaxN}{(o.MaxN is null ? " (the fewest samples any prompt has)" : "")}, {o.Points} points spaced evenly in d = sqrt(ln n - (n-1)/n); 95% intervals from {o.BootstrapResamples} bootstrap resamples of prompts (seed {o.Seed}).");
+        text.AppendLine(c, $"{result.Prompts} prompts and {result.Samples} samples evaluated; n from 1 to {result.MaxN}{(o.MaxN is null ? " (the fewest samples any prompt has)" : "")}, {o.Points} points spaced evenly in d = sqrt(ln n - (n-1)/n); {(result.Prompts >= 2 ? $"95% intervals from {o.BootstrapResamples} bootstrap resamples of prompts (seed {o.Seed})" : "no intervals (left empty in curves.csv and fits.csv): a bootstrap over prompts needs at least 2 prompts, and 1 was evaluated")}.");
         text.AppendLine("Best-of-n is estimated without bias from all N samples of each prompt (Nakano et al.), samples tied on the objective share their mean gold; `kl_measured` in `curves.csv` is the KL measured from the samples, `kl` the analytic value. Fit: R_bon(d) = d(alpha - beta d) on gold.");
         text.AppendLine(result.Normalization.Count == 0
             ? "Scores as given (--raw-scores): the fit assumes gold 0 at n = 1."

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using OverOpt.MLNet.Runtime;
@@ -5,15 +6,17 @@ using OverOpt.MLNet.Runtime;
 namespace OverOpt.Cli.SampleFiles;
 
 /// <summary>
-/// CSV and TSV through ML.NET's TextLoader. The header row names the columns; every column is loaded as text, so
-/// that a value that is not a number is reported with its row and column instead of becoming NaN in the loader.
+/// CSV and TSV through ML.NET's TextLoader, plain or gzip-compressed (.csv.gz, .tsv.gz: decompressed as it is read,
+/// never to disk). The header row names the columns; every column is loaded as text, so that a value that is not a
+/// number is reported with its row and column instead of becoming NaN in the loader.
 /// </summary>
 internal static class DelimitedSampleFile
 {
-    public static IDataView Load(MLContext ml, string path, char separator)
+    public static IDataView Load(MLContext ml, string path, char separator, bool gzip)
     {
+        var source = new TextFileSource(path, gzip);
         string? header;
-        using (var reader = new StreamReader(path))
+        using (var reader = source.OpenTextReader(0))
         {
             header = reader.ReadLine();
         }
@@ -30,7 +33,7 @@ internal static class DelimitedSampleFile
                 "header", "give every column a distinct name on the first line.", path);
         }
         var columns = names.Select((name, i) => new TextLoader.Column(name, DataKind.String, i)).ToArray();
-        return ml.Data.LoadFromTextFile(path, columns, separator, hasHeader: true, allowQuoting: true, trimWhitespace: false);
+        return ml.Data.CreateTextLoader(columns, separator, hasHeader: true, allowQuoting: true, trimWhitespace: false).Load(source);
     }
 
     /// <summary>Splits the header row, honouring double quotes as the TextLoader does for data rows.</summary>
@@ -63,5 +66,21 @@ internal static class DelimitedSampleFile
         }
         names.Add(name.ToString().Trim());
         return names;
+    }
+
+    /// <summary>The file as ML.NET's text loader reads it: each cursor opens its own (decompressing) stream.</summary>
+    private sealed class TextFileSource(string path, bool gzip) : IMultiStreamSource
+    {
+        public int Count => 1;
+
+        public string GetPathOrNull(int index) => path;
+
+        public Stream Open(int index)
+        {
+            var file = File.OpenRead(path);
+            return gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        }
+
+        public TextReader OpenTextReader(int index) => new StreamReader(Open(index));
     }
 }

@@ -8,7 +8,7 @@ namespace OverOpt.Experiments.Pipelines;
 
 /// <summary>
 /// Reads pipeline files (JSON, comments and trailing commas allowed). Every error names the file, the dotted field
-/// and the fix: malformed JSON, unknown fields (with the known ones listed), wrong types and impossible values.
+/// and the fix: malformed JSON, a field given twice, unknown fields (with the known ones listed), wrong types and impossible values.
 /// </summary>
 public static class PipelineLoader
 {
@@ -61,6 +61,7 @@ public static class PipelineLoader
                 $"not valid JSON at line {e.LineNumber + 1}, column {e.BytePositionInLine + 1}: {FirstSentence(e.Message)}",
                 "(document)", "correct the JSON syntax there (quotes around names, commas between fields, matching braces).", file, e);
         }
+        JsonDuplicateKeys.Refuse(json, file);
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)

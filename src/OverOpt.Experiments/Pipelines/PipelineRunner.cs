@@ -33,6 +33,9 @@ public sealed class PipelineRunner
         pipeline.Validate();
         var clock = Stopwatch.StartNew();
         string output = Path.GetFullPath(run.OutputDirectory ?? Path.Combine("runs", pipeline.Name));
+        // Before any work: a folder that cannot be written should not cost a pretraining run first.
+        FileSystemProblem.RequireWritableFolder(output, "--output");
+        FileSystemProblem.RequireWritableFolder(run.CacheDirectory, "--cache");
         Directory.CreateDirectory(output);
         var corpus = pipeline.Corpus is null ? TextCorpus.Bundled() : TextCorpus.Load(pipeline.Corpus);
         var cache = new ArtifactCache(run.CacheDirectory);

@@ -70,6 +70,10 @@ internal sealed class PpoStage
             Progress = _run.Progress,
         };
         var result = _ml.Optimization().Ppo(options).Fit(Prompts(prompts.Train));
+        if (result.DiscardedCheckpoint is { } discarded)
+        {
+            _run.Log(discarded);
+        }
         if (result.Resumed)
         {
             _run.Log($"{name}: resumed from its checkpoint");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using OverOpt.MLNet.Artifacts;
+using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.Experiments.Sweeps;
 
@@ -115,16 +116,28 @@ public sealed class LocalSweepScheduler
         return new Result(completed, alreadyDone, failures, elsewhere);
     }
 
+    /// <summary>
+    /// The failed worker's log: its own, or one written here from its last output lines. Where that cannot be written
+    /// (the sweep folder turned read-only or full), the returned text says so and carries those lines itself, so the
+    /// worker's real reason is never hidden behind the scheduler's own failure.
+    /// </summary>
     private string EnsureFailureLog(Worker worker)
     {
         string path = _layout.FailureLog(worker.Task);
-        // The worker's own log is newer than its start when it failed in the ordinary way.
-        if (!File.Exists(path) || File.GetLastWriteTimeUtc(path) < worker.StartedUtc)
+        string text = $"task {worker.Task.Index} ({worker.Task.Label}): the worker exited with code {worker.Process.ExitCode} without a log of its own; its last output:\n{worker.Tail()}";
+        try
         {
-            AtomicFile.WriteAllText(path,
-                $"task {worker.Task.Index} ({worker.Task.Label}): the worker exited with code {worker.Process.ExitCode} without a log of its own; its last output:\n{worker.Tail()}");
+            // The worker's own log is newer than its start when it failed in the ordinary way.
+            if (!File.Exists(path) || File.GetLastWriteTimeUtc(path) < worker.StartedUtc)
+            {
+                AtomicFile.WriteAllText(path, text);
+            }
+            return path;
         }
-        return path;
+        catch (Exception e) when (FileSystemProblem.Is(e))
+        {
+            return $"(not written: {FileSystemProblem.Explain(e)})\n{text}";
+        }
     }
 
     private sealed class Worker

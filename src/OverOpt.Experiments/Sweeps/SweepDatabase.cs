@@ -59,6 +59,14 @@ public static class SweepDatabase
             }
             File.Move(temporary, layout.DatabasePath, overwrite: true);
         }
+        catch (SqliteException e)
+        {
+            // SQLite says only "unable to open database file" or "database or disk is full": name the file, and keep
+            // the disk-full case recognizable (errno 28) so that the fix says to free space.
+            const int SqliteFull = 13, NoSpace = 28;
+            string problem = $"SQLite could not write '{temporary}' ({e.Message.ReplaceLineEndings(" ")}); the previous {Path.GetFileName(layout.DatabasePath)} is left as it was";
+            throw e.SqliteErrorCode == SqliteFull ? new IOException(problem, NoSpace) : new IOException(problem, e);
+        }
         finally
         {
             File.Delete(temporary);

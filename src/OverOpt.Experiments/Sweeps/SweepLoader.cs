@@ -155,6 +155,7 @@ public static class SweepLoader
             throw new OverOptConfigurationException($"not valid JSON at line {e.LineNumber + 1}, column {e.BytePositionInLine + 1}.", "(document)",
                 "correct the JSON syntax there (quotes around names, commas between fields, matching braces).", path, e);
         }
+        JsonDuplicateKeys.Refuse(json, path);
         return node as JsonObject ?? throw new OverOptConfigurationException("the document is not a JSON object.", "(document)",
             "write the sweep as { \"base\": \"quick.json\", \"axes\": { \"seed\": [1, 2, 3] } }.", path);
     }

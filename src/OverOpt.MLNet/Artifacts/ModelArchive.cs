@@ -69,16 +69,29 @@ public static class ModelArchive
             using var zip = ZipFile.OpenRead(path);
             entries = zip.Entries.ToDictionary(e => e.FullName, ReadEntry);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException)
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException or OverflowException)
         {
-            throw new InvalidDataException($"{path}: not a readable model archive (truncated or not a .zip): {e.Message} Fix: save the model again.", e);
+            // A damaged zip fails in many ways: a bad header, an unknown compression method, a size out of range.
+            throw new InvalidDataException($"{path}: not a readable model archive (truncated, damaged or not a .zip): {e.Message} Fix: save the model again.", e);
         }
         if (!entries.TryGetValue(ManifestEntry, out var manifestBytes))
         {
             throw new InvalidDataException($"{path}: has no {ManifestEntry}, so it was not written by OverOpt.MLNet. Fix: save the model with OverOpt.MLNet's Save.");
         }
-        var manifest = JsonSerializer.Deserialize<ArchiveManifest>(manifestBytes, ArchiveJson.Options)
-            ?? throw new InvalidDataException($"{path}: the manifest is empty.");
+        ArchiveManifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ArchiveManifest>(manifestBytes, ArchiveJson.Options)
+                ?? throw new InvalidDataException("it is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: the manifest is not valid JSON (a damaged file): {e.Message} Fix: save the model again.", e);
+        }
+        if (manifest.Entries is null || manifest.Kind is null)
+        {
+            throw new InvalidDataException($"{path}: the manifest lacks its kind or entries (a damaged file). Fix: save the model again.");
+        }
         if (manifest.Kind != kind)
         {
             throw new InvalidDataException($"{path}: holds a '{manifest.Kind}', not a '{kind}'. Fix: load it with the loader for '{manifest.Kind}'.");
@@ -116,10 +129,10 @@ public static class ModelArchive
 
     private sealed class ArchiveManifest
     {
-        public string Kind { get; set; } = "";
+        public string? Kind { get; set; } = "";
 
         public int FormatVersion { get; set; }
 
-        public Dictionary<string, string> Entries { get; set; } = [];
+        public Dictionary<string, string>? Entries { get; set; } = [];
     }
 }

@@ -7,6 +7,7 @@ namespace OverOpt.MLNet.BestOfN;
 /// Turns N samples per prompt, scored by a proxy and by gold, into the best-of-n curve (unbiased estimator, ties
 /// averaged, analytic and measured KL), bootstrap intervals over prompts and the R_bon fit. Scores are re-centred so
 /// that pi_init (n = 1) scores 0, in the mean and in every bootstrap resample, unless the options say otherwise.
+/// Intervals need at least two prompts: with one, every interval is NaN.
 /// </summary>
 public static class BestOfNEvaluator
 {
@@ -35,8 +36,11 @@ public static class BestOfNEvaluator
         }
         // Re-centred so that pi_init (n = 1, the first grid point) scores 0 on these prompts, in every resample and in
         // the mean, before anything is fitted: the paper's R(0) = 0.
-        var bootstrapGold = Bootstrap(gold, options.BootstrapResamples, options.Seed);
-        var bootstrapProxy = Bootstrap(proxy, options.BootstrapResamples, options.Seed);
+        // Resampling one prompt gives it back every time: intervals of zero width that claim a certainty the data lack.
+        // With a single prompt there are none (NaN).
+        int resamples = prompts >= 2 ? options.BootstrapResamples : 0;
+        var bootstrapGold = Bootstrap(gold, resamples, options.Seed);
+        var bootstrapProxy = Bootstrap(proxy, resamples, options.Seed);
         double goldAtStart = 0, proxyAtStart = 0;
         if (options.RecentreOnInitialPolicy)
         {

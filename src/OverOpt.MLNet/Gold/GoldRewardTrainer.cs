@@ -184,22 +184,23 @@ public sealed class GoldRewardTrainer
 
     private void Train(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data, double[] targets, Device device)
     {
-        using var optimizer = optim.AdamW(network.parameters(), _options.LearningRate, weight_decay: 0.01);
+        using var optimizer = new AdamOptimizer(network.parameters(), _options.LearningRate, weightDecay: 0.01);
         var order = new Random(_options.Seed + 2);
         network.train();
         double running = double.NaN;
         for (int step = 1; step <= _options.Steps; step++)
         {
             using var scope = NewDisposeScope();
-            LearningRateSchedule.Apply(optimizer, LearningRateSchedule.At(step, _options.Steps, _options.Steps / 20, _options.LearningRate));
+            optimizer.LearningRate = LearningRateSchedule.At(step, _options.Steps, _options.Steps / 20, _options.LearningRate);
             var batch = Enumerable.Range(0, _options.BatchSize).Select(_ => order.Next(data.Count)).ToArray();
             var sequences = Trainers.TransformerRewardTrainer.Sequences(batch.Select(i => data[i].Prompt.Concat(data[i].Response)), device);
-            var target = tensor(batch.Select(i => (float)targets[i]).ToArray()).to(device);
+            using var cpuTarget = tensor(batch.Select(i => (float)targets[i]).ToArray());
+            var target = cpuTarget.to(device);
             var loss = nn.functional.mse_loss(network.forward(sequences), target);
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             loss.backward();
             nn.utils.clip_grad_norm_(network.parameters(), 1.0);
-            optimizer.step();
+            optimizer.Step();
             double value = loss.item<float>();
             running = double.IsNaN(running) ? value : 0.95 * running + 0.05 * value;
             if (step % 50 == 0 || step == _options.Steps)

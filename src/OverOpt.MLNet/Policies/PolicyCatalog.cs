@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.ML;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Pretraining;
@@ -5,7 +6,6 @@ using OverOpt.MLNet.Progress;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
-using System.Text.Json;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Policies;
@@ -77,6 +77,7 @@ public sealed class PolicyCatalog
         {
             artifact = Policy.ArchiveKind,
             format = Policy.FormatVersion,
+            kernels = CpuKernels.Fingerprint,
             corpus = corpus.ContentHash,
             vocabulary = tokenizer.VocabularySize,
             shape = options.Shape with { VocabularySize = tokenizer.VocabularySize },

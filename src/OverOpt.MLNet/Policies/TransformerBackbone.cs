@@ -1,3 +1,4 @@
+using OverOpt.MLNet.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -37,8 +38,8 @@ public sealed class TransformerBackbone : nn.Module
         {
             throw new ArgumentException($"{start + length} positions exceed the model's context of {Shape.Context}.", nameof(tokens));
         }
-        using var positions = arange(start, start + length, dtype: ScalarType.Int64, device: tokens.device);
-        var x = wte.forward(tokens) + wpe.forward(positions);
+        using var positions = TensorMath.Range(start, start + length, tokens.device);
+        var x = wte.forward(tokens).Plus(wpe.forward(positions));
         for (int i = 0; i < blocks.Count; i++)
         {
             x = blocks[i].Forward(x, cache?.Layer(i), start);

@@ -1,3 +1,4 @@
+using OverOpt.MLNet.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -24,7 +25,7 @@ internal sealed class TransformerBlock : nn.Module
 
     public Tensor Forward(Tensor x, LayerKvCache? cache, long start)
     {
-        x = x + attn.Forward(ln1.forward(x), cache, start);
-        return x + fcProj.forward(nn.functional.gelu(fc.forward(ln2.forward(x))));
+        x = x.Plus(attn.Forward(ln1.forward(x), cache, start));
+        return x.Plus(fcProj.forward(nn.functional.gelu(fc.forward(ln2.forward(x)))));
     }
 }

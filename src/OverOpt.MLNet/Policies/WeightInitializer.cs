@@ -1,3 +1,4 @@
+using OverOpt.MLNet.Runtime;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Policies;
@@ -20,16 +21,16 @@ internal static class WeightInitializer
             if (overrides is not null && overrides.TryGetValue(name, out double std))
             {
                 // Overridden parameters still draw from the generator, so the others do not depend on the override.
-                parameter.copy_(randn(parameter.shape, generator: generator) * std);
+                parameter.copy_(randn(parameter.shape, generator: generator).Times(std));
             }
             else if (name.EndsWith(".bias", StringComparison.Ordinal) || isNorm)
             {
-                parameter.fill_(isNorm && name.EndsWith(".weight", StringComparison.Ordinal) ? 1.0 : 0.0);
+                parameter.FillWith(isNorm && name.EndsWith(".weight", StringComparison.Ordinal) ? 1.0 : 0.0);
             }
             else
             {
                 double scale = name.EndsWith("proj.weight", StringComparison.OrdinalIgnoreCase) ? residualStd : 0.02;
-                parameter.copy_(randn(parameter.shape, generator: generator) * scale);
+                parameter.copy_(randn(parameter.shape, generator: generator).Times(scale));
             }
         }
     }

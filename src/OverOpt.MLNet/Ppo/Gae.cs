@@ -1,3 +1,4 @@
+using OverOpt.MLNet.Runtime;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Ppo;
@@ -19,19 +20,19 @@ public static class Gae
         Tensor nextValue = zeros_like(next);
         for (long t = length - 1; t >= 0; t--)
         {
-            var delta = rewards.select(1, t) + gamma * nextValue - values.select(1, t);
-            next = delta + gamma * lambda * next;
+            var delta = rewards.select(1, t).Plus(nextValue.Times(gamma)) - values.select(1, t);
+            next = delta.Plus(next.Times(gamma * lambda));
             advantages[t] = next;
             nextValue = values.select(1, t);
         }
         var stacked = stack(advantages, 1);
-        return (stacked.MoveToOuterDisposeScope(), (stacked + values).MoveToOuterDisposeScope());
+        return (stacked.MoveToOuterDisposeScope(), stacked.Plus(values).MoveToOuterDisposeScope());
     }
 
     /// <summary>(x - mean) / std over all elements, as advantage whitening does; <paramref name="scale"/> is the divisor used.</summary>
     public static Tensor Whiten(Tensor x, out double scale)
     {
         scale = x.std().item<float>() + 1e-8;
-        return (x - x.mean()) / scale;
+        return (x - x.mean()).DividedBy(scale);
     }
 }

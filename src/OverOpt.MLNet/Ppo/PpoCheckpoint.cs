@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OverOpt.MLNet.Artifacts;
-using TorchSharp.Modules;
+using OverOpt.MLNet.Training;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Ppo;
@@ -12,51 +12,65 @@ namespace OverOpt.MLNet.Ppo;
 internal static class PpoCheckpoint
 {
     private const string Kind = "OverOpt.PpoCheckpoint";
-    private const int Version = 2;
+    // 3: the optimizer state is AdamOptimizer's own (step count and moments), no longer TorchSharp's.
+    private const int Version = 3;
 
     public static string PathOf(PpoTrainer.Options options) => Path.Combine(options.CheckpointDirectory!, $"{options.Name}.checkpoint.zip");
 
-    public static void Write(PpoTrainer.Options options, string fingerprint, ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, PpoTrainer.RunState state)
+    public static void Write(PpoTrainer.Options options, string fingerprint, ActorCritic actorCritic, AdamOptimizer optimizer, Generator generator, PpoTrainer.RunState state)
     {
-        string folder = options.CheckpointDirectory!;
-        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(options.CheckpointDirectory!);
         using var generatorState = generator.get_state();
         ModelArchive.Write(PathOf(options), Kind, Version, new Dictionary<string, byte[]>
         {
             ["model.bin"] = Bytes(stream => actorCritic.save(stream)),
-            ["optimizer.bin"] = OptimizerBytes(optimizer, folder),
+            ["optimizer.bin"] = Bytes(optimizer.Save),
             ["generator.bin"] = generatorState.data<byte>().ToArray(),
             ["state.json"] = JsonSerializer.SerializeToUtf8Bytes(new Saved(fingerprint, state), ArchiveJson.Options),
         });
     }
 
-    /// <summary>Restores a checkpoint of the same run (same fingerprint); false when there is none or it belongs to another run.</summary>
-    public static bool TryRestore(PpoTrainer.Options options, string fingerprint, ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, PpoTrainer.RunState state)
+    /// <summary>
+    /// Restores a checkpoint of the same run (same fingerprint); false when there is none. A checkpoint that cannot be
+    /// read (truncated, corrupt, of an older format) is reported through <paramref name="discarded"/>, deleted, and the
+    /// run starts afresh, as a cached artifact is rebuilt. One of another run (other options) stops with the fix.
+    /// </summary>
+    public static bool TryRestore(PpoTrainer.Options options, string fingerprint, ActorCritic actorCritic, AdamOptimizer optimizer, Generator generator,
+        PpoTrainer.RunState state, Action<string> discarded)
     {
-        if (options.CheckpointDirectory is null || !File.Exists(PathOf(options)))
+        string path = options.CheckpointDirectory is null ? "" : PathOf(options);
+        if (options.CheckpointDirectory is null || !File.Exists(path))
         {
             return false;
         }
-        var entries = ModelArchive.Read(PathOf(options), Kind, Version);
-        var saved = JsonSerializer.Deserialize<Saved>(entries["state.json"], ArchiveJson.Options)!;
+        Saved saved;
+        IReadOnlyDictionary<string, byte[]> entries;
+        try
+        {
+            entries = ModelArchive.Read(path, Kind, Version);
+            saved = JsonSerializer.Deserialize<Saved>(entries["state.json"], ArchiveJson.Options)
+                ?? throw new InvalidDataException("its state is empty.");
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException)
+        {
+            // The archive's own message names the path again and ends in a fix for a model file; here the fix is done.
+            string reason = e.Message.Replace($"{path}: ", "", StringComparison.Ordinal).Split(" Fix:")[0].TrimEnd('.');
+            discarded($"{path}: unreadable checkpoint ({reason}); discarded, the run starts again from step 0.");
+            File.Delete(path);
+            return false;
+        }
         if (saved.Fingerprint != fingerprint)
         {
             throw new InvalidDataException(
-                $"{PathOf(options)}: a checkpoint of a PPO run with other options (or other prompts, reward, gold or policies). Fix: delete it to start afresh, or rerun with the options that wrote it.");
+                $"{path}: a checkpoint of a PPO run with other options (or other prompts, reward, gold or policies). Fix: delete it to start afresh, or rerun with the options that wrote it.");
         }
         using (var weights = new MemoryStream(entries["model.bin"]))
         {
             actorCritic.load(weights);
         }
-        string temporary = Path.Combine(options.CheckpointDirectory, $"optimizer.{Guid.NewGuid():N}.tmp");
-        try
+        using (var moments = new MemoryStream(entries["optimizer.bin"]))
         {
-            File.WriteAllBytes(temporary, entries["optimizer.bin"]);
-            optimizer.load_state_dict(temporary);
-        }
-        finally
-        {
-            File.Delete(temporary);
+            optimizer.Load(moments);
         }
         using var generatorState = tensor(entries["generator.bin"], ScalarType.Byte);
         generator.set_state(generatorState);
@@ -73,21 +87,6 @@ internal static class PpoCheckpoint
         using var stream = new MemoryStream();
         write(stream);
         return stream.ToArray();
-    }
-
-    private static byte[] OptimizerBytes(OptimizerHelper optimizer, string folder)
-    {
-        // TorchSharp saves optimizer state to a path only.
-        string temporary = Path.Combine(folder, $"optimizer.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            optimizer.save_state_dict(temporary);
-            return File.ReadAllBytes(temporary);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
     }
 
     private sealed record Saved(string Fingerprint, PpoTrainer.RunState State);

@@ -1,3 +1,5 @@
+using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +14,7 @@ public sealed partial class PpoTrainer
 
     private sealed record UpdateStatistics(double PolicyLoss, double ValueLoss, double KlLoss, double ClipFraction, double ApproxKl, double Entropy);
 
-    private UpdateStatistics Update(ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, Rollout rollout, int step)
+    private UpdateStatistics Update(ActorCritic actorCritic, AdamOptimizer optimizer, Generator generator, Rollout rollout, int step)
     {
         actorCritic.train();
         int miniBatch = Math.Max(1, _options.BatchSize / _options.MiniBatches);
@@ -27,7 +29,7 @@ public sealed partial class PpoTrainer
                 var index = order.narrow(0, start, Math.Min(miniBatch, _options.BatchSize - start));
                 var sequences = rollout.Sequences.index_select(0, index);
                 var (logits, values) = actorCritic.Forward(sequences);
-                var responseLogits = logits.narrow(1, rollout.PromptLength - 1, _options.ResponseLength) / _options.Temperature;
+                var responseLogits = logits.narrow(1, rollout.PromptLength - 1, _options.ResponseLength).DividedBy(_options.Temperature);
                 var logProbsAll = responseLogits.log_softmax(-1);
                 var actions = sequences.narrow(1, rollout.PromptLength, _options.ResponseLength).unsqueeze(-1);
                 var logProbs = logProbsAll.gather(-1, actions).squeeze(-1);
@@ -38,10 +40,10 @@ public sealed partial class PpoTrainer
                 var target = rollout.Returns.index_select(0, index);
 
                 var ratio = (logProbs - oldLogProb).exp();
-                var surrogate = maximum(-advantage * ratio, -advantage * ratio.clamp(1 - _options.ClipRange, 1 + _options.ClipRange)).mean();
-                var clippedValues = oldValue + (newValues - oldValue).clamp(-_options.ValueClipRange, _options.ValueClipRange);
-                var valueError = 0.5 * maximum((newValues - target).square(), (clippedValues - target).square()).mean();
-                var loss = surrogate + _options.ValueCoefficient * valueError;
+                var surrogate = maximum(-advantage * ratio, -advantage * ratio.ClampedTo(1 - _options.ClipRange, 1 + _options.ClipRange)).mean();
+                var clippedValues = oldValue.Plus((newValues - oldValue).ClampedTo(-_options.ValueClipRange, _options.ValueClipRange));
+                var valueError = maximum((newValues - target).Squared(), (clippedValues - target).Squared()).mean().Times(0.5);
+                var loss = surrogate.Plus(valueError.Times(_options.ValueCoefficient));
                 // The exact KL penalty's direct part: d/dtheta of sum_t KL_t at the sampled states. A mean over tokens, as
                 // the surrogate is, so that KlWeight (beta over the advantage scale) keeps reward and penalty in proportion.
                 Tensor? klTerm = null;
@@ -49,25 +51,25 @@ public sealed partial class PpoTrainer
                 {
                     var reference = referenceAll.index_select(0, index);
                     klTerm = (logProbsAll.exp() * (logProbsAll - reference)).sum(-1).mean();
-                    loss = loss + rollout.KlWeight * klTerm;
+                    loss = loss.Plus(klTerm.Times(rollout.KlWeight));
                 }
                 double lossValue = loss.item<float>();
                 if (!double.IsFinite(lossValue))
                 {
                     throw new PpoDivergedException(step, "the PPO loss became NaN or infinite");
                 }
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 loss.backward();
                 nn.utils.clip_grad_norm_(actorCritic.parameters(), _options.GradientClip);
-                optimizer.step();
+                optimizer.Step();
 
                 using (no_grad())
                 {
                     policyLoss += surrogate.item<float>();
                     valueLoss += valueError.item<float>();
                     klLoss += klTerm is null ? 0 : klTerm.item<float>() * _options.ResponseLength;
-                    clipFraction += ((ratio - 1).abs() > _options.ClipRange).to_type(ScalarType.Float32).mean().item<float>();
-                    approxKl += (0.5 * (logProbs - oldLogProb).square()).mean().item<float>();
+                    clipFraction += ratio.Minus(1L).abs().GreaterThan(_options.ClipRange).to_type(ScalarType.Float32).mean().item<float>();
+                    approxKl += (logProbs - oldLogProb).Squared().Times(0.5).mean().item<float>();
                     entropy += (-(logProbsAll.exp() * logProbsAll).sum(-1)).mean().item<float>();
                 }
                 updates++;

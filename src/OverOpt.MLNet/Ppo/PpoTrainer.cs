@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Progress;
@@ -46,14 +47,22 @@ public sealed partial class PpoTrainer
         var policy = (_options.StartPolicy ?? reference).Clone();
         using var actorCritic = new ActorCritic(policy.Model);
         actorCritic.to(device);
-        using var optimizer = optim.Adam(actorCritic.parameters(), _options.LearningRate, eps: 1e-5);
+        using var optimizer = new AdamOptimizer(actorCritic.parameters(), _options.LearningRate, epsilon: 1e-5);
         using var generator = new Generator((ulong)_options.Seed, device);
         var state = new RunState { Beta = _options.KlCoefficient };
-        bool resumed = PpoCheckpoint.TryRestore(_options, fingerprint, actorCritic, optimizer, generator, state);
+        string? discarded = null;
+        bool resumed = PpoCheckpoint.TryRestore(_options, fingerprint, actorCritic, optimizer, generator, state, discarded: message =>
+        {
+            discarded = message;
+            // ML.NET's way to tell the caller: a warning on the context's log (MLContext.Log).
+            using var channel = ((IHostEnvironment)_ml).Start(nameof(PpoTrainer));
+            channel.Warning(MessageSensitivity.Unknown, message);
+        });
         var schedule = new HashSet<int>(EvaluationSchedule.LogSpaced(_options.Steps, _options.EvaluationPoints));
 
         var sampling = new SamplingOptions { ResponseLength = _options.ResponseLength, Temperature = _options.Temperature, BatchSize = _options.BatchSize };
-        if (state.Step == 0)
+        // A run resumed at step 0 (stopped before its first update) already has its step-0 point and baseline.
+        if (!resumed)
         {
             var start = EvaluateRaw(policy, reference, evaluation, sampling, step: 0);
             var initial = _options.StartPolicy is null ? start : EvaluateRaw(reference, reference, evaluation, sampling, step: 0);
@@ -79,18 +88,18 @@ public sealed partial class PpoTrainer
             }
         }
         actorCritic.eval();
-        return new PpoResult(policy, state.Curve.ToList(), state.Diagnostics.ToList(), FitCurve(state.Curve), state.Baseline!, resumed);
+        return new PpoResult(policy, state.Curve.ToList(), state.Diagnostics.ToList(), FitCurve(state.Curve), state.Baseline!, resumed, discarded);
     }
 
     private PpoDiagnostics Step(ActorCritic actorCritic, GptModel reference, IReadOnlyList<int[]> prompts, SamplingOptions sampling,
-        OptimizerHelper optimizer, Generator generator, RunState state)
+        AdamOptimizer optimizer, Generator generator, RunState state)
     {
         using var scope = NewDisposeScope();
         var device = reference.parameters().First().device;
         double learningRate = _options.AnnealLearningRate
             ? LearningRateSchedule.At(state.Step, _options.Steps, 0, _options.LearningRate)
             : _options.LearningRate;
-        LearningRateSchedule.Apply(optimizer, learningRate);
+        optimizer.LearningRate = learningRate;
         bool exactPenalty = _options.PenaltyEstimator == KlPenaltyEstimator.Exact && state.Beta > 0;
 
         // Rollout: pi samples, pi_init scores, exact KL per token; all under no_grad inside the sampler.
@@ -116,8 +125,8 @@ public sealed partial class PpoTrainer
             oldValues = actorCritic.Forward(sequences).Values.narrow(1, promptLength - 1, _options.ResponseLength);
         }
         var logRatio = batch.LogProbs - batch.ReferenceLogProbs;
-        var rewards = -state.Beta * (_options.PenaltyEstimator == KlPenaltyEstimator.K1 ? logRatio : KlOfNextState(batch.TokenKl));
-        rewards.select(1, _options.ResponseLength - 1).add_(tensor(scores).to(device));
+        var rewards = (_options.PenaltyEstimator == KlPenaltyEstimator.K1 ? logRatio : KlOfNextState(batch.TokenKl)).Times(-state.Beta);
+        rewards.select(1, _options.ResponseLength - 1).PlusInPlace(tensor(scores).to(device));
         var (advantages, returns) = Gae.Compute(rewards, oldValues, _options.Gamma, _options.Lambda);
         // Whitening divides the reward's gradient by its scale; the KL loss term is divided by the same, so that the two
         // keep the weights of reward - beta * KL.
@@ -130,7 +139,7 @@ public sealed partial class PpoTrainer
 
         double klExact = batch.TokenKl.sum(1).mean().item<float>();
         double klK1 = logRatio.sum(1).mean().item<float>();
-        double klK3 = ((-logRatio).exp() - 1 + logRatio).sum(1).mean().item<float>();
+        double klK3 = (-logRatio).exp().Minus(1L).Plus(logRatio).sum(1).mean().item<float>();
         double beta = state.Beta;
         if (_options.AdaptiveKlTarget is { } target)
         {
@@ -149,7 +158,7 @@ public sealed partial class PpoTrainer
         return cat([tokenKl.narrow(1, 1, length - 1), zeros_like(tokenKl.narrow(1, 0, 1))], 1);
     }
 
-    private void Checkpoint(string fingerprint, ActorCritic actorCritic, OptimizerHelper optimizer, Generator generator, RunState state)
+    private void Checkpoint(string fingerprint, ActorCritic actorCritic, AdamOptimizer optimizer, Generator generator, RunState state)
     {
         if (_options.CheckpointDirectory is not null)
         {

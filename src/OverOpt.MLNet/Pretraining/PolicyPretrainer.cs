@@ -54,7 +54,7 @@ public sealed class PolicyPretrainer
         Log.Add(new PretrainingLogRow(0, 0, double.NaN, initialLoss));
         progress?.Report(new ProgressUpdate("pretrain", 0, _options.Steps, $"held-out loss {initialLoss:F3}"));
 
-        using var optimizer = optim.AdamW(model.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay);
+        using var optimizer = new AdamOptimizer(model.parameters(), _options.LearningRate, weightDecay: _options.WeightDecay);
         var order = new Random(_options.Seed);
         double validationLoss = initialLoss;
         double runningLoss = double.NaN;
@@ -63,13 +63,13 @@ public sealed class PolicyPretrainer
         {
             using var scope = NewDisposeScope();
             double learningRate = LearningRateSchedule.At(step, _options.Steps, _options.WarmupSteps, _options.LearningRate);
-            LearningRateSchedule.Apply(optimizer, learningRate);
+            optimizer.LearningRate = learningRate;
             var batch = TrainingWindows(train, window, order, device);
             var loss = NextTokenLoss(model, batch);
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             loss.backward();
             nn.utils.clip_grad_norm_(model.parameters(), _options.GradientClip);
-            optimizer.step();
+            optimizer.Step();
             double value = loss.item<float>();
             runningLoss = double.IsNaN(runningLoss) ? value : 0.9 * runningLoss + 0.1 * value;
             if (step % _options.EvaluationInterval == 0 || step == _options.Steps)
@@ -120,7 +120,8 @@ public sealed class PolicyPretrainer
         {
             data[i] = tokens[i];
         }
-        return tensor(data, [count, window], ScalarType.Int64).to(device);
+        using var cpu = tensor(data, [count, window], ScalarType.Int64);
+        return cpu.to(device);
     }
 
     private Tensor TrainingWindows(int[] tokens, int window, Random order, Device device)
@@ -134,7 +135,8 @@ public sealed class PolicyPretrainer
                 data[b * window + i] = tokens[start + i];
             }
         }
-        return tensor(data, [_options.BatchSize, window], ScalarType.Int64).to(device);
+        using var cpu = tensor(data, [_options.BatchSize, window], ScalarType.Int64);
+        return cpu.to(device);
     }
 
     private static Tensor NextTokenLoss(GptModel model, Tensor windows)

@@ -27,8 +27,8 @@ internal static class RewardNetworkWeights
         };
         foreach (var parameter in network.parameters())
         {
-            using var cpu = parameter.detach().cpu().to_type(ScalarType.Float32);
-            packed.AddRange(cpu.data<float>());
+            using var scope = NewDisposeScope();
+            packed.AddRange(parameter.detach().cpu().to_type(ScalarType.Float32).data<float>());
         }
         return [.. packed];
     }

@@ -8,7 +8,9 @@ namespace OverOpt.MLNet.Runtime;
 /// at once as a thread budget holds. A job's numbers depend on its own thread count only, never on the machine's cores
 /// or on how many ran beside it, so a 2-core laptop, a 64-core node and a 1-thread sweep task reproduce one another.
 /// The small models here are bound by per-operation overhead: two 1-thread jobs side by side finish sooner than the
-/// same two one after another at 2 threads.
+/// same two one after another at 2 threads. Side by side, a garbage collection can come while any job is inside
+/// libtorch, so nothing a job passes to libtorch may be left to the finalizer (<see cref="TensorMath"/>, and the scope
+/// each job runs in).
 /// </summary>
 public static class TorchJobs
 {
@@ -60,7 +62,7 @@ public static class TorchJobs
                 TorchRuntime.SetThreads(threadsPerJob);
                 for (int i = Interlocked.Increment(ref next); i < jobs.Count; i = Interlocked.Increment(ref next))
                 {
-                    RunJob(i);
+                    RunOwningItsTensors(() => RunJob(i));
                 }
             })
             { IsBackground = true, Name = "torch-job" }).ToList();
@@ -70,5 +72,25 @@ public static class TorchJobs
             TorchRuntime.SetThreads(callerThreads);
         }
         failures.FirstOrDefault(f => f is not null)?.Throw();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="job"/> in a dispose scope that owns, until the job ends, every tensor the job makes outside
+    /// scopes of its own, and then lets them go (detached, not disposed: a result may hold them). While other jobs
+    /// allocate, a collection can come at any moment, and TorchSharp hands a temporary tensor's handle to libtorch
+    /// without keeping the tensor alive: left unowned, the finalizer could free it mid-call.
+    /// </summary>
+    private static void RunOwningItsTensors(Action job)
+    {
+        var owner = NewDisposeScope();
+        try
+        {
+            job();
+        }
+        finally
+        {
+            owner.Detach(owner.DisposablesView.ToList());
+            owner.Dispose();
+        }
     }
 }

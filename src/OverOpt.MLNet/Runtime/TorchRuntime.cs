@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Runtime;
 
-/// <summary>Loads libtorch once per process, explains a failed load, and resolves devices and thread counts.</summary>
+/// <summary>Loads libtorch once per process (its CPU kernels pinned first, see <see cref="CpuKernels"/>), explains a failed load, and resolves devices and thread counts.</summary>
 public static class TorchRuntime
 {
     private const string RequiredSymbol = "GLIBCXX_3.4.32";
@@ -53,6 +53,7 @@ public static class TorchRuntime
     {
         try
         {
+            CpuKernels.Pin();
             InitializeDeviceType(DeviceType.CPU);
             return null;
         }

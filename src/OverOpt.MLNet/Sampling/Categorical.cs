@@ -1,3 +1,4 @@
+using OverOpt.MLNet.Runtime;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Sampling;
@@ -19,6 +20,6 @@ public static class Categorical
             * cumulative.narrow(-1, probabilities.shape[1] - 1, 1);
         // The count of cumulative values below the threshold is the drawn index; a zero-probability category
         // repeats its predecessor's cumulative value and so can never be the first one reaching the threshold.
-        return (cumulative < threshold).sum(-1, keepdim: true).clamp_max(probabilities.shape[1] - 1).MoveToOuterDisposeScope();
+        return (cumulative < threshold).sum(-1, keepdim: true).ClampedAbove(probabilities.shape[1] - 1).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Runtime;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Sampling;
@@ -37,7 +38,7 @@ public static class PolicySampler
             for (int t = 0; t < responseLength; t++)
             {
                 using var step = NewDisposeScope();
-                var scaled = next / options.Temperature;
+                var scaled = next.DividedBy(options.Temperature);
                 logits.select(1, t).copy_(scaled);
                 var token = Categorical.Sample(softmax(scaled, -1), generator);
                 responses.narrow(1, t, 1).copy_(token);
@@ -52,12 +53,12 @@ public static class PolicySampler
         var logProbs = logits.log_softmax(-1);
         var referenceLogProbs = ReferenceEquals(policy, reference)
             ? logProbs
-            : (ReferenceLogits(reference, prompts, responses) / options.Temperature).log_softmax(-1);
+            : ReferenceLogits(reference, prompts, responses).DividedBy(options.Temperature).log_softmax(-1);
         var index = responses.unsqueeze(-1);
         var tokenLogProbs = logProbs.gather(-1, index).squeeze(-1);
         var tokenReferenceLogProbs = referenceLogProbs.gather(-1, index).squeeze(-1);
         // Exact KL at each position; rounding can leave -1e-9 where the true value is 0, and KL is never negative.
-        var tokenKl = (logProbs.exp() * (logProbs - referenceLogProbs)).sum(-1).clamp_min(0);
+        var tokenKl = (logProbs.exp() * (logProbs - referenceLogProbs)).sum(-1).ClampedBelow(0.0);
         return new SampleBatch(
             prompts.clone().MoveToOuterDisposeScope(),
             responses.MoveToOuterDisposeScope(),

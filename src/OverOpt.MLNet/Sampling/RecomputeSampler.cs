@@ -1,4 +1,5 @@
 using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Runtime;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Sampling;
@@ -20,7 +21,7 @@ public static class RecomputeSampler
         {
             using var step = NewDisposeScope();
             var logits = policy.forward(sequence);
-            var last = logits.select(1, logits.shape[1] - 1) / options.Temperature;
+            var last = logits.select(1, logits.shape[1] - 1).DividedBy(options.Temperature);
             var token = Categorical.Sample(softmax(last, -1), generator);
             var longer = cat([sequence, token], 1).MoveToOuterDisposeScope();
             sequence.Dispose();

@@ -46,6 +46,8 @@ public sealed class SampleBatch : IDisposable
     /// <summary>Copies the batch to plain arrays, one <see cref="PolicySample"/> per sequence.</summary>
     public IReadOnlyList<PolicySample> ToSamples()
     {
+        // The copies to the CPU are temporaries: a scope owns them until the arrays are read.
+        using var scope = NewDisposeScope();
         int count = (int)Count;
         int promptLength = (int)Prompts.shape[1];
         int responseLength = (int)Responses.shape[1];

@@ -20,7 +20,8 @@ public static class SamplingThroughput
         model.to(device);
         var options = new SamplingOptions { ResponseLength = responseLength, BatchSize = batch };
         using var promptGenerator = new Generator(7);
-        using var prompts = randint(0, shape.VocabularySize, [batch, promptLength], ScalarType.Int64, generator: promptGenerator).to(device);
+        using var cpuPrompts = randint(0, shape.VocabularySize, [batch, promptLength], ScalarType.Int64, generator: promptGenerator);
+        using var prompts = cpuPrompts.to(device);
         using var generator = new Generator(11, device);
         double cached = TokensPerSecond(() => PolicySampler.Sample(model, model, prompts, options, generator).Dispose(), batch * responseLength, repeats);
         double recompute = TokensPerSecond(() => RecomputeSampler.Sample(model, prompts, options, generator).Dispose(), batch * responseLength, repeats);

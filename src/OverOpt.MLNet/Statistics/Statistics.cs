@@ -24,9 +24,13 @@ public static class Statistics
         return sxy / Math.Sqrt(sxx * syy);
     }
 
-    /// <summary>The <paramref name="q"/> quantile (0..1) of <paramref name="sorted"/> (ascending), linearly interpolated.</summary>
+    /// <summary>The <paramref name="q"/> quantile (0..1) of <paramref name="sorted"/> (ascending), linearly interpolated; NaN for no values.</summary>
     public static double Quantile(IReadOnlyList<double> sorted, double q)
     {
+        if (sorted.Count == 0)
+        {
+            return double.NaN;
+        }
         double position = q * (sorted.Count - 1);
         int low = (int)Math.Floor(position);
         int high = Math.Min(low + 1, sorted.Count - 1);

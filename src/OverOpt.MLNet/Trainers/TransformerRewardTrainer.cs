@@ -156,7 +156,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
     {
         int stepsPerEpoch = (rows.Count + _options.BatchSize - 1) / _options.BatchSize;
         int steps = stepsPerEpoch * _options.Epochs;
-        using var optimizer = optim.AdamW(network.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay);
+        using var optimizer = new AdamOptimizer(network.parameters(), _options.LearningRate, weightDecay: _options.WeightDecay);
         var order = new Random(_seed);
         var indices = Enumerable.Range(0, rows.Count).ToArray();
         network.train();
@@ -169,17 +169,17 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
             {
                 using var scope = NewDisposeScope();
                 step++;
-                LearningRateSchedule.Apply(optimizer, LearningRateSchedule.At(step, steps, Math.Max(1, steps / 20), _options.LearningRate));
+                optimizer.LearningRate = LearningRateSchedule.At(step, steps, Math.Max(1, steps / 20), _options.LearningRate);
                 var batch = indices.Skip(start).Take(_options.BatchSize).Select(i => rows[i]).ToArray();
                 var sequences = Sequences(batch.Select(r => r.PromptTokens.Concat(r.ChosenTokens))
                     .Concat(batch.Select(r => r.PromptTokens.Concat(r.RejectedTokens))), device);
                 var scores = network.forward(sequences);
                 var margin = scores.narrow(0, 0, batch.Length) - scores.narrow(0, batch.Length, batch.Length);
-                var loss = nn.functional.softplus(-margin).mean();
-                optimizer.zero_grad();
+                var loss = (-margin).Softplus().mean();
+                optimizer.ZeroGrad();
                 loss.backward();
                 nn.utils.clip_grad_norm_(network.parameters(), _options.GradientClip);
-                optimizer.step();
+                optimizer.Step();
                 double value = loss.item<float>();
                 if (!double.IsFinite(value))
                 {

@@ -14,13 +14,4 @@ public static class LearningRateSchedule
         double floor = 0.1 * peak;
         return floor + (peak - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
     }
-
-    /// <summary>Sets the learning rate of every parameter group of <paramref name="optimizer"/> (call it before each step).</summary>
-    public static void Apply(TorchSharp.torch.optim.Optimizer optimizer, double learningRate)
-    {
-        foreach (var group in optimizer.ParamGroups)
-        {
-            group.LearningRate = learningRate;
-        }
-    }
 }

@@ -1,0 +1,75 @@
+namespace OverOpt.MLNet.Runtime;
+
+/// <summary>
+/// Says what a failed file operation means for the person running the work: the path (as .NET's message names it),
+/// the cause in words and what to do. Nothing already written is lost on such a failure (results and artifacts are
+/// renamed into place whole), so the fix always ends in a rerun that resumes.
+/// </summary>
+public static class FileSystemProblem
+{
+    // errno values, which .NET on Unix keeps as the HResult of the IOException it throws.
+    private const int NoSpace = 28;
+    private const int ReadOnlyFileSystem = 30;
+    private const int QuotaExceeded = 122;
+
+    /// <summary>True for a failure of the file system itself (permissions, space, a missing or read-only folder), not of a file's content.</summary>
+    public static bool Is(Exception e)
+        => e is UnauthorizedAccessException || (e is IOException && e is not EndOfStreamException && e is not FileNotFoundException);
+
+    /// <summary>One line: what failed, on which path, and the fix.</summary>
+    public static string Explain(Exception e) => $"{e.Message.TrimEnd('.')}. Fix: {FixFor(e)}";
+
+    /// <summary>What to do about <paramref name="e"/>, as a sentence.</summary>
+    public static string FixFor(Exception e)
+    {
+        string fix = e switch
+        {
+            UnauthorizedAccessException => "make that folder writable for this user, or choose another folder",
+            DirectoryNotFoundException => "a part of that path is missing or is a file: choose a folder that can be created there",
+            IOException { HResult: ReadOnlyFileSystem } => "that file system is mounted read-only: choose a folder on a writable one",
+            IOException { HResult: NoSpace or QuotaExceeded } => "free space on that disk, or choose a folder on another one",
+            _ => "check that the path exists and can be written",
+        };
+        return $"{fix}; then rerun: finished work is kept and resumed.";
+    }
+
+    /// <summary>
+    /// Checks, before any work that would write there, that <paramref name="folder"/> can be created (where missing)
+    /// and a file created in it; leaves the file system as it found it. Throws <see cref="OverOptConfigurationException"/>
+    /// naming <paramref name="setting"/> (e.g. "--output"), the folder, the cause and the fix.
+    /// </summary>
+    public static void RequireWritableFolder(string folder, string setting)
+    {
+        string full = Path.GetFullPath(folder);
+        var missing = new List<string>();
+        for (string? at = full; at is not null && !Directory.Exists(at); at = Path.GetDirectoryName(at))
+        {
+            missing.Add(at);
+        }
+        try
+        {
+            Directory.CreateDirectory(full);
+            using (File.Create(Path.Combine(full, $".overopt-write-check.{Environment.ProcessId}.{Guid.NewGuid():N}"), 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (Is(e))
+        {
+            throw new OverOptConfigurationException($"the folder '{folder}' cannot be written ({e.Message.TrimEnd('.')}).", setting, FixFor(e), inner: e);
+        }
+        finally
+        {
+            foreach (string created in missing.Where(Directory.Exists))
+            {
+                // Deepest first; one that another process filled meanwhile is not empty and stays.
+                try
+                {
+                    Directory.Delete(created);
+                }
+                catch (Exception e) when (Is(e))
+                {
+                }
+            }
+        }
+    }
+}

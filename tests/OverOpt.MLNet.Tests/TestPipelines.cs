@@ -1,0 +1,26 @@
+namespace OverOpt.MLNet.Tests;
+
+/// <summary>Pipeline files small enough for tests, shared by the tests that run the command line.</summary>
+internal static class TestPipelines
+{
+    /// <summary>The smallest pipeline that runs every stage: two proxies, best-of-n and PPO on two seeds (seconds).</summary>
+    public const string Tiny = """
+        {
+          "name": "tiny",
+          "policies": [ { "name": "a", "layers": 1, "modelDim": 16, "heads": 2, "context": 16 } ],
+          "pretraining": { "steps": 10, "batchSize": 4, "evaluationInterval": 5, "validationWindows": 8 },
+          "sampling": { "promptLength": 4, "responseLength": 6, "prompts": 3, "samplesPerPrompt": 2 },
+          "gold": { "layers": 1, "modelDim": 16, "heads": 2, "steps": 20, "prompts": 50, "samplesPerPrompt": 4 },
+          "comparisons": { "count": 200 },
+          "proxies": [
+            { "name": "t", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 },
+            { "name": "f", "kind": "fasttree", "trees": 5, "leaves": 4 }
+          ],
+          "bestOfN": { "prompts": 3, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 },
+          "ppo": { "proxies": [ "t" ], "seeds": [ 1, 2 ], "steps": 4, "batchSize": 8, "miniBatches": 2, "ppoEpochs": 1, "evaluationPoints": 2, "evaluationSamples": 8 }
+        }
+        """;
+
+    /// <summary><see cref="Tiny"/> with <paramref name="steps"/> PPO steps per seed.</summary>
+    public static string TinyWithPpoSteps(int steps) => Tiny.Replace("\"steps\": 4,", $"\"steps\": {steps},", StringComparison.Ordinal);
+}
