@@ -15,7 +15,7 @@ public sealed class FaultInjectionTests : IDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
     // Pretraining long enough (a second or two) that a test can reach a task while it runs.
-    private static readonly string SlowPolicyPipeline = SweepTestFiles.PolicyOnlyPipeline.Replace("\"steps\": 10,", "\"steps\": 150,", StringComparison.Ordinal);
+    private static readonly string SlowPolicyPipeline = TestPipelines.Edit(TestPipelines.PolicyOnly, root => root["pretraining"]!["steps"] = 150);
 
     private readonly SweepTestFiles _files = new("overopt-faults-");
 

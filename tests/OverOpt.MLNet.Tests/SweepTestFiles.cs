@@ -11,30 +11,10 @@ namespace OverOpt.MLNet.Tests;
 internal sealed class SweepTestFiles : IDisposable
 {
     /// <summary>Pretraining and sampling only (no gold): seconds a task.</summary>
-    public const string PolicyOnlyPipeline = """
-        {
-          "name": "tiny",
-          "policies": [ { "name": "a", "layers": 1, "modelDim": 16, "heads": 2, "context": 16 } ],
-          "pretraining": { "steps": 10, "batchSize": 4, "evaluationInterval": 5, "validationWindows": 8 },
-          "sampling": { "promptLength": 4, "responseLength": 6, "prompts": 3, "samplesPerPrompt": 2 },
-          "gold": null
-        }
-        """;
+    public static readonly string PolicyOnlyPipeline = TestPipelines.PolicyOnly;
 
     /// <summary>Gold, one transformer proxy and best-of-n (no PPO): curves, fits and reward models to merge.</summary>
-    public const string RewardPipeline = """
-        {
-          "name": "tiny",
-          "policies": [ { "name": "a", "layers": 1, "modelDim": 16, "heads": 2, "context": 16 } ],
-          "pretraining": { "steps": 10, "batchSize": 4, "evaluationInterval": 5, "validationWindows": 8 },
-          "sampling": { "promptLength": 4, "responseLength": 6, "prompts": 3, "samplesPerPrompt": 2 },
-          "gold": { "layers": 1, "modelDim": 16, "heads": 2, "steps": 20, "prompts": 50, "samplesPerPrompt": 4 },
-          "comparisons": { "count": 200 },
-          "proxies": [ { "name": "t", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 } ],
-          "bestOfN": { "prompts": 3, "samplesPerPrompt": 40, "maxN": 30, "points": 5, "bootstrapResamples": 50 },
-          "ppo": { "proxies": [] }
-        }
-        """;
+    public static readonly string RewardPipeline = TestPipelines.RewardOnly;
 
     public SweepTestFiles(string prefix = "overopt-sweep-")
     {

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace OverOpt.MLNet.Tests;
 
 /// <summary>Pipeline files small enough for tests, shared by the tests that run the command line.</summary>
@@ -21,6 +24,31 @@ internal static class TestPipelines
         }
         """;
 
+    /// <summary>Pretraining and sampling only (no gold): seconds a task.</summary>
+    public static readonly string PolicyOnly = Edit(Tiny, root =>
+    {
+        foreach (string section in new[] { "comparisons", "proxies", "bestOfN", "ppo" })
+        {
+            root.Remove(section);
+        }
+        root["gold"] = null;
+    });
+
+    /// <summary>Gold, one transformer proxy and best-of-n (no PPO): curves, fits and reward models, quickly.</summary>
+    public static readonly string RewardOnly = Edit(Tiny, root =>
+    {
+        root["proxies"]!.AsArray().RemoveAt(1);
+        root["ppo"] = new JsonObject { ["proxies"] = new JsonArray() };
+    });
+
     /// <summary><see cref="Tiny"/> with <paramref name="steps"/> PPO steps per seed.</summary>
-    public static string TinyWithPpoSteps(int steps) => Tiny.Replace("\"steps\": 4,", $"\"steps\": {steps},", StringComparison.Ordinal);
+    public static string TinyWithPpoSteps(int steps) => Edit(Tiny, root => root["ppo"]!["steps"] = steps);
+
+    /// <summary><paramref name="pipeline"/> changed by <paramref name="edit"/>, written one field a line.</summary>
+    public static string Edit(string pipeline, Action<JsonObject> edit)
+    {
+        var root = JsonNode.Parse(pipeline)!.AsObject();
+        edit(root);
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
 }

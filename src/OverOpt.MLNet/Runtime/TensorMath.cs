@@ -24,112 +24,58 @@ internal static class TensorMath
     public static Tensor PlusInPlace(this Tensor x, Tensor y) => x.add_(y, One);
 
     /// <summary><paramref name="x"/> + <paramref name="value"/>.</summary>
-    public static Tensor Plus(this Tensor x, double value)
-    {
-        using var scalar = value.ToScalar();
-        return x.add(scalar, One);
-    }
+    public static Tensor Plus(this Tensor x, double value) => With(value.ToScalar(), s => x.add(s, One));
 
     /// <summary><paramref name="x"/> += <paramref name="value"/>, in place.</summary>
-    public static Tensor PlusInPlace(this Tensor x, double value)
-    {
-        using var scalar = value.ToScalar();
-        return x.add_(scalar, One);
-    }
+    public static Tensor PlusInPlace(this Tensor x, double value) => With(value.ToScalar(), s => x.add_(s, One));
 
     /// <summary><paramref name="x"/> - <paramref name="value"/>.</summary>
-    public static Tensor Minus(this Tensor x, double value)
-    {
-        using var scalar = value.ToScalar();
-        return x.sub(scalar);
-    }
+    public static Tensor Minus(this Tensor x, double value) => With(value.ToScalar(), x.sub);
 
     /// <summary><paramref name="x"/> - <paramref name="value"/> with an integer value (keeps an integer tensor integer).</summary>
-    public static Tensor Minus(this Tensor x, long value)
-    {
-        using var scalar = value.ToScalar();
-        return x.sub(scalar);
-    }
+    public static Tensor Minus(this Tensor x, long value) => With(value.ToScalar(), x.sub);
 
     /// <summary><paramref name="x"/> * <paramref name="factor"/>.</summary>
-    public static Tensor Times(this Tensor x, double factor)
-    {
-        using var scalar = factor.ToScalar();
-        return x.mul(scalar);
-    }
+    public static Tensor Times(this Tensor x, double factor) => With(factor.ToScalar(), x.mul);
 
     /// <summary><paramref name="x"/> *= <paramref name="factor"/>, in place.</summary>
-    public static Tensor TimesInPlace(this Tensor x, double factor)
-    {
-        using var scalar = factor.ToScalar();
-        return x.mul_(scalar);
-    }
+    public static Tensor TimesInPlace(this Tensor x, double factor) => With(factor.ToScalar(), x.mul_);
 
     /// <summary><paramref name="x"/> / <paramref name="divisor"/>.</summary>
-    public static Tensor DividedBy(this Tensor x, double divisor)
-    {
-        using var scalar = divisor.ToScalar();
-        return x.div(scalar);
-    }
+    public static Tensor DividedBy(this Tensor x, double divisor) => With(divisor.ToScalar(), s => x.div(s));
 
     /// <summary><paramref name="x"/> squared, element-wise (libtorch's pow with exponent 2, as <c>square()</c>).</summary>
-    public static Tensor Squared(this Tensor x)
-    {
-        using var two = 2.ToScalar();
-        return x.pow(two);
-    }
+    public static Tensor Squared(this Tensor x) => With(2.ToScalar(), x.pow);
 
     /// <summary><paramref name="x"/> clamped to [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public static Tensor ClampedTo(this Tensor x, double min, double max)
-    {
-        using var low = min.ToScalar();
-        using var high = max.ToScalar();
-        return x.clamp(low, high);
-    }
+    public static Tensor ClampedTo(this Tensor x, double min, double max) => With(min.ToScalar(), low => With(max.ToScalar(), high => x.clamp(low, high)));
 
     /// <summary><paramref name="x"/> with every element above <paramref name="max"/> set to it (integer bound).</summary>
-    public static Tensor ClampedAbove(this Tensor x, long max)
-    {
-        using var high = max.ToScalar();
-        return x.clamp_max(high);
-    }
+    public static Tensor ClampedAbove(this Tensor x, long max) => With(max.ToScalar(), x.clamp_max);
 
     /// <summary><paramref name="x"/> with every element below <paramref name="min"/> set to it.</summary>
-    public static Tensor ClampedBelow(this Tensor x, double min)
-    {
-        using var low = min.ToScalar();
-        return x.clamp_min(low);
-    }
+    public static Tensor ClampedBelow(this Tensor x, double min) => With(min.ToScalar(), x.clamp_min);
 
     /// <summary>Mask of <paramref name="x"/> &gt; <paramref name="value"/>.</summary>
-    public static Tensor GreaterThan(this Tensor x, double value)
-    {
-        using var scalar = value.ToScalar();
-        return x.gt(scalar);
-    }
+    public static Tensor GreaterThan(this Tensor x, double value) => With(value.ToScalar(), x.gt);
 
     /// <summary>Fills <paramref name="x"/> with <paramref name="value"/>, in place.</summary>
-    public static Tensor FillWith(this Tensor x, double value)
-    {
-        using var scalar = value.ToScalar();
-        return x.fill_(scalar);
-    }
+    public static Tensor FillWith(this Tensor x, double value) => With(value.ToScalar(), x.fill_);
 
     /// <summary>log(1 + exp(x)) element-wise: libtorch's softplus with beta 1 and threshold 20, TorchSharp's defaults.</summary>
-    public static Tensor Softplus(this Tensor x)
-    {
-        using var beta = 1.0.ToScalar();
-        using var threshold = 20.0.ToScalar();
-        return SoftplusKernel.OfScalars(x, beta, threshold);
-    }
+    public static Tensor Softplus(this Tensor x) => With(1.0.ToScalar(), beta => With(20.0.ToScalar(), threshold => SoftplusKernel.OfScalars(x, beta, threshold)));
 
     /// <summary>The integers start, start + 1, ..., end - 1 as an int64 tensor on <paramref name="device"/>.</summary>
     public static Tensor Range(long start, long end, Device device)
+        => With(start.ToScalar(), from => With(end.ToScalar(), to => arange(from, to, One, ScalarType.Int64, device)));
+
+    /// <summary><paramref name="operation"/> on <paramref name="scalar"/>, which is disposed after it returns: that call is what keeps it alive during libtorch's.</summary>
+    private static Tensor With(Scalar scalar, Func<Scalar, Tensor> operation)
     {
-        using var from = start.ToScalar();
-        using var to = end.ToScalar();
-        using var step = 1L.ToScalar();
-        return arange(from, to, step, ScalarType.Int64, device);
+        using (scalar)
+        {
+            return operation(scalar);
+        }
     }
 
     private static class SoftplusKernel
