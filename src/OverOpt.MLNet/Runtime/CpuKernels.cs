@@ -10,10 +10,14 @@ namespace OverOpt.MLNet.Runtime;
 /// Set before libtorch loads: ATen's kernels at AVX2 (<c>ATEN_CPU_CAPABILITY</c>), oneMKL in its conditional
 /// numerical reproducibility mode on its compatible branch (<c>MKL_CBWR=COMPATIBLE</c>: the one oneMKL documents as
 /// reproducible on Intel and non-Intel CPUs alike), oneDNN capped at AVX2. A variable the user already set is kept,
-/// and <see cref="Fingerprint"/> says so, since cached artifacts and checkpoints record it.
+/// and <see cref="Fingerprint"/> says so, since cached artifacts and checkpoints record it. <c>OVEROPT_CPU_KERNELS=native</c>
+/// pins nothing: the CPU's fastest kernels, and numbers that hold on this kind of CPU only.
 /// </summary>
 public static class CpuKernels
 {
+    /// <summary>Set to <c>native</c> to leave libtorch's kernel choice to the CPU (faster there, other numbers elsewhere).</summary>
+    public const string OptOutVariable = "OVEROPT_CPU_KERNELS";
+
     /// <summary>The variables and the values this library sets when they are unset (x86-64 only).</summary>
     public static readonly IReadOnlyList<(string Name, string Value)> Pins =
     [
@@ -26,7 +30,7 @@ public static class CpuKernels
 
     /// <summary>
     /// What fixes the kernels in this process, e.g. <c>ATEN_CPU_CAPABILITY=avx2;MKL_CBWR=COMPATIBLE;ONEDNN_MAX_CPU_ISA=AVX2</c>
-    /// (with the user's own values where they set them), or <c>native:Arm64</c> where nothing is pinned. Part of every
+    /// (with the user's own values where they set them), or <c>native:...</c> where nothing is pinned. Part of every
     /// cache key and checkpoint fingerprint: numbers made under other kernels are never mixed with these.
     /// </summary>
     public static string Fingerprint => Applied.Value;
@@ -40,6 +44,11 @@ public static class CpuKernels
         {
             return $"native:{RuntimeInformation.ProcessArchitecture}";
         }
+        if (string.Equals(Environment.GetEnvironmentVariable(OptOutVariable), "native", StringComparison.OrdinalIgnoreCase))
+        {
+            // The kernels follow the CPU: name what decides them, so that caches of different CPUs are never mixed.
+            return $"native:x64-{HighestVectorExtension()}";
+        }
         var parts = new List<string>();
         foreach (var (name, value) in Pins)
         {
@@ -52,6 +61,20 @@ public static class CpuKernels
             parts.Add($"{name}={current}");
         }
         return string.Join(';', parts);
+    }
+
+    private static string HighestVectorExtension()
+    {
+        try
+        {
+            string flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal)) ?? "";
+            var set = flags.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+            return set.Contains("avx512f") ? "avx512" : set.Contains("avx2") ? "avx2" : "default";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     // .NET keeps its own copy of the environment on Unix: libtorch's getenv sees only what libc's setenv wrote.
