@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.Cli;

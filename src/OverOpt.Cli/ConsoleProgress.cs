@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using OverOpt.MLNet.Progress;
+using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.Cli;
 

@@ -5,9 +5,9 @@ using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Pretraining;
 using OverOpt.MLNet.RewardModels;
-using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Torch;
 using OverOpt.MLNet.Trainers;
 using static TorchSharp.torch;
 

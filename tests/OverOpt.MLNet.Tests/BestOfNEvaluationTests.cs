@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.MLNet.Tests;

@@ -8,7 +8,7 @@ public class CategoricalTests
     [Fact]
     public void DrawsMatchTheProbabilitiesAndNeverPickAZeroProbabilityCategory()
     {
-        Runtime.TorchRuntime.EnsureLoaded();
+        Torch.TorchRuntime.EnsureLoaded();
         double[] p = [0.5, 0.0, 0.3, 0.15, 0.05, 0.0];
         const int rows = 40000;
         using var probabilities = tensor(p.Select(v => (float)v).ToArray()).unsqueeze(0).expand(rows, p.Length).contiguous();

@@ -70,6 +70,8 @@ internal sealed class CliProcess : IDisposable
     /// </summary>
     public void KillTree()
     {
+        // Stopped first, so that it cannot start a worker between the listing of its workers and the kill.
+        Signal(_process.Id, 19);
         var workers = Children();
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
@@ -98,6 +100,32 @@ internal sealed class CliProcess : IDisposable
             }
         }
         return ids;
+    }
+
+    /// <summary>
+    /// The processes with <paramref name="path"/> open, as "pid (command line)", from /proc/*/fd; "none" if none.
+    /// For failure messages: it names a process that outlived a kill and still holds a lock.
+    /// </summary>
+    public static string Holders(string path)
+    {
+        string full = Path.GetFullPath(path);
+        var holders = new List<string>();
+        foreach (string process in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries(Path.Combine(process, "fd")).Any(fd => new FileInfo(fd).LinkTarget == full))
+                {
+                    string commandLine = File.ReadAllText(Path.Combine(process, "cmdline")).Replace('\0', ' ').Trim();
+                    holders.Add($"{Path.GetFileName(process)} ({commandLine})");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while we looked, or is not ours to read.
+            }
+        }
+        return holders.Count == 0 ? "none" : string.Join(", ", holders);
     }
 
     /// <summary>SIGKILL to one process (a worker), not its parent.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Curves;
 
 namespace OverOpt.MLNet.Tests;
 

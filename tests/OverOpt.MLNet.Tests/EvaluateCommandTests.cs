@@ -1,9 +1,10 @@
-using OverOpt.MLNet.Fits;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.ML;
 using OverOpt.Experiments.Reporting;
 using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Curves;
+using OverOpt.MLNet.Fits;
 using Parquet.Serialization;
 
 namespace OverOpt.MLNet.Tests;

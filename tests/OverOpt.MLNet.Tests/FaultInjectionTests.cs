@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Definition;
+using OverOpt.Experiments.Sweeps.Execution;
 
 namespace OverOpt.MLNet.Tests;
 
@@ -33,13 +34,13 @@ public sealed class FaultInjectionTests : IDisposable
         var doneBefore = tasks.Where(t => File.Exists(layout.DoneMarker(t))).ToList();
         string firstSamples = File.ReadAllText(Path.Combine(layout.TaskDirectory(tasks[0]), "samples.csv"));
 
-        string holders = string.Join("; ", tasks.Select(t => $"{t.Index}: {ExternalProcess.Run("fuser", [layout.LockFile(t)], TimeSpan.FromSeconds(10)).Output.Trim()}"));
+        // Who still holds a task's lock after the kill: shown only if the rerun does not run the rest.
+        string holders = string.Join("; ", tasks.Select(t => $"task {t.Index}: {CliProcess.Holders(layout.LockFile(t))}"));
         var rerun = CliRunner.Run("sweep", "run", sweep, "--workers", "1", "--output", _files.Output, "--cache", _files.Cache);
-        rerun = rerun with { Output = rerun.Output + "\nholders: " + holders + $" test host {Environment.ProcessId}" };
         var merged = CliRunner.Run("sweep", "merge", sweep, "--output", _files.Output, "--cache", _files.Cache);
 
         Assert.True(rerun.Code == 0, rerun.Output + rerun.Error);
-        Assert.True(rerun.Output.Contains($"{3 - doneBefore.Count} task(s) run now, {doneBefore.Count} done before, 0 failed", StringComparison.Ordinal), rerun.Output + rerun.Error);
+        Assert.True(rerun.Output.Contains($"{3 - doneBefore.Count} task(s) run now, {doneBefore.Count} done before, 0 failed", StringComparison.Ordinal), rerun.Output + rerun.Error + "\nlock holders before the rerun: " + holders);
         Assert.Equal(firstSamples, File.ReadAllText(Path.Combine(layout.TaskDirectory(tasks[0]), "samples.csv")));
         Assert.Equal(0, merged.Code);
         Assert.Contains("merged 3 of 3 tasks", merged.Output);
@@ -202,7 +203,8 @@ public sealed class FaultInjectionTests : IDisposable
     public void CtrlCThenARerunResumesToTheNumbersOfAnUninterruptedRun()
     {
         string pipeline = Path.Combine(_files.Folder, "tiny.json");
-        File.WriteAllText(pipeline, TestPipelines.TinyWithPpoSteps(60));
+        // Long enough that the interrupt lands well before the end even on a loaded machine (60 steps sometimes finished first).
+        File.WriteAllText(pipeline, TestPipelines.TinyWithPpoSteps(200));
         string interrupted = Path.Combine(_files.Folder, "interrupted");
         var reference = CliRunner.Run("run", pipeline, "--output", Path.Combine(_files.Folder, "reference"), "--cache", _files.Cache, "--threads", "1");
         using (var run = CliProcess.Start("run", pipeline, "--output", interrupted, "--cache", _files.Cache, "--threads", "1"))
@@ -211,7 +213,7 @@ public sealed class FaultInjectionTests : IDisposable
                 && Directory.GetFiles(Path.Combine(interrupted, "checkpoints"), "*.checkpoint.zip", SearchOption.AllDirectories).Length > 0, run);
             run.Interrupt();
             Assert.True(run.WaitForExit(Patience), run.Output);
-            Assert.NotEqual(0, run.ExitCode);
+            Assert.True(run.ExitCode != 0, "the run finished before the interrupt reached it:\n" + run.Output);
         }
         Assert.False(File.Exists(Path.Combine(interrupted, "summary.json")));
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using OverOpt.MLNet.BestOfN;
-using OverOpt.MLNet.Comparisons;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Ppo;
 using OverOpt.MLNet.RewardModels;

@@ -2,7 +2,6 @@ using Microsoft.ML;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Pretraining;
-using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Tests;
 

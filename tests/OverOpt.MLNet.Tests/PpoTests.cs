@@ -1,10 +1,10 @@
 using Microsoft.ML;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Ppo;
-using OverOpt.MLNet.Pretraining;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Tests;
@@ -274,9 +274,9 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
     }
 
     /// <summary>Stops a run the way a kill would: abruptly, in the middle of its work.</summary>
-    private sealed class KillAt(int step) : IProgress<Progress.ProgressUpdate>
+    private sealed class KillAt(int step) : IProgress<ProgressUpdate>
     {
-        public void Report(Progress.ProgressUpdate value)
+        public void Report(ProgressUpdate value)
         {
             if (value.Done == step)
             {

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Pretraining;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;

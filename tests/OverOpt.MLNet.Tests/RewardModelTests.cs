@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using OverOpt.MLNet.Comparisons;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;

@@ -7,7 +7,7 @@ namespace OverOpt.MLNet.Tests;
 /// TorchSharp 0.107 hands a Scalar's native handle to libtorch without keeping the Scalar alive, so a Scalar made
 /// implicitly (a number in a tensor operator, the alpha of every add, TorchSharp's own optimizers) can be freed by the
 /// finalizer thread mid-call when another thread collects: the crash of jobs run side by side. The compiled code of
-/// the library, the experiments and the command line must never make one that way (see OverOpt.MLNet.Runtime.TensorMath).
+/// the library, the experiments and the command line must never make one that way (see OverOpt.MLNet.Torch.TensorMath).
 /// </summary>
 public sealed class ScalarLifetimeTests
 {
@@ -62,7 +62,7 @@ public sealed class ScalarLifetimeTests
 
         Assert.Contains(callees, IsImplicitScalar);
         Assert.Contains(callees, c => c.Name == "op_Addition" && MakesScalars(c, 0) is not null);
-        var tensorMath = Library.GetType("OverOpt.MLNet.Runtime.TensorMath", throwOnError: true)!;
+        var tensorMath = Library.GetType("OverOpt.MLNet.Torch.TensorMath", throwOnError: true)!;
         Assert.Null(MakesScalars(tensorMath.GetMethod("Plus", [typeof(torch.Tensor), typeof(torch.Tensor)])!, 0));
     }
 

@@ -1,5 +1,5 @@
-using OverOpt.Experiments.Fits;
-using OverOpt.MLNet.BestOfN;
+using OverOpt.Experiments.Analysis;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Ppo;
 

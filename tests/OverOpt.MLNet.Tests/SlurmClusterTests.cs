@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Storage;
 using Xunit.Abstractions;
 
 namespace OverOpt.MLNet.Tests;

@@ -1,4 +1,5 @@
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Definition;
+using OverOpt.Experiments.Sweeps.Execution;
 using YamlDotNet.RepresentationModel;
 
 namespace OverOpt.MLNet.Tests;

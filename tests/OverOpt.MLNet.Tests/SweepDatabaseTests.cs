@@ -1,5 +1,8 @@
 using Microsoft.Data.Sqlite;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Sweeps.Definition;
+using OverOpt.Experiments.Sweeps.Execution;
+using OverOpt.Experiments.Sweeps.Storage;
 using OverOpt.MLNet.Artifacts;
 
 namespace OverOpt.MLNet.Tests;

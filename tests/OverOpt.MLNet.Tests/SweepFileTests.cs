@@ -1,5 +1,5 @@
 using OverOpt.Experiments.Pipelines;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Definition;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.MLNet.Tests;

@@ -1,4 +1,4 @@
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Execution;
 
 namespace OverOpt.MLNet.Tests;
 

@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML;
+using OverOpt.Experiments.Analysis.Studies;
 using OverOpt.Experiments.Pipelines;
-using OverOpt.Experiments.Sweeps;
-using OverOpt.Experiments.Sweeps.Studies;
+using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Sweeps.Definition;
+using OverOpt.Experiments.Sweeps.Execution;
+using OverOpt.Experiments.Sweeps.Storage;
 
 namespace OverOpt.MLNet.Tests;
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using OverOpt.Experiments.Pipelines;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Definition;
+using OverOpt.Experiments.Sweeps.Execution;
+using OverOpt.Experiments.Sweeps.Storage;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.MLNet.Tests;

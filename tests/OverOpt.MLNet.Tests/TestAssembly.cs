@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Torch;
 
 namespace OverOpt.MLNet.Tests;
 

@@ -1,6 +1,6 @@
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Tests;

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Sweeps.Execution;
+using OverOpt.Experiments.Sweeps.Storage;
 
 namespace OverOpt.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Definition;
+using OverOpt.Experiments.Sweeps.Execution;
 
 namespace OverOpt.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Execution;
 
 namespace OverOpt.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Schedulers;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.Cli.Commands;

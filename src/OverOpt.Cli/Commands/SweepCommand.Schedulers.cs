@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Schedulers;
 using OverOpt.MLNet.Artifacts;
 
 namespace OverOpt.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Execution;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.Cli.Commands;

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using OverOpt.Experiments.Sweeps;
+using OverOpt.Experiments.Sweeps.Definition;
+using OverOpt.Experiments.Sweeps.Execution;
+using OverOpt.Experiments.Sweeps.Schedulers;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.Cli.Commands;

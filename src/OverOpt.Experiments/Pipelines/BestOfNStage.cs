@@ -1,11 +1,13 @@
 using Microsoft.ML;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.Experiments.Pipelines;
@@ -56,7 +58,7 @@ internal sealed class BestOfNStage
             {
                 using var generator = new Generator((ulong)(_pipeline.Seed + 2), policy.Device);
                 var drawn = PolicySampler.SampleAll(policy.Model, policy.Model, chosen, spec.SamplesPerPrompt, sampling,
-                    generator, Progress.RelabelledProgress.Wrap(_run.Progress, _ => "best-of-n samples"));
+                    generator, RelabelledProgress.Wrap(_run.Progress, _ => "best-of-n samples"));
                 _run.Log($"scoring {drawn.Count} best-of-n samples with gold");
                 return new CachedBestOfNSamples(key, drawn, gold.Score(drawn.Select(s => s.Prompt).ToArray(), drawn.Select(s => s.Response).ToArray()));
             },
@@ -80,7 +82,7 @@ internal sealed class BestOfNStage
         return TorchJobs.Run(proxies.Select(p => (Func<ProxyCurve>)(() =>
         {
             var curve = Curve(p.Model, p.Comparisons, policyName, promptTokens, responses, goldByPrompt, ruleByPrompt);
-            _run.Progress?.Report(new OverOpt.MLNet.Progress.ProgressUpdate("best-of-n curves", Interlocked.Increment(ref finished), proxies.Count, p.Model.Name));
+            _run.Progress?.Report(new ProgressUpdate("best-of-n curves", Interlocked.Increment(ref finished), proxies.Count, p.Model.Name));
             return curve;
         })).ToList(), _pipeline.EffectiveThreadsPerJob, get_num_threads());
     }

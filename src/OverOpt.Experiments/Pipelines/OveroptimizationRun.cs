@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using OverOpt.Experiments.Analysis;
 using OverOpt.Experiments.Reporting;
 using OverOpt.MLNet.Artifacts;
-using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
-using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Torch;
 
 namespace OverOpt.Experiments.Pipelines;
 

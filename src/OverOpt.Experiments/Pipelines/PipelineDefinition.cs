@@ -21,7 +21,7 @@ public sealed class PipelineDefinition
     /// <see cref="Seed"/>. FastTree has no seed (it is deterministic here), so FastTree proxies do not change with it.
     /// Null: <see cref="Seed"/>, as before the field existed (same cache keys; left out of the sweep hash while null).
     /// </summary>
-    [Sweeps.OmittedWhileNull]
+    [Sweeps.Definition.OmittedWhileNull]
     public int? ProxySeed { get; set; }
 
     /// <summary>The seed the transformer proxies are trained with: <see cref="ProxySeed"/>, or else <see cref="Seed"/>.</summary>
@@ -36,7 +36,7 @@ public sealed class PipelineDefinition
     /// then depends on the thread count). Null: 1 (left out of the sweep hash while null, so sweeps hashed before the
     /// field existed, whose tasks ran at 1 thread, keep their results). Gold, pretraining and the comparisons use the process's threads.
     /// </summary>
-    [Sweeps.OmittedWhileNull]
+    [Sweeps.Definition.OmittedWhileNull]
     public int? ThreadsPerJob { get; set; }
 
     /// <summary>The threads of each job: <see cref="ThreadsPerJob"/>, or else 1.</summary>

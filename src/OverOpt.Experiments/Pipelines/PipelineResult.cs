@@ -1,4 +1,5 @@
-using OverOpt.MLNet.BestOfN;
+using OverOpt.Experiments.Analysis;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 
 namespace OverOpt.Experiments.Pipelines;

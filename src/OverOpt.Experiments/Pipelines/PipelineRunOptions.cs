@@ -1,4 +1,4 @@
-using OverOpt.MLNet.Progress;
+using OverOpt.MLNet.Runtime;
 using static TorchSharp.torch;
 
 namespace OverOpt.Experiments.Pipelines;

@@ -6,7 +6,6 @@ using OverOpt.MLNet;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Pretraining;
-using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
@@ -117,7 +116,7 @@ public sealed class PipelineRunner
         var options = CopyOf(pipeline.Pretraining);
         options.Shape = spec.ToShape(vocabularySize: 0);
         options.Seed = pipeline.Seed;
-        return _ml.Policies().Pretrain(corpus, options, cache, run.Device, Progress.RelabelledProgress.Wrap(run.Progress, stage => $"{stage} {spec.Name}"));
+        return _ml.Policies().Pretrain(corpus, options, cache, run.Device, RelabelledProgress.Wrap(run.Progress, stage => $"{stage} {spec.Name}"));
     }
 
     private static PolicyResult Describe(PolicySpec spec, Policy policy, ArtifactCache cache, IReadOnlySet<string> reused, string output)

@@ -1,5 +1,5 @@
-using OverOpt.Experiments.Fits;
-using OverOpt.MLNet.BestOfN;
+using OverOpt.Experiments.Analysis;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Ppo;
 using OverOpt.MLNet.RewardModels;
@@ -42,7 +42,7 @@ internal sealed record PpoConfiguration(string Policy, RewardModel Proxy, double
             int seeds = members.Min(m => m.Seeds.Count);
             try
             {
-                var fits = Fits.SharedAlphaFit.Fit(GoldCurveForm.ReinforcementLearning, members.Select(m => m.MeanCurve).ToList(),
+                var fits = Analysis.SharedAlphaFit.Fit(GoldCurveForm.ReinforcementLearning, members.Select(m => m.MeanCurve).ToList(),
                     Enumerable.Range(0, seeds).Select(s => (IReadOnlyList<IReadOnlyList<CurvePoint>>)members.Select(m => m.Seeds[s].Result.Curve).ToList()).ToList());
                 for (int j = 0; j < members.Count; j++)
                 {

@@ -4,7 +4,6 @@ using OverOpt.Experiments.Reporting;
 using OverOpt.MLNet;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Comparisons;
-using OverOpt.MLNet.Gold;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Sampling;
@@ -168,7 +167,7 @@ internal sealed class RewardModelStage
 
     /// <summary>The language model itself, pretrained on the corpus only when a reward model is built (and cached like the policies).</summary>
     private Policy LanguageModel(TextCorpus corpus, OverOpt.MLNet.Pretraining.PretrainingOptions options, string name)
-        => _ml.Policies().Pretrain(corpus, options, _cache, _run.Device, Progress.RelabelledProgress.Wrap(_run.Progress, stage => $"{stage} {name} (language model)"));
+        => _ml.Policies().Pretrain(corpus, options, _cache, _run.Device, RelabelledProgress.Wrap(_run.Progress, stage => $"{stage} {name} (language model)"));
 
     /// <summary>What of the sampling changes what gold and the proxies see: prompt and response length and temperature.</summary>
     private object SamplingKey => new { _pipeline.Sampling.PromptLength, _pipeline.Sampling.ResponseLength, _pipeline.Sampling.Temperature };

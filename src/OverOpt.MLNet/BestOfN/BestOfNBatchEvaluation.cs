@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.MLNet.BestOfN;

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.MLNet.BestOfN;

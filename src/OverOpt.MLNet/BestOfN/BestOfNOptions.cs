@@ -14,7 +14,7 @@ public sealed class BestOfNOptions
     /// <summary>Bootstrap resamples of prompts for the 95% intervals of curves and fits.</summary>
     public int BootstrapResamples = 1000;
 
-    /// <summary>Seeds the bootstrap resampling of prompts; also written to every row's <see cref="CurvePoint.Seed"/>.</summary>
+    /// <summary>Seeds the bootstrap resampling of prompts; also written to every row's <see cref="Curves.CurvePoint.Seed"/>.</summary>
     public int Seed = 1;
 
     /// <summary>
@@ -23,7 +23,7 @@ public sealed class BestOfNOptions
     /// </summary>
     public bool RecentreOnInitialPolicy = true;
 
-    /// <summary>The proxy's name, written to every row (<see cref="CurvePoint.Proxy"/>).</summary>
+    /// <summary>The proxy's name, written to every row (<see cref="Curves.CurvePoint.Proxy"/>).</summary>
     public string Proxy = "proxy";
 
     /// <summary>The sampled policy's name, for the rows.</summary>

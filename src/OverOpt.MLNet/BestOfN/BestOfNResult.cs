@@ -1,3 +1,4 @@
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 
 namespace OverOpt.MLNet.BestOfN;

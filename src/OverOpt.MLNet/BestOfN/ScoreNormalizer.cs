@@ -1,3 +1,4 @@
+using OverOpt.MLNet.Curves;
 namespace OverOpt.MLNet.BestOfN;
 
 /// <summary>

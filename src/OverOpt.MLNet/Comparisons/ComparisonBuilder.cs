@@ -1,5 +1,6 @@
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ public static class ComparisonBuilder
     /// <param name="progress">Receives sampling progress; null for none.</param>
     public static IReadOnlyList<ComparisonRow> Build(
         Policy policy, RewardModel gold, IReadOnlyList<int[]> prompts, int count, double labelNoise, SamplingOptions sampling, int seed,
-        IProgress<Progress.ProgressUpdate>? progress = null)
+        IProgress<ProgressUpdate>? progress = null)
     {
         if (labelNoise is < 0 or > 0.5)
         {

@@ -25,5 +25,5 @@ public sealed record PolicyDescription
     public double TrainingSeconds { get; init; }
 
     /// <summary>The pretraining log (one row per evaluation), so that a cached policy still reports how it trained.</summary>
-    public IReadOnlyList<Pretraining.PretrainingLogRow> TrainingLog { get; init; } = [];
+    public IReadOnlyList<PretrainingLogRow> TrainingLog { get; init; } = [];
 }

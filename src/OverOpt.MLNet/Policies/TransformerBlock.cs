@@ -1,4 +1,4 @@
-using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Ppo;

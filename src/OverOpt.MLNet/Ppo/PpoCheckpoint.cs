@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OverOpt.MLNet.Artifacts;
-using OverOpt.MLNet.Training;
+using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Ppo;

@@ -1,4 +1,4 @@
-using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Sampling;

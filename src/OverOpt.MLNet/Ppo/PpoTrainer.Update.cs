@@ -1,7 +1,4 @@
-using OverOpt.MLNet.Runtime;
-using OverOpt.MLNet.Training;
-using TorchSharp;
-using TorchSharp.Modules;
+using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Ppo;

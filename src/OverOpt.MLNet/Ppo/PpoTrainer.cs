@@ -1,15 +1,13 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Progress;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
-using OverOpt.MLNet.Training;
+using OverOpt.MLNet.Torch;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Ppo;

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Progress;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using static TorchSharp.torch;
@@ -39,10 +38,10 @@ public sealed partial class PpoTrainer
         /// <summary>Labels for curve rows: the policy's name, the reward's parameter count and training comparisons.</summary>
         public string PolicyName = "";
 
-        /// <summary>The reward's trainable parameter count, a label for the curve rows (<see cref="BestOfN.CurvePoint.ProxyParams"/>).</summary>
+        /// <summary>The reward's trainable parameter count, a label for the curve rows (<see cref="Curves.CurvePoint.ProxyParams"/>).</summary>
         public long RewardParameters;
 
-        /// <summary>Comparisons the reward was trained on, a label for the curve rows (<see cref="BestOfN.CurvePoint.Comparisons"/>).</summary>
+        /// <summary>Comparisons the reward was trained on, a label for the curve rows (<see cref="Curves.CurvePoint.Comparisons"/>).</summary>
         public int RewardComparisons;
 
         /// <summary>beta: PPO maximizes E[reward] - beta * KL(pi || pi_init) over whole responses; 0 is the paper's default.</summary>

@@ -1,4 +1,4 @@
-using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Curves;
 
 namespace OverOpt.MLNet.Ppo;
 

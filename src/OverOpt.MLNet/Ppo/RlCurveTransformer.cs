@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using OverOpt.MLNet.BestOfN;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.MLNet.Ppo;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Progress;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
-using OverOpt.MLNet.Training;
+using OverOpt.MLNet.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using OverOpt.MLNet.Policies;
 using System.Text.Json.Serialization;
+using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.MLNet.Pretraining;

@@ -88,7 +88,7 @@ public sealed class RewardNetworkScorerFactory : CustomMappingFactory<RewardNetw
     public override Action<RewardNetworkInput, RewardScore> GetMapping()
     {
         // A fresh process may reach TorchSharp first here, inside mlContext.Model.Load.
-        Runtime.TorchRuntime.EnsureLoaded();
+        Torch.TorchRuntime.EnsureLoaded();
         var gate = new object();
         TransformerRewardScorer? scorer = null;
         return (input, output) =>

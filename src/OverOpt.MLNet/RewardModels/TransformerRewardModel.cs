@@ -3,7 +3,6 @@ using Microsoft.ML;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Text;
-using TorchSharp;
 
 namespace OverOpt.MLNet.RewardModels;
 

@@ -1,5 +1,6 @@
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Sampling;
@@ -75,7 +76,7 @@ public static class PolicySampler
     /// </summary>
     public static IReadOnlyList<PolicySample> SampleAll(
         GptModel policy, GptModel reference, IReadOnlyList<int[]> prompts, int samplesPerPrompt, SamplingOptions options, Generator generator,
-        IProgress<Progress.ProgressUpdate>? progress = null)
+        IProgress<ProgressUpdate>? progress = null)
     {
         var rows = prompts.SelectMany(p => Enumerable.Repeat(p, samplesPerPrompt)).ToArray();
         var device = policy.parameters().First().device;
@@ -87,7 +88,7 @@ public static class PolicySampler
             var promptTensor = PromptTensor(chunk, device);
             using var batch = Sample(policy, reference, promptTensor, options, generator);
             samples.AddRange(batch.ToSamples());
-            progress?.Report(new Progress.ProgressUpdate("sample", samples.Count, rows.Length));
+            progress?.Report(new ProgressUpdate("sample", samples.Count, rows.Length));
         }
         return samples;
     }

@@ -1,5 +1,5 @@
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Sampling;

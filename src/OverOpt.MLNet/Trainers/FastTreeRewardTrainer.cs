@@ -4,7 +4,6 @@ using Microsoft.ML.Trainers.FastTree;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
-using OverOpt.MLNet.Text;
 
 namespace OverOpt.MLNet.Trainers;
 
@@ -68,7 +67,7 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
 
         internal void Validate()
         {
-            Require.Tokenizer(Tokenizer);
+            RequireTokenizer(Tokenizer);
             foreach (var (value, field) in new[] { (NumberOfTrees, "numberOfTrees"), (NumberOfLeaves - 1, "numberOfLeaves"), (MinimumExampleCountPerLeaf, "minimumExampleCountPerLeaf"), (NgramLength, "ngramLength") })
             {
                 if (value <= 0)

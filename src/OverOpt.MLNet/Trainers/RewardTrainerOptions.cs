@@ -1,5 +1,7 @@
 using Microsoft.ML;
+using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
 
 namespace OverOpt.MLNet.Trainers;
@@ -47,7 +49,8 @@ public abstract class RewardTrainerOptions
             model.RawScore(prompts, rows.Select(r => r.RejectedTokens).ToArray()));
         return model.WithInfo(model.Info with { ValidationLoss = metrics.BradleyTerryLoss, ValidationAccuracy = metrics.PairwiseAccuracy });
     }
-}
 
-/// <summary>The four columns a reward trainer reads.</summary>
-internal sealed record RewardColumns(string Prompt, string Response, string Label, string GroupId);
+    /// <summary>The tokenizer given, or a configuration error saying which one to pass.</summary>
+    private protected static WordTokenizer RequireTokenizer(WordTokenizer? tokenizer)
+        => tokenizer ?? throw new OverOptConfigurationException("no tokenizer was given.", "tokenizer", "pass the tokenizer of the policy whose responses are compared (policy.Tokenizer).");
+}

@@ -1,14 +1,11 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Progress;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
-using OverOpt.MLNet.Text;
-using OverOpt.MLNet.Training;
+using OverOpt.MLNet.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -102,7 +99,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
 
         internal void Validate()
         {
-            (Shape with { VocabularySize = Require.Tokenizer(Tokenizer).VocabularySize }).Validate();
+            (Shape with { VocabularySize = RequireTokenizer(Tokenizer).VocabularySize }).Validate();
             Require.Positive(Epochs, "epochs");
             Require.Positive(BatchSize, "batchSize");
             if (!(LearningRate > 0))

@@ -1,0 +1,221 @@
+using System.Text;
+using OverOpt.Experiments.Reporting;
+using OverOpt.MLNet.Fits;
+using static OverOpt.Experiments.Analysis.Studies.StudySlices;
+
+namespace OverOpt.Experiments.Analysis.Studies;
+
+/// <summary>
+/// Data size (paper fig. 4, 6, 10/21, 13, 17-18; spec finding 3): the main policy's best-of-n curves of transformer
+/// proxies, by comparison count and proxy size: gold against d per count, validation loss against the chance line
+/// ln 2, gold's peak and gold at the largest n, alpha_bon and beta_bon, each a seed-level mean with its 95% interval.
+/// Measured only where some proxy size was trained on at least two comparison counts.
+/// </summary>
+public static class DataSizeStudy
+{
+    /// <summary>Fig. 6/10: validation loss against log10 comparisons per size, with ln 2.</summary>
+    public const string ValidationLossFigure = "study-data-validation-loss.png";
+    /// <summary>Fig. 13/17: gold's peak against log10 comparisons per size.</summary>
+    public const string PeakGoldFigure = "study-data-peak-gold.png";
+    /// <summary>Fig. 21: gold at the largest n against log10 comparisons per size.</summary>
+    public const string LastGoldFigure = "study-data-gold-at-max-n.png";
+    /// <summary>Fig. 18: alpha_bon against log10 comparisons per size.</summary>
+    public const string AlphaFigure = "study-data-alpha-bon.png";
+    /// <summary>Fig. 18: beta_bon against log10 comparisons per size.</summary>
+    public const string BetaFigure = "study-data-beta-bon.png";
+
+    /// <summary>How close to ln 2 a validation loss counts as chance.</summary>
+    public const double ChanceTolerance = 0.01;
+
+    private const string Title = "Data size (fig. 4, 6, 10, 13, 17-18, 21)";
+
+    /// <summary>The section; <see cref="Result.ChanceThreshold"/>: the largest count up to which every size stays within 0.01 of ln 2 (null: none).</summary>
+    public sealed record Result(StudySection Section, long? ChanceThreshold);
+
+    /// <summary>One (size, count) cell: per-seed values.</summary>
+    private sealed record Cell(long Params, long Count, string Label, List<StudyCurve> Curves)
+    {
+        public SeedSummary Loss => SeedSummary.Of(Curves.Select(c => c.ValidationLoss));
+        public SeedSummary Peak => SeedSummary.Of(Curves.Select(c => c.Verdict.PeakGold));
+        public SeedSummary Last => SeedSummary.Of(Curves.Select(c => c.Points[^1].GoldScore));
+        public SeedSummary Alpha => SeedSummary.Of(Curves.Select(c => Fit(c).Alpha));
+        public SeedSummary Beta => SeedSummary.Of(Curves.Select(c => Fit(c).Beta));
+    }
+
+    /// <summary>Runs the study on <paramref name="data"/>, writing its figures into <paramref name="folder"/>.</summary>
+    public static Result Run(StudyData data, string folder)
+    {
+        var bonAll = data.BestOfN.Transformers().ToList();
+        string? policy = MainPolicy(bonAll);
+        var bon = bonAll.Where(c => c.Policy == policy).ToList();
+        // The sizes trained on more than one count; the counts any of them was trained on.
+        var sizes = bon.GroupBy(c => c.Params).Where(g => g.Select(c => c.Comparisons).Distinct().Count() >= 2).Select(g => g.Key).Order().ToList();
+        var counts = bon.Where(c => sizes.Contains(c.Params)).Select(c => c.Comparisons).Distinct().Order().ToList();
+        var text = new StringBuilder();
+        var figures = new List<string>();
+        if (sizes.Count == 0)
+        {
+            var seen = bon.Select(c => c.Comparisons).Distinct().Order().ToList();
+            string why = $"no proxy size was trained on more than one comparison count (counts in the sweep: {(seen.Count == 0 ? "none" : string.Join(", ", seen.Select(x => x.ToString("N0", C))))})";
+            text.AppendLine(C, $"Not measured: {why}.");
+            text.AppendLine();
+            return new Result(new StudySection(Title, text.ToString(), NotMeasured(why), figures), null);
+        }
+        var cells = (from size in sizes
+                     from count in counts
+                     let curves = bon.Where(c => c.Params == size && c.Comparisons == count).ToList()
+                     where curves.Count > 0
+                     select new Cell(size, count, Label(size, curves), curves)).ToList();
+        text.AppendLine(C, $"Best-of-n against transformer proxies of policy `{policy}`: {sizes.Count} size(s) trained on {counts.Count} comparison counts ({string.Join(", ", counts.Select(x => x.ToString("N0", C)))}; {Math.Log10((double)counts[^1] / counts[0]):F2} orders of magnitude). Seed-level means with 95% Student-t intervals over the replicates. Chance loss: ln 2 = {Math.Log(2):F4}.");
+        text.AppendLine();
+        Table(text, ["proxy (params)", "comparisons", "seeds", "val. loss", "peak gold", "gold at max n", "alpha_bon", "beta_bon"],
+            cells.Select(c => new[] { c.Label, c.Count.ToString("N0", C), c.Curves.Count.ToString(C), c.Loss.Describe(), c.Peak.Describe(), c.Last.Describe(), c.Alpha.Describe(), c.Beta.Describe() }));
+
+        // The chance threshold: the largest count up to which every size's mean loss is within the tolerance of ln 2.
+        long? threshold = null;
+        foreach (long count in counts)
+        {
+            var atCount = cells.Where(c => c.Count == count && double.IsFinite(c.Loss.Mean)).ToList();
+            if (atCount.Count == 0 || atCount.Any(c => Math.Abs(c.Loss.Mean - Math.Log(2)) > ChanceTolerance))
+            {
+                break;
+            }
+            threshold = count;
+        }
+        var smallest = cells.Where(c => c.Count == counts[0]).ToList();
+        string chance = threshold is { } t
+            ? $"Every size stays within {ChanceTolerance} of ln 2 up to {t:N0} comparisons{(t == counts[^1] ? " (every count in the sweep)" : $"; at {counts.First(c => c > t):N0} at least one leaves it")}."
+            : $"There is no such count here: at the smallest count ({counts[0]:N0}) {string.Join(", ", smallest.Where(c => Math.Abs(c.Loss.Mean - Math.Log(2)) > ChanceTolerance).Select(c => $"{c.Label} has loss {F(c.Loss.Mean)}"))}.";
+        text.AppendLine(C, $"Is there a comparison count below which every size stays within {ChanceTolerance} of ln 2? {chance}");
+        text.AppendLine();
+
+        foreach (long size in sizes)
+        {
+            string file = $"study-data-gold-vs-d-{size}.png";
+            var series = cells.Where(c => c.Params == size).Select(c =>
+            {
+                var mean = Mean(c.Curves);
+                return new StudySeries($"{c.Count:N0} comparisons", mean.Select(p => p.D).ToArray(), mean.Select(p => p.GoldScore).ToArray(), mean.Select(p => p.GoldCiLow).ToArray(), mean.Select(p => p.GoldCiHigh).ToArray(), Joined: true, MarkerSize: 5);
+            }).ToList();
+            StudyPlots.Draw(Path.Combine(folder, file), $"Fig. 4: best-of-n gold against d by comparisons, {cells.First(c => c.Params == size).Label} (seed means)", "d = sqrt(KL(pi || pi_init))", "gold score", series);
+            figures.Add(file);
+        }
+        var byData = new (string File, string Title, string Axis, Func<Cell, SeedSummary> Value, bool Chance)[]
+        {
+            (ValidationLossFigure, "Fig. 6, 10: validation loss by comparisons and proxy size", "validation loss", c => c.Loss, true),
+            (PeakGoldFigure, "Fig. 13, 17: gold's best-of-n peak by comparisons and proxy size", "peak gold", c => c.Peak, false),
+            (LastGoldFigure, "Fig. 21: gold at the largest n by comparisons and proxy size", "gold at the largest n", c => c.Last, false),
+            (AlphaFigure, "Fig. 18: alpha_bon by comparisons and proxy size", "alpha_bon", c => c.Alpha, false),
+            (BetaFigure, "Fig. 18: beta_bon by comparisons and proxy size", "beta_bon", c => c.Beta, false),
+        };
+        foreach (var (file, title, axis, value, withChance) in byData)
+        {
+            var series = sizes.Select(size =>
+            {
+                var row = cells.Where(c => c.Params == size).ToList();
+                return new StudySeries(Label(size, row.SelectMany(c => c.Curves)), row.Select(c => Math.Log10(c.Count)).ToArray(), row.Select(c => value(c).Mean).ToArray(),
+                    row.Select(c => value(c).Low).ToArray(), row.Select(c => value(c).High).ToArray(), Joined: true);
+            }).ToList();
+            StudyPlots.Draw(Path.Combine(folder, file), title + " (seed means, 95% seed intervals)", "log10 comparisons", axis, series,
+                withChance ? [StudyPlots.Horizontal("chance: ln 2", Math.Log(2), series)] : null);
+            figures.Add(file);
+        }
+        foreach (var f in figures)
+        {
+            text.AppendLine(C, $"![{f}]({f})");
+            text.AppendLine();
+        }
+        return new Result(new StudySection(Title, text.ToString(), Findings(cells, sizes, counts, threshold), figures), threshold);
+    }
+
+    private static (double Alpha, double Beta) Fit(StudyCurve c)
+    {
+        if (double.IsFinite(c.Alpha) && double.IsFinite(c.Beta))
+        {
+            return (c.Alpha, c.Beta);
+        }
+        try
+        {
+            return CurveFitter.LeastSquares(GoldCurveForm.BestOfN, c.Points.Select(p => p.D).ToArray(), c.Points.Select(p => p.GoldScore).ToArray());
+        }
+        catch (ArgumentException)
+        {
+            return (double.NaN, double.NaN);
+        }
+    }
+
+    private static List<StudyFinding> NotMeasured(string why) =>
+    [
+        StudyFinding.NotMeasured("3", "more comparisons give higher gold (fig. 4, 13)", why),
+        StudyFinding.NotMeasured("3", "more comparisons give less overoptimization (fig. 4)", why),
+        StudyFinding.NotMeasured("3", "below a threshold every reward model stays near chance loss and gains little gold (fig. 6, 10)", why),
+        StudyFinding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", why),
+    ];
+
+    private static List<StudyFinding> Findings(IReadOnlyList<Cell> cells, IReadOnlyList<long> sizes, IReadOnlyList<long> counts, long? threshold)
+    {
+        var findings = new List<StudyFinding>();
+        // Per size: lines through the per-seed points against log10 comparisons.
+        ScalingLine? Line(long size, Func<StudyCurve, double> value, long from = 0)
+            => ScalingLine.Fit(cells.Where(c => c.Params == size && c.Count >= from).SelectMany(c => c.Curves.Select(k => (Math.Log10(c.Count), value(k)))));
+        string Label(long size) => cells.First(c => c.Params == size).Label;
+
+        var peakLines = sizes.Select(s => (Size: s, Line: Line(s, c => c.Verdict.PeakGold))).ToList();
+        findings.Add(Judge("more comparisons give higher gold: gold's best-of-n peak rises with log10(comparisons) for every size (fig. 4, 13)",
+            peakLines, l => l.Rising, "above", Label));
+        // Overoptimization as the share of its peak that gold has lost by the largest n (curves whose gold rises at all).
+        var dropLines = sizes.Select(s => (Size: s, Line: Line(s, c => c.Verdict.PeakGold > 0 ? (c.Verdict.PeakGold - c.Points[^1].GoldScore) / c.Verdict.PeakGold : double.NaN))).ToList();
+        findings.Add(Judge("more comparisons give less overoptimization: the share of gold's peak lost by the largest n, (peak - end) / peak, falls with log10(comparisons) for every size (fig. 4)",
+            dropLines, l => l.Falling, "below", Label));
+        double ln2 = Math.Log(2);
+        string losses = string.Join("; ", counts.Select(n => $"{n:N0}: {string.Join(", ", cells.Where(c => c.Count == n).Select(c => $"{F(c.Loss.Mean)}"))}"));
+        if (cells.All(c => !double.IsFinite(c.Loss.Mean)))
+        {
+            findings.Add(StudyFinding.NotMeasured("3", "below a threshold every reward model stays near chance loss and gains little gold (fig. 6, 10)", "the database has no validation losses"));
+        }
+        else
+        {
+            var below = threshold is { } t ? cells.Where(c => c.Count <= t).ToList() : [];
+            findings.Add(StudyFinding.Judged("3", "below a threshold every reward model stays near chance loss (within 0.01 of ln 2) and gains little gold, and past it they leave chance (fig. 6, 10)",
+                threshold is { } th && th < counts[^1],
+                (threshold is { } x ? $"every size within {ChanceTolerance} of ln 2 up to {x:N0} comparisons (peak gold there at most {F(below.Max(c => c.Peak.Mean))})" : "no count at which every size is within 0.01 of ln 2") +
+                $"; mean validation loss by count (sizes in order): {losses}; criterion: such a count exists and a larger count in the sweep leaves chance"));
+        }
+        if (sizes.Count < 2)
+        {
+            findings.Add(StudyFinding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", "one proxy size with several comparison counts"));
+        }
+        else
+        {
+            long from = threshold is { } t2 ? counts.FirstOrDefault(c => c > t2, counts[^1]) : counts[0];
+            var (small, large) = (Line(sizes[0], c => c.Verdict.PeakGold, from), Line(sizes[^1], c => c.Verdict.PeakGold, from));
+            if (small is null || large is null || !double.IsFinite(small.SlopeLow) || !double.IsFinite(large.SlopeLow))
+            {
+                findings.Add(StudyFinding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", $"too few counts from {from:N0} comparisons on for slope intervals"));
+            }
+            else
+            {
+                // The difference of the two slopes, with a t interval on the pooled degrees of freedom.
+                double difference = large.Slope - small.Slope;
+                double seLarge = (large.SlopeHigh - large.Slope) / SeedInterval.StudentT975(large.Points - 2);
+                double seSmall = (small.SlopeHigh - small.Slope) / SeedInterval.StudentT975(small.Points - 2);
+                double half = SeedInterval.StudentT975(large.Points + small.Points - 4) * Math.Sqrt(seLarge * seLarge + seSmall * seSmall);
+                findings.Add(StudyFinding.Judged("3", "larger reward models improve faster past the threshold: gold's peak rises faster with log10(comparisons) for the largest size than for the smallest (fig. 13, 17)",
+                    difference - half > 0,
+                    $"from {from:N0} comparisons: {Label(sizes[^1])} {large.Describe()}; {Label(sizes[0])} {small.Describe()}; difference {F(difference)} [{F(difference - half)}, {F(difference + half)}]; criterion: the difference's interval lies above 0"));
+            }
+        }
+        return findings;
+    }
+
+    private static StudyFinding Judge(string finding, IReadOnlyList<(long Size, ScalingLine? Line)> lines, Func<ScalingLine, bool> holds, string side, Func<long, string> label)
+    {
+        var usable = lines.Where(l => l.Line is { } x && double.IsFinite(x.SlopeLow)).ToList();
+        if (usable.Count == 0)
+        {
+            return StudyFinding.NotMeasured("3", finding, "too few (count, seed) points per size for a slope interval");
+        }
+        return StudyFinding.Judged("3", finding, usable.All(l => holds(l.Line!)),
+            string.Join("; ", usable.Select(l => $"{label(l.Size)}: {l.Line!.Describe("per decade of comparisons")}")) + $"; criterion: every size's slope interval lies {side} 0");
+    }
+}

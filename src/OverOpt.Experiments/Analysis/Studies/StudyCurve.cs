@@ -1,0 +1,77 @@
+using OverOpt.MLNet.Curves;
+using OverOpt.MLNet.Fits;
+
+namespace OverOpt.Experiments.Analysis.Studies;
+
+/// <summary>
+/// One curve of a sweep database, as the studies read it: one proxy's best-of-n curve of one task (per pipeline seed),
+/// or one PPO run's curve (per PPO seed), with what it was trained on and what the database says of its proxy.
+/// </summary>
+public sealed record StudyCurve
+{
+    /// <summary>The task that produced it.</summary>
+    public required int Task { get; init; }
+
+    /// <summary>"bon" or "ppo".</summary>
+    public required string Method { get; init; }
+
+    /// <summary>The optimized policy.</summary>
+    public required string Policy { get; init; }
+
+    /// <summary>The policy's parameters (the <c>policies</c> table), 0 where the database does not say.</summary>
+    public long PolicyParams { get; init; }
+
+    /// <summary>The proxy's name.</summary>
+    public required string Proxy { get; init; }
+
+    /// <summary>"transformer" or "fasttree" (from <c>reward_models</c>; "transformer" where the database does not say).</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The proxy's parameters (for FastTree: trees x leaves).</summary>
+    public required long Params { get; init; }
+
+    /// <summary>Comparisons the proxy was trained on.</summary>
+    public required long Comparisons { get; init; }
+
+    /// <summary>PPO's KL coefficient (0 for best-of-n).</summary>
+    public required double KlCoefficient { get; init; }
+
+    /// <summary>The task's pipeline seed (gold, pi_init, comparisons, best-of-n samples).</summary>
+    public required long Seed { get; init; }
+
+    /// <summary>The seed the proxy was trained with; null for FastTree (no seed).</summary>
+    public required long? ProxySeed { get; init; }
+
+    /// <summary>PPO's seed; null for best-of-n.</summary>
+    public required long? RunSeed { get; init; }
+
+    /// <summary>Epochs the transformer proxy was trained for (its task's configuration); 0 for FastTree or where unknown.</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>The proxy's validation loss (<c>reward_models</c>), NaN where unknown.</summary>
+    public double ValidationLoss { get; init; } = double.NaN;
+
+    /// <summary>The fitted alpha and beta of <c>fits</c> for this curve (not the shared-alpha ones); NaN where absent.</summary>
+    public double Alpha { get; init; } = double.NaN;
+
+    /// <summary>See <see cref="Alpha"/>.</summary>
+    public double Beta { get; init; } = double.NaN;
+
+    /// <summary>The points in order of n (best-of-n) or step (PPO).</summary>
+    public required IReadOnlyList<CurvePoint> Points { get; init; }
+
+    /// <summary>
+    /// The replicate: what differs between seeds of one configuration (pipeline seed, proxy seed, PPO seed), as text,
+    /// e.g. <c>s1/p2</c> or <c>s1/p2/r1</c>.
+    /// </summary>
+    public string Replicate => $"s{Seed}/p{ProxySeed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(RunSeed is { } r ? $"/r{r}" : "")}";
+
+    /// <summary>The fit's form for this method.</summary>
+    public GoldCurveForm Form => Method == "bon" ? GoldCurveForm.BestOfN : GoldCurveForm.ReinforcementLearning;
+
+    /// <summary>Gold's peak: the point of highest gold, and whether gold then falls below the peak's interval.</summary>
+    public OveroptimizationVerdict Verdict => OveroptimizationVerdict.Assess(Points);
+
+    /// <summary>Log10 of the proxy's parameters.</summary>
+    public double LogParams => Math.Log10(Params);
+}

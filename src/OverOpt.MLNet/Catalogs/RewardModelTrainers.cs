@@ -1,0 +1,58 @@
+using Microsoft.ML;
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Trainers;
+
+namespace OverOpt.MLNet;
+
+/// <summary>The proxy estimators, each with a simple overload and an Options overload, as ML.NET's trainers are.</summary>
+public sealed class RewardModelTrainers
+{
+    private readonly MLContext _ml;
+
+    internal RewardModelTrainers(MLContext mlContext)
+    {
+        _ml = mlContext;
+    }
+
+    /// <summary>A transformer reward model trained with the Bradley-Terry loss on preference rows.</summary>
+    public TransformerRewardTrainer Transformer(TransformerRewardTrainer.Options options) => new(_ml, options);
+
+    /// <summary>A transformer reward model of the given size, every other option at its default.</summary>
+    public TransformerRewardTrainer Transformer(
+        WordTokenizer tokenizer,
+        int layers = TransformerRewardTrainer.Defaults.Layers,
+        int modelDim = TransformerRewardTrainer.Defaults.ModelDim,
+        int heads = TransformerRewardTrainer.Defaults.Heads,
+        int epochs = TransformerRewardTrainer.Defaults.Epochs,
+        string name = "proxy",
+        string labelColumnName = RewardColumnDefaults.Label,
+        string rowGroupColumnName = RewardColumnDefaults.GroupId)
+        => new(_ml, new TransformerRewardTrainer.Options
+        {
+            Name = name,
+            Tokenizer = tokenizer,
+            Shape = new GptShape { Layers = layers, ModelDim = modelDim, Heads = heads, Context = TransformerRewardTrainer.Defaults.Context },
+            Epochs = epochs,
+            LabelColumnName = labelColumnName,
+            RowGroupColumnName = rowGroupColumnName,
+        });
+
+    /// <summary>A FastTree ranking reward model on response n-grams, trained on preference rows.</summary>
+    public FastTreeRewardTrainer FastTree(FastTreeRewardTrainer.Options options) => new(_ml, options);
+
+    /// <summary>A FastTree reward model of the given size, every other option at its default.</summary>
+    public FastTreeRewardTrainer FastTree(
+        WordTokenizer tokenizer,
+        int numberOfTrees = FastTreeRewardTrainer.Defaults.NumberOfTrees,
+        int numberOfLeaves = FastTreeRewardTrainer.Defaults.NumberOfLeaves,
+        string name = "fasttree",
+        string labelColumnName = RewardColumnDefaults.Label,
+        string rowGroupColumnName = RewardColumnDefaults.GroupId)
+        => new(_ml, new FastTreeRewardTrainer.Options
+        {
+            Name = name, Tokenizer = tokenizer, NumberOfTrees = numberOfTrees, NumberOfLeaves = numberOfLeaves,
+            LabelColumnName = labelColumnName, RowGroupColumnName = rowGroupColumnName,
+        });
+}

@@ -1,4 +1,0 @@
-namespace OverOpt.MLNet.Pretraining;
-
-/// <summary>One line of a pretraining log. <see cref="ValidationLoss"/> is NaN where no evaluation ran.</summary>
-public sealed record PretrainingLogRow(int Step, double LearningRate, double TrainLoss, double ValidationLoss);

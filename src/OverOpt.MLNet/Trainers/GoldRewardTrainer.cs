@@ -1,0 +1,236 @@
+using Microsoft.ML;
+using OverOpt.MLNet.Curves;
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Sampling;
+using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.Trainers;
+
+/// <summary>
+/// Builds the gold reward model: a transformer <see cref="RewardNetwork"/> trained by regression to reproduce
+/// <see cref="GoldPreference"/> on pi_init's samples and on edited copies of them (cheer and gloom words inserted,
+/// content words repeated), so that it judges the out-of-distribution responses an optimizer finds as the rule does.
+/// Normalized so pi_init's samples score mean 0, std 1.
+/// </summary>
+public sealed class GoldRewardTrainer
+{
+    /// <summary>Changes whenever the training data is made differently (the edits), so that cached gold models are rebuilt.</summary>
+    public const int TrainingDataVersion = 2;
+
+    private readonly Options _options;
+
+    /// <summary>A trainer of gold with <paramref name="options"/>; nothing is trained until <see cref="Fit"/>.</summary>
+    public GoldRewardTrainer(Options options)
+    {
+        _options = options;
+    }
+
+    /// <summary>Options of <see cref="GoldRewardTrainer"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>At least four times the largest default proxy.</summary>
+        public GptShape Shape = new() { Layers = 4, ModelDim = 128, Heads = 4, Context = 32 };
+
+        /// <summary>Training prompts (from the corpus's training stories).</summary>
+        public int Prompts = 1500;
+
+        /// <summary>pi_init's samples per training prompt, before the edited copies are added.</summary>
+        public int SamplesPerPrompt = 8;
+
+        /// <summary>Tokens per prompt, the begin token included.</summary>
+        public int PromptLength = 8;
+
+        /// <summary>Tokens per sampled response.</summary>
+        public int ResponseLength = 16;
+
+        /// <summary>Temperature of pi_init's samples (the pipeline's, so gold learns the distribution it will judge).</summary>
+        public double Temperature = 1.0;
+
+        /// <summary>Share of training responses that are edited copies (out of pi_init's distribution).</summary>
+        public double EditedFraction = 0.5;
+
+        /// <summary>AdamW steps of the regression: linear warm-up over the first twentieth, then a cosine to a tenth of the peak.</summary>
+        public int Steps = 1000;
+
+        /// <summary>Responses per step, drawn with replacement from the training nine tenths.</summary>
+        public int BatchSize = 64;
+
+        /// <summary>Peak AdamW learning rate.</summary>
+        public double LearningRate = 1e-3;
+
+        /// <summary>Seeds pi_init's samples, the edits, the data order and the network's initial weights.</summary>
+        public int Seed = 7;
+
+        /// <summary>A language model of gold's shape pretrained on the corpus, whose backbone initializes gold; null: random weights.</summary>
+        public Policy? PretrainedInitialization;
+
+        /// <summary>Where the network trains; null: the CPU (pi_init samples on its own device).</summary>
+        public Device? Device;
+
+        /// <summary>Receives sampling progress and the running mean squared error every 50 steps; null for none.</summary>
+        public IProgress<ProgressUpdate>? Progress;
+    }
+
+    /// <summary>How faithfully the network reproduces the rule on held-out responses.</summary>
+    public sealed record Report(double SampleCorrelation, double EditedCorrelation, double PairAgreement);
+
+    /// <summary>
+    /// Samples pi_init on training prompts, adds edited copies, trains the network by regression on the rule's scores
+    /// (standardized to mean 0, std 1), and returns gold, normalized on pi_init's samples, with its fidelity on the held-out tenth.
+    /// </summary>
+    /// <param name="mlContext">The context gold's ML.NET chain is built in.</param>
+    /// <param name="policy">pi_init: it samples the training responses and supplies the tokenizer.</param>
+    /// <param name="corpus">Source of the training prompts and of the rule's trigram grammar.</param>
+    public (TransformerRewardModel Gold, Report Fidelity) Fit(MLContext mlContext, Policy policy, TextCorpus corpus)
+    {
+        var device = _options.Device ?? CPU;
+        var tokenizer = policy.Tokenizer;
+        // Training prompts only: no evaluation prompt is seen by gold, word for word.
+        var prompts = PromptSplit.Create(tokenizer, corpus, _options.PromptLength).Train.Take(_options.Prompts).ToArray();
+        using var generator = new Generator((ulong)_options.Seed, policy.Device);
+        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts, _options.SamplesPerPrompt,
+            new SamplingOptions { ResponseLength = _options.ResponseLength, Temperature = _options.Temperature }, generator, _options.Progress);
+
+        var edits = new Random(_options.Seed);
+        var data = samples.Select(s => (Prompt: s.Prompt, Response: s.Response, Edited: false)).ToList();
+        int editedCount = (int)(samples.Count * _options.EditedFraction / (1 - _options.EditedFraction));
+        for (int i = 0; i < editedCount; i++)
+        {
+            var source = samples[edits.Next(samples.Count)];
+            data.Add((source.Prompt, Edit(tokenizer, source.Response, edits), true));
+        }
+        new Random(_options.Seed + 1).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data));
+        var rule = new GoldPreference(tokenizer, corpus);
+        var targets = data.Select(d => rule.Score(d.Prompt, d.Response)).ToArray();
+        double mean = targets.Average();
+        double std = Math.Sqrt(targets.Select(t => (t - mean) * (t - mean)).Average());
+
+        int held = data.Count / 10;
+        var shape = _options.Shape with { VocabularySize = tokenizer.VocabularySize };
+        var network = new RewardNetwork(shape, _options.Seed);
+        if (_options.PretrainedInitialization is { } pretrained)
+        {
+            network.InitializeBackbone(pretrained.Model);
+        }
+        network.to(device);
+        Train(network, data.Skip(held).ToList(), targets.Skip(held).Select(t => (t - mean) / std).ToArray(), device);
+        network.eval();
+
+        var fidelity = Evaluate(network, data.Take(held).ToList(), targets.Take(held).ToArray());
+        var piInit = data.Where(d => !d.Edited).ToArray();
+        var info = new RewardModelInfo
+        {
+            Name = "gold",
+            ValidationAccuracy = fidelity.PairAgreement,
+            Metrics = new Dictionary<string, double>
+            {
+                ["heldOutSampleCorrelation"] = fidelity.SampleCorrelation,
+                ["heldOutEditedCorrelation"] = fidelity.EditedCorrelation,
+                ["heldOutPairAgreement"] = fidelity.PairAgreement,
+            },
+        };
+        var gold = TransformerRewardModel.Create(mlContext, network, tokenizer, info, piInit.Select(d => d.Prompt).ToArray(), piInit.Select(d => d.Response).ToArray());
+        return (gold, fidelity);
+    }
+
+    /// <summary>
+    /// An edited copy, off pi_init's distribution the ways an optimizer goes: one to six positions replaced by a cheer
+    /// word, a gloom word, a sentence mark or a repeat of a word already there, or two words swapped (word salad); one
+    /// copy in four also says one of its phrases again, and one in six ends in a run of one mark or cheer word (the
+    /// templates and degenerate strings RL falls into).
+    /// </summary>
+    internal static int[] Edit(WordTokenizer tokenizer, int[] response, Random random)
+    {
+        var cheer = GoldPreference.CheerWords.Select(w => tokenizer.Encode(w)[0]).ToArray();
+        var gloom = GoldPreference.GloomWords.Select(w => tokenizer.Encode(w)[0]).ToArray();
+        var marks = new[] { ".", "!", "?" }.Select(w => tokenizer.Encode(w)[0]).ToArray();
+        var edited = (int[])response.Clone();
+        int changes = 1 + random.Next(6);
+        for (int c = 0; c < changes; c++)
+        {
+            int position = random.Next(edited.Length);
+            double kind = random.NextDouble();
+            if (kind < 0.15)
+            {
+                int other = random.Next(edited.Length);
+                (edited[position], edited[other]) = (edited[other], edited[position]);
+                continue;
+            }
+            edited[position] = kind < 0.6 ? cheer[random.Next(cheer.Length)]
+                : kind < 0.75 ? gloom[random.Next(gloom.Length)]
+                : kind < 0.85 ? marks[random.Next(marks.Length)]
+                : edited[random.Next(edited.Length)];
+        }
+        if (random.Next(4) == 0)
+        {
+            // A phrase said again ("max said yes . max said yes"), the template RL falls into.
+            int length = 3 + random.Next(4);
+            int from = random.Next(edited.Length - length + 1), to = random.Next(edited.Length - length + 1);
+            Array.Copy(edited, from, edited, to, length);
+        }
+        if (random.Next(6) == 0)
+        {
+            int token = random.Next(2) == 0 ? marks[random.Next(marks.Length)] : cheer[random.Next(cheer.Length)];
+            int start = random.Next(edited.Length - 2);
+            Array.Fill(edited, token, start, edited.Length - start);
+        }
+        return edited;
+    }
+
+    private void Train(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data, double[] targets, Device device)
+    {
+        using var optimizer = new AdamOptimizer(network.parameters(), _options.LearningRate, weightDecay: 0.01);
+        var order = new Random(_options.Seed + 2);
+        network.train();
+        double running = double.NaN;
+        for (int step = 1; step <= _options.Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.LearningRate = LearningRateSchedule.At(step, _options.Steps, _options.Steps / 20, _options.LearningRate);
+            var batch = Enumerable.Range(0, _options.BatchSize).Select(_ => order.Next(data.Count)).ToArray();
+            var sequences = Trainers.TransformerRewardTrainer.Sequences(batch.Select(i => data[i].Prompt.Concat(data[i].Response)), device);
+            using var cpuTarget = tensor(batch.Select(i => (float)targets[i]).ToArray());
+            var target = cpuTarget.to(device);
+            var loss = nn.functional.mse_loss(network.forward(sequences), target);
+            optimizer.ZeroGrad();
+            loss.backward();
+            nn.utils.clip_grad_norm_(network.parameters(), 1.0);
+            optimizer.Step();
+            double value = loss.item<float>();
+            running = double.IsNaN(running) ? value : 0.95 * running + 0.05 * value;
+            if (step % 50 == 0 || step == _options.Steps)
+            {
+                _options.Progress?.Report(new ProgressUpdate("train gold", step, _options.Steps, $"mse {running:F4}"));
+            }
+        }
+    }
+
+    private static Report Evaluate(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> held, double[] rule)
+    {
+        var scorer = new TransformerRewardScorer(network);
+        var predicted = scorer.Raw(held.Select(h => h.Prompt).ToArray(), held.Select(h => h.Response).ToArray());
+        double Correlation(bool edited)
+        {
+            var index = Enumerable.Range(0, held.Count).Where(i => held[i].Edited == edited).ToArray();
+            return Statistics.Correlation(index.Select(i => (double)predicted[i]).ToArray(), index.Select(i => rule[i]).ToArray());
+        }
+        var samples = Enumerable.Range(0, held.Count).Where(i => !held[i].Edited).ToArray();
+        int agree = 0, pairs = 0;
+        for (int k = 0; k + 1 < samples.Length; k += 2)
+        {
+            int a = samples[k], b = samples[k + 1];
+            if (rule[a] == rule[b])
+            {
+                continue;
+            }
+            pairs++;
+            agree += (predicted[a] > predicted[b]) == (rule[a] > rule[b]) ? 1 : 0;
+        }
+        return new Report(Correlation(false), Correlation(true), pairs == 0 ? double.NaN : (double)agree / pairs);
+    }
+}
