@@ -131,7 +131,7 @@ public class BestOfNEvaluationTests
     }
 
     [Fact]
-    public void PromptIdsGroupRowsWhereverTheyStandAndInOrderOfFirstAppearance()
+    public void PromptIdsGroupRowsWhereverTheyStand()
     {
         var samples = Samples([10, 10, 10], seed: 5);
         var asText = samples.Select(s => new TextRow
@@ -148,6 +148,24 @@ public class BestOfNEvaluationTests
         var fromText = _ml.Overoptimization().EvaluateBestOfN(_ml.Data.LoadFromEnumerable(interleaved), options);
 
         Assert.Equal(Evaluator(samples, Options(), 10).Points.Select(p => Row(p)[2..]), fromText.Objectives[0].Curve.Select(p => Row(p)[2..]));
+    }
+
+    [Fact]
+    public void RowOrderChangesNothing()
+    {
+        // Twelve prompts, so that ids sort differently as text ("10" < "2") and as numbers.
+        var samples = Samples(Enumerable.Repeat(15, 12).ToList(), seed: 8);
+        var shuffle = new Random(3);
+        var shuffled = samples.OrderBy(_ => shuffle.Next()).ToArray();
+        var options = Options(maxN: 15, normalize: true);
+
+        var inOrder = _ml.Overoptimization().EvaluateBestOfN(_ml.Data.LoadFromEnumerable(samples), options).Objectives[0];
+        var reordered = _ml.Overoptimization().EvaluateBestOfN(_ml.Data.LoadFromEnumerable(shuffled), options).Objectives[0];
+
+        Assert.Equal(inOrder.Curve.Select(Row), reordered.Curve.Select(Row));
+        Assert.Equal((inOrder.Fit.Alpha, inOrder.Fit.AlphaLow, inOrder.Fit.AlphaHigh, inOrder.Fit.Beta, inOrder.Fit.BetaLow, inOrder.Fit.BetaHigh),
+            (reordered.Fit.Alpha, reordered.Fit.AlphaLow, reordered.Fit.AlphaHigh, reordered.Fit.Beta, reordered.Fit.BetaLow, reordered.Fit.BetaHigh));
+        Assert.True(inOrder.Curve.Skip(1).All(p => p.GoldCiHigh > p.GoldCiLow));
     }
 
     [Theory]

@@ -163,7 +163,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("left out 1 prompt(s) with fewer than n = 20 samples: 'short one' (4)", error);
         Assert.Contains("3 prompts, 90 samples, n up to 20", stdout);
-        foreach (var file in new[] { "curves.csv", "fits.csv", "bon-scores-vs-d.png", "bon-gold-vs-proxy.png", "report.md" })
+        foreach (var file in new[] { "curves.csv", "fits.csv", "bon-scores-vs-d.png", "gold-vs-proxy.png", "report.md" })
         {
             Assert.True(new FileInfo(System.IO.Path.Combine(output, file)).Length > 0, file);
         }

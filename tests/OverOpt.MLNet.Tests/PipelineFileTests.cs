@@ -1,4 +1,4 @@
-using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Settings;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.MLNet.Tests;
@@ -83,6 +83,26 @@ public sealed class PipelineFileTests : IDisposable
         var error = LoadFails(json);
 
         Assert.Equal(field, error.Field);
+    }
+
+    // A proxy's trainer settings are checked when the file loads (not after pretraining and gold), under the names the
+    // file uses: leaves, not the trainer option's numberOfLeaves.
+    [Theory]
+    [InlineData("{ \"kind\": \"fasttree\", \"leaves\": 1 }", "proxies[1].leaves")]
+    [InlineData("{ \"kind\": \"fasttree\", \"trees\": 0 }", "proxies[1].trees")]
+    [InlineData("{ \"kind\": \"fasttree\", \"ngramLength\": 0 }", "proxies[1].ngramLength")]
+    [InlineData("{ \"epochs\": 0 }", "proxies[1].epochs")]
+    [InlineData("{ \"batchSize\": -2 }", "proxies[1].batchSize")]
+    [InlineData("{ \"learningRate\": -0.001 }", "proxies[1].learningRate")]
+    [InlineData("{ \"modelDim\": 30, \"heads\": 4 }", "proxies[1].heads")]
+    [InlineData("{ \"kind\": \"forest\" }", "proxies[1].kind")]
+    public void AProxysBadTrainerSettingIsRefusedAtLoadUnderItsOwnName(string proxy, string field)
+    {
+        string second = proxy.Replace("{ ", "{ \"name\": \"second\", ", StringComparison.Ordinal);
+        var error = LoadFails($"{{ \"proxies\": [ {{ \"name\": \"first\" }}, {second} ] }}");
+
+        Assert.Equal(field, error.Field);
+        Assert.DoesNotContain("numberOf", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using OverOpt.Experiments.Analysis;
+using OverOpt.Experiments.SeedStatistics;
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Ppo;

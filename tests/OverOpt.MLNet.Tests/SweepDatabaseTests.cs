@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Analysis.Studies;
 using OverOpt.Experiments.Sweeps.Definition;
 using OverOpt.Experiments.Sweeps.Execution;
 using OverOpt.Experiments.Sweeps.Storage;

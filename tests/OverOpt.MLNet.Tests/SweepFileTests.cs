@@ -1,4 +1,4 @@
-using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Settings;
 using OverOpt.Experiments.Sweeps.Definition;
 using OverOpt.MLNet.Runtime;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.ML;
 using OverOpt.Experiments.Analysis.Studies;
 using OverOpt.Experiments.Pipelines;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Settings;
 using OverOpt.Experiments.Sweeps.Definition;
 using OverOpt.Experiments.Sweeps.Execution;
 using OverOpt.Experiments.Sweeps.Storage;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using OverOpt.Experiments.Analysis.Studies;
-using OverOpt.Experiments.Reporting;
 using OverOpt.Experiments.Sweeps.Definition;
 using OverOpt.Experiments.Sweeps.Execution;
 using OverOpt.Experiments.Sweeps.Storage;

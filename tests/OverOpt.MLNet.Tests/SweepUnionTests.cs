@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Settings;
 using OverOpt.Experiments.Sweeps.Definition;
 using OverOpt.Experiments.Sweeps.Execution;
 using OverOpt.Experiments.Sweeps.Storage;

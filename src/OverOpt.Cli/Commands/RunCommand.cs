@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Settings;
 
 namespace OverOpt.Cli.Commands;
 

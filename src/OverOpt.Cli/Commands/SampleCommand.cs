@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Files;
 using OverOpt.MLNet;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Analysis.Studies;
 using OverOpt.Experiments.Sweeps.Execution;
 using OverOpt.Experiments.Sweeps.Storage;
 

@@ -1,3 +1,5 @@
+using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.Files;
 using OverOpt.Experiments.Reporting;
 using OverOpt.MLNet.BestOfN;
 
@@ -9,22 +11,19 @@ namespace OverOpt.Cli.Evaluation;
 /// </summary>
 internal static class BestOfNEvaluationOutputs
 {
-    public const string ScoresFigure = "bon-scores-vs-d.png";
-    public const string GoldFigure = "bon-gold-vs-proxy.png";
-
-    public static readonly string[] Files = ["curves.csv", "fits.csv", ScoresFigure, GoldFigure, "report.md"];
+    public static readonly string[] Files = [OutputFiles.Curves, OutputFiles.Fits, OutputFiles.BestOfNScoresFigure, OutputFiles.GoldAgainstProxyFigure, OutputFiles.Report];
 
     public static void Write(string folder, EvaluationInput input, BestOfNEvaluationResult result)
     {
         Directory.CreateDirectory(folder);
         var objectives = result.Objectives;
-        CurveTables.WriteCurves(Path.Combine(folder, "curves.csv"), objectives.SelectMany(o => o.Curve));
-        CurveTables.WriteFits(Path.Combine(folder, "fits.csv"), objectives.Select(o => ("bon", o.Curve[0], (OverOpt.MLNet.Fits.GoldCurveFit?)o.Fit, false)));
+        CurveTables.WriteCurves(Path.Combine(folder, OutputFiles.Curves), objectives.SelectMany(o => o.Curve));
+        CurveTables.WriteFits(Path.Combine(folder, OutputFiles.Fits), objectives.Select(o => ("bon", o.Curve[0], (OverOpt.MLNet.Fits.GoldCurveFit?)o.Fit, false)));
         string name = Path.GetFileName(input.Path);
-        CurvePlots.ScoresAgainstD(Path.Combine(folder, ScoresFigure), $"Best-of-n on {name}: gold and proxy against d",
+        CurvePlots.ScoresAgainstD(Path.Combine(folder, OutputFiles.BestOfNScoresFigure), $"Best-of-n on {name}: gold and proxy against d",
             objectives.Select(o => (o.Label, o.Curve, (OverOpt.MLNet.Fits.GoldCurveFit?)o.Fit)).ToList());
-        CurvePlots.GoldAgainstProxy(Path.Combine(folder, GoldFigure), $"Best-of-n on {name}: gold against proxy",
+        CurvePlots.GoldAgainstProxy(Path.Combine(folder, OutputFiles.GoldAgainstProxyFigure), $"Best-of-n on {name}: gold against proxy",
             objectives.Select(o => (o.Label, o.Curve)).ToList());
-        BestOfNEvaluationReport.Write(Path.Combine(folder, "report.md"), input, result);
+        BestOfNEvaluationReport.Write(Path.Combine(folder, OutputFiles.Report), input, result);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OverOpt.Experiments.Files;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.BestOfN;
 
@@ -36,9 +37,9 @@ internal static class BestOfNEvaluationReport
             text.AppendLine(c, $"| {r.Label} | {f.Alpha:F3} [{f.AlphaLow:F3}, {f.AlphaHigh:F3}] | {f.Beta:F3} [{f.BetaLow:F3}, {f.BetaHigh:F3}] | {f.RSquared:F3} | {f.PeakD:F2} | {r.Curve[v.PeakIndex].N}, {v.PeakGold:F3} [{v.PeakCiLow:F3}, {v.PeakCiHigh:F3}] | {v.LastGold:F3} | {r.Curve[^1].ProxyScore:F3} | {(v.Overoptimized ? "yes" : "no")} |");
         }
         text.AppendLine();
-        text.AppendLine(c, $"![gold and proxy against d]({BestOfNEvaluationOutputs.ScoresFigure})");
+        text.AppendLine(c, $"![gold and proxy against d]({OutputFiles.BestOfNScoresFigure})");
         text.AppendLine();
-        text.AppendLine(c, $"![gold against proxy]({BestOfNEvaluationOutputs.GoldFigure})");
+        text.AppendLine(c, $"![gold against proxy]({OutputFiles.GoldAgainstProxyFigure})");
         text.AppendLine();
         text.AppendLine("## Rules applied to the input");
         text.AppendLine();

@@ -1,11 +1,8 @@
 using System.Globalization;
-using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.MLNet.Curves;
 
 namespace OverOpt.Experiments.Analysis;
-
-/// <summary>A finding of the paper tested on a run's seed means: whether it holds (null: the run cannot tell) and the numbers behind the verdict.</summary>
-public sealed record RlFinding(string Finding, bool? Holds, string Numbers);
 
 /// <summary>
 /// The paper's RL findings, each judged on seed-mean curves with seed-level intervals, never on one seed. A finding

@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using OverOpt.Experiments.Outcomes;
+using OverOpt.Experiments.Settings;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Curves;
@@ -11,9 +13,6 @@ using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.Experiments.Pipelines;
-
-/// <summary>A proxy's best-of-n outcome in a pipeline run.</summary>
-public sealed record ProxyCurve(RewardModel Proxy, BestOfNResult Result, OveroptimizationVerdict Verdict, float[] ProxyScores);
 
 /// <summary>
 /// Best-of-n in a pipeline: N samples of pi_init per held-out prompt, scored once by gold, the rule and every proxy,

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using OverOpt.Experiments.Analysis;
+using OverOpt.Experiments.Files;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Settings;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
@@ -55,7 +58,7 @@ internal sealed class OveroptimizationRun
             {
                 var policy = policies[_pipeline.Policies.FindIndex(p => p.Name == name)];
                 stageClock.Restart();
-                var (train, validation, trainCount, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : "comparisons.csv"));
+                var (train, validation, trainCount, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : OutputFiles.Comparisons));
                 // The world's truth, standardized once, on the first optimized policy's comparison responses (pi_init's in
                 // every pipeline that optimizes it), as gold is standardized on pi_init's samples.
                 rule ??= RuleRewardScorer.Standardized(new GoldPreference(piInit.Tokenizer, corpus),
@@ -86,7 +89,7 @@ internal sealed class OveroptimizationRun
                 }
                 outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, bon, ppo));
             }
-            RewardModelStage.WriteSummary(summaries, Path.Combine(output, "reward_models.csv"));
+            RewardModelStage.WriteSummary(summaries, Path.Combine(output, OutputFiles.RewardModels));
             result = result with { RewardModels = summaries, StageSeconds = timings };
             if (outcomes.Count == 0)
             {
@@ -102,7 +105,7 @@ internal sealed class OveroptimizationRun
                 RlFindings = RlFindings.Assess(outcomes),
                 WallSeconds = clock.Elapsed.TotalSeconds,
             };
-            ReportWriter.Write(Path.Combine(output, "report.md"), _pipeline, result, gold, outcomes, piInit.Tokenizer);
+            ReportWriter.Write(Path.Combine(output, OutputFiles.Report), _pipeline, result, gold, outcomes, piInit.Tokenizer);
             return result;
         }
         finally
@@ -125,7 +128,7 @@ internal sealed class OveroptimizationRun
 
     /// <summary>The seed a proxy was trained with: the pipeline's proxy seed for a transformer proxy; null for gold and FastTree (no seed).</summary>
     private int? ProxySeedOf(string name)
-        => _pipeline.Proxies.FirstOrDefault(p => p.Name == name) is { Kind: "transformer" } ? _pipeline.EffectiveProxySeed : null;
+        => _pipeline.Proxies.FirstOrDefault(p => p.Name == name) is { Kind: TransformerRewardModel.KindName } ? _pipeline.EffectiveProxySeed : null;
 
     private static void Add(Dictionary<string, double> timings, string stage, double seconds) => timings[stage] = timings.GetValueOrDefault(stage) + seconds;
 
@@ -142,7 +145,7 @@ internal sealed class OveroptimizationRun
         var proxies = new RewardModel[specs.Count];
         CachedBestOfNSamples? samples = null;
         var jobs = Enumerable.Range(0, specs.Count)
-            .OrderByDescending(i => specs[i].Kind == "transformer" ? (long)specs[i].Layers * specs[i].ModelDim * specs[i].ModelDim : (long)specs[i].Trees * specs[i].Leaves)
+            .OrderByDescending(i => specs[i].Kind == TransformerRewardModel.KindName ? (long)specs[i].Layers * specs[i].ModelDim * specs[i].ModelDim : (long)specs[i].Trees * specs[i].Leaves)
             .Select(i => (Action)(() => proxies[i] = new RewardModelStage(new MLContext(_pipeline.Seed), _pipeline, _run, _cache).Proxy(specs[i], policy, gold, corpus, train, validation)))
             .ToList();
         if (bestOfNSamples is not null)
@@ -179,7 +182,7 @@ internal sealed class OveroptimizationRun
     {
         var points = outcomes.SelectMany(o => (o.BestOfN?.Curves.SelectMany(c => c.Result.Points) ?? [])
             .Concat(o.Ppo.SelectMany(c => c.Seeds.SelectMany(s => s.Result.Curve).Concat(c.MeanCurve))));
-        CurveTables.WriteCurves(Path.Combine(output, "curves.csv"), points, p => ProxySeedOf(p.Proxy));
+        CurveTables.WriteCurves(Path.Combine(output, OutputFiles.Curves), points, p => ProxySeedOf(p.Proxy));
         var fits = new List<(string, CurvePoint, GoldCurveFit?, bool)>();
         fits.AddRange(outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => ("bon", c.Result.Points[0], (GoldCurveFit?)c.Result.Fit, false)) ?? []));
         foreach (var c in outcomes.SelectMany(o => o.Ppo))
@@ -188,9 +191,7 @@ internal sealed class OveroptimizationRun
             fits.Add(("ppo", c.MeanCurve[0], c.MeanFit, false));
             fits.Add(("ppo", c.MeanCurve[0], c.SharedAlphaFit, true));
         }
-        CurveTables.WriteFits(Path.Combine(output, "fits.csv"), fits, p => ProxySeedOf(p.Proxy));
+        CurveTables.WriteFits(Path.Combine(output, OutputFiles.Fits), fits, p => ProxySeedOf(p.Proxy));
     }
 }
 
-/// <summary>What best-of-n left for the report: the samples, their gold scores and every proxy's curve.</summary>
-internal sealed record BestOfNOutcome(IReadOnlyList<OverOpt.MLNet.Sampling.PolicySample> Samples, float[] GoldScores, IReadOnlyList<ProxyCurve> Curves);

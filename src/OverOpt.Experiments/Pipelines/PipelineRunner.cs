@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Files;
+using OverOpt.Experiments.Outcomes;
+using OverOpt.Experiments.Settings;
 using OverOpt.MLNet;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;
@@ -62,7 +64,7 @@ public sealed class PipelineRunner
                 policies.Add(policy);
                 results.Add(Describe(spec, policy, cache, reused, output));
             }
-            WritePolicies(results, Path.Combine(output, "policies.csv"));
+            WritePolicies(results, Path.Combine(output, OutputFiles.Policies));
             double pretrainSeconds = clock.Elapsed.TotalSeconds;
 
             var prompts = PromptSplit.Create(policies[0].Tokenizer, corpus, pipeline.Sampling.PromptLength);
@@ -75,7 +77,7 @@ public sealed class PipelineRunner
                     "bestOfN.prompts", $"ask for at most {prompts.HeldOut.Count}, or lengthen sampling.promptLength (longer openings are more varied).");
             }
             var sampling = Sample(pipeline, prompts, policies[0], run);
-            WriteSamples(pipeline.Policies[0].Name, policies[0].Tokenizer, sampling.Samples, pipeline.Sampling.SamplesPerPrompt, Path.Combine(output, "samples.csv"));
+            WriteSamples(pipeline.Policies[0].Name, policies[0].Tokenizer, sampling.Samples, pipeline.Sampling.SamplesPerPrompt, Path.Combine(output, OutputFiles.Samples));
             var result = new PipelineResult
             {
                 Pipeline = pipeline.Name,
@@ -98,7 +100,7 @@ public sealed class PipelineRunner
                 result = after with { StageSeconds = result.StageSeconds.Concat(after.StageSeconds).ToDictionary() };
             }
             result = result with { WallSeconds = clock.Elapsed.TotalSeconds };
-            AtomicFile.WriteAllText(Path.Combine(output, "summary.json"), JsonSerializer.Serialize(result, ArchiveJson.Options));
+            AtomicFile.WriteAllText(Path.Combine(output, OutputFiles.Summary), JsonSerializer.Serialize(result, ArchiveJson.Options));
             run.Log($"wrote {output}/summary.json and the CSV files{(pipeline.Gold is null ? "" : ", plots and report.md")}");
             return result;
         }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.ML;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Files;
+using OverOpt.Experiments.Outcomes;
+using OverOpt.Experiments.Settings;
 using OverOpt.MLNet;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.ML;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Files;
+using OverOpt.Experiments.Outcomes;
+using OverOpt.Experiments.Settings;
 using OverOpt.MLNet;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Comparisons;
@@ -108,30 +110,19 @@ internal sealed class RewardModelStage
             () =>
             {
                 using var pretrained = languageModel is null ? null : LanguageModel(corpus, languageModel, spec.Name);
-                IEstimator<RewardModel> trainer = !transformer
-                    ? _ml.RewardModels().Trainers.FastTree(new FastTreeRewardTrainer.Options
-                    {
-                        Name = spec.Name,
-                        Tokenizer = policy.Tokenizer,
-                        NumberOfTrees = spec.Trees,
-                        NumberOfLeaves = spec.Leaves,
-                        NgramLength = spec.NgramLength,
-                        ValidationData = validation,
-                    })
-                    : _ml.RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
-                    {
-                        Name = spec.Name,
-                        Tokenizer = policy.Tokenizer,
-                        Shape = new GptShape { Layers = spec.Layers, ModelDim = spec.ModelDim, Heads = spec.Heads, Context = Context },
-                        Epochs = spec.Epochs,
-                        BatchSize = spec.BatchSize,
-                        LearningRate = spec.LearningRate,
-                        Seed = _pipeline.EffectiveProxySeed,
-                        PretrainedInitialization = pretrained,
-                        Device = _run.Device,
-                        ValidationData = validation,
-                        Progress = _run.Progress,
-                    });
+                IEstimator<RewardModel> trainer;
+                if (transformer)
+                {
+                    var options = spec.TransformerOptions(Context, _pipeline.EffectiveProxySeed);
+                    (options.Tokenizer, options.PretrainedInitialization, options.Device, options.ValidationData, options.Progress) = (policy.Tokenizer, pretrained, _run.Device, validation, _run.Progress);
+                    trainer = _ml.RewardModels().Trainers.Transformer(options);
+                }
+                else
+                {
+                    var options = spec.FastTreeOptions();
+                    (options.Tokenizer, options.ValidationData) = (policy.Tokenizer, validation);
+                    trainer = _ml.RewardModels().Trainers.FastTree(options);
+                }
                 var model = trainer.Fit(train);
                 return model.WithInfo(model.Info with { Provenance = key });
             },

@@ -1,3 +1,4 @@
+using OverOpt.Experiments.Files;
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 

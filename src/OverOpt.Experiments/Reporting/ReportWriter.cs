@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Outcomes;
+using OverOpt.Experiments.Settings;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Text;

@@ -1,5 +1,7 @@
 using System.Globalization;
-using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.Files;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.MLNet.Fits;
 
 namespace OverOpt.Experiments.Reporting;
@@ -17,21 +19,21 @@ internal static class RunFigures
         var ppo = outcomes.SelectMany(o => o.Ppo).ToList();
         if (bon is not null)
         {
-            CurvePlots.ScoresAgainstD(Path.Combine(output, "bon-scores-vs-d.png"), "Best-of-n: gold (solid, 95% band) and proxy (dashed) against d",
+            CurvePlots.ScoresAgainstD(Path.Combine(output, OutputFiles.BestOfNScoresFigure), "Best-of-n: gold (solid, 95% band) and proxy (dashed) against d",
                 bon.Select(b => (b.Item1, b.c.Result.Points, (GoldCurveFit?)b.c.Result.Fit)).ToList());
         }
         if (ppo.Count > 0)
         {
             int seeds = ppo.Min(c => c.Seeds.Count);
-            CurvePlots.ScoresAgainstD(Path.Combine(output, "rl-scores-vs-d.png"), $"PPO, mean of {seeds} seeds: gold (solid, seed-level 95% band) and proxy (dashed) against d",
+            CurvePlots.ScoresAgainstD(Path.Combine(output, OutputFiles.RlScoresFigure), $"PPO, mean of {seeds} seeds: gold (solid, seed-level 95% band) and proxy (dashed) against d",
                 ppo.Select(c => (Prefix(c.Policy) + Label(c, ppo), c.MeanCurve, c.MeanFit)).ToList());
-            CurvePlots.KlAgainstStep(Path.Combine(output, "rl-kl-vs-step.png"), $"PPO: KL against step (mean of {seeds} seeds)",
+            CurvePlots.KlAgainstStep(Path.Combine(output, OutputFiles.RlKlFigure), $"PPO: KL against step (mean of {seeds} seeds)",
                 ppo.Select(c => (Prefix(c.Policy) + Label(c, ppo), c.MeanCurve)).ToList());
         }
         var lines = (bon?.Select(b => ($"{b.Item1} (bon)", b.c.Result.Points)) ?? [])
             .Concat(ppo.Select(c => ($"{Prefix(c.Policy)}{Label(c, ppo)} (ppo)", c.MeanCurve)))
             .ToList();
-        CurvePlots.GoldAgainstProxy(Path.Combine(output, "gold-vs-proxy.png"), "Gold against proxy score: best-of-n and PPO", lines);
+        CurvePlots.GoldAgainstProxy(Path.Combine(output, OutputFiles.GoldAgainstProxyFigure), "Gold against proxy score: best-of-n and PPO", lines);
     }
 
     /// <summary>The proxy's name, with the KL coefficient where the run has several.</summary>

@@ -23,4 +23,18 @@ internal sealed class PromptSamples(string id)
         // Bit patterns, so that the rule "identical" is exact and independent of formatting.
         return _seen.Add(string.Join(',', proxy.Append(gold).Select(BitConverter.SingleToInt32Bits)));
     }
+
+    /// <summary>Orders the samples by gold, then by each proxy score: one order whatever order the rows came in.</summary>
+    public void SortByScores()
+    {
+        var order = Enumerable.Range(0, Count)
+            .OrderBy(i => Gold[i])
+            .ThenBy(i => Proxy[i], Comparer<float[]>.Create((a, b) => a.Zip(b, (x, y) => x.CompareTo(y)).FirstOrDefault(c => c != 0)))
+            .ToList();
+        var (proxy, gold) = (order.Select(i => Proxy[i]).ToList(), order.Select(i => Gold[i]).ToList());
+        Proxy.Clear();
+        Gold.Clear();
+        Proxy.AddRange(proxy);
+        Gold.AddRange(gold);
+    }
 }

@@ -6,9 +6,10 @@ using OverOpt.MLNet.Runtime;
 namespace OverOpt.MLNet.BestOfN;
 
 /// <summary>
-/// Reads the prompt id, proxy and gold columns of any IDataView into samples grouped by prompt, in order of each
-/// prompt's first row. Every bad value stops the read with the column and the data row (1-based, a header not
-/// counted) that holds it.
+/// Reads the prompt id, proxy and gold columns of any IDataView into samples grouped by prompt, in a canonical order
+/// that does not depend on the order of the rows: prompts by id (as numbers where every id is one), each prompt's
+/// samples by their scores. The bootstrap resamples prompts by position, so row order would otherwise move intervals.
+/// Every bad value stops the read with the column and the data row (1-based, a header not counted) that holds it.
 /// </summary>
 internal static class SampleTableReader
 {
@@ -44,7 +45,19 @@ internal static class SampleTableReader
         {
             throw new OverOptConfigurationException("the data has no rows.", options.PromptColumnName, "give one row per sample: prompt id, proxy score(s), gold score.");
         }
-        return (prompts, repeated);
+        foreach (var samples in prompts)
+        {
+            samples.SortByScores();
+        }
+        return (Canonical(prompts), repeated);
+    }
+
+    private static List<PromptSamples> Canonical(List<PromptSamples> prompts)
+    {
+        var numbers = prompts.Select(p => (Prompt: p, Parsed: double.TryParse(p.Id, NumberStyles.Float, CultureInfo.InvariantCulture, out double v), Value: v)).ToList();
+        return numbers.All(n => n.Parsed)
+            ? numbers.OrderBy(n => n.Value).ThenBy(n => n.Prompt.Id, StringComparer.Ordinal).Select(n => n.Prompt).ToList()
+            : prompts.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
     }
 
     private static DataViewSchema.Column Find(DataViewSchema schema, string name, string role, string option)

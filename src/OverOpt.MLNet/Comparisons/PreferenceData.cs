@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
-using OverOpt.MLNet.Trainers;
 
 namespace OverOpt.MLNet.Comparisons;
 

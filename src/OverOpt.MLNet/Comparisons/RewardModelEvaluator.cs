@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 

@@ -68,6 +68,12 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
         internal void Validate()
         {
             RequireTokenizer(Tokenizer);
+            ValidateSettings();
+        }
+
+        /// <summary>Checks every setting that needs neither data nor a tokenizer; an error names the option's field.</summary>
+        public void ValidateSettings()
+        {
             foreach (var (value, field) in new[] { (NumberOfTrees, "numberOfTrees"), (NumberOfLeaves - 1, "numberOfLeaves"), (MinimumExampleCountPerLeaf, "minimumExampleCountPerLeaf"), (NgramLength, "ngramLength") })
             {
                 if (value <= 0)

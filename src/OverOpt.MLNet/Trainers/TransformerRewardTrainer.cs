@@ -100,6 +100,13 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         internal void Validate()
         {
             (Shape with { VocabularySize = RequireTokenizer(Tokenizer).VocabularySize }).Validate();
+            ValidateSettings();
+        }
+
+        /// <summary>Checks every setting that needs neither data nor a tokenizer; an error names the option's field.</summary>
+        public void ValidateSettings()
+        {
+            Shape.Validate(includeVocabulary: false);
             Require.Positive(Epochs, "epochs");
             Require.Positive(BatchSize, "batchSize");
             if (!(LearningRate > 0))

@@ -1,5 +1,5 @@
 using System.Text;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Figures;
 using OverOpt.MLNet.Curves;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 

@@ -1,5 +1,6 @@
 using System.Text;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.SeedStatistics;
 using OverOpt.MLNet.Fits;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 

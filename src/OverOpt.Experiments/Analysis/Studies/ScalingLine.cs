@@ -1,3 +1,4 @@
+using OverOpt.Experiments.SeedStatistics;
 
 namespace OverOpt.Experiments.Analysis.Studies;
 

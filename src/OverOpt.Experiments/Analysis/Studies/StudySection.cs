@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OverOpt.Experiments.SeedStatistics;
 using OverOpt.MLNet.Curves;
 
 namespace OverOpt.Experiments.Analysis.Studies;

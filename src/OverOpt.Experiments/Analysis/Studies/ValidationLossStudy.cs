@@ -1,5 +1,5 @@
 using System.Text;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Figures;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 
 namespace OverOpt.Experiments.Analysis.Studies;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Settings;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.Experiments.Sweeps.Definition;

@@ -1,4 +1,4 @@
-using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Settings;
 
 namespace OverOpt.Experiments.Sweeps.Definition;
 

@@ -1,3 +1,4 @@
+using OverOpt.Experiments.Files;
 using OverOpt.Experiments.Sweeps.Definition;
 namespace OverOpt.Experiments.Sweeps.Execution;
 
@@ -40,10 +41,10 @@ public sealed class SweepLayout
     public string DoneMarker(SweepTask task) => Path.Combine(TaskDirectory(task), SweepTaskRecord.FileName);
 
     /// <summary>The merged results (SQLite).</summary>
-    public string DatabasePath => Path.Combine(Root, "sweep.db");
+    public string DatabasePath => Path.Combine(Root, OutputFiles.SweepDatabase);
 
     /// <summary>The report drawn from the database.</summary>
-    public string ReportPath => Path.Combine(Root, "sweep-report.md");
+    public string ReportPath => Path.Combine(Root, OutputFiles.SweepReport);
 
     /// <summary>Outputs of <c>overopt sweep prepare</c>, a folder per group of tasks that share policies and gold.</summary>
     public string PrepareDirectory => Path.Combine(Root, "prepare");

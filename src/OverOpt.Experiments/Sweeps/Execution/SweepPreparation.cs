@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using OverOpt.Experiments.Pipelines;
+using OverOpt.Experiments.Settings;
 using OverOpt.Experiments.Sweeps.Definition;
 
 namespace OverOpt.Experiments.Sweeps.Execution;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OverOpt.Experiments.Files;
 using OverOpt.Experiments.Sweeps.Definition;
 using OverOpt.MLNet.Artifacts;
 
@@ -9,7 +10,7 @@ namespace OverOpt.Experiments.Sweeps.Execution;
 public sealed record SweepTaskRecord
 {
     /// <summary>The marker's name in a task's results folder.</summary>
-    public const string FileName = "done.json";
+    public const string FileName = OutputFiles.TaskRecord;
 
     public required int Index { get; init; }
 

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace OverOpt.Experiments.Sweeps.Execution;
 
-/// <summary>How a sweep's tasks run on this process; like <see cref="Pipelines.PipelineRunOptions"/>, none of it changes the numbers except the device and thread count.</summary>
+/// <summary>How a sweep's tasks run on this process; like <see cref="Settings.PipelineRunOptions"/>, none of it changes the numbers except the device and thread count.</summary>
 public sealed class SweepTaskRunOptions
 {
     /// <summary>The artifact cache every task shares (policies, gold and proxies are built once, under a lock).</summary>
@@ -19,7 +19,7 @@ public sealed class SweepTaskRunOptions
     public Action<string> Log { get; set; } = _ => { };
 
     /// <summary>The options of one pipeline run into <paramref name="outputDirectory"/>, its lines to <paramref name="log"/> (default: <see cref="Log"/>).</summary>
-    public Pipelines.PipelineRunOptions ForPipeline(string outputDirectory, Action<string>? log = null) => new()
+    public Settings.PipelineRunOptions ForPipeline(string outputDirectory, Action<string>? log = null) => new()
     {
         OutputDirectory = outputDirectory,
         CacheDirectory = CacheDirectory,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
+using OverOpt.Experiments.Files;
 using OverOpt.Experiments.Pipelines;
 using OverOpt.Experiments.Sweeps.Definition;
 using OverOpt.MLNet.Artifacts;
@@ -49,7 +50,7 @@ public sealed class SweepTaskRunner
         Directory.CreateDirectory(partial);
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        using var log = new StreamWriter(Path.Combine(partial, "task.log"), append: true) { AutoFlush = true };
+        using var log = new StreamWriter(Path.Combine(partial, OutputFiles.TaskLog), append: true) { AutoFlush = true };
         void Log(string line)
         {
             // A pipeline's jobs (proxies, PPO runs) log from several threads at once.
@@ -84,7 +85,7 @@ public sealed class SweepTaskRunner
             Log(string.Create(CultureInfo.InvariantCulture, $"FAILED after {seconds:F1} s: {detail}"));
             log.Close();
             // The log of the whole attempt, beside the results folder; .partial stays so a rerun can resume from it.
-            AtomicFile.WriteAllText(_layout.FailureLog(task), File.ReadAllText(Path.Combine(partial, "task.log")));
+            AtomicFile.WriteAllText(_layout.FailureLog(task), File.ReadAllText(Path.Combine(partial, OutputFiles.TaskLog)));
             return new SweepTaskOutcome(SweepTaskResult.Failed, seconds, _layout.FailureLog(task), e.Message);
         }
     }

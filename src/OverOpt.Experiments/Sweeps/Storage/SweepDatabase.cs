@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.Files;
 using OverOpt.Experiments.Sweeps.Definition;
 using OverOpt.Experiments.Sweeps.Execution;
 
@@ -28,7 +28,7 @@ public static class SweepDatabase
 {
     /// <summary>The tables taken from each task's CSV files.</summary>
     public static readonly IReadOnlyList<(string Table, string File)> ResultTables =
-        [("curve_points", "curves.csv"), ("fits", "fits.csv"), ("reward_models", "reward_models.csv"), ("policies", "policies.csv")];
+        [("curve_points", OutputFiles.Curves), ("fits", OutputFiles.Fits), ("reward_models", OutputFiles.RewardModels), ("policies", OutputFiles.Policies)];
 
     private static readonly string[] RunColumns =
         ["task_index", "hash", "label", "overrides", "configuration", "status", "wall_seconds", "started_utc", "finished_utc", "host", "output_dir", "log_path", "rerun_command", "part"];
@@ -190,7 +190,7 @@ public static class SweepDatabase
 
     private static string? LogPath(SweepLayout layout, SweepTask task, SweepTaskStatus status) => status switch
     {
-        SweepTaskStatus.Done => Path.Combine(layout.TaskDirectory(task), "task.log"),
+        SweepTaskStatus.Done => Path.Combine(layout.TaskDirectory(task), OutputFiles.TaskLog),
         SweepTaskStatus.Failed => layout.FailureLog(task),
         _ => null,
     };

@@ -1,16 +1,6 @@
 using ScottPlot;
 
-namespace OverOpt.Experiments.Reporting;
-
-/// <summary>A series of a study figure: points (optionally joined), each with an optional 95% interval.</summary>
-public sealed record StudySeries(string Label, double[] X, double[] Y, double[]? Low = null, double[]? High = null, bool Joined = false, float MarkerSize = 9)
-{
-    /// <summary>A series drawn in the previous series' colour, small and unlabelled (e.g. the per-seed points behind the means).</summary>
-    public bool Background { get; init; }
-}
-
-/// <summary>A straight line across a study figure (a fitted scaling line, y = x, or a chance level).</summary>
-public sealed record StudyLine(string Label, double X1, double Y1, double X2, double Y2, bool Dashed = true);
+namespace OverOpt.Experiments.Figures;
 
 /// <summary>The sweep studies' figures (paper fig. 3, 4, 5, 6, 12, 26 and the like), PNG through ScottPlot as <see cref="CurvePlots"/> draws.</summary>
 public static class StudyPlots

@@ -1,7 +1,7 @@
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 
-namespace OverOpt.Experiments.Analysis;
+namespace OverOpt.Experiments.SeedStatistics;
 
 /// <summary>
 /// Seed-level 95% intervals: mean +- t(0.975, s - 1) * sd / sqrt(s) over s seeds (Student's t, since s is small: with

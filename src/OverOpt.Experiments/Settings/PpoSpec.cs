@@ -1,4 +1,4 @@
-namespace OverOpt.Experiments.Pipelines;
+namespace OverOpt.Experiments.Settings;
 
 /// <summary>
 /// PPO runs of a pipeline: pi_init optimized against each named proxy, at each KL coefficient, on each seed (the

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OverOpt.Experiments.Reporting;
+namespace OverOpt.Experiments.Files;
 
 /// <summary>
 /// A CSV file read back whole (RFC 4180: quoted cells with commas, quotes and line breaks), as <see cref="CsvTable"/>

@@ -1,7 +1,7 @@
 using OverOpt.MLNet.Runtime;
 using static TorchSharp.torch;
 
-namespace OverOpt.Experiments.Pipelines;
+namespace OverOpt.Experiments.Settings;
 
 /// <summary>Where and how a pipeline runs; none of it changes the numbers except the device and thread count.</summary>
 public sealed class PipelineRunOptions

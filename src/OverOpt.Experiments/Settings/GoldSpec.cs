@@ -1,4 +1,4 @@
-namespace OverOpt.Experiments.Pipelines;
+namespace OverOpt.Experiments.Settings;
 
 /// <summary>The gold reward model of a pipeline (see GoldRewardTrainer): its size and training.</summary>
 public sealed class GoldSpec

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using OverOpt.Experiments.Analysis.Studies;
+using OverOpt.Experiments.Figures;
 using OverOpt.Experiments.Sweeps.Storage;
 using OverOpt.MLNet.Artifacts;
 
-namespace OverOpt.Experiments.Reporting;
+namespace OverOpt.Experiments.Analysis.Studies;
 
 /// <summary>
 /// <c>sweep-report.md</c> and its figures, drawn from the merged database alone (so what the report shows is what any

@@ -1,7 +1,7 @@
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 
-namespace OverOpt.Experiments.Pipelines;
+namespace OverOpt.Experiments.Settings;
 
 /// <summary>What a pipeline samples from its first policy: prompts from held-out stories, several responses each.</summary>
 public sealed class SamplingSpec

@@ -2,7 +2,7 @@ using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 using ScottPlot;
 
-namespace OverOpt.Experiments.Reporting;
+namespace OverOpt.Experiments.Figures;
 
 /// <summary>The paper's figures as PNG files (ScottPlot, headless).</summary>
 public static class CurvePlots

@@ -1,7 +1,7 @@
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 
-namespace OverOpt.Experiments.Analysis;
+namespace OverOpt.Experiments.SeedStatistics;
 
 /// <summary>
 /// The mean of one configuration's curves over seeds, point by point (every seed evaluates at the same steps or n):

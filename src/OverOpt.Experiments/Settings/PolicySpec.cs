@@ -1,6 +1,6 @@
 using OverOpt.MLNet.Policies;
 
-namespace OverOpt.Experiments.Pipelines;
+namespace OverOpt.Experiments.Settings;
 
 /// <summary>One policy size of a pipeline: a name and a <see cref="GptShape"/> (its vocabulary comes from the corpus).</summary>
 public sealed class PolicySpec

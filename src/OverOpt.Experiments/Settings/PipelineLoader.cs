@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Runtime;
 
-namespace OverOpt.Experiments.Pipelines;
+namespace OverOpt.Experiments.Settings;
 
 /// <summary>
 /// Reads pipeline files (JSON, comments and trailing commas allowed). Every error names the file, the dotted field

@@ -1,16 +1,9 @@
-using OverOpt.Experiments.Analysis;
+using OverOpt.Experiments.SeedStatistics;
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
-using OverOpt.MLNet.Ppo;
 using OverOpt.MLNet.RewardModels;
 
-namespace OverOpt.Experiments.Pipelines;
-
-/// <summary>One seed's PPO run of a configuration, its wall time, and responses of its final policy to held-out prompts.</summary>
-internal sealed record PpoSeedRun(int Seed, PpoResult Result, double Seconds, IReadOnlyList<ScoredResponse> FinalSamples);
-
-/// <summary>A response with its proxy, gold and rule scores (standardized), for reports.</summary>
-internal sealed record ScoredResponse(int[] Prompt, int[] Response, double Proxy, double Gold, double Rule);
+namespace OverOpt.Experiments.Outcomes;
 
 /// <summary>
 /// One PPO configuration of a pipeline (proxy, KL coefficient) over its seeds: the per-seed runs, their seed-mean curve
@@ -42,7 +35,7 @@ internal sealed record PpoConfiguration(string Policy, RewardModel Proxy, double
             int seeds = members.Min(m => m.Seeds.Count);
             try
             {
-                var fits = Analysis.SharedAlphaFit.Fit(GoldCurveForm.ReinforcementLearning, members.Select(m => m.MeanCurve).ToList(),
+                var fits = SeedStatistics.SharedAlphaFit.Fit(GoldCurveForm.ReinforcementLearning, members.Select(m => m.MeanCurve).ToList(),
                     Enumerable.Range(0, seeds).Select(s => (IReadOnlyList<IReadOnlyList<CurvePoint>>)members.Select(m => m.Seeds[s].Result.Curve).ToList()).ToList());
                 for (int j = 0; j < members.Count; j++)
                 {

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using OverOpt.MLNet.Runtime;
 
-namespace OverOpt.Experiments.Pipelines;
+namespace OverOpt.Experiments.Settings;
 
 /// <summary>
 /// Refuses a JSON object that names a key twice. System.Text.Json keeps the last value (a pipeline with "seed": 5 then

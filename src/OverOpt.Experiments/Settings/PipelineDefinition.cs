@@ -1,7 +1,8 @@
 using OverOpt.MLNet.Pretraining;
+using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 
-namespace OverOpt.Experiments.Pipelines;
+namespace OverOpt.Experiments.Settings;
 
 /// <summary>
 /// A declarative experiment (the content of a pipelines/*.json file). Every field has an embedded default, so
@@ -73,7 +74,7 @@ public sealed class PipelineDefinition
         new ProxySpec { Name = "tf-1x8", Layers = 1, ModelDim = 8, Heads = 2 },
         new ProxySpec { Name = "tf-2x32", Layers = 2, ModelDim = 32, Heads = 4 },
         new ProxySpec { Name = "tf-3x64", Layers = 3, ModelDim = 64, Heads = 4 },
-        new ProxySpec { Name = "fasttree-100x20", Kind = "fasttree", Trees = 100, Leaves = 20 },
+        new ProxySpec { Name = "fasttree-100x20", Kind = FastTreeRewardModel.KindName, Trees = 100, Leaves = 20 },
     ];
 
     public BestOfNSpec BestOfN { get; set; } = new();
@@ -83,7 +84,7 @@ public sealed class PipelineDefinition
 
     /// <summary>The proxies PPO optimizes: <c>ppo.proxies</c>, or else the smallest and the largest transformer proxy (by layers x width).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public IReadOnlyList<string> PpoProxies => Ppo.Proxies ?? Proxies.Where(p => p.Kind == "transformer")
+    public IReadOnlyList<string> PpoProxies => Ppo.Proxies ?? Proxies.Where(p => p.Kind == TransformerRewardModel.KindName)
         .OrderBy(p => (long)p.Layers * p.ModelDim * p.ModelDim).Select(p => p.Name).ToArray() switch
         {
             [] => [],
@@ -147,7 +148,7 @@ public sealed class PipelineDefinition
         Nested("gold", () => new OverOpt.MLNet.Policies.GptShape { Layers = Gold.Layers, ModelDim = Gold.ModelDim, Heads = Gold.Heads, Context = 32 }.Validate(includeVocabulary: false));
         if (Comparisons.Count < 20)
         {
-            throw new OverOptConfigurationException($"comparisons.count = {Comparisons.Count} is too few to train and hold out.", "comparisons.count", "use at least 20 (the default is 5000).");
+            throw new OverOptConfigurationException($"comparisons.count = {Comparisons.Count} is too few to train and hold out.", "comparisons.count", $"use at least 20 (the default is {new ComparisonSpec().Count}).");
         }
         if (Comparisons.LabelNoise is < 0 or > 0.5)
         {
@@ -166,14 +167,7 @@ public sealed class PipelineDefinition
             {
                 throw new OverOptConfigurationException($"the name '{proxy.Name}' is used twice or is reserved.", $"{prefix}.name", "give every proxy its own name other than 'gold'.");
             }
-            if (proxy.Kind == "transformer")
-            {
-                Nested(prefix, () => new OverOpt.MLNet.Policies.GptShape { Layers = proxy.Layers, ModelDim = proxy.ModelDim, Heads = proxy.Heads, Context = 32 }.Validate(includeVocabulary: false));
-            }
-            else if (proxy.Kind != "fasttree")
-            {
-                throw new OverOptConfigurationException($"unknown kind '{proxy.Kind}'.", $"{prefix}.kind", "use \"transformer\" or \"fasttree\".");
-            }
+            Nested(prefix, () => proxy.Validate(Sampling.PromptLength + Sampling.ResponseLength));
         }
         if (BestOfN.Prompts < 0)
         {

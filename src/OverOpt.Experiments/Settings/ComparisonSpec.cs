@@ -1,4 +1,4 @@
-namespace OverOpt.Experiments.Pipelines;
+namespace OverOpt.Experiments.Settings;
 
 /// <summary>The comparisons proxies learn from: pairs of pi_init responses labelled by gold.</summary>
 public sealed class ComparisonSpec

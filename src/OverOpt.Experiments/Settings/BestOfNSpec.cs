@@ -1,4 +1,4 @@
-namespace OverOpt.Experiments.Pipelines;
+namespace OverOpt.Experiments.Settings;
 
 /// <summary>The best-of-n evaluation: held-out prompts, N samples each, the n range and the bootstrap.</summary>
 public sealed class BestOfNSpec

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using OverOpt.MLNet.Artifacts;
 
-namespace OverOpt.Experiments.Reporting;
+namespace OverOpt.Experiments.Files;
 
 /// <summary>A CSV file built in memory and written atomically (RFC 4180 quoting, invariant culture, NaN as empty).</summary>
 public sealed class CsvTable

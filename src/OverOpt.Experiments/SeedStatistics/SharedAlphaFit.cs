@@ -1,7 +1,7 @@
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 
-namespace OverOpt.Experiments.Analysis;
+namespace OverOpt.Experiments.SeedStatistics;
 
 /// <summary>
 /// One form fitted to several curves at once with a single alpha and a beta per curve: R_j(d) = alpha f(d) - beta_j g(d).

@@ -1,0 +1,31 @@
+namespace OverOpt.Experiments.Files;
+
+/// <summary>
+/// The names of the files a run, a sweep and <c>overopt evaluate bon</c> write, in one place: the sweep database, the
+/// studies and the CLI read what the pipeline writes, and one figure has one name wherever it is drawn.
+/// </summary>
+public static class OutputFiles
+{
+    public const string Curves = "curves.csv";
+    public const string Fits = "fits.csv";
+    public const string RewardModels = "reward_models.csv";
+    public const string Policies = "policies.csv";
+    public const string Samples = "samples.csv";
+    public const string Comparisons = "comparisons.csv";
+    public const string Report = "report.md";
+    public const string Summary = "summary.json";
+
+    public const string BestOfNScoresFigure = "bon-scores-vs-d.png";
+    public const string RlScoresFigure = "rl-scores-vs-d.png";
+    public const string RlKlFigure = "rl-kl-vs-step.png";
+    public const string GoldAgainstProxyFigure = "gold-vs-proxy.png";
+
+    /// <summary>A sweep task's log, beside its outputs.</summary>
+    public const string TaskLog = "task.log";
+
+    /// <summary>The marker a finished sweep task leaves, with its record.</summary>
+    public const string TaskRecord = "done.json";
+
+    public const string SweepDatabase = "sweep.db";
+    public const string SweepReport = "sweep-report.md";
+}

@@ -1,0 +1,89 @@
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Trainers;
+
+namespace OverOpt.Experiments.Settings;
+
+/// <summary>
+/// One proxy reward model. <c>kind</c> "transformer" uses layers, modelDim, heads, epochs, batchSize, learningRate;
+/// <c>kind</c> "fasttree" uses trees, leaves, ngramLength.
+/// </summary>
+public sealed class ProxySpec
+{
+    public string Name { get; set; } = "proxy";
+
+    /// <summary>"transformer" or "fasttree".</summary>
+    public string Kind { get; set; } = TransformerRewardModel.KindName;
+
+    public int Layers { get; set; } = TransformerRewardTrainer.Defaults.Layers;
+
+    public int ModelDim { get; set; } = TransformerRewardTrainer.Defaults.ModelDim;
+
+    public int Heads { get; set; } = TransformerRewardTrainer.Defaults.Heads;
+
+    public int Epochs { get; set; } = TransformerRewardTrainer.Defaults.Epochs;
+
+    public int BatchSize { get; set; } = TransformerRewardTrainer.Defaults.BatchSize;
+
+    public double LearningRate { get; set; } = TransformerRewardTrainer.Defaults.LearningRate;
+
+    /// <summary>Transformers: start from a language model of the same shape pretrained on the corpus (cached), as the paper's reward models do.</summary>
+    public bool Pretrained { get; set; } = true;
+
+    public int Trees { get; set; } = FastTreeRewardTrainer.Defaults.NumberOfTrees;
+
+    public int Leaves { get; set; } = FastTreeRewardTrainer.Defaults.NumberOfLeaves;
+
+    public int NgramLength { get; set; } = FastTreeRewardTrainer.Defaults.NgramLength;
+
+    /// <summary>The library's options this spec stands for: the one place a proxy's settings map onto a trainer's.</summary>
+    public FastTreeRewardTrainer.Options FastTreeOptions() => new() { Name = Name, NumberOfTrees = Trees, NumberOfLeaves = Leaves, NgramLength = NgramLength };
+
+    /// <inheritdoc cref="FastTreeOptions"/>
+    /// <param name="context">Prompt plus response length, which the reward model reads.</param>
+    /// <param name="seed">Seeds the weights and the order of comparisons.</param>
+    public TransformerRewardTrainer.Options TransformerOptions(int context, int seed) => new()
+    {
+        Name = Name,
+        Shape = new GptShape { Layers = Layers, ModelDim = ModelDim, Heads = Heads, Context = context },
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        Seed = seed,
+    };
+
+    /// <summary>
+    /// Checks the settings of this spec's kind as the trainer will, when the pipeline loads; an error names the spec's
+    /// own field (<c>leaves</c>, not the option's <c>numberOfLeaves</c>).
+    /// </summary>
+    public void Validate(int context)
+    {
+        try
+        {
+            switch (Kind)
+            {
+                case FastTreeRewardModel.KindName:
+                    FastTreeOptions().ValidateSettings();
+                    break;
+                case TransformerRewardModel.KindName:
+                    TransformerOptions(context, seed: 0).ValidateSettings();
+                    break;
+                default:
+                    throw new OverOptConfigurationException($"unknown kind '{Kind}'.", "kind", $"use \"{TransformerRewardModel.KindName}\" or \"{FastTreeRewardModel.KindName}\".");
+            }
+        }
+        catch (OverOptConfigurationException e) when (SpecField(e.Field) != e.Field)
+        {
+            string field = SpecField(e.Field);
+            throw new OverOptConfigurationException(e.Problem.Replace(e.Field, field, StringComparison.Ordinal), field, e.Fix.Replace(e.Field, field, StringComparison.Ordinal), e.File, e);
+        }
+    }
+
+    private static string SpecField(string optionField) => optionField switch
+    {
+        "numberOfTrees" => "trees",
+        "numberOfLeaves" => "leaves",
+        _ => optionField,
+    };
+}
