@@ -6,7 +6,8 @@ namespace OverOpt.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    /// <summary>Every command of <c>overopt</c>, as <see cref="Main"/> parses them.</summary>
+    public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("overopt: measure and fit reward-model overoptimization (Goodhart's law in RLHF) on ML.NET and TorchSharp.");
         root.Subcommands.Add(RunCommand.Create());
@@ -18,6 +19,12 @@ public static class Program
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create());
+        return root;
+    }
+
+    public static int Main(string[] args)
+    {
+        var root = CreateRootCommand();
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

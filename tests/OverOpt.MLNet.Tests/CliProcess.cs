@@ -84,6 +84,17 @@ internal sealed class CliProcess : IDisposable
     /// <summary>SIGINT, as Ctrl-C in a terminal sends it.</summary>
     public void Interrupt() => Signal(_process.Id, 2);
 
+    /// <summary>
+    /// Whether the process ignores SIGINT (Linux: the SigIgn mask of /proc/&lt;pid&gt;/status). It does when the tests run
+    /// as a background job of a non-interactive shell (<c>./test.sh &amp;</c>): POSIX has such jobs ignore SIGINT, the
+    /// children inherit that, and .NET keeps a signal ignored that was ignored at start-up, as it should.
+    /// </summary>
+    public bool IgnoresInterrupt()
+    {
+        string mask = File.ReadLines($"/proc/{_process.Id}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim();
+        return (Convert.ToUInt64(mask, 16) & (1UL << (2 - 1))) != 0;
+    }
+
     /// <summary>The ids of the processes this one started (Linux: /proc/&lt;pid&gt;/task/*/children).</summary>
     public IReadOnlyList<int> Children()
     {

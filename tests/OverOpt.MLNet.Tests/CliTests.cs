@@ -105,13 +105,25 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void EveryCommandHasHelp()
     {
-        foreach (var command in new[] { new[] { "run" }, ["pretrain"], ["sample"], ["bench", "sample"], ["corpus", "generate"], ["score"] })
+        var commands = Leaves(OverOpt.Cli.Program.CreateRootCommand(), []).ToList();
+        // Guards the walk: every command group's leaves, not only the top level.
+        Assert.Contains(commands, c => c.SequenceEqual(["sweep", "k8s"]));
+        Assert.Contains(commands, c => c.SequenceEqual(["evaluate", "bon"]));
+        Assert.Contains(commands, c => c.SequenceEqual(["export", "onnx"]));
+        foreach (var command in commands)
         {
             var (code, output, _) = Run([.. command, "--help"]);
-            Assert.Equal(0, code);
+            Assert.True(code == 0, string.Join(' ', command));
             Assert.Contains("Usage:", output);
+            Assert.Contains(command[^1], output);
         }
     }
+
+    /// <summary>The commands that run something (no subcommands of their own), each as the words that name it.</summary>
+    private static IEnumerable<string[]> Leaves(System.CommandLine.Command command, string[] path) =>
+        command.Subcommands.Count == 0
+            ? [path]
+            : command.Subcommands.SelectMany(c => Leaves(c, [.. path, c.Name]));
 
     [Fact]
     public void BenchSampleRefusesAnImpossibleShape()

@@ -30,13 +30,7 @@ public sealed class PipelineFileTests : IDisposable
     [Fact]
     public void TheBundledQuickPipelineLoads()
     {
-        string repository = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(repository, "OverOpt.MLNet.sln")))
-        {
-            repository = Path.GetDirectoryName(repository)!;
-        }
-
-        var definition = PipelineLoader.Load(Path.Combine(repository, "pipelines", "quick.json"));
+        var definition = PipelineLoader.Load(Repository.File("pipelines/quick.json"));
 
         // The README's first command runs the default pipeline: the file spells out exactly the embedded defaults.
         var json = System.Text.Json.JsonSerializer.Serialize(definition, Artifacts.ArchiveJson.Options);

@@ -32,7 +32,7 @@ public sealed partial class SlurmClusterTests : IDisposable
         Skip.If(Environment.UserName != "root", $"the Slurm test needs root to install Debian's Slurm packages and run its daemons; running as '{Environment.UserName}'.");
         Skip.If(!OnPath("apt-get") && !OnPath("slurmctld"), "the Slurm test installs Debian's Slurm packages with apt-get, which this machine does not have.");
 
-        string script = SweepFileTests.RepoFile("scripts/slurm-test-cluster.sh");
+        string script = Repository.File("scripts/slurm-test-cluster.sh");
         string cluster = Path.Combine(_files.Folder, "cluster");
         var clock = Stopwatch.StartNew();
         var started = ExternalProcess.Run("bash", [script, "start", cluster], TimeSpan.FromMinutes(5));

@@ -75,7 +75,7 @@ public sealed class SweepFileTests : IDisposable
     [Fact]
     public void EveryTaskOfASweepOverTheDefaultPipelineIsThatPipelineWithItsOverride()
     {
-        string quick = RepoFile("pipelines/quick.json");
+        string quick = Repository.File("pipelines/quick.json");
         string path = Path.Combine(_files.Folder, "quick-seeds.json");
         File.WriteAllText(path, $$"""{ "base": {{System.Text.Json.JsonSerializer.Serialize(quick)}}, "axes": { "seed": [1, 2], "comparisons.count": [1000] } }""");
 
@@ -91,11 +91,11 @@ public sealed class SweepFileTests : IDisposable
     [Fact]
     public void TheBundledSweepFilesLoad()
     {
-        var files = Directory.GetFiles(Path.GetDirectoryName(RepoFile("pipelines/quick.json"))!, "*.sweep.json");
+        var files = Directory.GetFiles(Path.GetDirectoryName(Repository.File("pipelines/quick.json"))!, "*.sweep.json");
 
         Assert.NotEmpty(files);
         Assert.All(files, file => Assert.NotEmpty(SweepLoader.Load(file).Tasks));
-        Assert.Equal(6, SweepLoader.Load(RepoFile("pipelines/quick-seeds.sweep.json")).Tasks.Count);
+        Assert.Equal(6, SweepLoader.Load(Repository.File("pipelines/quick-seeds.sweep.json")).Tasks.Count);
     }
 
     [Theory]
@@ -151,20 +151,6 @@ public sealed class SweepFileTests : IDisposable
 
         Assert.Contains("0 to 1", error.Message);
         Assert.Equal("--index", error.Field);
-    }
-
-    /// <summary>A file of the repository, found from the test's folder upwards.</summary>
-    internal static string RepoFile(string relative)
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            string candidate = Path.Combine(folder.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new FileNotFoundException($"{relative} is not in any folder above {AppContext.BaseDirectory}.");
     }
 
     public void Dispose() => _files.Dispose();

@@ -92,7 +92,7 @@ public sealed class SweepUnionTests : IDisposable
     [Fact]
     public void TheStudySweepsHaveTheTasksTheirCommentsCount()
     {
-        SweepDefinition Load(string name) => SweepLoader.Load(SweepFileTests.RepoFile($"pipelines/{name}"));
+        SweepDefinition Load(string name) => SweepLoader.Load(Repository.File($"pipelines/{name}"));
         var size = Load("rm-size.sweep.json");
         var data = Load("data-size.sweep.json");
         var penalty = Load("kl-penalty.sweep.json");

@@ -63,7 +63,16 @@ public sealed class TorchJobsTests
     public void TheCallersThreadCountIsKept()
     {
         int before = get_num_threads();
-        TorchJobs.Run([() => 0, () => 1], threadsPerJob: 1, threadBudget: 2);
-        Assert.Equal(before, get_num_threads());
+        // A count no job uses (jobs run at 1 here), so that a job's count left behind shows.
+        set_num_threads(3);
+        try
+        {
+            TorchJobs.Run([() => 0, () => 1], threadsPerJob: 1, threadBudget: 2);
+            Assert.Equal(3, get_num_threads());
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
     }
 }

@@ -47,7 +47,7 @@ internal sealed class BestOfNStage
         string key = RewardModelStage.Key(new
         {
             artifact = "bon-samples", policy = policy.Description.Provenance, gold = gold.Info.Provenance, prompts = RewardModelStage.PromptsKey(chosen),
-            samplesPerPrompt = spec.SamplesPerPrompt, sampling.ResponseLength, sampling.Temperature, sampling.BatchSize, generatorSeed = _pipeline.Seed + 2,
+            samplesPerPrompt = spec.SamplesPerPrompt, sampling.ResponseLength, sampling.Temperature, sampling.BatchSize, generatorSeed = (int)SeedStreams.BestOfNSamples(_pipeline.Seed),
             // The libtorch threads they are drawn and scored at change the rounding of both.
             threads = get_num_threads(),
         });
@@ -55,7 +55,7 @@ internal sealed class BestOfNStage
             "bon-samples", key, CachedBestOfNSamples.Load, c => c.Key,
             () =>
             {
-                using var generator = new Generator((ulong)(_pipeline.Seed + 2), policy.Device);
+                using var generator = new Generator(SeedStreams.BestOfNSamples(_pipeline.Seed), policy.Device);
                 var drawn = PolicySampler.SampleAll(policy.Model, policy.Model, chosen, spec.SamplesPerPrompt, sampling,
                     generator, RelabelledProgress.Wrap(_run.Progress, _ => "best-of-n samples"));
                 _run.Log($"scoring {drawn.Count} best-of-n samples with gold");

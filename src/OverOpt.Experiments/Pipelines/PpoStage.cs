@@ -8,6 +8,7 @@ using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Ppo;
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
 
 namespace OverOpt.Experiments.Pipelines;
@@ -39,38 +40,14 @@ internal sealed class PpoStage
     {
         var spec = _pipeline.Ppo;
         string name = RunName(policyName, proxy.Name, klCoefficient, seed);
-        var options = new PpoTrainer.Options
-        {
-            Name = name,
-            InitialPolicy = policy,
-            PolicyName = policyName,
-            Reward = proxy,
-            Gold = gold,
-            Rule = rule,
-            EvaluationData = Prompts(prompts.HeldOut),
-            RewardParameters = proxy.Info.Parameters,
-            RewardComparisons = comparisons,
-            KlCoefficient = klCoefficient,
-            PenaltyEstimator = spec.PenaltyEstimator == "k1" ? KlPenaltyEstimator.K1 : KlPenaltyEstimator.Exact,
-            AdaptiveKlTarget = spec.AdaptiveKlTarget,
-            BatchSize = spec.BatchSize,
-            PpoEpochs = spec.PpoEpochs,
-            MiniBatches = spec.MiniBatches,
-            LearningRate = spec.LearningRate,
-            AnnealLearningRate = spec.AnnealLearningRate,
-            ClipRange = spec.ClipRange,
-            ValueCoefficient = spec.ValueCoefficient,
-            ResponseLength = _pipeline.Sampling.ResponseLength,
-            Temperature = _pipeline.Sampling.Temperature,
-            Steps = spec.Steps,
-            EvaluationPoints = spec.EvaluationPoints,
-            EvaluationSamples = spec.EvaluationSamples,
-            Seed = seed,
-            // Keyed by the proxy's provenance, so a retrained proxy of the same name never resumes a stale run.
-            CheckpointDirectory = Path.Combine(output, "checkpoints", ModelArchive.Sha256(System.Text.Encoding.UTF8.GetBytes(proxy.Info.Provenance))[..12]),
-            Device = _run.Device,
-            Progress = _run.Progress,
-        };
+        var options = spec.Options(_pipeline.Sampling, klCoefficient, seed);
+        options.Name = name;
+        (options.InitialPolicy, options.Reward, options.Gold, options.Rule) = (policy, proxy, gold, rule);
+        options.EvaluationData = Prompts(prompts.HeldOut);
+        (options.PolicyName, options.RewardParameters, options.RewardComparisons) = (policyName, proxy.Info.Parameters, comparisons);
+        // Keyed by the proxy's provenance, so a retrained proxy of the same name never resumes a stale run.
+        options.CheckpointDirectory = Path.Combine(output, "checkpoints", ModelArchive.Sha256(System.Text.Encoding.UTF8.GetBytes(proxy.Info.Provenance))[..12]);
+        (options.Device, options.Progress) = (_run.Device, _run.Progress);
         var result = _ml.Optimization().Ppo(options).Fit(Prompts(prompts.Train));
         if (result.DiscardedCheckpoint is { } discarded)
         {
@@ -95,7 +72,7 @@ internal sealed class PpoStage
     /// <summary>What the trained policy writes: 32 responses to held-out prompts, scored by the proxy, gold and the rule.</summary>
     private IReadOnlyList<ScoredResponse> FinalSamples(Policy trained, Policy reference, RewardModel proxy, RewardModel gold, IRewardScorer rule, PromptSplit prompts, int seed)
     {
-        using var generator = new TorchSharp.torch.Generator((ulong)(seed + 7919), trained.Device);
+        using var generator = new TorchSharp.torch.Generator(SeedStreams.PpoReportSamples(seed), trained.Device);
         var chosen = prompts.HeldOut.Take(32).ToArray();
         var samples = OverOpt.MLNet.Sampling.PolicySampler.SampleAll(trained.Model, reference.Model, chosen, 1,
             new OverOpt.MLNet.Sampling.SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature }, generator);

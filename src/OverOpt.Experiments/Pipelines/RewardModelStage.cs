@@ -8,6 +8,7 @@ using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
 using OverOpt.MLNet.Trainers;
@@ -78,7 +79,7 @@ internal sealed class RewardModelStage
             "comparisons", key, CachedComparisons.Load, c => c.Key,
             () => new CachedComparisons(key, ComparisonBuilder.Build(policy, gold, prompts.Train, spec.Count, spec.LabelNoise,
                 new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 },
-                _pipeline.Seed + 1, _run.Progress)),
+                SeedStreams.Comparisons(_pipeline.Seed), _run.Progress)),
             (c, path) => c.Save(path));
         var rows = cached.Rows;
         int held = (int)Math.Round(rows.Count * spec.ValidationFraction);

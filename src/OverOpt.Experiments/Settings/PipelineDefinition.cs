@@ -116,8 +116,8 @@ public sealed class PipelineDefinition
                     $"use one of: {string.Join(", ", Policies.Select(p => p.Name))}.");
             }
         }
-        ValidateRewardModels();
         Nested("sampling", Sampling.Validate);
+        ValidateRewardModels();
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < Policies.Count; i++)
         {
@@ -187,7 +187,7 @@ public sealed class PipelineDefinition
                     $"use one of: {string.Join(", ", Proxies.Select(p => p.Name))}, or \"ppo\": {{ \"proxies\": [] }} to run no PPO.");
             }
         }
-        foreach (var (value, field) in new[] { (Ppo.Steps, "ppo.steps"), (Ppo.BatchSize, "ppo.batchSize"), (Ppo.PpoEpochs, "ppo.ppoEpochs"), (Ppo.MiniBatches, "ppo.miniBatches"), (Ppo.EvaluationPoints, "ppo.evaluationPoints"), (Ppo.EvaluationSamples, "ppo.evaluationSamples"), (Ppo.Seeds.Count, "ppo.seeds (count)"), (Ppo.KlCoefficients.Count, "ppo.klCoefficients (count)") })
+        foreach (var (value, field) in new[] { (Ppo.Seeds.Count, "ppo.seeds (count)"), (Ppo.KlCoefficients.Count, "ppo.klCoefficients (count)") })
         {
             Require.Positive(value, field);
         }
@@ -206,10 +206,8 @@ public sealed class PipelineDefinition
         {
             throw new OverOptConfigurationException($"threadsPerJob = {ThreadsPerJob}; it counts threads.", "threadsPerJob", "use 1 (the default: jobs side by side, one thread each) or 0 (one after another at the process's threads).");
         }
-        if (Ppo.PenaltyEstimator is not ("exact" or "k1"))
-        {
-            throw new OverOptConfigurationException($"ppo.penaltyEstimator = '{Ppo.PenaltyEstimator}' is unknown.", "ppo.penaltyEstimator", "use \"exact\" (the default) or \"k1\".");
-        }
+        // The PPO settings as the trainer checks them (sampling's fields are checked above, under sampling).
+        Nested("ppo", () => Ppo.Options(Sampling, klCoefficient: 0, seed: 1).ValidateSettings());
         if (BestOfN.Points < 2 || BestOfN.BootstrapResamples < 10)
         {
             throw new OverOptConfigurationException("bestOfN.points must be at least 2 and bootstrapResamples at least 10.", BestOfN.Points < 2 ? "bestOfN.points" : "bestOfN.bootstrapResamples", "use the defaults (12 points, 1000 resamples).");

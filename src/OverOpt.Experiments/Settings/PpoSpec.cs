@@ -1,3 +1,6 @@
+using OverOpt.MLNet.Ppo;
+using OverOpt.MLNet.Runtime;
+
 namespace OverOpt.Experiments.Settings;
 
 /// <summary>
@@ -21,15 +24,15 @@ public sealed class PpoSpec
     /// <summary>"exact" or "k1" (see KlPenaltyEstimator).</summary>
     public string PenaltyEstimator { get; set; } = "exact";
 
-    public int Steps { get; set; } = 120;
+    public int Steps { get; set; } = PpoTrainer.Defaults.Steps;
 
-    public int BatchSize { get; set; } = 64;
+    public int BatchSize { get; set; } = PpoTrainer.Defaults.BatchSize;
 
-    public int PpoEpochs { get; set; } = 4;
+    public int PpoEpochs { get; set; } = PpoTrainer.Defaults.PpoEpochs;
 
-    public int MiniBatches { get; set; } = 4;
+    public int MiniBatches { get; set; } = PpoTrainer.Defaults.MiniBatches;
 
-    public double LearningRate { get; set; } = 1e-5;
+    public double LearningRate { get; set; } = PpoTrainer.Defaults.LearningRate;
 
     /// <summary>Anneal the learning rate by a cosine to a tenth over the run; false (the default) keeps it constant, so KL keeps growing.</summary>
     public bool AnnealLearningRate { get; set; }
@@ -37,12 +40,44 @@ public sealed class PpoSpec
     /// <summary>Adaptive KL controller target (nats per response); null keeps beta fixed.</summary>
     public double? AdaptiveKlTarget { get; set; }
 
-    public double ClipRange { get; set; } = 0.2;
+    public double ClipRange { get; set; } = PpoTrainer.Defaults.ClipRange;
 
-    public double ValueCoefficient { get; set; } = 0.1;
+    public double ValueCoefficient { get; set; } = PpoTrainer.Defaults.ValueCoefficient;
 
     /// <summary>Evaluations after step 0, log-spaced from step 1 to the last step.</summary>
-    public int EvaluationPoints { get; set; } = 16;
+    public int EvaluationPoints { get; set; } = PpoTrainer.Defaults.EvaluationPoints;
 
-    public int EvaluationSamples { get; set; } = 256;
+    public int EvaluationSamples { get; set; } = PpoTrainer.Defaults.EvaluationSamples;
+
+    /// <summary>The penalty estimator <see cref="PenaltyEstimator"/> names: "exact" or "k1".</summary>
+    public KlPenaltyEstimator Estimator() => PenaltyEstimator switch
+    {
+        "exact" => KlPenaltyEstimator.Exact,
+        "k1" => KlPenaltyEstimator.K1,
+        _ => throw new OverOptConfigurationException($"penaltyEstimator = '{PenaltyEstimator}' is unknown.", "penaltyEstimator", "use \"exact\" (the default) or \"k1\"."),
+    };
+
+    /// <summary>
+    /// The library's options this section stands for, for one coefficient and seed: the one place the section maps
+    /// onto <see cref="PpoTrainer.Options"/>. The caller adds what is no setting (policies, scorers, data, device).
+    /// </summary>
+    public PpoTrainer.Options Options(SamplingSpec sampling, double klCoefficient, int seed) => new()
+    {
+        KlCoefficient = klCoefficient,
+        PenaltyEstimator = Estimator(),
+        AdaptiveKlTarget = AdaptiveKlTarget,
+        BatchSize = BatchSize,
+        PpoEpochs = PpoEpochs,
+        MiniBatches = MiniBatches,
+        LearningRate = LearningRate,
+        AnnealLearningRate = AnnealLearningRate,
+        ClipRange = ClipRange,
+        ValueCoefficient = ValueCoefficient,
+        ResponseLength = sampling.ResponseLength,
+        Temperature = sampling.Temperature,
+        Steps = Steps,
+        EvaluationPoints = EvaluationPoints,
+        EvaluationSamples = EvaluationSamples,
+        Seed = seed,
+    };
 }

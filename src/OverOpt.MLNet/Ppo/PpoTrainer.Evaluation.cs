@@ -1,6 +1,7 @@
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public sealed partial class PpoTrainer
     private CurvePoint EvaluateRaw(Policy policy, Policy reference, IReadOnlyList<int[]> prompts, SamplingOptions sampling, int step)
     {
         // A generator of its own per evaluation, so evaluating never shifts the training randomness.
-        using var generator = new Generator((ulong)(_options.Seed * 1_000_003L + step), policy.Device);
+        using var generator = new Generator(SeedStreams.PpoEvaluation(_options.Seed, step), policy.Device);
         var chosen = Enumerable.Range(0, _options.EvaluationSamples).Select(i => prompts[i % prompts.Count]).ToArray();
         var samples = PolicySampler.SampleAll(policy.Model, reference.Model, chosen, 1, sampling, generator);
         var responses = samples.Select(s => s.Response).ToArray();

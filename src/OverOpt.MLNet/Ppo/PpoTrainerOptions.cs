@@ -57,16 +57,16 @@ public sealed partial class PpoTrainer
         public int AdaptiveKlHorizon = 10_000;
 
         /// <summary>Responses per optimizer step (rollout batch).</summary>
-        public int BatchSize = 64;
+        public int BatchSize = Defaults.BatchSize;
 
         /// <summary>Passes of PPO updates over each rollout batch, each in <see cref="MiniBatches"/> shuffled minibatches.</summary>
-        public int PpoEpochs = 4;
+        public int PpoEpochs = Defaults.PpoEpochs;
 
         /// <summary>Minibatches per PPO epoch.</summary>
-        public int MiniBatches = 4;
+        public int MiniBatches = Defaults.MiniBatches;
 
         /// <summary>epsilon of the clipped surrogate: the ratio pi / pi_old is clipped to [1 - epsilon, 1 + epsilon].</summary>
-        public double ClipRange = 0.2;
+        public double ClipRange = Defaults.ClipRange;
 
         /// <summary>How far a value may move from the rollout's before its loss is clipped (the larger of the clipped and unclipped squared errors counts).</summary>
         public double ValueClipRange = 0.2;
@@ -78,13 +78,13 @@ public sealed partial class PpoTrainer
         public double Lambda = 0.95;
 
         /// <summary>Adam learning rate, constant unless <see cref="AnnealLearningRate"/> is set.</summary>
-        public double LearningRate = 1e-5;
+        public double LearningRate = Defaults.LearningRate;
 
         /// <summary>Anneal the learning rate by a cosine to a tenth over the run (off by default: KL then stalls before gold has fallen).</summary>
         public bool AnnealLearningRate;
 
         /// <summary>Weight of the value loss beside the clipped surrogate in the shared loss.</summary>
-        public double ValueCoefficient = 0.1;
+        public double ValueCoefficient = Defaults.ValueCoefficient;
 
         /// <summary>Global gradient-norm clip of each update (policy and value head together).</summary>
         public double GradientClip = 1.0;
@@ -99,16 +99,16 @@ public sealed partial class PpoTrainer
         public int Seed = 1;
 
         /// <summary>Optimizer steps in all (a resumed run continues up to this).</summary>
-        public int Steps = 120;
+        public int Steps = Defaults.Steps;
 
         /// <summary>Evaluations after step 0, spaced evenly in log(step) from step 1 to the last step (<see cref="EvaluationSchedule"/>).</summary>
-        public int EvaluationPoints = 16;
+        public int EvaluationPoints = Defaults.EvaluationPoints;
 
         /// <summary>Steps between checkpoints (every evaluation also writes one).</summary>
         public int CheckpointInterval = 25;
 
         /// <summary>Fresh responses per evaluation.</summary>
-        public int EvaluationSamples = 256;
+        public int EvaluationSamples = Defaults.EvaluationSamples;
 
         /// <summary>Where checkpoints go; null disables them. A run whose folder holds its checkpoint resumes from it.</summary>
         public string? CheckpointDirectory;
@@ -132,6 +132,12 @@ public sealed partial class PpoTrainer
             {
                 throw new OverOptConfigurationException("no reward was given.", "reward", "pass the reward model to optimize (e.g. a proxy RewardModel).");
             }
+            ValidateSettings();
+        }
+
+        /// <summary>Checks every setting that needs neither a policy nor data; an error names the option's field.</summary>
+        public void ValidateSettings()
+        {
             foreach (var (value, field) in new[] { (BatchSize, "batchSize"), (PpoEpochs, "ppoEpochs"), (MiniBatches, "miniBatches"), (ResponseLength, "responseLength"), (Steps, "steps"), (EvaluationPoints, "evaluationPoints"), (CheckpointInterval, "checkpointInterval"), (EvaluationSamples, "evaluationSamples"), (AdaptiveKlHorizon, "adaptiveKlHorizon") })
             {
                 Require.Positive(value, field);

@@ -104,7 +104,7 @@ public sealed class GoldRewardTrainer
             var source = samples[edits.Next(samples.Count)];
             data.Add((source.Prompt, Edit(tokenizer, source.Response, edits), true));
         }
-        new Random(_options.Seed + 1).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data));
+        new Random(SeedStreams.GoldDataShuffle(_options.Seed)).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data));
         var rule = new GoldPreference(tokenizer, corpus);
         var targets = data.Select(d => rule.Score(d.Prompt, d.Response)).ToArray();
         double mean = targets.Average();
@@ -185,7 +185,7 @@ public sealed class GoldRewardTrainer
     private void Train(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data, double[] targets, Device device)
     {
         using var optimizer = new AdamOptimizer(network.parameters(), _options.LearningRate, weightDecay: 0.01);
-        var order = new Random(_options.Seed + 2);
+        var order = new Random(SeedStreams.GoldBatchOrder(_options.Seed));
         network.train();
         double running = double.NaN;
         for (int step = 1; step <= _options.Steps; step++)

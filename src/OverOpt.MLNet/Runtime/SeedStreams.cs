@@ -1,0 +1,27 @@
+namespace OverOpt.MLNet.Runtime;
+
+/// <summary>
+/// Every random stream derived from a seed, in one named table, so that two purposes never share a stream by
+/// accident and a reader sees which stream a number came from. The offsets are those the published numbers were
+/// made with: changing one changes results and cache keys.
+/// </summary>
+public static class SeedStreams
+{
+    /// <summary>Gold's training data: the shuffle of pi_init's samples and their edited copies.</summary>
+    public static int GoldDataShuffle(int seed) => seed + 1;
+
+    /// <summary>Gold's training: the order of its minibatches.</summary>
+    public static int GoldBatchOrder(int seed) => seed + 2;
+
+    /// <summary>The comparisons a pipeline labels: pi_init's responses, their pairing and the label noise.</summary>
+    public static int Comparisons(int pipelineSeed) => pipelineSeed + 1;
+
+    /// <summary>Best-of-n's N samples per held-out prompt.</summary>
+    public static ulong BestOfNSamples(int pipelineSeed) => (ulong)(pipelineSeed + 2);
+
+    /// <summary>A PPO evaluation's held-out responses at <paramref name="step"/>: fresh at every step, the same for every run of a seed.</summary>
+    public static ulong PpoEvaluation(int ppoSeed, int step) => (ulong)(ppoSeed * 1_000_003L + step);
+
+    /// <summary>The responses of a trained policy shown in the report.</summary>
+    public static ulong PpoReportSamples(int ppoSeed) => (ulong)(ppoSeed + 7919);
+}
