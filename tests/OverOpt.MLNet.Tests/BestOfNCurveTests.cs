@@ -5,6 +5,7 @@ using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.MLNet.Tests;
 
+[Trait(Speed.Category, Speed.Fast)]
 public class BestOfNCurveTests
 {
     private static ScoredSample[] Samples(int prompts, int perPrompt, int seed)

@@ -6,20 +6,10 @@ using OverOpt.MLNet.Runtime;
 namespace OverOpt.MLNet.Tests;
 
 /// <summary>EvaluateBestOfN on IDataViews: the same curves as the evaluator, and its rules for bad or uneven input.</summary>
+[Trait(Speed.Category, Speed.Fast)]
 public class BestOfNEvaluationTests
 {
     private readonly MLContext _ml = new(1);
-
-    /// <summary>Scored samples whose gold follows the proxy up to 3 and then falls; <paramref name="perPrompt"/> samples for each prompt.</summary>
-    internal static ScoredSample[] Samples(IReadOnlyList<int> perPrompt, int seed)
-    {
-        var random = new Random(seed);
-        return perPrompt.SelectMany((count, prompt) => Enumerable.Range(0, count).Select(_ =>
-        {
-            float proxy = (float)random.NextDouble() * 4;
-            return new ScoredSample { PromptIndex = prompt, ProxyScore = proxy, GoldScore = proxy < 3 ? proxy : 6 - proxy };
-        })).ToArray();
-    }
 
     private sealed class TextRow
     {
@@ -62,7 +52,7 @@ public class BestOfNEvaluationTests
     [Fact]
     public void ScoredSampleRowsGiveTheEvaluatorsCurveAndFit()
     {
-        var samples = Samples([40, 40, 40, 40, 40], seed: 1);
+        var samples = ScoredSamples.Make([40, 40, 40, 40, 40], seed: 1);
 
         var result = _ml.Overoptimization().EvaluateBestOfN(_ml.Data.LoadFromEnumerable(samples), Options());
         var expected = Evaluator(samples, Options(), 30);
@@ -78,7 +68,7 @@ public class BestOfNEvaluationTests
     [Fact]
     public void CurvesStartAtZeroAndNormalizingOnlyRescalesThem()
     {
-        var samples = Samples([40, 40, 40, 40], seed: 2);
+        var samples = ScoredSamples.Make([40, 40, 40, 40], seed: 2);
         var view = _ml.Data.LoadFromEnumerable(samples);
 
         var raw = _ml.Overoptimization().EvaluateBestOfN(view, Options()).Objectives[0].Curve;
@@ -97,7 +87,7 @@ public class BestOfNEvaluationTests
     [Fact]
     public void PromptsWithFewerSamplesThanMaxNAreLeftOutAndNamed()
     {
-        var samples = Samples([40, 12, 40, 40, 3], seed: 3);
+        var samples = ScoredSamples.Make([40, 12, 40, 40, 3], seed: 3);
 
         var result = _ml.Overoptimization().EvaluateBestOfN(_ml.Data.LoadFromEnumerable(samples), Options(maxN: 30));
         var expected = Evaluator(samples.Where(s => s.PromptIndex is not (1 or 4)), Options(), 30);
@@ -120,7 +110,7 @@ public class BestOfNEvaluationTests
     [Fact]
     public void RepeatedRowsAreKeptAsSamplesAndCounted()
     {
-        var samples = Samples([20, 20, 20], seed: 4);
+        var samples = ScoredSamples.Make([20, 20, 20], seed: 4);
         var repeated = samples.Concat(samples.Where(s => s.PromptIndex == 1).Take(5)).ToArray();
 
         var result = _ml.Overoptimization().EvaluateBestOfN(_ml.Data.LoadFromEnumerable(repeated), Options(maxN: 20));
@@ -133,7 +123,7 @@ public class BestOfNEvaluationTests
     [Fact]
     public void PromptIdsGroupRowsWhereverTheyStand()
     {
-        var samples = Samples([10, 10, 10], seed: 5);
+        var samples = ScoredSamples.Make([10, 10, 10], seed: 5);
         var asText = samples.Select(s => new TextRow
         {
             Prompt = $"prompt {s.PromptIndex}",
@@ -154,7 +144,7 @@ public class BestOfNEvaluationTests
     public void RowOrderChangesNothing()
     {
         // Twelve prompts, so that ids sort differently as text ("10" < "2") and as numbers.
-        var samples = Samples(Enumerable.Repeat(15, 12).ToList(), seed: 8);
+        var samples = ScoredSamples.Make(Enumerable.Repeat(15, 12).ToList(), seed: 8);
         var shuffle = new Random(3);
         var shuffled = samples.OrderBy(_ => shuffle.Next()).ToArray();
         var options = Options(maxN: 15, normalize: true);

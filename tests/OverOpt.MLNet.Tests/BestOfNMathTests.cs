@@ -2,6 +2,7 @@ using OverOpt.MLNet.BestOfN;
 
 namespace OverOpt.MLNet.Tests;
 
+[Trait(Speed.Category, Speed.Fast)]
 public class BestOfNMathTests
 {
     /// <summary>Best-of-n by brute force: every n-subset equally likely, the best by proxy, ties broken uniformly.</summary>

@@ -2,6 +2,7 @@ using OverOpt.MLNet.Fits;
 
 namespace OverOpt.MLNet.Tests;
 
+[Trait(Speed.Category, Speed.Fast)]
 public class CurveFitterTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using OverOpt.MLNet.Curves;
 namespace OverOpt.MLNet.Tests;
 
 /// <summary>The ensemble objectives of EvaluateBestOfN against values worked out by hand, and scores that stay with their sample.</summary>
+[Trait(Speed.Category, Speed.Fast)]
 public class EnsembleObjectiveTests
 {
     private sealed class Row

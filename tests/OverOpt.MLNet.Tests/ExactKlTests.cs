@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Tests;
 
+[Trait(Speed.Category, Speed.Fast)]
 public class ExactKlTests
 {
     [Fact]

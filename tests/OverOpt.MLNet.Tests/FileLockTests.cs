@@ -4,6 +4,7 @@ using OverOpt.MLNet.Artifacts;
 namespace OverOpt.MLNet.Tests;
 
 /// <summary>The lock around artifact builds: one builder at a time, across threads and processes, never stale.</summary>
+[Trait(Speed.Category, Speed.Fast)]
 public sealed class FileLockTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("overopt-lock-").FullName;

@@ -5,6 +5,7 @@ using OverOpt.MLNet.Pretraining;
 
 namespace OverOpt.MLNet.Tests;
 
+[Trait(Speed.Category, Speed.Fast)]
 public sealed class PolicyArchiveTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("overopt-tests-").FullName;

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Tests;
 
+[Trait(Speed.Category, Speed.Fast)]
 public sealed class TorchJobsTests
 {
     [Fact]

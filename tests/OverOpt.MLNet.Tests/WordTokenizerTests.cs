@@ -2,6 +2,7 @@ using OverOpt.MLNet.Text;
 
 namespace OverOpt.MLNet.Tests;
 
+[Trait(Speed.Category, Speed.Fast)]
 public class WordTokenizerTests
 {
     [Fact]

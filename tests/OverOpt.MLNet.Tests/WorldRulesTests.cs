@@ -4,6 +4,7 @@ using OverOpt.MLNet.Text;
 namespace OverOpt.MLNet.Tests;
 
 /// <summary>The synthetic human's rule and the prompt split: properties that make the world worth optimizing for.</summary>
+[Trait(Speed.Category, Speed.Fast)]
 public class WorldRulesTests
 {
     private static readonly TextCorpus Corpus = TextCorpus.Bundled();

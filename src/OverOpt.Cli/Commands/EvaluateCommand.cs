@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CurveDefaults = OverOpt.MLNet.BestOfN.BestOfNOptions.Defaults;
 using Defaults = OverOpt.MLNet.BestOfN.BestOfNEvaluationOptions.Defaults;
 using Microsoft.ML;
 using OverOpt.Cli.Evaluation;
@@ -28,8 +29,8 @@ internal static class EvaluateCommand
         };
         var gold = new Option<string>("--gold-column") { Description = "Column of gold scores (or human labels).", DefaultValueFactory = _ => Defaults.GoldColumnName };
         var maxN = new Option<int?>("--max-n") { Description = "Largest n (default: the fewest samples any prompt has). Prompts with fewer samples are left out and named." };
-        var points = new Option<int>("--points") { Description = "Points per curve, evenly spaced in d = sqrt(KL).", DefaultValueFactory = _ => Defaults.Points };
-        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples of prompts for 95% intervals.", DefaultValueFactory = _ => Defaults.BootstrapResamples };
+        var points = new Option<int>("--points") { Description = "Points per curve, evenly spaced in d = sqrt(KL).", DefaultValueFactory = _ => CurveDefaults.Points };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples of prompts for 95% intervals.", DefaultValueFactory = _ => CurveDefaults.BootstrapResamples };
         var lambda = new Option<double>("--lambda") { Description = "lambda of the uncertainty-weighted objective mean - lambda * variance (population variance).", DefaultValueFactory = _ => Defaults.UncertaintyPenalty };
         var raw = new Option<bool>("--raw-scores") { Description = "Keep each score column on its own scale. By default each is first normalized to mean 0, std 1 over the samples, as ensembles (members on one scale) need. Either way every curve is re-centred so that n = 1 scores 0 (the R_bon fit has no intercept)." };
         var seed = CommonOptions.Seed();

@@ -1,3 +1,5 @@
+using OverOpt.MLNet.BestOfN;
+
 namespace OverOpt.Experiments.Settings;
 
 /// <summary>The best-of-n evaluation: held-out prompts, N samples each, the n range and the bootstrap.</summary>
@@ -10,10 +12,10 @@ public sealed class BestOfNSpec
     public int SamplesPerPrompt { get; set; } = 1000;
 
     /// <summary>Largest n of the curve; at most <see cref="SamplesPerPrompt"/>.</summary>
-    public int MaxN { get; set; } = 1000;
+    public int MaxN { get; set; } = BestOfNOptions.Defaults.MaxN;
 
     /// <summary>Curve points, evenly spaced in d.</summary>
-    public int Points { get; set; } = 12;
+    public int Points { get; set; } = BestOfNOptions.Defaults.Points;
 
-    public int BootstrapResamples { get; set; } = 1000;
+    public int BootstrapResamples { get; set; } = BestOfNOptions.Defaults.BootstrapResamples;
 }

@@ -20,15 +20,6 @@ public sealed class BestOfNEvaluationOptions
         /// <summary>The gold score column of <see cref="ScoredSample"/>.</summary>
         public const string GoldColumnName = "GoldScore";
 
-        /// <summary>Points per curve.</summary>
-        public const int Points = 12;
-
-        /// <summary>Bootstrap resamples of prompts.</summary>
-        public const int BootstrapResamples = 1000;
-
-        /// <summary>Seed of the bootstrap.</summary>
-        public const int Seed = 1;
-
         /// <summary>Scores are normalized to mean 0, std 1 over the samples unless turned off.</summary>
         public const bool NormalizeScores = true;
 
@@ -55,13 +46,13 @@ public sealed class BestOfNEvaluationOptions
     public int? MaxN;
 
     /// <summary>Points of each curve, spaced evenly in d from n = 1 to the largest n.</summary>
-    public int Points = Defaults.Points;
+    public int Points = BestOfNOptions.Defaults.Points;
 
     /// <summary>Bootstrap resamples of prompts for the 95% intervals of curves and fits.</summary>
-    public int BootstrapResamples = Defaults.BootstrapResamples;
+    public int BootstrapResamples = BestOfNOptions.Defaults.BootstrapResamples;
 
     /// <summary>Seeds the bootstrap.</summary>
-    public int Seed = Defaults.Seed;
+    public int Seed = BestOfNOptions.Defaults.Seed;
 
     /// <summary>
     /// Whether each score column (every proxy column and gold) is first shifted and scaled so that the samples have

@@ -5,17 +5,33 @@ namespace OverOpt.MLNet.BestOfN;
 /// <summary>Options of the best-of-n curve: which n, how many bootstrap resamples, and the proxy's labels for the rows.</summary>
 public sealed class BestOfNOptions
 {
+    /// <summary>The defaults of every best-of-n curve: these options, <c>overopt evaluate bon</c> and the pipelines' <c>bestOfN</c>.</summary>
+    public static class Defaults
+    {
+        /// <summary>Largest n.</summary>
+        public const int MaxN = 1000;
+
+        /// <summary>Points per curve.</summary>
+        public const int Points = 12;
+
+        /// <summary>Bootstrap resamples of prompts.</summary>
+        public const int BootstrapResamples = 1000;
+
+        /// <summary>Seed of the bootstrap.</summary>
+        public const int Seed = 1;
+    }
+
     /// <summary>Largest n; every prompt needs at least this many samples.</summary>
-    public int MaxN = 1000;
+    public int MaxN = Defaults.MaxN;
 
     /// <summary>Points of the curve, spaced evenly in d from n = 1 to <see cref="MaxN"/>.</summary>
-    public int Points = 12;
+    public int Points = Defaults.Points;
 
     /// <summary>Bootstrap resamples of prompts for the 95% intervals of curves and fits.</summary>
-    public int BootstrapResamples = 1000;
+    public int BootstrapResamples = Defaults.BootstrapResamples;
 
     /// <summary>Seeds the bootstrap resampling of prompts; also written to every row's <see cref="Curves.CurvePoint.Seed"/>.</summary>
-    public int Seed = 1;
+    public int Seed = Defaults.Seed;
 
     /// <summary>
     /// Subtract pi_init's mean (the n = 1 point) from proxy and gold, in the mean curve and in every bootstrap resample,

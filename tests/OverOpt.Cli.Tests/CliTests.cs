@@ -1,0 +1,138 @@
+using OverOpt.MLNet.Torch;
+
+namespace OverOpt.Cli.Tests;
+
+/// <summary>The command line end to end: exit codes and messages as a person sees them.</summary>
+[Collection(nameof(CliTests))]
+public sealed class CliTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("overopt-cli-").FullName;
+
+    private static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
+
+    [Fact]
+    public void ABadPipelineStopsWithExitCodeTwoAndOneClearLine()
+    {
+        string path = Path.Combine(_folder, "bad.json");
+        File.WriteAllText(path, "{ \"policies\": [ { \"name\": \"a\", \"modelDim\": 64, \"heads\": 6 } ] }");
+
+        var (code, _, error) = Run("run", path, "--output", Path.Combine(_folder, "out"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{path}: field 'policies[0].heads'", error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "out")));
+    }
+
+    [Fact]
+    public void TheRunPipelineWritesItsResultsAndReusesTheCache()
+    {
+        string path = Path.Combine(_folder, "tiny.json");
+        File.WriteAllText(path, TestPipelines.Tiny);
+        string output = Path.Combine(_folder, "out");
+        string cache = Path.Combine(_folder, "cache");
+
+        var first = Run("run", path, "--output", output, "--cache", cache);
+        string firstCurves = File.ReadAllText(Path.Combine(output, "curves.csv"));
+        string firstComparisons = File.ReadAllText(Path.Combine(output, "comparisons.csv"));
+        var second = Run("run", path, "--output", output, "--cache", cache);
+
+        Assert.Equal(0, first.Code);
+        Assert.Equal(0, second.Code);
+        Assert.Contains("saved", first.Error);
+        Assert.Contains("reusing", second.Error);
+        Assert.Equal(7, File.ReadAllLines(Path.Combine(output, "samples.csv")).Length);
+        Assert.True(File.Exists(Path.Combine(output, "summary.json")));
+        Assert.Contains("[pretrain a]", first.Error);
+        foreach (var file in new[] { "curves.csv", "fits.csv", "reward_models.csv", "comparisons.csv", "report.md", "bon-scores-vs-d.png", "gold-vs-proxy.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        }
+        var curves = File.ReadAllLines(Path.Combine(output, "curves.csv"));
+        Assert.StartsWith("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,kl_measured,d,proxy_score,proxy_ci_low,proxy_ci_high,gold_score,gold_ci_low,gold_ci_high,rule_score,rule_ci_low,rule_ci_high", curves[0]);
+        // Evaluations at steps 0, 1 and 4 on each of two seeds, and their mean; every row is written whatever the run's outcome.
+        Assert.Equal(1 + 2 * 5 + 2 * 3 + 3, curves.Length);
+        Assert.Equal(3, curves.Count(l => l.StartsWith("ppo,a,t,", StringComparison.Ordinal) && l.Contains(",mean,", StringComparison.Ordinal)));
+        Assert.All(curves.Skip(1), l => Assert.NotEqual("", l.Split(',')[18]));
+        // Two best-of-n fits; per seed, seed mean and shared-alpha PPO fits, written even where a curve cannot be fitted.
+        var fits = File.ReadAllLines(Path.Combine(output, "fits.csv"));
+        Assert.Equal(1 + 2 + 2 + 1 + 1, fits.Length);
+        Assert.Single(fits, l => l.StartsWith("ppo,", StringComparison.Ordinal) && l.Contains(",true,", StringComparison.Ordinal));
+        foreach (var file in new[] { "ppo-a-t-s1.csv", "ppo-a-t-s2.policy.zip", "rl-scores-vs-d.png", "rl-kl-vs-step.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        }
+        Assert.Contains("resumed", second.Error);
+        Assert.Equal(firstCurves, File.ReadAllText(Path.Combine(output, "curves.csv")));
+        Assert.Contains("reusing", second.Error.Split('\n').Single(l => l.Contains("/gold/")));
+        // No work twice: the rerun loads the labelled comparisons instead of sampling and labelling them again.
+        Assert.Contains("reusing", second.Error.Split('\n').Single(l => l.Contains("/comparisons/")));
+        Assert.Equal(firstComparisons, File.ReadAllText(Path.Combine(output, "comparisons.csv")));
+
+        string gold = Directory.GetFiles(Path.Combine(cache, "gold"), "*.zip").Single();
+        var scored = Run("score", "--model", gold, "--prompt", "<bos> once there was", "--response", "tom was happy . he ran");
+        Assert.Equal(0, scored.Code);
+        Assert.Matches(@"^gold \(transformer, [\d,]+ parameters\): -?\d+\.\d{3}", scored.Output);
+    }
+
+    [Fact]
+    public void ProxiesAndPpoRunsGiveTheSameNumbersSideBySideAsOneAfterAnother()
+    {
+        // threadsPerJob (1) fixes each job's thread count: --threads 2 runs two jobs at once, --threads 1 one at a time.
+        string path = Path.Combine(_folder, "tiny.json");
+        File.WriteAllText(path, TestPipelines.Tiny);
+        string cache = Path.Combine(_folder, "cache");
+        try
+        {
+            var together = Run("run", path, "--output", Path.Combine(_folder, "together"), "--cache", cache, "--threads", "2");
+            // pi_init, gold and the comparisons are reused; the proxies and PPO are trained again, one job at a time.
+            Directory.Delete(Path.Combine(cache, "proxies"), recursive: true);
+            var alone = Run("run", path, "--output", Path.Combine(_folder, "alone"), "--cache", cache, "--threads", "1");
+
+            Assert.Equal((0, 0), (together.Code, alone.Code));
+            Assert.Contains("saved", alone.Error.Split('\n').First(l => l.Contains("/proxies/", StringComparison.Ordinal)));
+            foreach (var file in new[] { "curves.csv", "fits.csv" })
+            {
+                Assert.Equal(File.ReadAllText(Path.Combine(_folder, "together", file)), File.ReadAllText(Path.Combine(_folder, "alone", file)));
+            }
+        }
+        finally
+        {
+            TorchRuntime.SetThreads(0);
+        }
+    }
+
+    [Fact]
+    public void EveryCommandHasHelp()
+    {
+        var commands = Leaves(OverOpt.Cli.Program.CreateRootCommand(), []).ToList();
+        // Guards the walk: every command group's leaves, not only the top level.
+        Assert.Contains(commands, c => c.SequenceEqual(["sweep", "k8s"]));
+        Assert.Contains(commands, c => c.SequenceEqual(["evaluate", "bon"]));
+        Assert.Contains(commands, c => c.SequenceEqual(["export", "onnx"]));
+        foreach (var command in commands)
+        {
+            var (code, output, _) = Run([.. command, "--help"]);
+            Assert.True(code == 0, string.Join(' ', command));
+            Assert.Contains("Usage:", output);
+            Assert.Contains(command[^1], output);
+        }
+    }
+
+    /// <summary>The commands that run something (no subcommands of their own), each as the words that name it.</summary>
+    private static IEnumerable<string[]> Leaves(System.CommandLine.Command command, string[] path) =>
+        command.Subcommands.Count == 0
+            ? [path]
+            : command.Subcommands.SelectMany(c => Leaves(c, [.. path, c.Name]));
+
+    [Fact]
+    public void BenchSampleRefusesAnImpossibleShape()
+    {
+        var (code, _, error) = Run("bench", "sample", "--d-model", "30", "--heads", "4");
+
+        Assert.Equal(2, code);
+        Assert.Contains("field 'heads'", error);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}

@@ -1,0 +1,156 @@
+using OverOpt.Experiments.Settings;
+using OverOpt.MLNet.Runtime;
+
+namespace OverOpt.Experiments.Tests;
+
+[Trait(Speed.Category, Speed.Fast)]
+public sealed class PipelineFileTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("overopt-pipelines-").FullName;
+
+    private OverOptConfigurationException LoadFails(string json)
+    {
+        string path = Path.Combine(_folder, "bad.json");
+        File.WriteAllText(path, json);
+        var error = Assert.Throws<OverOptConfigurationException>(() => PipelineLoader.Load(path));
+        Assert.Equal(path, error.File);
+        Assert.StartsWith(path, error.Message);
+        Assert.Contains("Fix:", error.Message);
+        return error;
+    }
+
+    [Fact]
+    public void AnEmptyObjectTakesTheEmbeddedDefaults()
+    {
+        var definition = PipelineLoader.Parse("{}", "inline.json");
+
+        Assert.Equal("quick", definition.Name);
+        Assert.Single(definition.Policies);
+    }
+
+    [Fact]
+    public void TheBundledQuickPipelineLoads()
+    {
+        var definition = PipelineLoader.Load(Repository.File("pipelines/quick.json"));
+
+        // The README's first command runs the default pipeline: the file spells out exactly the embedded defaults.
+        var json = System.Text.Json.JsonSerializer.Serialize(definition, OverOpt.MLNet.Artifacts.ArchiveJson.Options);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(PipelineLoader.Parse("{}", "inline.json"), OverOpt.MLNet.Artifacts.ArchiveJson.Options), json);
+    }
+
+    [Fact]
+    public void MalformedJsonNamesTheLine()
+    {
+        var error = LoadFails("{\n  \"name\": \"x\",\n  \"seed\" 3\n}");
+
+        Assert.Equal("(document)", error.Field);
+        Assert.Contains("line 3", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{\n  \"seed\": 5,\n  \"seed\": 7\n}", "seed", "line 3")]
+    [InlineData("{ \"proxies\": [ { \"name\": \"a\" }, { \"name\": \"b\", \"leaves\": 4, \"leaves\": 8 } ] }", "proxies[1].leaves", "line 1")]
+    public void AFieldGivenTwiceIsRefusedInsteadOfTheLastOneWinning(string json, string field, string line)
+    {
+        var error = LoadFails(json);
+
+        Assert.Equal(field, error.Field);
+        Assert.Contains($"is given twice in the same object (again at {line})", error.Message);
+    }
+
+    [Fact]
+    public void AnUnknownFieldIsNamedWithItsPathAndTheKnownFields()
+    {
+        var error = LoadFails("{ \"policies\": [ { \"name\": \"a\", \"layerz\": 2 } ] }");
+
+        Assert.Equal("policies[0].layerz", error.Field);
+        Assert.Contains("did you mean 'layers'", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("{ \"optimizedPolicies\": [ \"huge\" ] }", "optimizedPolicies[0]")]
+    [InlineData("{ \"ppo\": { \"seeds\": [ 1, 1 ] } }", "ppo.seeds")]
+    [InlineData("{ \"ppo\": { \"klCoefficients\": [ 0, -0.1 ] } }", "ppo.klCoefficients[1]")]
+    [InlineData("{ \"ppo\": { \"penaltyEstimator\": \"k2\" } }", "ppo.penaltyEstimator")]
+    [InlineData("{ \"threadsPerJob\": -1 }", "threadsPerJob")]
+    public void ImpossibleStudySettingsAreRefusedByField(string json, string field)
+    {
+        var error = LoadFails(json);
+
+        Assert.Equal(field, error.Field);
+    }
+
+    // A proxy's trainer settings are checked when the file loads (not after pretraining and gold), under the names the
+    // file uses: leaves, not the trainer option's numberOfLeaves.
+    [Theory]
+    [InlineData("{ \"kind\": \"fasttree\", \"leaves\": 1 }", "proxies[1].leaves")]
+    [InlineData("{ \"kind\": \"fasttree\", \"trees\": 0 }", "proxies[1].trees")]
+    [InlineData("{ \"kind\": \"fasttree\", \"ngramLength\": 0 }", "proxies[1].ngramLength")]
+    [InlineData("{ \"epochs\": 0 }", "proxies[1].epochs")]
+    [InlineData("{ \"batchSize\": -2 }", "proxies[1].batchSize")]
+    [InlineData("{ \"learningRate\": -0.001 }", "proxies[1].learningRate")]
+    [InlineData("{ \"modelDim\": 30, \"heads\": 4 }", "proxies[1].heads")]
+    [InlineData("{ \"kind\": \"forest\" }", "proxies[1].kind")]
+    public void AProxysBadTrainerSettingIsRefusedAtLoadUnderItsOwnName(string proxy, string field)
+    {
+        string second = proxy.Replace("{ ", "{ \"name\": \"second\", ", StringComparison.Ordinal);
+        var error = LoadFails($"{{ \"proxies\": [ {{ \"name\": \"first\" }}, {second} ] }}");
+
+        Assert.Equal(field, error.Field);
+        Assert.DoesNotContain("numberOf", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMisspelledSectionIsRefused()
+    {
+        var error = LoadFails("{ \"sampling\": { \"responseLenght\": 4 } }");
+
+        Assert.Equal("sampling.responseLenght", error.Field);
+        Assert.Contains("responseLength", error.Message);
+    }
+
+    [Fact]
+    public void AWrongTypeNamesTheField()
+    {
+        var error = LoadFails("{ \"pretraining\": { \"steps\": \"many\" } }");
+
+        Assert.Equal("pretraining.steps", error.Field);
+    }
+
+    [Fact]
+    public void HeadsThatDoNotDivideTheWidthAreRefused()
+    {
+        var error = LoadFails("{ \"policies\": [ { \"name\": \"a\", \"modelDim\": 48, \"heads\": 5 } ] }");
+
+        Assert.Equal("policies[0].heads", error.Field);
+        Assert.Contains("does not divide", error.Message);
+    }
+
+    [Fact]
+    public void AResponseLongerThanTheContextIsRefused()
+    {
+        var error = LoadFails("{ \"policies\": [ { \"name\": \"a\", \"context\": 16 } ], \"sampling\": { \"promptLength\": 8, \"responseLength\": 12 } }");
+
+        Assert.Equal("policies[0].context", error.Field);
+        Assert.Contains("at least 20", error.Message);
+    }
+
+    [Fact]
+    public void AMissingCorpusFileIsNamed()
+    {
+        var error = LoadFails("{ \"corpus\": \"no-such-corpus.txt\" }");
+
+        Assert.Equal("corpus", error.Field);
+        Assert.Contains("no-such-corpus.txt", error.Message);
+    }
+
+    [Fact]
+    public void AMissingPipelineFileIsNamed()
+    {
+        var error = Assert.Throws<OverOptConfigurationException>(() => PipelineLoader.Load(Path.Combine(_folder, "absent.json")));
+
+        Assert.Contains("absent.json", error.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}

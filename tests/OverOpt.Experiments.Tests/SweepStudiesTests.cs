@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using OverOpt.Experiments.Analysis.Studies;
+using OverOpt.Experiments.Sweeps.Definition;
+using OverOpt.Experiments.Sweeps.Execution;
+using OverOpt.Experiments.Sweeps.Storage;
+
+namespace OverOpt.Experiments.Tests;
+
+/// <summary>
+/// The studies of sweep-report.md on a database written by hand with the merge's schema: the slope of a coefficient
+/// against log10(params) and its interval come from the per-seed points (checked against a hand computation; points on
+/// a line give that slope and an interval of zero width), and findings the sweep cannot address are "not measured".
+/// </summary>
+public sealed class SweepStudiesTests : IDisposable
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+    private readonly SweepTestFiles _files = new("overopt-studies-");
+
+    [Fact]
+    public void SlopesAndIntervalsComeFromThePerSeedPointsAndUnmeasuredFindingsSaySo()
+    {
+        // 2 sizes (10^3 and 10^5 parameters) x 2 proxy seeds, one task each, all on 1,000 comparisons.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline, """{ "proxySeed": [1, 2], "sampling.temperature": [0.9, 1.0] }"""));
+        var layout = new SweepLayout(_files.Output);
+        // alpha_bon per seed: 0.5 and 0.7 at x = 3, 0.3 and 0.5 at x = 5; beta_bon exactly 0.5 - 0.05 x.
+        var alphas = new Dictionary<(long, int), double> { [(1000, 1)] = 0.5, [(1000, 2)] = 0.7, [(100000, 1)] = 0.3, [(100000, 2)] = 0.5 };
+        foreach (var task in sweep.Tasks)
+        {
+            int proxySeed = task.Pipeline.ProxySeed!.Value;
+            long parameters = task.Pipeline.Sampling.Temperature < 0.95 ? 1000 : 100000;
+            double a = alphas[(parameters, proxySeed)], b = 0.5 - 0.05 * Math.Log10(parameters);
+            Finish(layout, task, parameters, proxySeed, a, b, validationLoss: 0.69 - 0.01 * proxySeed - 0.001 * Math.Log10(parameters));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string report = SweepReport.Write(merged.DatabasePath, layout.ReportPath);
+        var result = SweepStudies.Analyze(merged.DatabasePath, layout.Root);
+
+        // beta_bon lies on a line: its slope exactly, an interval of zero width.
+        var beta = result.SizeLines["beta_bon"];
+        Assert.Equal(-0.05, beta.Slope, 12);
+        Assert.Equal(0, beta.SlopeHigh - beta.SlopeLow, 12);
+        Assert.Equal(4, beta.Points);
+        // alpha_bon by hand: slope (0.4 - 0.6) / 2 = -0.1; residuals +-0.1, SSR = 0.04 on n - 2 = 2 degrees of freedom,
+        // Sxx = 4, so SE = sqrt(0.02 / 4) and the interval is -0.1 +- t(0.975, 2) SE = -0.1 +- 4.303 x 0.0707107.
+        var alpha = result.SizeLines["alpha_bon"];
+        double half = 4.303 * Math.Sqrt(0.02 / 4);
+        Assert.Equal(-0.1, alpha.Slope, 12);
+        Assert.Equal(-0.1 - half, alpha.SlopeLow, 9);
+        Assert.Equal(-0.1 + half, alpha.SlopeHigh, 9);
+        Assert.Equal(0.6 + 0.1 * 3, alpha.Intercept, 12);
+
+        string text = File.ReadAllText(report);
+        Assert.Contains("## Findings", text);
+        Assert.Contains("| 1 | beta_bon falls as reward models grow (fig. 3) | holds | beta_bon: slope -0.050 [-0.050, -0.050] per decade (4 points", text);
+        // One comparison count: every data-size finding is not measured, and says why.
+        Assert.Matches(@"\| 3 \| more comparisons give higher gold \(fig\. 4, 13\) \| not measured in this sweep \| no proxy size was trained on more than one comparison count \(counts in the sweep: 1,000\) \|", text);
+        Assert.Contains("| 7 | a larger KL penalty stops at a smaller KL", text);
+        Assert.DoesNotContain("| 7 | a larger KL penalty stops at a smaller KL: the penalty acts like early stopping (fig. 14) | holds", text);
+        // The advance prediction of a curve that follows the form exactly is exact.
+        Assert.Contains("| BoN form | the best-of-n form fitted on low KL (n <= 64) predicts gold at the largest n (fig. 26) | holds | 2 of 2 configurations", text);
+        foreach (string figure in new[] { RewardModelSizeStudy.AlphaBonFigure, RewardModelSizeStudy.BetaBonFigure, RewardModelSizeStudy.PeakFigure, RewardModelSizeStudy.BonCurvesFigure, AdvancePredictionStudy.Figure, ValidationLossStudy.Figure })
+        {
+            Assert.True(File.Exists(Path.Combine(layout.Root, figure)), figure);
+            Assert.Contains($"]({figure})", text);
+        }
+    }
+
+    [Fact]
+    public void DataSizePolicySizeAndKlPenaltyAreMeasuredWhereTheDatabaseHasThem()
+    {
+        // Two replicates (pipeline seeds); in each: 2 sizes x 3 comparison counts of best-of-n on policy "a", the same
+        // proxy for a larger policy "b", and PPO at KL coefficients 0 and 0.1.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline, """{ "seed": [1, 2] }"""));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            int seed = task.Pipeline.Seed;
+            var curves = new StringBuilder("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n");
+            var models = new StringBuilder("policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\n");
+            foreach (long parameters in new long[] { 1000, 100000 })
+            {
+                foreach (long count in new long[] { 500, 2000, 8000 })
+                {
+                    // Gold grows with data, faster for the larger proxy; at 500 comparisons the loss is chance.
+                    double alpha = 0.05 + 0.4 * Math.Log10(count / 500.0) * (Math.Log10(parameters) - 2) / 2 + 0.01 * seed;
+                    string name = $"p{parameters}-c{count}";
+                    BonCurve(curves, "a", name, parameters, count, seed, alpha, 0.3);
+                    models.Append(C, $"a,{name},transformer,{parameters},{count},{(count == 500 ? 0.6929 : 0.66 - 0.01 * Math.Log10(count)):R},{seed}\n");
+                }
+            }
+            BonCurve(curves, "b", "p1000-c8000", 1000, 8000, seed, 0.2 + 0.01 * seed, 0.3);
+            models.Append(C, $"b,p1000-c8000,transformer,1000,8000,0.65,{seed}\n");
+            foreach (double beta in new[] { 0.0, 0.1 })
+            {
+                // RL: KL grows as step x 0.5, slower under the penalty; gold = d(1 - 0.5 ln d) whatever the penalty, +-0.05 by seed.
+                foreach (int step in new[] { 0, 10, 20, 40, 80 })
+                {
+                    double kl = step * (beta == 0 ? 0.5 : 0.1) + 0.001 * seed, d = Math.Sqrt(kl), gold = d * (1 - 0.5 * Math.Log(d)) + 0.1 * (seed - 1.5);
+                    curves.Append(C, $"ppo,a,p1000-c8000,1000,8000,{beta:R},1,1,{step},{kl:R},{d:R},{2 * d:R},{gold:R},{gold - 0.2:R},{gold + 0.2:R},{seed}\n");
+                }
+            }
+            string folder = layout.TaskDirectory(task);
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
+            File.WriteAllText(Path.Combine(folder, "reward_models.csv"), models.ToString());
+            File.WriteAllText(Path.Combine(folder, "policies.csv"), "policy,shape,parameters\na,1x16,5000\nb,2x32,40000\n");
+            SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+        var result = SweepStudies.Analyze(merged.DatabasePath, layout.Root);
+
+        Assert.Equal(500, result.ChanceThreshold);
+        Assert.Contains("Every size stays within 0.01 of ln 2 up to 500 comparisons; at 2,000 at least one leaves it.", text);
+        Assert.Contains("| 3 | more comparisons give higher gold: gold's best-of-n peak rises with log10(comparisons) for every size (fig. 4, 13) | holds |", text);
+        Assert.Contains("| 3 | below a threshold every reward model stays near chance loss (within 0.01 of ln 2) and gains little gold, and past it they leave chance (fig. 6, 10) | holds |", text);
+        Assert.Contains("| 5 | a bigger policy gains less gold from the same reward model (fig. 7) | holds |", text);
+        Assert.Contains("| 7 | a larger KL penalty stops at a smaller KL: the penalty acts like early stopping (fig. 14) | holds |", text);
+        Assert.Contains("| 7 | gold as a function of KL is unchanged by the penalty: the frontier does not improve (fig. 9) | holds |", text);
+        foreach (string figure in new[] { DataSizeStudy.ValidationLossFigure, DataSizeStudy.PeakGoldFigure, DataSizeStudy.LastGoldFigure, DataSizeStudy.AlphaFigure, DataSizeStudy.BetaFigure,
+            "study-data-gold-vs-d-1000.png", "study-data-gold-vs-d-100000.png", PolicySizeStudy.Figure, KlPenaltyStudy.GoldFigure, KlPenaltyStudy.KlFigure })
+        {
+            Assert.True(File.Exists(Path.Combine(layout.Root, figure)), figure);
+            Assert.Contains($"]({figure})", text);
+        }
+    }
+
+    [Fact]
+    public void RepeatedDataIsSetBesideMoreDataAndKeptOutOfTheDataSizeStudy()
+    {
+        // One size, 4 epochs on 900 and 3,600 comparisons, and 16 epochs on 900 (as many comparisons seen as 3,600 x 4),
+        // each on proxy seeds 1 and 2.
+        const string proxies = """
+            [ [ { "name": "p", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 4 } ],
+              [ { "name": "p-e16", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 16 } ] ]
+            """;
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline, $$"""{ "proxies": {{proxies}}, "comparisons.count": [1000, 4000], "proxySeed": [1, 2] }"""));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            int seed = task.Pipeline.ProxySeed!.Value;
+            string name = task.Pipeline.Proxies[0].Name;
+            long count = task.Pipeline.Comparisons.Count * 9 / 10;
+            // Gold's peak is alpha^2 / (4 beta) at beta 0.3: more data peaks higher than the same data repeated.
+            double alpha = (name, count) switch { ("p", 900) => 0.8, ("p", _) => 1.2, (_, 900) => 0.9, _ => 1.3 };
+            var curves = new StringBuilder("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n");
+            BonCurve(curves, "a", name, 1000, count, seed, alpha + 0.01 * seed, 0.3);
+            string folder = layout.TaskDirectory(task);
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
+            File.WriteAllText(Path.Combine(folder, "reward_models.csv"), string.Create(C, $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\na,{name},transformer,1000,{count},0.66,{seed}\n"));
+            SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+
+        Assert.Contains("| 3 | repeating small data for more epochs does not substitute for more data (fig. 13) | holds | 1 of 1 pairs: p-e16 (1,000) 900 x 16:", text);
+        Assert.Contains("| p-e16 (1,000) | 900 x 16 | 2 |", text);
+        Assert.True(File.Exists(Path.Combine(layout.Root, DataRepetitionStudy.Figure)));
+        // The 16-epoch runs are not replicates of the data-size study: its table has the two 4-epoch counts only.
+        string dataSize = text[text.IndexOf("## Data size", StringComparison.Ordinal)..text.IndexOf("## Repeated data", StringComparison.Ordinal)];
+        Assert.Equal(2, dataSize.Split('\n').Count(l => l.StartsWith("| p (1,000) |", StringComparison.Ordinal)));
+        Assert.DoesNotContain("p-e16", dataSize);
+    }
+
+    private static void BonCurve(StringBuilder curves, string policy, string proxy, long parameters, long count, int seed, double alpha, double beta)
+    {
+        foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
+        {
+            double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl), gold = d * (alpha - beta * d);
+            curves.Append(C, $"bon,{policy},{proxy},{parameters},{count},0,{seed},{n},,{kl:R},{d:R},{d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{seed}\n");
+        }
+    }
+
+    /// <summary>A finished task whose one proxy's best-of-n curve follows d(alpha - beta d) exactly.</summary>
+    private static void Finish(SweepLayout layout, SweepTask task, long parameters, int proxySeed, double alpha, double beta, double validationLoss)
+    {
+        string folder = layout.TaskDirectory(task);
+        Directory.CreateDirectory(folder);
+        var curves = new StringBuilder("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n");
+        foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
+        {
+            double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl), gold = d * (alpha - beta * d);
+            curves.Append(C, $"bon,a,p{parameters},{parameters},1000,0,1,{n},,{kl:R},{d:R},{d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{proxySeed}\n");
+        }
+        File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
+        File.WriteAllText(Path.Combine(folder, "fits.csv"), string.Create(C,
+            $"method,alpha_shared,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,alpha,beta,proxy_seed\nbon,false,a,p{parameters},{parameters},1000,0,1,{alpha:R},{beta:R},{proxySeed}\n"));
+        File.WriteAllText(Path.Combine(folder, "reward_models.csv"), string.Create(C,
+            $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\na,gold,transformer,5000,0,,\na,p{parameters},transformer,{parameters},900,{validationLoss:R},{proxySeed}\n"));
+        SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+    }
+
+    public void Dispose() => _files.Dispose();
+}
