@@ -43,6 +43,27 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
     }
 
     [Fact]
+    public void TheSimpleOverloadStartsFromAPretrainedLanguageModelAsTheOptionsDo()
+    {
+        var train = _data.Ml.Data.TakeRows(_data.Train, 400);
+        var policy = _data.Policy;
+        float[] Scores(RewardModel model) => model.Transform(_data.Validation).GetColumn<float>("Score").ToArray();
+
+        using var simple = new MLContext(3).RewardModels().Trainers.Transformer(policy.Tokenizer, epochs: 1, pretrainedLanguageModel: policy).Fit(train);
+        using var viaOptions = new MLContext(3).RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
+        {
+            Name = "proxy", Tokenizer = policy.Tokenizer, Shape = policy.Shape, Epochs = 1, PretrainedInitialization = policy,
+        }).Fit(train);
+        using var fromScratch = new MLContext(3).RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
+        {
+            Name = "proxy", Tokenizer = policy.Tokenizer, Shape = policy.Shape, Epochs = 1,
+        }).Fit(train);
+
+        Assert.Equal(Scores(viaOptions), Scores(simple));
+        Assert.NotEqual(Scores(fromScratch), Scores(simple));
+    }
+
+    [Fact]
     public void FastTreeBeatsChanceAsAnMLNetRankingPipeline()
     {
         using var model = _data.Ml.RewardModels().Trainers.FastTree(new FastTreeRewardTrainer.Options

@@ -40,22 +40,8 @@ internal sealed class RewardModelStage
     {
         var spec = _pipeline.Gold!;
         var languageModel = spec.Pretrained ? LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads) : null;
-        var options = new GoldRewardTrainer.Options
-        {
-            Shape = new GptShape { Layers = spec.Layers, ModelDim = spec.ModelDim, Heads = spec.Heads, Context = Context },
-            Prompts = spec.Prompts,
-            SamplesPerPrompt = spec.SamplesPerPrompt,
-            PromptLength = _pipeline.Sampling.PromptLength,
-            ResponseLength = _pipeline.Sampling.ResponseLength,
-            Temperature = _pipeline.Sampling.Temperature,
-            EditedFraction = spec.EditedFraction,
-            Steps = spec.Steps,
-            BatchSize = spec.BatchSize,
-            LearningRate = spec.LearningRate,
-            Seed = _pipeline.Seed,
-            Device = _run.Device,
-            Progress = _run.Progress,
-        };
+        var options = spec.Options(_pipeline.Sampling, _pipeline.Seed);
+        (options.InitialPolicy, options.Corpus, options.Device, options.Progress) = (policy, corpus, _run.Device, _run.Progress);
         string key = Key(new { artifact = "gold", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, rule = GoldPreference.Version, data = GoldRewardTrainer.TrainingDataVersion, prompts = "distinct-by-text", policy = policy.Description.Provenance, gold = spec, sampling = SamplingKey, seed = _pipeline.Seed });
         return _cache.GetOrBuild<RewardModel>(
             "gold", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
@@ -63,7 +49,9 @@ internal sealed class RewardModelStage
             {
                 using var pretrained = languageModel is null ? null : LanguageModel(corpus, languageModel, "gold");
                 options.PretrainedInitialization = pretrained;
-                var (gold, _) = new GoldRewardTrainer(options).Fit(_ml, policy, corpus);
+                // Training prompts only: no evaluation prompt is seen by gold, word for word.
+                var prompts = PromptSplit.Create(policy.Tokenizer, corpus, _pipeline.Sampling.PromptLength).Train;
+                var gold = _ml.RewardModels().Trainers.Gold(options).Fit(_ml.Data.LoadFromEnumerable(prompts.Select(p => new RewardInput { PromptTokens = p })));
                 return gold.WithInfo(gold.Info with { Provenance = key });
             },
             (m, path) => m.Save(_ml, path));

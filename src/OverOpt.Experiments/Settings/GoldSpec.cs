@@ -1,28 +1,49 @@
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Trainers;
+
 namespace OverOpt.Experiments.Settings;
 
 /// <summary>The gold reward model of a pipeline (see GoldRewardTrainer): its size and training.</summary>
 public sealed class GoldSpec
 {
-    public int Layers { get; set; } = 4;
+    public int Layers { get; set; } = GoldRewardTrainer.Defaults.Layers;
 
-    public int ModelDim { get; set; } = 128;
+    public int ModelDim { get; set; } = GoldRewardTrainer.Defaults.ModelDim;
 
-    public int Heads { get; set; } = 4;
+    public int Heads { get; set; } = GoldRewardTrainer.Defaults.Heads;
 
-    public int Steps { get; set; } = 1000;
+    public int Steps { get; set; } = GoldRewardTrainer.Defaults.Steps;
 
-    public int BatchSize { get; set; } = 64;
+    public int BatchSize { get; set; } = GoldRewardTrainer.Defaults.BatchSize;
 
-    public double LearningRate { get; set; } = 1e-3;
+    public double LearningRate { get; set; } = GoldRewardTrainer.Defaults.LearningRate;
 
     /// <summary>Start from a language model of gold's shape pretrained on the corpus (cached).</summary>
     public bool Pretrained { get; set; } = true;
 
     /// <summary>Training prompts; each gets <see cref="SamplesPerPrompt"/> pi_init responses.</summary>
-    public int Prompts { get; set; } = 1500;
+    public int Prompts { get; set; } = GoldRewardTrainer.Defaults.Prompts;
 
-    public int SamplesPerPrompt { get; set; } = 8;
+    public int SamplesPerPrompt { get; set; } = GoldRewardTrainer.Defaults.SamplesPerPrompt;
 
     /// <summary>Share of training responses that are edited copies (cheer piled up, words repeated).</summary>
-    public double EditedFraction { get; set; } = 0.5;
+    public double EditedFraction { get; set; } = GoldRewardTrainer.Defaults.EditedFraction;
+
+    /// <summary>
+    /// The library's options this section stands for: the one place it maps onto <see cref="GoldRewardTrainer.Options"/>.
+    /// The caller adds what is no setting (pi_init, the corpus, device, progress).
+    /// </summary>
+    public GoldRewardTrainer.Options Options(SamplingSpec sampling, int seed) => new()
+    {
+        Shape = new GptShape { Layers = Layers, ModelDim = ModelDim, Heads = Heads, Context = sampling.PromptLength + sampling.ResponseLength },
+        Prompts = Prompts,
+        SamplesPerPrompt = SamplesPerPrompt,
+        ResponseLength = sampling.ResponseLength,
+        Temperature = sampling.Temperature,
+        EditedFraction = EditedFraction,
+        Steps = Steps,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        Seed = seed,
+    };
 }

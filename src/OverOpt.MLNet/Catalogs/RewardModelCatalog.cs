@@ -25,9 +25,17 @@ public sealed class RewardModelCatalog
     /// <summary>Proxy reward model estimators.</summary>
     public RewardModelTrainers Trainers { get; }
 
-    /// <summary>Trains the gold reward model on samples of <paramref name="policy"/> (see <see cref="GoldPreference"/>).</summary>
-    public (TransformerRewardModel Gold, GoldRewardTrainer.Report Fidelity) Gold(Policy policy, TextCorpus corpus, GoldRewardTrainer.Options? options = null)
-        => new GoldRewardTrainer(options ?? new GoldRewardTrainer.Options()).Fit(_ml, policy, corpus);
+    /// <summary>
+    /// Trains the gold reward model on samples of <paramref name="policy"/> for the corpus's training prompts (see
+    /// <see cref="GoldPreference"/>), every other option at its default: <see cref="RewardModelTrainers.Gold"/> with the
+    /// prompts of <see cref="PromptSplit"/> of <paramref name="promptLength"/> tokens. Its fidelity: <see cref="GoldRewardTrainer.FidelityOf"/>.
+    /// </summary>
+    public TransformerRewardModel Gold(Policy policy, TextCorpus corpus, int promptLength = 8)
+    {
+        var prompts = PromptSplit.Create(policy.Tokenizer, corpus, promptLength).Train;
+        var rows = _ml.Data.LoadFromEnumerable(prompts.Select(p => new RewardInput { PromptTokens = p }));
+        return Trainers.Gold(new GoldRewardTrainer.Options { InitialPolicy = policy, Corpus = corpus }).Fit(rows);
+    }
 
     /// <summary>
     /// Labels <paramref name="count"/> comparisons of the policy's samples by <paramref name="gold"/>, flipping a share

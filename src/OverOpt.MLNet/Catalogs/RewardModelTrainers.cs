@@ -16,10 +16,18 @@ public sealed class RewardModelTrainers
         _ml = mlContext;
     }
 
+    /// <summary>The gold reward model's trainer: a network that learns the synthetic reader's rule from pi_init's samples.</summary>
+    public GoldRewardTrainer Gold(GoldRewardTrainer.Options options) => new(_ml, options);
+
     /// <summary>A transformer reward model trained with the Bradley-Terry loss on preference rows.</summary>
     public TransformerRewardTrainer Transformer(TransformerRewardTrainer.Options options) => new(_ml, options);
 
-    /// <summary>A transformer reward model of the given size, every other option at its default.</summary>
+    /// <summary>
+    /// A transformer reward model of the given size, every other option at its default. With
+    /// <paramref name="pretrainedLanguageModel"/> (a policy of the same shape pretrained on the corpus, e.g. by
+    /// <c>ml.Policies().Pretrain</c>) it starts from that model's backbone, as the paper's reward models and the
+    /// pipelines' proxies do; without it, from random weights.
+    /// </summary>
     public TransformerRewardTrainer Transformer(
         WordTokenizer tokenizer,
         int layers = TransformerRewardTrainer.Defaults.Layers,
@@ -28,15 +36,19 @@ public sealed class RewardModelTrainers
         int epochs = TransformerRewardTrainer.Defaults.Epochs,
         string name = "proxy",
         string labelColumnName = RewardColumnDefaults.Label,
-        string rowGroupColumnName = RewardColumnDefaults.GroupId)
+        string rowGroupColumnName = RewardColumnDefaults.GroupId,
+        Policy? pretrainedLanguageModel = null)
         => new(_ml, new TransformerRewardTrainer.Options
         {
             Name = name,
             Tokenizer = tokenizer,
-            Shape = new GptShape { Layers = layers, ModelDim = modelDim, Heads = heads, Context = TransformerRewardTrainer.Defaults.Context },
+            Shape = pretrainedLanguageModel is { } model
+                ? model.Shape
+                : new GptShape { Layers = layers, ModelDim = modelDim, Heads = heads, Context = TransformerRewardTrainer.Defaults.Context },
             Epochs = epochs,
             LabelColumnName = labelColumnName,
             RowGroupColumnName = rowGroupColumnName,
+            PretrainedInitialization = pretrainedLanguageModel,
         });
 
     /// <summary>A FastTree ranking reward model on response n-grams, trained on preference rows.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
@@ -17,33 +18,77 @@ namespace OverOpt.MLNet.Trainers;
 /// content words repeated), so that it judges the out-of-distribution responses an optimizer finds as the rule does.
 /// Normalized so pi_init's samples score mean 0, std 1.
 /// </summary>
-public sealed class GoldRewardTrainer
+public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
 {
     /// <summary>Changes whenever the training data is made differently (the edits), so that cached gold models are rebuilt.</summary>
     public const int TrainingDataVersion = 2;
 
+    private readonly MLContext _ml;
     private readonly Options _options;
 
-    /// <summary>A trainer of gold with <paramref name="options"/>; nothing is trained until <see cref="Fit"/>.</summary>
-    public GoldRewardTrainer(Options options)
+    /// <summary>Use <c>mlContext.RewardModels().Trainers.Gold</c>; nothing is trained until <see cref="Fit"/>.</summary>
+    public GoldRewardTrainer(MLContext mlContext, Options options)
     {
+        TorchRuntime.EnsureLoaded();
+        options.Validate();
+        _ml = mlContext;
         _options = options;
+    }
+
+    /// <summary>The defaults of <see cref="Options"/> and of the pipelines' <c>gold</c> section.</summary>
+    public static class Defaults
+    {
+        /// <summary>Transformer blocks: gold is the largest model, as the paper's gold is.</summary>
+        public const int Layers = 4;
+
+        /// <summary>Width of the residual stream (at least four times the largest default proxy's).</summary>
+        public const int ModelDim = 128;
+
+        /// <summary>Attention heads.</summary>
+        public const int Heads = 4;
+
+        /// <summary>Training prompts used, at most.</summary>
+        public const int Prompts = 1500;
+
+        /// <summary>pi_init's samples per training prompt.</summary>
+        public const int SamplesPerPrompt = 8;
+
+        /// <summary>Share of training responses that are edited copies.</summary>
+        public const double EditedFraction = 0.5;
+
+        /// <summary>AdamW steps.</summary>
+        public const int Steps = 1000;
+
+        /// <summary>Responses per step.</summary>
+        public const int BatchSize = 64;
+
+        /// <summary>Peak AdamW learning rate.</summary>
+        public const double LearningRate = 1e-3;
+
+        /// <summary>The seed of a library user's gold; pipelines pass their own.</summary>
+        public const int Seed = 7;
     }
 
     /// <summary>Options of <see cref="GoldRewardTrainer"/>.</summary>
     public sealed class Options
     {
-        /// <summary>At least four times the largest default proxy.</summary>
-        public GptShape Shape = new() { Layers = 4, ModelDim = 128, Heads = 4, Context = 32 };
+        /// <summary>pi_init: it samples the training responses and supplies the tokenizer. Required.</summary>
+        public Policy? InitialPolicy;
 
-        /// <summary>Training prompts (from the corpus's training stories).</summary>
-        public int Prompts = 1500;
+        /// <summary>The corpus whose trigram grammar the rule's fluency term reads (<see cref="GoldPreference"/>). Required.</summary>
+        public TextCorpus? Corpus;
+
+        /// <summary>The column of prompt token ids in the data <see cref="Fit"/> reads.</summary>
+        public string PromptColumnName = RewardColumnDefaults.Prompt;
+
+        /// <summary>Size (the vocabulary comes from the policy's tokenizer).</summary>
+        public GptShape Shape = new() { Layers = Defaults.Layers, ModelDim = Defaults.ModelDim, Heads = Defaults.Heads, Context = 32 };
+
+        /// <summary>Training prompts used, at most: the first this many rows.</summary>
+        public int Prompts = Defaults.Prompts;
 
         /// <summary>pi_init's samples per training prompt, before the edited copies are added.</summary>
-        public int SamplesPerPrompt = 8;
-
-        /// <summary>Tokens per prompt, the begin token included.</summary>
-        public int PromptLength = 8;
+        public int SamplesPerPrompt = Defaults.SamplesPerPrompt;
 
         /// <summary>Tokens per sampled response.</summary>
         public int ResponseLength = 16;
@@ -52,19 +97,19 @@ public sealed class GoldRewardTrainer
         public double Temperature = 1.0;
 
         /// <summary>Share of training responses that are edited copies (out of pi_init's distribution).</summary>
-        public double EditedFraction = 0.5;
+        public double EditedFraction = Defaults.EditedFraction;
 
         /// <summary>AdamW steps of the regression: linear warm-up over the first twentieth, then a cosine to a tenth of the peak.</summary>
-        public int Steps = 1000;
+        public int Steps = Defaults.Steps;
 
         /// <summary>Responses per step, drawn with replacement from the training nine tenths.</summary>
-        public int BatchSize = 64;
+        public int BatchSize = Defaults.BatchSize;
 
         /// <summary>Peak AdamW learning rate.</summary>
-        public double LearningRate = 1e-3;
+        public double LearningRate = Defaults.LearningRate;
 
         /// <summary>Seeds pi_init's samples, the edits, the data order and the network's initial weights.</summary>
-        public int Seed = 7;
+        public int Seed = Defaults.Seed;
 
         /// <summary>A language model of gold's shape pretrained on the corpus, whose backbone initializes gold; null: random weights.</summary>
         public Policy? PretrainedInitialization;
@@ -74,24 +119,54 @@ public sealed class GoldRewardTrainer
 
         /// <summary>Receives sampling progress and the running mean squared error every 50 steps; null for none.</summary>
         public IProgress<ProgressUpdate>? Progress;
+
+        internal void Validate()
+        {
+            if (InitialPolicy is null)
+            {
+                throw new OverOptConfigurationException("no initial policy was given.", "initialPolicy", "pass pi_init (a pretrained Policy): its samples are what gold learns to judge.");
+            }
+            if (Corpus is null)
+            {
+                throw new OverOptConfigurationException("no corpus was given.", "corpus", "pass the corpus pi_init was pretrained on: the rule's fluency term reads its grammar.");
+            }
+            (Shape with { VocabularySize = InitialPolicy.Tokenizer.VocabularySize }).Validate();
+            foreach (var (value, field) in new[] { (Prompts, "prompts"), (SamplesPerPrompt, "samplesPerPrompt"), (ResponseLength, "responseLength"), (Steps, "steps"), (BatchSize, "batchSize") })
+            {
+                Require.Positive(value, field);
+            }
+            if (EditedFraction is < 0 or >= 1)
+            {
+                throw new OverOptConfigurationException($"editedFraction = {EditedFraction} lies outside [0, 1).", "editedFraction", "use 0.5 (half the training responses edited).");
+            }
+            if (!(LearningRate > 0))
+            {
+                throw new OverOptConfigurationException($"learningRate = {LearningRate} must be positive.", "learningRate", "use a value such as 1e-3.");
+            }
+        }
     }
 
     /// <summary>How faithfully the network reproduces the rule on held-out responses.</summary>
     public sealed record Report(double SampleCorrelation, double EditedCorrelation, double PairAgreement);
 
     /// <summary>
-    /// Samples pi_init on training prompts, adds edited copies, trains the network by regression on the rule's scores
-    /// (standardized to mean 0, std 1), and returns gold, normalized on pi_init's samples, with its fidelity on the held-out tenth.
+    /// Samples pi_init on the prompts of <paramref name="input"/> (its first <see cref="Options.Prompts"/> rows), adds
+    /// edited copies, trains the network by regression on the rule's scores (standardized to mean 0, std 1), and returns
+    /// gold, normalized on pi_init's samples; its fidelity on the held-out tenth is in <see cref="RewardModelInfo.Metrics"/>
+    /// (<see cref="FidelityOf"/>).
     /// </summary>
-    /// <param name="mlContext">The context gold's ML.NET chain is built in.</param>
-    /// <param name="policy">pi_init: it samples the training responses and supplies the tokenizer.</param>
-    /// <param name="corpus">Source of the training prompts and of the rule's trigram grammar.</param>
-    public (TransformerRewardModel Gold, Report Fidelity) Fit(MLContext mlContext, Policy policy, TextCorpus corpus)
+    /// <param name="input">Training prompts, a column of token ids (<see cref="Options.PromptColumnName"/>); no evaluation prompt belongs here.</param>
+    public TransformerRewardModel Fit(IDataView input)
     {
+        RewardDataChecks.RequireTokenColumn(input.Schema, _options.PromptColumnName, "training gold");
+        var prompts = input.GetColumn<int[]>(_options.PromptColumnName).Take(_options.Prompts).ToArray();
+        if (prompts.Length == 0)
+        {
+            throw new OverOptConfigurationException("the training data hold no prompts.", _options.PromptColumnName, "give gold at least one training prompt.");
+        }
+        var (policy, corpus, mlContext) = (_options.InitialPolicy!, _options.Corpus!, _ml);
         var device = _options.Device ?? CPU;
         var tokenizer = policy.Tokenizer;
-        // Training prompts only: no evaluation prompt is seen by gold, word for word.
-        var prompts = PromptSplit.Create(tokenizer, corpus, _options.PromptLength).Train.Take(_options.Prompts).ToArray();
         using var generator = new Generator((ulong)_options.Seed, policy.Device);
         var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts, _options.SamplesPerPrompt,
             new SamplingOptions { ResponseLength = _options.ResponseLength, Temperature = _options.Temperature }, generator, _options.Progress);
@@ -134,9 +209,19 @@ public sealed class GoldRewardTrainer
                 ["heldOutPairAgreement"] = fidelity.PairAgreement,
             },
         };
-        var gold = TransformerRewardModel.Create(mlContext, network, tokenizer, info, piInit.Select(d => d.Prompt).ToArray(), piInit.Select(d => d.Response).ToArray());
-        return (gold, fidelity);
+        return TransformerRewardModel.Create(mlContext, network, tokenizer, info, piInit.Select(d => d.Prompt).ToArray(), piInit.Select(d => d.Response).ToArray());
     }
+
+    /// <summary>Checks that the input holds the prompt column; the model adds <c>Score</c> to rows with prompt and response.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        RewardDataChecks.RequireTokenColumn(inputSchema, _options.PromptColumnName, "training gold");
+        return RewardSchemas.WithScore(_ml, inputSchema);
+    }
+
+    /// <summary>The fidelity a gold model of this trainer recorded: how faithfully it reproduces the rule on held-out responses.</summary>
+    public static Report FidelityOf(RewardModel gold) => new(
+        gold.Info.Metrics["heldOutSampleCorrelation"], gold.Info.Metrics["heldOutEditedCorrelation"], gold.Info.Metrics["heldOutPairAgreement"]);
 
     /// <summary>
     /// An edited copy, off pi_init's distribution the ways an optimizer goes: one to six positions replaced by a cheer
