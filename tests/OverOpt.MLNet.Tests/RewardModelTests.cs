@@ -26,8 +26,7 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
         Shape = new GptShape { Layers = layers, ModelDim = width, Heads = heads, Context = 24 },
         Epochs = epochs,
         LearningRate = 3e-3,
-        ValidationData = _data.Validation,
-    }).Fit(_data.Train);
+    }).Fit(_data.Train, _data.Validation);
 
     [Fact]
     public void AProxyBeatsChanceAndALargerOneBeatsASmallerOne()
@@ -71,8 +70,7 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
             Tokenizer = _data.Policy.Tokenizer,
             NumberOfTrees = 50,
             NumberOfLeaves = 10,
-            ValidationData = _data.Validation,
-        }).Fit(_data.Train);
+        }).Fit(_data.Train, _data.Validation);
 
         Assert.True(model.Info.ValidationAccuracy > 0.7, $"accuracy {model.Info.ValidationAccuracy}");
         Assert.Equal(FastTreeRewardModel.KindName, model.Info.Kind);

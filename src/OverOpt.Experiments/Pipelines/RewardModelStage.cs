@@ -99,20 +99,19 @@ internal sealed class RewardModelStage
             () =>
             {
                 using var pretrained = languageModel is null ? null : LanguageModel(corpus, languageModel, spec.Name);
-                IEstimator<RewardModel> trainer;
+                RewardModel model;
                 if (transformer)
                 {
                     var options = spec.TransformerOptions(Context, _pipeline.EffectiveProxySeed);
-                    (options.Tokenizer, options.PretrainedInitialization, options.Device, options.ValidationData, options.Progress) = (policy.Tokenizer, pretrained, _run.Device, validation, _run.Progress);
-                    trainer = _ml.RewardModels().Trainers.Transformer(options);
+                    (options.Tokenizer, options.PretrainedInitialization, options.Device, options.Progress) = (policy.Tokenizer, pretrained, _run.Device, _run.Progress);
+                    model = _ml.RewardModels().Trainers.Transformer(options).Fit(train, validation);
                 }
                 else
                 {
                     var options = spec.FastTreeOptions();
-                    (options.Tokenizer, options.ValidationData) = (policy.Tokenizer, validation);
-                    trainer = _ml.RewardModels().Trainers.FastTree(options);
+                    options.Tokenizer = policy.Tokenizer;
+                    model = _ml.RewardModels().Trainers.FastTree(options).Fit(train, validation);
                 }
-                var model = trainer.Fit(train);
                 return model.WithInfo(model.Info with { Provenance = key });
             },
             (m, path) => m.Save(_ml, path));

@@ -98,8 +98,16 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
     }
 
     /// <summary>Trains on the preference rows of <paramref name="input"/>; the model adds <c>Score</c> to rows like them.</summary>
-    public RewardModel Fit(IDataView input)
+    public RewardModel Fit(IDataView input) => Fit(input, validationData: null);
+
+    /// <summary>
+    /// Trains on the preference rows of <paramref name="trainData"/>, as ML.NET's trainers do with a validation set:
+    /// the model's <see cref="RewardModelInfo.ValidationLoss"/> and accuracy are measured on
+    /// <paramref name="validationData"/> (held-out preference rows, the same columns), which training never reads.
+    /// </summary>
+    public RewardModel Fit(IDataView trainData, IDataView? validationData)
     {
+        var input = trainData;
         var rows = PreferenceData.ReadPairs(_ml, input, _options.Columns, Purpose);
         var ranking = rows.SelectMany((r, i) => new[]
         {
@@ -140,7 +148,7 @@ public sealed class FastTreeRewardTrainer : IEstimator<RewardModel>
         // The features are the ranker's working columns, not the model's output: a reward model adds Score alone.
         var chain = ranker.Append(normalizer);
         var dropFeatures = _ml.Transforms.DropColumns(KeysColumn, FeaturesColumn).Fit(chain.Transform(grouped));
-        return _options.Validated(_ml, FastTreeRewardModel.Create(_ml, chain.Append(dropFeatures), info, _options.Tokenizer!));
+        return _options.Validated(_ml, validationData, FastTreeRewardModel.Create(_ml, chain.Append(dropFeatures), info, _options.Tokenizer!));
     }
 
     /// <summary>The input's columns plus the float <c>Score</c>; checks the preference columns first.</summary>

@@ -30,19 +30,16 @@ public abstract class RewardTrainerOptions
     /// <summary>The comparison each row belongs to: exactly two rows, with different labels, per group.</summary>
     public string RowGroupColumnName = RewardColumnDefaults.GroupId;
 
-    /// <summary>Held-out preference rows (same columns) for validation loss and accuracy (optional).</summary>
-    public IDataView? ValidationData;
-
     internal RewardColumns Columns => new(PromptColumnName, ResponseColumnName, LabelColumnName, RowGroupColumnName);
 
-    /// <summary><paramref name="model"/> with its validation loss and accuracy on <see cref="ValidationData"/> (raw scores); itself without validation data.</summary>
-    internal RewardModel Validated(MLContext mlContext, RewardModel model)
+    /// <summary><paramref name="model"/> with its validation loss and accuracy on <paramref name="validationData"/> (raw scores); itself without validation data.</summary>
+    internal RewardModel Validated(MLContext mlContext, IDataView? validationData, RewardModel model)
     {
-        if (ValidationData is null)
+        if (validationData is null)
         {
             return model;
         }
-        var rows = Comparisons.PreferenceData.ReadPairs(mlContext, ValidationData, Columns, $"validating reward model '{Name}'");
+        var rows = Comparisons.PreferenceData.ReadPairs(mlContext, validationData, Columns, $"validating reward model '{Name}'");
         var prompts = rows.Select(r => r.PromptTokens).ToArray();
         var metrics = Comparisons.PairwiseMetrics.Compute(
             model.RawScore(prompts, rows.Select(r => r.ChosenTokens).ToArray()),

@@ -117,8 +117,16 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
     }
 
     /// <summary>Trains on the preference rows of <paramref name="input"/>; the model adds <c>Score</c> to rows like them.</summary>
-    public RewardModel Fit(IDataView input)
+    public RewardModel Fit(IDataView input) => Fit(input, validationData: null);
+
+    /// <summary>
+    /// Trains on the preference rows of <paramref name="trainData"/>, as ML.NET's trainers do with a validation set:
+    /// the model's <see cref="RewardModelInfo.ValidationLoss"/> and accuracy are measured on
+    /// <paramref name="validationData"/> (held-out preference rows, the same columns), which training never reads.
+    /// </summary>
+    public RewardModel Fit(IDataView trainData, IDataView? validationData)
     {
+        var input = trainData;
         var rows = PreferenceData.ReadPairs(_ml, input, _options.Columns, Purpose);
         var tokenizer = _options.Tokenizer!;
         var shape = _options.Shape with { VocabularySize = tokenizer.VocabularySize };
@@ -144,7 +152,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         var prompts = rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray();
         var responses = rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray();
         var model = TransformerRewardModel.Create(_ml, network, tokenizer, info, prompts, responses);
-        return _options.Validated(_ml, model);
+        return _options.Validated(_ml, validationData, model);
     }
 
     /// <summary>The input's columns plus the float <c>Score</c>; checks the preference columns first.</summary>
