@@ -1,8 +1,10 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Ppo;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
 using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
@@ -123,6 +125,30 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
     }
 
     [Fact]
+    public void TheFittedTrainerIsATransformerThatSamplesAResponseForEachPromptRow()
+    {
+        var options = Options(steps: 2);
+        var trainer = _data.Ml.Optimization().Ppo(options);
+        var prompts = _data.Ml.Data.TakeRows(_data.Prompts, 12);
+        var declared = trainer.GetOutputSchema(SchemaShapes.Of(prompts.Schema));
+        var result = trainer.Fit(_data.Prompts);
+        using var policy = result.Policy;
+
+        var responses = result.Transform(prompts);
+        var again = result.Transform(prompts);
+
+        var rows = _data.Ml.Data.CreateEnumerable<PolicySampleRow>(responses, reuseRowObject: false).ToList();
+        Assert.Equal(12, rows.Count);
+        Assert.All(rows, r => Assert.Equal(options.ResponseLength, r.ResponseTokens.Length));
+        Assert.All(rows, r => Assert.True(r.Kl >= 0));
+        Assert.Equal(prompts.GetColumn<int[]>(nameof(RewardInput.PromptTokens)), rows.Select(r => r.PromptTokens));
+        Assert.Equal(rows.Select(r => r.ResponseTokens), again.GetColumn<int[]>(nameof(PolicySampleRow.ResponseTokens)));
+        Assert.Contains(declared, c => c.Name == nameof(PolicySampleRow.ResponseTokens));
+        Assert.Equal(responses.Schema.Select(c => c.Name), result.GetOutputSchema(prompts.Schema).Select(c => c.Name));
+        Assert.Throws<NotSupportedException>(() => _data.Ml.Model.Save(result, prompts.Schema, new MemoryStream()));
+    }
+
+    [Fact]
     public void AKlPenaltyKeepsKlLowerOnTheSameSeed()
     {
         var free = _data.Ml.Optimization().Ppo(Options(steps: 20)).Fit(_data.Prompts);
@@ -160,13 +186,13 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
     {
         // The pipeline's PPO seeds run on worker threads at 1 libtorch thread each, as many at once as the cores hold:
         // a run's numbers must not depend on what ran beside it.
-        PpoResult Train(int seed)
+        PpoPolicyTransformer Train(int seed)
         {
             var options = Options(steps: 6);
             options.Seed = seed;
             return _data.Ml.Optimization().Ppo(options).Fit(_data.Prompts);
         }
-        var jobs = new Func<PpoResult>[] { () => Train(3), () => Train(4) };
+        var jobs = new Func<PpoPolicyTransformer>[] { () => Train(3), () => Train(4) };
         var together = TorchJobs.Run(jobs, threadsPerJob: 1, threadBudget: 2);
         var alone = TorchJobs.Run(jobs, threadsPerJob: 1, threadBudget: 1);
         foreach (var run in together.Concat(alone))

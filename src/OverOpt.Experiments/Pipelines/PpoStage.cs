@@ -35,7 +35,7 @@ internal sealed class PpoStage
     public static string RunName(string policy, string proxy, double klCoefficient, int seed)
         => klCoefficient == 0 ? $"ppo-{policy}-{proxy}-s{seed}" : $"ppo-{policy}-{proxy}-kl{klCoefficient.ToString("R", CultureInfo.InvariantCulture)}-s{seed}";
 
-    public (PpoResult Result, IReadOnlyList<ScoredResponse> FinalSamples) Run(Policy policy, string policyName, RewardModel proxy, RewardModel gold, IRewardScorer rule, int comparisons, PromptSplit prompts,
+    public (PpoPolicyTransformer Result, IReadOnlyList<ScoredResponse> FinalSamples) Run(Policy policy, string policyName, RewardModel proxy, RewardModel gold, IRewardScorer rule, int comparisons, PromptSplit prompts,
         double klCoefficient, int seed, string output)
     {
         var spec = _pipeline.Ppo;

@@ -20,7 +20,7 @@ namespace OverOpt.MLNet.Ppo;
 /// value losses; pi_init frozen; no dropout anywhere. The input is an IDataView of prompts (a <c>PromptTokens</c>
 /// column of int[]).
 /// </summary>
-public sealed partial class PpoTrainer
+public sealed partial class PpoTrainer : IEstimator<PpoPolicyTransformer>
 {
     private readonly MLContext _ml;
     private readonly Options _options;
@@ -35,7 +35,7 @@ public sealed partial class PpoTrainer
     }
 
     /// <summary>Trains for <see cref="Options.Steps"/> steps, resuming from the checkpoint folder when it holds a checkpoint of the same run.</summary>
-    public PpoResult Fit(IDataView prompts)
+    public PpoPolicyTransformer Fit(IDataView prompts)
     {
         var train = ReadPrompts(prompts, "the training prompts");
         var evaluation = _options.EvaluationData is null ? train : ReadPrompts(_options.EvaluationData, "Options.EvaluationData");
@@ -86,7 +86,7 @@ public sealed partial class PpoTrainer
             }
         }
         actorCritic.eval();
-        return new PpoResult(policy, state.Curve.ToList(), state.Diagnostics.ToList(), FitCurve(state.Curve), state.Baseline!, resumed, discarded);
+        return new PpoPolicyTransformer(_ml, _options, policy, state.Curve.ToList(), state.Diagnostics.ToList(), FitCurve(state.Curve), state.Baseline!, resumed, discarded);
     }
 
     private PpoDiagnostics Step(ActorCritic actorCritic, GptModel reference, IReadOnlyList<int[]> prompts, SamplingOptions sampling,
@@ -162,6 +162,13 @@ public sealed partial class PpoTrainer
         {
             PpoCheckpoint.Write(_options, fingerprint, actorCritic, optimizer, generator, state);
         }
+    }
+
+    /// <summary>Checks the prompt column; the trained policy turns prompt rows into <see cref="Sampling.PolicySampleRow"/> rows.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        RewardDataChecks.RequireTokenColumn(inputSchema, _options.PromptColumnName, "PPO");
+        return RewardSchemas.Of<Sampling.PolicySampleRow>(_ml);
     }
 
     private IReadOnlyList<int[]> ReadPrompts(IDataView data, string what)

@@ -24,4 +24,7 @@ public static class SeedStreams
 
     /// <summary>The responses of a trained policy shown in the report.</summary>
     public static ulong PpoReportSamples(int ppoSeed) => (ulong)(ppoSeed + 7919);
+
+    /// <summary>Responses a trained PPO policy samples when its transformer is applied to prompt rows.</summary>
+    public static int PpoPolicySamples(int ppoSeed) => ppoSeed + 104_729;
 }
