@@ -39,6 +39,25 @@ public class BestOfNCurveTests
     }
 
     [Fact]
+    public void ARuleMeasuredBesideGoldGetsTheCurveGoldWouldGetInItsPlace()
+    {
+        var random = new Random(5);
+        float[][] Scores(Func<int, int, float> score) => Enumerable.Range(0, 8).Select(p => Enumerable.Range(0, 50).Select(i => score(p, i)).ToArray()).ToArray();
+        var proxy = Scores((_, _) => (float)random.NextDouble());
+        var gold = Scores((p, i) => proxy[p][i] < 0.7f ? proxy[p][i] : 1.4f - proxy[p][i]);
+        var rule = Scores((p, i) => gold[p][i] + 0.3f * (float)random.NextDouble());
+        var options = new BestOfNOptions { MaxN = 40, Points = 6, BootstrapResamples = 200 };
+
+        var both = BestOfNEvaluator.Evaluate(proxy, gold, options, rule);
+        var ruleInGoldsPlace = BestOfNEvaluator.Evaluate(proxy, rule, options);
+        var goldAlone = BestOfNEvaluator.Evaluate(proxy, gold, options);
+
+        Assert.Equal(ruleInGoldsPlace.Points.Select(p => (p.GoldScore, p.GoldCiLow, p.GoldCiHigh)), both.Points.Select(p => (p.RuleScore, p.RuleCiLow, p.RuleCiHigh)));
+        Assert.Equal(goldAlone.Points.Select(p => (p.GoldScore, p.GoldCiLow, p.GoldCiHigh)), both.Points.Select(p => (p.GoldScore, p.GoldCiLow, p.GoldCiHigh)));
+        Assert.All(goldAlone.Points, p => Assert.True(double.IsNaN(p.RuleScore)));
+    }
+
+    [Fact]
     public void FewerSamplesThanTheLargestNAreRefused()
     {
         var ml = new MLContext(1);

@@ -102,15 +102,7 @@ internal sealed class BestOfNStage
             ProxyParams = proxy.Info.Parameters,
             Comparisons = comparisons,
         };
-        var result = BestOfNEvaluator.Evaluate(proxyByPrompt, goldByPrompt, options);
-        // The rule's curve: the same estimator with the rule in gold's place (same selections, same resamples).
-        var ruleCurve = BestOfNEvaluator.Evaluate(proxyByPrompt, ruleByPrompt, options).Points;
-        for (int k = 0; k < result.Points.Count; k++)
-        {
-            result.Points[k].RuleScore = ruleCurve[k].GoldScore;
-            result.Points[k].RuleCiLow = ruleCurve[k].GoldCiLow;
-            result.Points[k].RuleCiHigh = ruleCurve[k].GoldCiHigh;
-        }
+        var result = BestOfNEvaluator.Evaluate(proxyByPrompt, goldByPrompt, options, ruleByPrompt);
         return new ProxyCurve(proxy, result, OveroptimizationVerdict.Assess(result.Points), proxyScores);
     }
 

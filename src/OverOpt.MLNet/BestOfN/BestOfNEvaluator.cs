@@ -15,23 +15,43 @@ public static class BestOfNEvaluator
     /// <param name="proxyByPrompt">Per prompt, the proxy's scores of its samples.</param>
     /// <param name="goldByPrompt">Per prompt, gold's scores of the same samples, in the same order.</param>
     /// <param name="options">n range, bootstrap and labels.</param>
-    public static BestOfNResult Evaluate(IReadOnlyList<float[]> proxyByPrompt, IReadOnlyList<float[]> goldByPrompt, BestOfNOptions options)
+    /// <param name="ruleByPrompt">
+    /// Optional: per prompt, a second truth's scores of the same samples (the synthetic world's exact rule, which gold
+    /// was trained to reproduce), measured on the same selections and the same bootstrap resamples as gold and written to
+    /// the points' <c>Rule*</c> columns; null leaves them NaN.
+    /// </param>
+    public static BestOfNResult Evaluate(IReadOnlyList<float[]> proxyByPrompt, IReadOnlyList<float[]> goldByPrompt, BestOfNOptions options,
+        IReadOnlyList<float[]>? ruleByPrompt = null)
     {
         options.Validate();
         Check(proxyByPrompt, goldByPrompt, options);
+        if (ruleByPrompt is not null)
+        {
+            Check(proxyByPrompt, ruleByPrompt, options);
+        }
         var grid = BestOfNMath.GridEvenInD(options.MaxN, options.Points);
         int prompts = proxyByPrompt.Count;
         var gold = new double[prompts][];
         var proxy = new double[prompts][];
+        var rule = ruleByPrompt is null ? null : new double[prompts][];
         var measuredKl = new double[grid.Length];
         for (int p = 0; p < prompts; p++)
         {
             var sorted = BestOfNMath.Sorted(proxyByPrompt[p], goldByPrompt[p]);
+            var sortedRule = ruleByPrompt is null ? null : BestOfNMath.Sorted(proxyByPrompt[p], ruleByPrompt[p]);
             gold[p] = new double[grid.Length];
             proxy[p] = new double[grid.Length];
+            if (rule is not null)
+            {
+                rule[p] = new double[grid.Length];
+            }
             for (int k = 0; k < grid.Length; k++)
             {
                 (proxy[p][k], gold[p][k]) = BestOfNMath.Expected(sorted, grid[k]);
+                if (rule is not null)
+                {
+                    rule[p][k] = BestOfNMath.Expected(sortedRule!, grid[k]).Gold;
+                }
                 measuredKl[k] += BestOfNMath.MeasuredKl(sorted, grid[k]) / prompts;
             }
         }
@@ -42,12 +62,19 @@ public static class BestOfNEvaluator
         int resamples = prompts >= 2 ? options.BootstrapResamples : 0;
         var bootstrapGold = Bootstrap(gold, resamples, options.Seed);
         var bootstrapProxy = Bootstrap(proxy, resamples, options.Seed);
-        double goldAtStart = 0, proxyAtStart = 0;
+        // The same seed and prompt count draw the same resamples as gold's: the rule's intervals are over the same prompts.
+        var bootstrapRule = rule is null ? null : Bootstrap(rule, resamples, options.Seed);
+        double goldAtStart = 0, proxyAtStart = 0, ruleAtStart = 0;
         if (options.RecentreOnInitialPolicy)
         {
             Centre(bootstrapGold);
             Centre(bootstrapProxy);
             (goldAtStart, proxyAtStart) = (gold.Average(v => v[0]), proxy.Average(v => v[0]));
+            if (rule is not null)
+            {
+                Centre(bootstrapRule!);
+                ruleAtStart = rule.Average(v => v[0]);
+            }
         }
         var points = new List<CurvePoint>();
         for (int k = 0; k < grid.Length; k++)
@@ -55,6 +82,7 @@ public static class BestOfNEvaluator
             double kl = BestOfNMath.AnalyticKl(grid[k]);
             var goldDraws = bootstrapGold.Select(b => b[k]).OrderBy(v => v).ToList();
             var proxyDraws = bootstrapProxy.Select(b => b[k]).OrderBy(v => v).ToList();
+            var ruleDraws = bootstrapRule?.Select(b => b[k]).OrderBy(v => v).ToList();
             points.Add(new CurvePoint
             {
                 Method = "bon",
@@ -73,6 +101,9 @@ public static class BestOfNEvaluator
                 GoldScore = gold.Average(v => v[k]) - goldAtStart,
                 GoldCiLow = Statistics.Quantile(goldDraws, 0.025),
                 GoldCiHigh = Statistics.Quantile(goldDraws, 0.975),
+                RuleScore = rule is null ? double.NaN : rule.Average(v => v[k]) - ruleAtStart,
+                RuleCiLow = ruleDraws is null ? double.NaN : Statistics.Quantile(ruleDraws, 0.025),
+                RuleCiHigh = ruleDraws is null ? double.NaN : Statistics.Quantile(ruleDraws, 0.975),
             });
         }
         var fit = CurveFitter.Fit(GoldCurveForm.BestOfN, points.Select(p => p.D).ToArray(), points.Select(p => p.GoldScore).ToArray(), bootstrapGold);
