@@ -97,12 +97,10 @@ internal sealed class BestOfNStage
             Points = spec.Points,
             BootstrapResamples = spec.BootstrapResamples,
             Seed = _pipeline.Seed,
-            Policy = policyName,
             Proxy = proxy.Name,
-            ProxyParams = proxy.Info.Parameters,
-            Comparisons = comparisons,
         };
         var result = BestOfNEvaluator.Evaluate(proxyByPrompt, goldByPrompt, options, ruleByPrompt);
+        new CurveLabels(policyName, proxy.Info.Parameters, comparisons).Stamp(result.Points);
         return new ProxyCurve(proxy, result, OveroptimizationVerdict.Assess(result.Points), proxyScores);
     }
 

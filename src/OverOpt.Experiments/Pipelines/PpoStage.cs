@@ -44,11 +44,11 @@ internal sealed class PpoStage
         options.Name = name;
         (options.InitialPolicy, options.Reward, options.Gold, options.Rule) = (policy, proxy, gold, rule);
         options.EvaluationData = Prompts(prompts.HeldOut);
-        (options.PolicyName, options.RewardParameters, options.RewardComparisons) = (policyName, proxy.Info.Parameters, comparisons);
         // Keyed by the proxy's provenance, so a retrained proxy of the same name never resumes a stale run.
         options.CheckpointDirectory = Path.Combine(output, "checkpoints", ModelArchive.Sha256(System.Text.Encoding.UTF8.GetBytes(proxy.Info.Provenance))[..12]);
         (options.Device, options.Progress) = (_run.Device, _run.Progress);
         var result = _ml.Optimization().Ppo(options).Fit(Prompts(prompts.Train));
+        new CurveLabels(policyName, proxy.Info.Parameters, comparisons).Stamp(result.Curve);
         if (result.DiscardedCheckpoint is { } discarded)
         {
             _run.Log(discarded);

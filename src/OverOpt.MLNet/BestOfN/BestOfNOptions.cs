@@ -42,14 +42,8 @@ public sealed class BestOfNOptions
     /// <summary>The proxy's name, written to every row (<see cref="Curves.CurvePoint.Proxy"/>).</summary>
     public string Proxy = "proxy";
 
-    /// <summary>The sampled policy's name, for the rows.</summary>
-    public string Policy = "";
 
-    /// <summary>The proxy's trainable parameter count, a label for the rows; the computation does not use it.</summary>
-    public long ProxyParams;
 
-    /// <summary>Comparisons the proxy was trained on, a label for the rows; the computation does not use it.</summary>
-    public int Comparisons;
 
     internal void Validate()
     {

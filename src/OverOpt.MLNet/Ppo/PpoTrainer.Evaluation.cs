@@ -27,10 +27,7 @@ public sealed partial class PpoTrainer
         }
         var identity = new CurvePoint
         {
-            Policy = _options.PolicyName,
             Proxy = _options.Reward!.Name,
-            ProxyParams = _options.RewardParameters,
-            Comparisons = _options.RewardComparisons,
             KlCoefficient = _options.KlCoefficient,
             Seed = _options.Seed,
         };

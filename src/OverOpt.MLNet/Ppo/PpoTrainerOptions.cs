@@ -35,15 +35,6 @@ public sealed partial class PpoTrainer
         /// <summary>The column of prompt token ids in the training and evaluation data.</summary>
         public string PromptColumnName = RewardModels.RewardColumnDefaults.Prompt;
 
-        /// <summary>Labels for curve rows: the policy's name, the reward's parameter count and training comparisons.</summary>
-        public string PolicyName = "";
-
-        /// <summary>The reward's trainable parameter count, a label for the curve rows (<see cref="Curves.CurvePoint.ProxyParams"/>).</summary>
-        public long RewardParameters;
-
-        /// <summary>Comparisons the reward was trained on, a label for the curve rows (<see cref="Curves.CurvePoint.Comparisons"/>).</summary>
-        public int RewardComparisons;
-
         /// <summary>beta: PPO maximizes E[reward] - beta * KL(pi || pi_init) over whole responses; 0 is the paper's default.</summary>
         public double KlCoefficient;
 
