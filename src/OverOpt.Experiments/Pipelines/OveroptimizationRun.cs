@@ -183,13 +183,13 @@ internal sealed class OveroptimizationRun
         var points = outcomes.SelectMany(o => (o.BestOfN?.Curves.SelectMany(c => c.Result.Points) ?? [])
             .Concat(o.Ppo.SelectMany(c => c.Seeds.SelectMany(s => s.Result.Curve).Concat(c.MeanCurve))));
         CurveTables.WriteCurves(Path.Combine(output, OutputFiles.Curves), points, p => ProxySeedOf(p.Proxy));
-        var fits = new List<(string, CurvePoint, GoldCurveFit?, bool)>();
-        fits.AddRange(outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => ("bon", c.Result.Points[0], (GoldCurveFit?)c.Result.Fit, false)) ?? []));
+        var fits = new List<FitRow>();
+        fits.AddRange(outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => new FitRow(c.Result.Points[0], c.Result.Fit)) ?? []));
         foreach (var c in outcomes.SelectMany(o => o.Ppo))
         {
-            fits.AddRange(c.Seeds.Select(s => ("ppo", s.Result.Curve[0], s.Result.Fit, false)));
-            fits.Add(("ppo", c.MeanCurve[0], c.MeanFit, false));
-            fits.Add(("ppo", c.MeanCurve[0], c.SharedAlphaFit, true));
+            fits.AddRange(c.Seeds.Select(s => new FitRow(s.Result.Curve[0], s.Result.Fit)));
+            fits.Add(new FitRow(c.MeanCurve[0], c.MeanFit));
+            fits.Add(new FitRow(c.MeanCurve[0], c.SharedAlphaFit, AlphaShared: true));
         }
         CurveTables.WriteFits(Path.Combine(output, OutputFiles.Fits), fits, p => ProxySeedOf(p.Proxy));
     }

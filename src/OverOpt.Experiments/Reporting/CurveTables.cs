@@ -33,12 +33,13 @@ public static class CurveTables
     /// not depend on how one run came out. <c>alpha_shared</c> marks R_RL fits with one alpha across the proxies;
     /// <c>proxy_seed</c> is as in <see cref="WriteCurves"/>, from the fit's label point.
     /// </summary>
-    public static void WriteFits(string path, IEnumerable<(string Method, CurvePoint Label, GoldCurveFit? Fit, bool AlphaShared)> fits, Func<CurvePoint, int?>? proxySeed = null)
+    public static void WriteFits(string path, IEnumerable<FitRow> fits, Func<CurvePoint, int?>? proxySeed = null)
     {
         var table = new CsvTable("method", "form", "alpha_shared", "policy", "proxy", "proxy_params", "comparisons", "kl_coefficient", "seed", "alpha", "alpha_low", "alpha_high",
             "beta", "beta_low", "beta_high", "r_squared", "peak_d", "peak_d_low", "peak_d_high", "peak_gold", "points", "proxy_seed");
-        foreach (var (method, label, fit, shared) in fits)
+        foreach (var (label, fit, shared) in fits)
         {
+            string method = label.Method;
             string form = method == "bon" ? "d(alpha - beta d)" : "d(alpha - beta ln d)";
             var f = fit ?? new GoldCurveFit { Alpha = double.NaN, AlphaLow = double.NaN, AlphaHigh = double.NaN, Beta = double.NaN, BetaLow = double.NaN, BetaHigh = double.NaN,
                 RSquared = double.NaN, PeakD = double.NaN, PeakDLow = double.NaN, PeakDHigh = double.NaN, PeakGold = double.NaN };
