@@ -57,6 +57,60 @@ public sealed class ExactStoryScorer
         throw new StoryParseException(prefix.Count - 1, prefix[^1], "the story (and its end token) is complete before this token.");
     }
 
+    /// <summary>
+    /// The true log-probability of each token of a stream of stories (as a language model reads it: "&lt;bos&gt; story
+    /// &lt;bos&gt; story ..."), each given the tokens of its story before it: what a perfect model would assign.
+    /// A token the grammar cannot write there gets negative infinity, and the rest of its story NaN (its state is
+    /// unknown) up to and including the next end token, after which the next story is scored afresh. Tokens before the
+    /// first begin token, and that begin token, get NaN.
+    /// </summary>
+    public double[] StreamLogProbabilities(IReadOnlyList<string> tokens)
+    {
+        var result = Enumerable.Repeat(double.NaN, tokens.Count).ToArray();
+        int begin = IndexOfEnd(tokens, 0);
+        while (begin >= 0 && begin < tokens.Count)
+        {
+            int next = IndexOfEnd(tokens, begin + 1);
+            int last = next < 0 ? tokens.Count - 1 : next;
+            var segment = new List<string>();
+            for (int i = begin + 1; i <= last; i++)
+            {
+                segment.Add(tokens[i]);
+            }
+            var pen = new ReadingPen(segment);
+            try
+            {
+                _script.Write(pen);
+            }
+            catch (ReadingPen.TextEnded)
+            {
+                // The stream stops mid-story: the tokens read so far are scored.
+            }
+            catch (StoryParseException)
+            {
+                result[begin + 1 + pen.Position] = double.NegativeInfinity;
+            }
+            for (int i = 0; i < pen.LogProbabilities.Count; i++)
+            {
+                result[begin + 1 + i] = pen.LogProbabilities[i];
+            }
+            begin = next;
+        }
+        return result;
+    }
+
+    private static int IndexOfEnd(IReadOnlyList<string> tokens, int from)
+    {
+        for (int i = from; i < tokens.Count; i++)
+        {
+            if (tokens[i] == StoryScript.EndToken)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private ReadingPen Read(string text)
     {
         var tokens = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Append(StoryScript.EndToken).ToArray();

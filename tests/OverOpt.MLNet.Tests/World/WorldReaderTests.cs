@@ -1,0 +1,176 @@
+using OverOpt.MLNet.World;
+
+namespace OverOpt.MLNet.Tests;
+
+/// <summary>
+/// The reader of story state: generated stories break nothing and read back to the generator's own state, and each
+/// kind of mistake a language model can make is named, at the token that shows it.
+/// </summary>
+public class WorldReaderTests
+{
+    private static readonly StoryWorld World = StoryWorld.Create(1);
+    private static readonly StoryReader Reader = new(World);
+
+    [Fact]
+    public void GeneratedStoriesBreakNothingAndReadBackToTheirPlot()
+    {
+        foreach (int seed in new[] { 1, 2, 3 })
+        {
+            var world = StoryWorld.Create(seed);
+            var reader = new StoryReader(world);
+            foreach (var story in new StoryGenerator(world, corpusSeed: 200 + seed).Generate(3000))
+            {
+                var reading = reader.ReadStory(story.Text);
+                var state = Assert.Single(reading.Stories, s => s.Phase != StoryPhase.Intro);
+
+                Assert.Empty(reading.Violations);
+                Assert.True(state.Ended);
+                Assert.Equal(story.Plot.Hero, state.Hero);
+                Assert.Equal(story.Plot.Goal, state.Goal);
+                Assert.Equal(story.Plot.Outcome, state.Outcome);
+                Assert.Equal(story.Plot.Count, state.Count);
+                Assert.Equal(story.Plot.Weather, state.Weather);
+                Assert.Equal(story.Plot.Met, state.Met);
+                Assert.Equal(story.Plot.Holder, state.Holder);
+            }
+        }
+    }
+
+    [Fact]
+    public void ACorrectHandWrittenStoryBreaksNothing()
+    {
+        string story = FindStory(rain: true);
+
+        Assert.True(new ExactStoryScorer(World).CanWrite(story), story);
+        Assert.Empty(Reader.ReadStory(story).Violations);
+    }
+
+    [Fact]
+    public void APronounOfTheWrongGenderIsAPronounViolation()
+    {
+        var hero = World.Cast[0];
+        string wrong = StoryWorld.Subject(World.Cast.First(c => c.Female != hero.Female));
+        string story = FindStory(rain: true).Replace($". {StoryWorld.Subject(hero)} was wet", $". {wrong} was wet");
+
+        var violation = Assert.Single(Reader.ReadStory(story).Violations);
+        Assert.Equal(ViolationKind.Pronoun, violation.Kind);
+    }
+
+    [Fact]
+    public void AWrongKindHomeOrTreasureContradictsTheWorldsFacts()
+    {
+        var hero = World.Cast[0];
+        string otherKind = World.Kinds.Words.First(k => k != World.Kinds[hero.Kind]);
+        string otherTreasure = World.Treasures.Words.First(t => t != World.Treasures[hero.Treasure]);
+
+        Assert.Equal([ViolationKind.Contradiction], Kinds(FindStory().Replace($" the {World.Kinds[hero.Kind]} ", $" the {otherKind} ")));
+        Assert.Equal([ViolationKind.Contradiction, ViolationKind.Contradiction], Kinds(FindStory().Replace($" {World.Treasures[hero.Treasure]} ", $" {otherTreasure} ")));
+    }
+
+    [Fact]
+    public void AGiftFromSomeoneNeverMetIsAnUnintroducedCharacter()
+    {
+        var (hero, met, stranger) = (World.Cast[0], World.Cast[1], World.Cast[2]);
+        string opening = Opening(hero) + $" one day {StoryWorld.Subject(hero)} picked two {World.Foods[hero.Food]} .";
+        string meet = $" {StoryWorld.Subject(hero)} met {met.Name} the {World.Kinds[met.Kind]} .";
+        string ending = $" in the end {StoryWorld.Subject(hero)} had four {World.Foods[hero.Food]} .";
+
+        string right = opening + meet + $" {met.Name} gave {StoryWorld.Object(hero)} two more ." + ending;
+        string wrong = opening + meet + $" {stranger.Name} gave {StoryWorld.Object(hero)} two more ." + ending;
+
+        Assert.True(new ExactStoryScorer(World).CanWrite(right.Trim()), right);
+        Assert.Empty(Reader.ReadStory(right.Trim()).Violations);
+        Assert.Equal([ViolationKind.Unintroduced], Kinds(wrong.Trim()));
+    }
+
+    [Fact]
+    public void PlayingWithALostOrGivenTreasureIsAPossessionViolation()
+    {
+        var (hero, met) = (World.Cast[0], World.Cast[1]);
+        string s = StoryWorld.Subject(hero), p = StoryWorld.Possessive(hero), treasure = World.Treasures[hero.Treasure];
+        string lost = Opening(hero) + $" one day {s} lost {p} {treasure} . {s} played with {p} {treasure} . but {s} never found {p} {treasure} . {s} was sad .";
+        string given = Opening(hero) + $" one day {s} went to see {World.Cast[hero.Friend].Name} . {s} met {met.Name} the {World.Kinds[met.Kind]} ."
+            + $" {s} gave {p} {treasure} to {met.Name} . {s} played with {p} {treasure} . at last {s} reached the {World.Places[World.Cast[hero.Friend].Home]} .";
+
+        Assert.Equal([ViolationKind.Possession], Kinds(lost.Trim()));
+        Assert.Equal([ViolationKind.Possession], Kinds(given.Trim()));
+    }
+
+    [Fact]
+    public void ATotalThatDoesNotAddUpOrEatingMoreThanIsHeldIsACountViolation()
+    {
+        var hero = World.Cast[0];
+        string s = StoryWorld.Subject(hero), food = World.Foods[hero.Food];
+        string opening = Opening(hero) + $" one day {s} picked three {food} .";
+
+        Assert.Empty(Reader.ReadStory((opening + $" {s} ate one . in the end {s} had two {food} .").Trim()).Violations);
+        Assert.Equal([ViolationKind.Count], Kinds((opening + $" {s} ate one . in the end {s} had three {food} .").Trim()));
+        Assert.Equal([ViolationKind.Count, ViolationKind.Count], Kinds((opening + $" {s} ate four . in the end {s} had two {food} .").Trim()));
+    }
+
+    [Fact]
+    public void AStoryEndedBeforeItsGoalIsResolvedLeavesTheGoalHanging()
+    {
+        var hero = World.Cast[0];
+        string s = StoryWorld.Subject(hero);
+        string story = Opening(hero) + $" one day {s} lost {StoryWorld.Possessive(hero)} {World.Treasures[hero.Treasure]} . {s} looked in the cave .";
+
+        var violation = Assert.Single(Reader.ReadStory(story.Trim()).Violations);
+        Assert.Equal(ViolationKind.GoalHanging, violation.Kind);
+    }
+
+    [Fact]
+    public void RainWithoutWetOrWetWithoutRainIsAnEffectViolation()
+    {
+        var hero = World.Cast[0];
+        string s = StoryWorld.Subject(hero);
+
+        Assert.Equal([ViolationKind.Effect], Kinds(FindStory(rain: true).Replace($" {s} was wet .", "")));
+        Assert.Equal([ViolationKind.Effect], Kinds(FindStory(rain: false) + $" {s} was wet ."));
+    }
+
+    [Fact]
+    public void AnUnreadableOrMisplacedSentenceIsAStructureViolation()
+    {
+        var hero = World.Cast[0];
+
+        Assert.Equal([ViolationKind.Structure], Kinds(FindStory(rain: false).Replace(" looked in the cave", " looked the the")));
+        Assert.Equal([ViolationKind.Structure], Kinds(FindStory() + " " + Opening(hero).Trim()));
+    }
+
+    [Fact]
+    public void ViolationsAreCountedForTheResponseOnlyAndAnEndTokenStartsTheNextStory()
+    {
+        var hero = World.Cast[0];
+        string wrong = World.Kinds.Words.First(k => k != World.Kinds[hero.Kind]);
+        var good = FindStory(rain: false).Split(' ');
+        var tokens = new[] { StoryScript.EndToken }.Concat(good).Append(StoryScript.EndToken)
+            .Concat(Opening(hero).Trim().Replace($" the {World.Kinds[hero.Kind]} ", $" the {wrong} ").Split(' ')).ToArray();
+        var rates = new BreakRates();
+
+        var reading = Reader.Read(tokens);
+        rates.Add(reading, responseStart: 16);
+
+        Assert.Equal(2, reading.Stories.Count);
+        Assert.True(reading.Stories[0].Ended);
+        Assert.False(reading.Stories[1].Ended);
+        Assert.Equal(1.0, rates.Rate(ViolationKind.Contradiction));
+        Assert.Equal(0.0, rates.Rate(ViolationKind.GoalHanging));
+        Assert.Equal(1.0, rates.EndedRate);
+        Assert.DoesNotContain(reading.Violations, v => v.Position < good.Length + 2);
+        Assert.Single(reading.From(good.Length + 2));
+    }
+
+    private static ViolationKind[] Kinds(string story) => Reader.ReadStory(story).Violations.Select(v => v.Kind).ToArray();
+
+    private static string Opening(Character hero) => $"{hero.Name} the {World.Kinds[hero.Kind]} lived in the {World.Places[hero.Home]} .";
+
+    /// <summary>A correct story of the most frequent hero: loses its treasure, maybe sees rain, finds the treasure.</summary>
+    private static string FindStory(bool rain = true)
+    {
+        var hero = World.Cast[0];
+        string s = StoryWorld.Subject(hero), p = StoryWorld.Possessive(hero), treasure = World.Treasures[hero.Treasure];
+        return Opening(hero) + $" one day {s} lost {p} {treasure} ." + (rain ? " then it rained ." : $" {s} looked in the cave .")
+            + $" at last {s} found {p} {treasure} in the barn ." + (rain ? $" {s} was wet ." : "");
+    }
+}
