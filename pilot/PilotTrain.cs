@@ -25,6 +25,8 @@ internal static class PilotTrain
         string output = flags.String("out", "runs/pilot");
         int storyCount = flags.Int("stories", 30000);
         int steps = flags.Int("steps", 600);
+        int promptLength = flags.Int("prompt", 16);
+        int responseLength = flags.Int("response", 24);
         var only = flags.String("shapes", "all");
         var shapes = PilotShapes.All.Where(s => only == "all" || only.Split(',').Contains(s.Name)).ToList();
         Directory.CreateDirectory(output);
@@ -62,6 +64,12 @@ internal static class PilotTrain
                 rows.Add((name, proxy, policy.Description.Parameters, excess.NatsPerToken, loss.NatsPerToken));
                 string roles = string.Join(" ", byRole.Select(kv => $"{kv.Key}:{kv.Value:F3}"));
                 Console.WriteLine($"  {name,-6} {policy.Description.Parameters,8} {seconds,8:F1} {loss.NatsPerToken,7:F4} {excess.NatsPerToken,7:F4}  {roles}");
+                var breaks = BreakRateReport.Measure(policy, world, heldOut.Select(s => s.Text).ToArray(), promptLength, responseLength, flags.Int("prompts", 1000), seed: 5);
+                Console.WriteLine($"         breaks: {breaks}");
+                foreach (var example in breaks.Examples)
+                {
+                    Console.WriteLine($"         {example}");
+                }
                 File.AppendAllText(csv, string.Join(",", new object[]
                 {
                     worldSeed, storyCount, steps, name, policy.Description.Parameters, F(seconds), F(loss.NatsPerToken), F(loss.Lower), F(loss.Upper),

@@ -16,8 +16,11 @@ internal static class Program
             case "train":
                 PilotTrain.Run(flags);
                 return 0;
+            case "breaks":
+                PilotBreaks.Run(flags);
+                return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, train or breaks");
                 return 2;
         }
     }

@@ -18,6 +18,9 @@ public sealed class ReadStory
     /// <summary>The goal the story stated.</summary>
     public GoalKind Goal { get; internal set; }
 
+    /// <summary>Event sentences read so far, in order.</summary>
+    public List<SentenceKind> Events { get; } = [];
+
     /// <summary>Characters met, in order.</summary>
     public List<Character> Met { get; } = [];
 
@@ -33,8 +36,8 @@ public sealed class ReadStory
     /// <summary>How the goal ended, as far as the text goes.</summary>
     public StoryOutcome Outcome { get; internal set; }
 
-    /// <summary>Effect words ("sad", "wet", "cold") stated after the ending.</summary>
-    public HashSet<string> Feelings { get; } = new(StringComparer.Ordinal);
+    /// <summary>Effect words ("sad", "wet", "cold") stated after the ending, in order.</summary>
+    public List<string> Feelings { get; } = [];
 
     /// <summary>Whether the text ends the story with the end token (otherwise it stops mid-story and the ending cannot be judged).</summary>
     public bool Ended { get; internal set; }

@@ -5,6 +5,9 @@ namespace OverOpt.MLNet.World;
 /// <param name="Slots">Each slot's word and its 0-based position in the read tokens (no template has two slots of one kind).</param>
 public sealed record SentenceMatch(SentenceKind Kind, IReadOnlyDictionary<SlotKind, (string Word, int Position)> Slots)
 {
+    /// <summary>Whether slot <paramref name="slot"/> is filled (a sentence cut short may not have reached it).</summary>
+    public bool Has(SlotKind slot) => Slots.ContainsKey(slot);
+
     /// <summary>The word in slot <paramref name="slot"/>.</summary>
     public string Word(SlotKind slot) => Slots[slot].Word;
 

@@ -63,6 +63,41 @@ public static class SentencePatterns
         return null;
     }
 
+    /// <summary>
+    /// Every template that <paramref name="words"/> (a sentence cut short, as at the end of a response) can begin, each
+    /// with the slots filled so far. A complete sentence without its mark counts as cut short too.
+    /// </summary>
+    public static IReadOnlyList<SentenceMatch> MatchPrefix(StoryWorld world, IReadOnlyList<string> words, int start)
+    {
+        var found = new List<SentenceMatch>();
+        foreach (var (kind, elements) in Patterns)
+        {
+            if (elements.Length < words.Count)
+            {
+                continue;
+            }
+            var slots = new Dictionary<SlotKind, (string, int)>();
+            bool matches = true;
+            for (int i = 0; i < words.Count && matches; i++)
+            {
+                if (elements[i] is SlotKind slot)
+                {
+                    matches = Fits(world, slot, words[i]);
+                    slots[slot] = (words[i], start + i);
+                }
+                else
+                {
+                    matches = (string)elements[i] == words[i];
+                }
+            }
+            if (matches)
+            {
+                found.Add(new SentenceMatch(kind, slots));
+            }
+        }
+        return found;
+    }
+
     /// <summary>Whether <paramref name="word"/> may stand in a slot of kind <paramref name="slot"/> in <paramref name="world"/>.</summary>
     public static bool Fits(StoryWorld world, SlotKind slot, string word) => slot switch
     {

@@ -15,13 +15,13 @@ public enum StoryEvent
     /// <summary>"she played with her kite .": only while she holds her treasure.</summary>
     Play,
 
-    /// <summary>"she gave her kite to tobo .": only while she holds it, to the character met last; tobo holds it after.</summary>
+    /// <summary>"she gave her kite to tobo .": only while she holds it, to a character the story introduced (met, or the friend she visits); tobo holds it after.</summary>
     Give,
 
-    /// <summary>"she looked in the cave .": only while her lost treasure is not found.</summary>
+    /// <summary>"she looked in the cave .": in any story, once.</summary>
     Search,
 
-    /// <summary>"tobo gave her two more .": in a gathering story, the character met last adds to her count.</summary>
+    /// <summary>"tobo gave her two more .": in a gathering story, a character she met adds to her count.</summary>
     Gift,
 
     /// <summary>"she ate one .": in a gathering story, lowers her count (she keeps at least one).</summary>

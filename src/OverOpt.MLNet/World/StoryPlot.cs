@@ -18,6 +18,9 @@ public sealed class StoryPlot
     /// <summary>Who holds the hero's treasure: the hero at first, nobody (null) once lost, another character once given.</summary>
     public Character? Holder { get; internal set; }
 
+    /// <summary>Who gave the hero more food, if anyone did.</summary>
+    public Character? Giver { get; internal set; }
+
     /// <summary>Foods held in a gathering story.</summary>
     public int Count { get; internal set; }
 

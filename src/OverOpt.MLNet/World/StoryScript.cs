@@ -48,7 +48,7 @@ public sealed class StoryScript
             }
             else
             {
-                WriteEvent(writer, plot, next.Event);
+                WriteEvent(writer, plot, next.Event, next.Actor);
             }
         }
         WriteEffects(writer, plot);
@@ -91,25 +91,31 @@ public sealed class StoryScript
         string subject = StoryWorld.Subject(hero);
         var events = PossibleEvents(plot).ToList();
         double end = plot.Events.Count == 0 ? 0 : plot.Events.Count >= _world.Options.MaxEvents || events.Count == 0 ? 1 : _world.Options.EndProbability;
-        var branches = events.Select(e => new StoryBranch<Sentence>(
-            new Sentence(e, null),
-            e switch
+        var branches = new List<StoryBranch<Sentence>>();
+        foreach (var e in events)
+        {
+            double weight = (1 - end) / events.Count;
+            if (e == StoryEvent.Gift)
             {
-                StoryEvent.Weather => ["then", "it"],
-                StoryEvent.Gift => [plot.Met[^1].Name, "gave"],
-                _ => [subject, EventVerb(e)],
-            },
-            e == StoryEvent.Gift ? [TokenRole.Copy, TokenRole.Grammar] : [TokenRole.Copy, TokenRole.Grammar],
-            (1 - end) / events.Count)).ToList();
+                // Any character met can be the giver: one branch each, told apart by the name that opens the sentence.
+                foreach (var giver in plot.Met)
+                {
+                    branches.Add(new StoryBranch<Sentence>(new Sentence(e, null, giver), [giver.Name, "gave"], [TokenRole.Copy, TokenRole.Grammar], weight / plot.Met.Count));
+                }
+                continue;
+            }
+            string[] opening = e == StoryEvent.Weather ? ["then", "it"] : [subject, EventVerb(e)];
+            branches.Add(new StoryBranch<Sentence>(new Sentence(e, null, null), opening, [TokenRole.Copy, TokenRole.Grammar], weight));
+        }
         if (plot.Goal == GoalKind.Gather)
         {
-            branches.Add(new StoryBranch<Sentence>(new Sentence(default, StoryOutcome.Success), ["in", "the", "end"], [TokenRole.Grammar, TokenRole.Grammar, TokenRole.Grammar], end));
+            branches.Add(new StoryBranch<Sentence>(new Sentence(default, StoryOutcome.Success, null), ["in", "the", "end"], [TokenRole.Grammar, TokenRole.Grammar, TokenRole.Grammar], end));
         }
         else
         {
             double success = _world.Options.SuccessProbability;
-            branches.Add(new StoryBranch<Sentence>(new Sentence(default, StoryOutcome.Success), ["at", "last"], [TokenRole.Grammar, TokenRole.Grammar], end * success));
-            branches.Add(new StoryBranch<Sentence>(new Sentence(default, StoryOutcome.Failure), ["but"], [TokenRole.Grammar], end * (1 - success)));
+            branches.Add(new StoryBranch<Sentence>(new Sentence(default, StoryOutcome.Success, null), ["at", "last"], [TokenRole.Grammar, TokenRole.Grammar], end * success));
+            branches.Add(new StoryBranch<Sentence>(new Sentence(default, StoryOutcome.Failure, null), ["but"], [TokenRole.Grammar], end * (1 - success)));
         }
         return branches;
     }
@@ -134,11 +140,11 @@ public sealed class StoryScript
         {
             yield return StoryEvent.Play;
         }
-        if (holds && plot.Met.Count > 0 && !Done(StoryEvent.Give))
+        if (holds && Others(plot).Count > 0 && !Done(StoryEvent.Give))
         {
             yield return StoryEvent.Give;
         }
-        if (plot.Goal == GoalKind.Find && !Done(StoryEvent.Search))
+        if (!Done(StoryEvent.Search))
         {
             yield return StoryEvent.Search;
         }
@@ -163,7 +169,19 @@ public sealed class StoryScript
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "This event does not begin with the hero's pronoun."),
     };
 
-    private void WriteEvent(Writer writer, StoryPlot plot, StoryEvent e)
+    /// <summary>The characters the story has introduced besides the hero: those met, and the friend a visit names.</summary>
+    private List<Character> Others(StoryPlot plot)
+    {
+        var others = plot.Met.ToList();
+        var friend = _world.Cast[plot.Hero!.Friend];
+        if (plot.Goal == GoalKind.Visit && !others.Contains(friend))
+        {
+            others.Add(friend);
+        }
+        return others;
+    }
+
+    private void WriteEvent(Writer writer, StoryPlot plot, StoryEvent e, Character? actor)
     {
         var hero = plot.Hero!;
         plot.Events.Add(e);
@@ -192,14 +210,16 @@ public sealed class StoryScript
             case StoryEvent.Give:
                 WriteTreasure(writer, plot);
                 writer.Put("to", TokenRole.Grammar);
-                writer.Put(plot.Met[^1].Name, TokenRole.Copy);
-                plot.Holder = plot.Met[^1];
+                var receivers = Others(plot);
+                var receiver = receivers[writer.Put(TokenChoice.Uniform(new WordTable(receivers.Select(c => c.Name))), TokenRole.Copy)];
+                plot.Holder = receiver;
                 break;
             case StoryEvent.Search:
                 writer.Words(TokenRole.Grammar, "in", "the");
                 writer.Put(TokenChoice.Uniform(_world.Places), TokenRole.Free);
                 break;
             case StoryEvent.Gift:
+                plot.Giver = actor;
                 writer.Put(StoryWorld.Object(hero), TokenRole.Copy);
                 int most = Math.Min(_world.Options.MaxChange, _world.Options.MaxCount - plot.Count);
                 plot.Count += writer.Put(Counts(1, most), TokenRole.Free) + 1;
@@ -285,8 +305,8 @@ public sealed class StoryScript
     private TokenChoice Counts(int least, int most)
         => TokenChoice.Weighted(_world.Numbers, Enumerable.Range(1, _world.Numbers.Count).Select(n => n >= least && n <= most ? 1.0 : 0.0).ToArray());
 
-    /// <summary>The next sentence: an event, or (when <see cref="Ending"/> is set) the ending with that outcome.</summary>
-    private readonly record struct Sentence(StoryEvent Event, StoryOutcome? Ending);
+    /// <summary>The next sentence: an event (with the character who acts in it, for a gift), or (when <see cref="Ending"/> is set) the ending with that outcome.</summary>
+    private readonly record struct Sentence(StoryEvent Event, StoryOutcome? Ending, Character? Actor);
 
     /// <summary>Writes through the pen, marking any token with more than one option as a free choice.</summary>
     private sealed class Writer(IStoryPen pen)
