@@ -62,7 +62,8 @@ internal static class PilotTrain
                 var excess = EntropyEstimate.FromStories(losses.Select((l, i) => l.Sum(x => (double)x) - trueNats[i]).ToArray(), tokens);
                 var byRole = ExcessByRole(heldOut, losses);
                 rows.Add((name, proxy, policy.Description.Parameters, excess.NatsPerToken, loss.NatsPerToken));
-                string roles = string.Join(" ", byRole.Select(kv => $"{kv.Key}:{kv.Value:F3}"));
+                var byRank = ExcessByHeroRank(heldOut, losses);
+                string roles = string.Join(" ", byRole.Select(kv => $"{kv.Key}:{kv.Value:F3}")) + " | by hero rank " + string.Join(" ", byRank.Select(kv => $"{kv.Key}:{kv.Value:F3}"));
                 Console.WriteLine($"  {name,-6} {policy.Description.Parameters,8} {seconds,8:F1} {loss.NatsPerToken,7:F4} {excess.NatsPerToken,7:F4}  {roles}");
                 var breaks = BreakRateReport.Measure(policy, world, heldOut.Select(s => s.Text).ToArray(), promptLength, responseLength, flags.Int("prompts", 1000), seed: 5);
                 Console.WriteLine($"         breaks: {breaks}");
@@ -113,6 +114,25 @@ internal static class PilotTrain
             }
         }
         return new SortedDictionary<TokenRole, double>(nats.ToDictionary(kv => kv.Key, kv => kv.Value / counts[kv.Key]));
+    }
+
+    /// <summary>Excess nats per token of stories grouped by their hero's rank: how far down the Zipf list a model knows the cast.</summary>
+    private static List<KeyValuePair<string, double>> ExcessByHeroRank(IReadOnlyList<GeneratedStory> stories, float[][] losses)
+    {
+        int[] edges = [10, 40, 160, int.MaxValue];
+        var result = new List<KeyValuePair<string, double>>();
+        int low = 1;
+        foreach (int high in edges)
+        {
+            var members = Enumerable.Range(0, stories.Count).Where(i => stories[i].Plot.Hero!.Rank + 1 >= low && stories[i].Plot.Hero!.Rank + 1 <= high).ToList();
+            if (members.Count > 0)
+            {
+                double nats = members.Sum(i => losses[i].Sum(x => (double)x) + stories[i].LogProbability);
+                result.Add(new($"{low}-{(high == int.MaxValue ? "" : high.ToString())}", nats / members.Sum(i => losses[i].Length)));
+            }
+            low = high + 1;
+        }
+        return result;
     }
 
     private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

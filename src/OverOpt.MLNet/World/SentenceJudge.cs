@@ -79,7 +79,7 @@ internal sealed class SentenceJudge(StoryWorld world, ReadStory story, SentenceM
                 break;
             default:
                 story.Goal = GoalKind.Gather;
-                story.Count = Number();
+                story.Count = match.Has(SlotKind.Number) ? Number() : 0;
                 Fact(SlotKind.Food, world.Foods[hero.Food], $"{hero.Name}'s food");
                 break;
         }

@@ -191,6 +191,46 @@ public class WorldReaderTests
     }
 
     [Fact]
+    public void EveryPrefixOfAGeneratedStoryBreaksNothing()
+    {
+        foreach (int seed in new[] { 1, 2, 3 })
+        {
+            var world = StoryWorld.Create(seed);
+            var reader = new StoryReader(world);
+            foreach (var story in new StoryGenerator(world, corpusSeed: 400 + seed).Generate(300))
+            {
+                var tokens = new[] { StoryScript.EndToken }.Concat(story.Tokens).ToArray();
+                for (int length = 1; length <= tokens.Length; length++)
+                {
+                    var violations = reader.Read(tokens.Take(length).ToArray()).Violations;
+
+                    Assert.True(violations.Count == 0, $"{string.Join(' ', tokens.Take(length))}: {string.Join("; ", violations)}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryPrefixOfAChangedStoryIsReadWithoutFailing()
+    {
+        var world = StoryWorld.Create(2);
+        var reader = new StoryReader(world);
+        var vocabulary = world.Vocabulary();
+        var rng = new Random(7);
+        foreach (var story in new StoryGenerator(world, corpusSeed: 500).Generate(300))
+        {
+            var tokens = new[] { StoryScript.EndToken }.Concat(story.Tokens).ToArray();
+            tokens[1 + rng.Next(tokens.Length - 2)] = vocabulary[rng.Next(vocabulary.Count)];
+            for (int length = 1; length <= tokens.Length; length++)
+            {
+                var reading = reader.Read(tokens.Take(length).ToArray());
+
+                Assert.All(reading.Violations, v => Assert.InRange(v.Position, 0, length - 1));
+            }
+        }
+    }
+
+    [Fact]
     public void OnStoriesWithOneWordChangedTheReaderFlagsExactlyThoseTheGrammarCannotWrite()
     {
         foreach (int seed in new[] { 1, 2, 3 })
