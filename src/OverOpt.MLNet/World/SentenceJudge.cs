@@ -32,6 +32,7 @@ internal sealed class SentenceJudge(StoryWorld world, ReadStory story, SentenceM
         {
             return;
         }
+        Pronouns(hero);
         switch (match.Kind)
         {
             case SentenceKind.GoalFind or SentenceKind.GoalVisit or SentenceKind.GoalGather:
@@ -110,6 +111,13 @@ internal sealed class SentenceJudge(StoryWorld world, ReadStory story, SentenceM
                 bool feared = match.Word(SlotKind.Thing) == world.Things[hero.Fear];
                 Fact(SlotKind.Reaction, feared ? "hid" : "smiled", $"{hero.Name}'s fear of the {world.Things[hero.Fear]}");
                 break;
+            case SentenceKind.Drop:
+                UseTreasure(hero);
+                if (match.Has(SlotKind.Treasure) && story.Holder == hero)
+                {
+                    story.Holder = null;
+                }
+                break;
             case SentenceKind.Play or SentenceKind.Give:
                 UseTreasure(hero);
                 if (match.Kind == SentenceKind.Give && match.Has(SlotKind.Name))
@@ -123,6 +131,21 @@ internal sealed class SentenceJudge(StoryWorld world, ReadStory story, SentenceM
             case SentenceKind.Eat when match.Has(SlotKind.Number):
                 Eat();
                 break;
+        }
+    }
+
+    /// <summary>Every pronoun refers to the hero, except the possessive of the character met ("with his drum").</summary>
+    private void Pronouns(Character hero)
+    {
+        foreach (var slot in new[] { SlotKind.Subject, SlotKind.Object, SlotKind.Possessive }.Where(match.Has))
+        {
+            var referent = slot == SlotKind.Possessive && match.Kind == SentenceKind.Meet && match.Has(SlotKind.Name) ? world.Find(match.Word(SlotKind.Name))! : hero;
+            var (subject, obj, possessive) = WorldTables.Pronouns[referent.Gender];
+            string right = slot switch { SlotKind.Subject => subject, SlotKind.Object => obj, _ => possessive };
+            if (match.Word(slot) != right)
+            {
+                Add(ViolationKind.Pronoun, match.Position(slot), $"'{match.Word(slot)}' for {referent.Name}, who is {subject}");
+            }
         }
     }
 
@@ -141,6 +164,7 @@ internal sealed class SentenceJudge(StoryWorld world, ReadStory story, SentenceM
             story.Met.Add(met);
         }
         Fact(SlotKind.Kind, world.Kinds[met.Kind], $"{met.Name}'s kind");
+        Fact(SlotKind.Treasure, world.Treasures[met.Treasure], $"{met.Name}'s treasure");
     }
 
     private void Give(Character hero, Character receiver)
@@ -247,10 +271,9 @@ internal sealed class SentenceJudge(StoryWorld world, ReadStory story, SentenceM
         }
         string feeling = match.Word(SlotKind.Feeling);
         int position = match.Position(SlotKind.Feeling);
-        bool caused = feeling == "sad"
-            ? story.Outcome == StoryOutcome.Failure
-            : story.Weather >= 0 && WorldTables.Weather[story.Weather].Effect == feeling;
-        if (!caused)
+        var owed = StoryEffects.Owed(story.Outcome == StoryOutcome.Failure, story.Weather, story.Events.Contains(SentenceKind.Eat));
+        int place = owed.ToList().IndexOf(feeling);
+        if (place < 0)
         {
             Add(ViolationKind.Effect, position, $"'{feeling}' without its cause");
         }
@@ -258,10 +281,9 @@ internal sealed class SentenceJudge(StoryWorld world, ReadStory story, SentenceM
         {
             Add(ViolationKind.Structure, position, $"'{feeling}' again");
         }
-        else if (feeling != "sad" && story.Outcome == StoryOutcome.Failure && !story.Feelings.Contains("sad"))
+        else if (owed.Take(place).Any(e => !story.Feelings.Contains(e)))
         {
-            // The grammar states the goal's effect before the weather's.
-            Add(ViolationKind.Structure, position, $"'{feeling}' before 'sad'");
+            Add(ViolationKind.Structure, position, $"'{feeling}' before '{owed.Take(place).First(e => !story.Feelings.Contains(e))}'");
         }
         story.Feelings.Add(feeling);
     }

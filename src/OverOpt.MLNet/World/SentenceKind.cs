@@ -18,7 +18,7 @@ public enum SentenceKind
     /// <summary>"then it rained ."</summary>
     Weather,
 
-    /// <summary>"she met tobo the owl ."</summary>
+    /// <summary>"she met tobo the owl with his drum ."</summary>
     Meet,
 
     /// <summary>"she saw a wasp and hid ."</summary>
@@ -26,6 +26,9 @@ public enum SentenceKind
 
     /// <summary>"she played with her kite ."</summary>
     Play,
+
+    /// <summary>"she dropped her kite ."</summary>
+    Drop,
 
     /// <summary>"she gave her kite to tobo ."</summary>
     Give,
@@ -54,6 +57,6 @@ public enum SentenceKind
     /// <summary>"in the end she had five plums ."</summary>
     Total,
 
-    /// <summary>"she was wet ." (or sad, or cold)</summary>
+    /// <summary>"she was wet ." (or sad, cold, full)</summary>
     Feeling,
 }

@@ -14,9 +14,10 @@ public static class SentencePatterns
         Pattern(SentenceKind.GoalVisit, "one day Subject went to see Name"),
         Pattern(SentenceKind.GoalGather, "one day Subject picked Number Food"),
         Pattern(SentenceKind.Weather, "then it Weather"),
-        Pattern(SentenceKind.Meet, "Subject met Name the Kind"),
+        Pattern(SentenceKind.Meet, "Subject met Name the Kind with Possessive Treasure"),
         Pattern(SentenceKind.Fear, "Subject saw a Thing and Reaction"),
         Pattern(SentenceKind.Play, "Subject played with Possessive Treasure"),
+        Pattern(SentenceKind.Drop, "Subject dropped Possessive Treasure"),
         Pattern(SentenceKind.Give, "Subject gave Possessive Treasure to Name"),
         Pattern(SentenceKind.Search, "Subject looked in the Place"),
         Pattern(SentenceKind.Gift, "Name gave Object Number more"),
@@ -113,7 +114,7 @@ public static class SentencePatterns
         SlotKind.Possessive => WorldTables.Pronouns.Any(p => p.Possessive == word),
         SlotKind.Weather => WorldTables.Weather.Any(w => w.Verb == word),
         SlotKind.Reaction => word is "hid" or "smiled",
-        SlotKind.Feeling => word == "sad" || WorldTables.Weather.Any(w => w.Effect == word),
+        SlotKind.Feeling => StoryEffects.Words.Contains(word),
         _ => false,
     };
 

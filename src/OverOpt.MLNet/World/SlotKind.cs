@@ -39,6 +39,6 @@ public enum SlotKind
     /// <summary>"hid" or "smiled".</summary>
     Reaction,
 
-    /// <summary>"sad", "wet" or "cold".</summary>
+    /// <summary>An effect word: "sad", "wet", "cold" or "full".</summary>
     Feeling,
 }

@@ -6,7 +6,7 @@ public enum StoryEvent
     /// <summary>"then it rained ." (or snowed): the character is wet (or cold) at the end.</summary>
     Weather,
 
-    /// <summary>"she met tobo the owl .": introduces a second character, stated with its kind.</summary>
+    /// <summary>"she met tobo the owl with his drum .": introduces a second character, stated with its kind, its pronoun and its treasure.</summary>
     Meet,
 
     /// <summary>"she saw a wasp and hid .": she hides from the thing she fears and smiles at anything else.</summary>
@@ -14,6 +14,9 @@ public enum StoryEvent
 
     /// <summary>"she played with her kite .": only while she holds her treasure.</summary>
     Play,
+
+    /// <summary>"she dropped her kite .": only while she holds it; it is lost after.</summary>
+    Drop,
 
     /// <summary>"she gave her kite to tobo .": only while she holds it, to a character the story introduced (met, or the friend she visits); tobo holds it after.</summary>
     Give,
@@ -24,6 +27,6 @@ public enum StoryEvent
     /// <summary>"tobo gave her two more .": in a gathering story, a character she met adds to her count.</summary>
     Gift,
 
-    /// <summary>"she ate one .": in a gathering story, lowers her count (she keeps at least one).</summary>
+    /// <summary>"she ate one .": in a gathering story, lowers her count (she keeps at least one); she is full at the end.</summary>
     Eat,
 }

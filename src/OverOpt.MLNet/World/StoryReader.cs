@@ -6,7 +6,8 @@ namespace OverOpt.MLNet.World;
 /// Reads any token sequence of the story world (a prompt and a model's response, or a corpus line) sentence by
 /// sentence against the templates, rebuilds each story's state, and lists every violation of it (see
 /// <see cref="ViolationKind"/>). Unlike <see cref="ExactStoryScorer"/> it keeps reading past a wrong word, so it can
-/// say what kind of mistake a sample makes. Every pronoun refers to the hero, as in the grammar; an end token closes
+/// say what kind of mistake a sample makes. Pronouns are judged by the template's referent (the hero, except the
+/// possessive of a character met); an end token closes
 /// a story (its unresolved goal and missing effects are judged there) and begins the next. A sentence cut short at
 /// the end of the text is judged as far as it goes, once its words say which template it follows.
 /// </summary>
@@ -58,7 +59,6 @@ public sealed class StoryReader
                 stories.Add(story);
                 sentenceStart = i;
             }
-            CheckPronoun(story, token, i, violations);
             if (Marks.Contains(token))
             {
                 var match = SentencePatterns.Match(_world, words, sentenceStart);
@@ -100,20 +100,6 @@ public sealed class StoryReader
         // Several templates begin this way: the words do not yet say which sentence it is, so there is nothing to judge.
     }
 
-    private static void CheckPronoun(ReadStory story, string token, int position, List<StoryViolation> violations)
-    {
-        if (story.Hero is not { } hero)
-        {
-            return;
-        }
-        bool isPronoun = WorldTables.Pronouns.Any(p => token == p.Subject || token == p.Object || token == p.Possessive);
-        var (subject, obj, possessive) = WorldTables.Pronouns[hero.Gender];
-        if (isPronoun && token != subject && token != obj && token != possessive)
-        {
-            violations.Add(new StoryViolation(ViolationKind.Pronoun, position, $"'{token}' for {hero.Name}, who is {subject}"));
-        }
-    }
-
     private static void Finish(ReadStory story, int end, List<StoryViolation> violations)
     {
         story.Ended = true;
@@ -126,13 +112,10 @@ public sealed class StoryReader
         {
             violations.Add(new StoryViolation(ViolationKind.GoalHanging, end, $"the {story.Goal} goal is never resolved"));
         }
-        if (story.Outcome == StoryOutcome.Failure && !story.Feelings.Contains("sad"))
+        var owed = StoryEffects.Owed(story.Outcome == StoryOutcome.Failure, story.Weather, story.Events.Contains(SentenceKind.Eat));
+        foreach (var missing in owed.Where(e => !story.Feelings.Contains(e)))
         {
-            violations.Add(new StoryViolation(ViolationKind.Effect, end, "a failed goal but never sad"));
-        }
-        if (story.Weather >= 0 && !story.Feelings.Contains(WorldTables.Weather[story.Weather].Effect))
-        {
-            violations.Add(new StoryViolation(ViolationKind.Effect, end, $"it {WorldTables.Weather[story.Weather].Verb} but never {WorldTables.Weather[story.Weather].Effect}"));
+            violations.Add(new StoryViolation(ViolationKind.Effect, end, $"never '{missing}', which an earlier sentence caused"));
         }
     }
 }

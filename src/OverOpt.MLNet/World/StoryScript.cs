@@ -8,7 +8,7 @@ namespace OverOpt.MLNet.World;
 /// one derivation and its probability is the product of its choices' probabilities.
 /// </summary>
 /// <example>
-/// "mera the fox lived in the barn . one day she lost her kite . then it rained . she met tobo the owl .
+/// "mera the fox lived in the barn . one day she lost her kite . then it rained . she met tobo the owl with his drum .
 /// at last she found her kite in the cave . she was wet ." followed by &lt;bos&gt;.
 /// </example>
 public sealed class StoryScript
@@ -136,6 +136,10 @@ public sealed class StoryScript
         {
             yield return StoryEvent.Fear;
         }
+        if (holds && !Done(StoryEvent.Drop))
+        {
+            yield return StoryEvent.Drop;
+        }
         if (holds && !Done(StoryEvent.Play))
         {
             yield return StoryEvent.Play;
@@ -163,6 +167,7 @@ public sealed class StoryScript
         StoryEvent.Meet => "met",
         StoryEvent.Fear => "saw",
         StoryEvent.Play => "played",
+        StoryEvent.Drop => "dropped",
         StoryEvent.Give => "gave",
         StoryEvent.Search => "looked",
         StoryEvent.Eat => "ate",
@@ -196,6 +201,10 @@ public sealed class StoryScript
                 plot.Met.Add(met);
                 writer.Put("the", TokenRole.Grammar);
                 writer.Put(_world.Kinds[met.Kind], TokenRole.Fact);
+                // The one pronoun that is not the hero's: knowing it takes knowing the character met.
+                writer.Put("with", TokenRole.Grammar);
+                writer.Put(StoryWorld.Possessive(met), TokenRole.Fact);
+                writer.Put(_world.Treasures[met.Treasure], TokenRole.Fact);
                 break;
             case StoryEvent.Fear:
                 writer.Put("a", TokenRole.Grammar);
@@ -206,6 +215,10 @@ public sealed class StoryScript
             case StoryEvent.Play:
                 writer.Words(TokenRole.Grammar, "with");
                 WriteTreasure(writer, plot);
+                break;
+            case StoryEvent.Drop:
+                WriteTreasure(writer, plot);
+                plot.Holder = null;
                 break;
             case StoryEvent.Give:
                 WriteTreasure(writer, plot);
@@ -278,18 +291,11 @@ public sealed class StoryScript
     private static void WriteEffects(Writer writer, StoryPlot plot)
     {
         string subject = StoryWorld.Subject(plot.Hero!);
-        if (plot.Outcome == StoryOutcome.Failure)
+        foreach (string effect in StoryEffects.Owed(plot.Outcome == StoryOutcome.Failure, plot.Weather, plot.Events.Contains(StoryEvent.Eat)))
         {
             writer.Put(subject, TokenRole.Copy);
             writer.Put("was", TokenRole.Grammar);
-            writer.Put("sad", TokenRole.Effect);
-            writer.Put(".", TokenRole.Grammar);
-        }
-        if (plot.Weather >= 0)
-        {
-            writer.Put(subject, TokenRole.Copy);
-            writer.Put("was", TokenRole.Grammar);
-            writer.Put(WorldTables.Weather[plot.Weather].Effect, TokenRole.Effect);
+            writer.Put(effect, TokenRole.Effect);
             writer.Put(".", TokenRole.Grammar);
         }
     }

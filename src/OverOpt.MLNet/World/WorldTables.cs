@@ -54,7 +54,7 @@ public static class WorldTables
     [
         "the", "lived", "in", "day", "lost", "went", "to", "see", "picked", "then", "it", "met", "saw", "a", "and", "hid",
         "smiled", "played", "with", "gave", "more", "looked", "ate", "at", "last", "found", "but", "never", "reached", "end",
-        "had", "was", "sad", ".",
+        "had", "was", "sad", "full", "dropped", ".",
     ];
 
     /// <summary>Subject, object and possessive pronouns of a character: index 0 male, 1 female.</summary>

@@ -72,7 +72,7 @@ public class WorldReaderTests
     {
         var (hero, met, stranger) = (World.Cast[0], World.Cast[1], World.Cast[2]);
         string opening = Opening(hero) + $" one day {StoryWorld.Subject(hero)} picked two {World.Foods[hero.Food]} .";
-        string meet = $" {StoryWorld.Subject(hero)} met {met.Name} the {World.Kinds[met.Kind]} .";
+        string meet = " " + Meeting(hero, met);
         string ending = $" in the end {StoryWorld.Subject(hero)} had four {World.Foods[hero.Food]} .";
 
         string right = opening + meet + $" {met.Name} gave {StoryWorld.Object(hero)} two more ." + ending;
@@ -89,7 +89,7 @@ public class WorldReaderTests
         var (hero, met) = (World.Cast[0], World.Cast[1]);
         string s = StoryWorld.Subject(hero), p = StoryWorld.Possessive(hero), treasure = World.Treasures[hero.Treasure];
         string lost = Opening(hero) + $" one day {s} lost {p} {treasure} . {s} played with {p} {treasure} . but {s} never found {p} {treasure} . {s} was sad .";
-        string given = Opening(hero) + $" one day {s} went to see {World.Cast[hero.Friend].Name} . {s} met {met.Name} the {World.Kinds[met.Kind]} ."
+        string given = Opening(hero) + $" one day {s} went to see {World.Cast[hero.Friend].Name} . " + Meeting(hero, met)
             + $" {s} gave {p} {treasure} to {met.Name} . {s} played with {p} {treasure} . at last {s} reached the {World.Places[World.Cast[hero.Friend].Home]} .";
 
         Assert.Equal([ViolationKind.Possession], Kinds(lost.Trim()));
@@ -103,9 +103,11 @@ public class WorldReaderTests
         string s = StoryWorld.Subject(hero), food = World.Foods[hero.Food];
         string opening = Opening(hero) + $" one day {s} picked three {food} .";
 
-        Assert.Empty(Reader.ReadStory((opening + $" {s} ate one . in the end {s} had two {food} .").Trim()).Violations);
-        Assert.Equal([ViolationKind.Count], Kinds((opening + $" {s} ate one . in the end {s} had three {food} .").Trim()));
-        Assert.Equal([ViolationKind.Count, ViolationKind.Count], Kinds((opening + $" {s} ate four . in the end {s} had two {food} .").Trim()));
+        string full = $" {s} was full .";
+
+        Assert.Empty(Reader.ReadStory(opening + $" {s} ate one . in the end {s} had two {food} ." + full).Violations);
+        Assert.Equal([ViolationKind.Count], Kinds(opening + $" {s} ate one . in the end {s} had three {food} ." + full));
+        Assert.Equal([ViolationKind.Count, ViolationKind.Count], Kinds(opening + $" {s} ate four . in the end {s} had two {food} ." + full));
     }
 
     [Fact]
@@ -172,7 +174,7 @@ public class WorldReaderTests
         Assert.Equal([ViolationKind.Structure], Kinds(goal + ending));
         Assert.Equal([ViolationKind.Structure], Kinds(goal + $" {s} looked in the cave . {s} looked in the barn ." + ending));
         var met = World.Cast[1];
-        string fourEvents = $" {s} looked in the cave . {s} saw a snake and {Reaction(hero, "snake")} . then it snowed . {s} met {met.Name} the {World.Kinds[met.Kind]} .";
+        string fourEvents = $" {s} looked in the cave . {s} saw a snake and {Reaction(hero, "snake")} . then it snowed . " + Meeting(hero, met);
         Assert.Equal([ViolationKind.Structure], Kinds(goal + fourEvents + ending + $" {s} was cold ."));
     }
 
@@ -260,6 +262,37 @@ public class WorldReaderTests
     }
 
     private static string Reaction(Character hero, string thing) => World.Things[hero.Fear] == thing ? "hid" : "smiled";
+
+    [Fact]
+    public void TheMetCharactersPossessiveFollowsItsOwnGenderAndItsTreasureIsAFact()
+    {
+        var hero = World.Cast[0];
+        var met = World.Cast.First(c => c.Female != hero.Female && c != hero);
+        string s = StoryWorld.Subject(hero), p = StoryWorld.Possessive(hero), treasure = World.Treasures[hero.Treasure];
+        string story = Opening(hero) + $" one day {s} lost {p} {treasure} . " + Meeting(hero, met) + $" but {s} never found {p} {treasure} . {s} was sad .";
+        string wrongPronoun = story.Replace($" with {StoryWorld.Possessive(met)} ", $" with {StoryWorld.Possessive(hero)} ");
+        string wrongTreasure = story.Replace($" {World.Treasures[met.Treasure]} . but", $" {World.Treasures.Words.First(t => t != World.Treasures[met.Treasure])} . but");
+
+        Assert.Empty(Reader.ReadStory(story).Violations);
+        Assert.Equal([ViolationKind.Pronoun], Kinds(wrongPronoun));
+        Assert.Equal([ViolationKind.Contradiction], Kinds(wrongTreasure));
+    }
+
+    [Fact]
+    public void ATreasureDroppedCannotBePlayedWithAndEatingLeavesTheHeroFull()
+    {
+        var hero = World.Cast[0];
+        string s = StoryWorld.Subject(hero), p = StoryWorld.Possessive(hero), treasure = World.Treasures[hero.Treasure], food = World.Foods[hero.Food];
+        string opening = Opening(hero) + $" one day {s} picked three {food} .";
+        string ending = $" in the end {s} had two {food} . {s} was full .";
+
+        Assert.Empty(Reader.ReadStory(opening + $" {s} dropped {p} {treasure} . {s} ate one ." + ending).Violations);
+        Assert.Equal([ViolationKind.Possession], Kinds(opening + $" {s} dropped {p} {treasure} . {s} played with {p} {treasure} . {s} ate one ." + ending));
+        Assert.Equal([ViolationKind.Effect], Kinds(opening + $" {s} ate one ." + ending.Replace($" {s} was full .", "")));
+    }
+
+    private static string Meeting(Character hero, Character met)
+        => $"{StoryWorld.Subject(hero)} met {met.Name} the {World.Kinds[met.Kind]} with {StoryWorld.Possessive(met)} {World.Treasures[met.Treasure]} .";
 
     private static ViolationKind[] Kinds(string story) => Reader.ReadStory(story).Violations.Select(v => v.Kind).ToArray();
 
