@@ -16,11 +16,14 @@ internal static class Program
             case "train":
                 PilotTrain.Run(flags);
                 return 0;
+            case "entropy":
+                PilotEntropy.Run(flags);
+                return 0;
             case "breaks":
                 PilotBreaks.Run(flags);
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats, train or breaks");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train or breaks");
                 return 2;
         }
     }
