@@ -5,6 +5,7 @@ using OverOpt.MLNet;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Pretraining;
 using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Torch;
 using OverOpt.MLNet.Text;
 using OverOpt.MLNet.World;
 
