@@ -40,8 +40,7 @@ internal static class PilotTrain
         foreach (int worldSeed in flags.Ints("worlds", [1, 2, 3]))
         {
             var world = StoryWorld.Create(worldSeed, options);
-            var stories = new StoryGenerator(world, CorpusSeed(worldSeed)).Generate(storyCount).ToList();
-            var corpus = TextCorpus.FromLines($"{StoryWorld.Version}:world{worldSeed}:corpus{CorpusSeed(worldSeed)}", stories.Select(s => s.Text));
+            var (stories, corpus) = Corpus(world, worldSeed, storyCount);
             var heldOut = stories.Skip(stories.Count - corpus.ValidationStories.Count).ToList();
             var trueNats = heldOut.Select(s => -s.LogProbability).ToArray();
             var tokens = heldOut.Select(s => s.ScoredTokens).ToArray();
@@ -83,6 +82,13 @@ internal static class PilotTrain
     }
 
     public static int CorpusSeed(int worldSeed) => 1000 + worldSeed;
+
+    /// <summary>The pilot's corpus of a world: its stories (exact probabilities kept) and the same lines as a training corpus, the last tenth held out.</summary>
+    public static (List<GeneratedStory> Stories, TextCorpus Corpus) Corpus(StoryWorld world, int worldSeed, int storyCount)
+    {
+        var stories = new StoryGenerator(world, CorpusSeed(worldSeed)).Generate(storyCount).ToList();
+        return (stories, TextCorpus.FromLines($"{StoryWorld.Version}:world{worldSeed}:corpus{CorpusSeed(worldSeed)}", stories.Select(s => s.Text)));
+    }
 
     private static void Report(List<(string Name, bool Proxy, long Parameters, double Excess, double Loss)> rows)
     {

@@ -22,8 +22,14 @@ internal static class Program
             case "breaks":
                 PilotBreaks.Run(flags);
                 return 0;
+            case "rewards":
+                PilotRewards.Run(flags);
+                return 0;
+            case "report":
+                PilotReport.Run(flags);
+                return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train or breaks");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, rewards or report");
                 return 2;
         }
     }
