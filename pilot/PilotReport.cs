@@ -27,13 +27,59 @@ internal static class PilotReport
             LanguageModels(LanguageModelRow.Read(lm), Path.Combine(figures, "world-pilot-lm-excess.png"), text);
         }
         string rewards = flags.String("rewards", "");
-        if (rewards != "")
+        string tag = flags.String("tag", "");
+        var rewardRows = rewards == "" ? [] : File.ReadLines(rewards).Skip(1).Where(l => l.Length > 0).Select(RewardPilotRow.Parse).ToList();
+        if (rewardRows.Count > 0)
         {
-            var rows = File.ReadLines(rewards).Skip(1).Where(l => l.Length > 0).Select(RewardPilotRow.Parse).ToList();
-            RewardModels(rows, Path.Combine(figures, "world-pilot-rm-loss.png"), text);
+            RewardModels(rewardRows, Path.Combine(figures, $"world-pilot-rm-loss{tag}.png"), text);
+        }
+        string likelihood = flags.String("likelihood", "");
+        if (likelihood != "")
+        {
+            var rows = File.ReadLines(likelihood).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
+                .Select(f => (World: int.Parse(f[0]), Shape: f[1], Parameters: long.Parse(f[2]), Clean: D(f[3]), Cheer: D(f[4]), Violations: D(f[5]))).ToList();
+            Likelihood(rows, rewardRows, Path.Combine(figures, $"world-pilot-agreement{tag}.png"), text);
         }
         Console.Write(text.ToString());
     }
+
+    /// <summary>Zero-shot ranking by each language model's likelihood beside the trained reward models' agreement with the clean taste.</summary>
+    private static void Likelihood(
+        IReadOnlyList<(int World, string Shape, long Parameters, double Clean, double Cheer, double Violations)> rows, IReadOnlyList<RewardPilotRow> rewards, string figure, StringBuilder text)
+    {
+        var worlds = rows.Select(r => r.World).Distinct().Order().ToList();
+        text.AppendLine("Agreement with the clean taste of each language model's log p(response | prompt), no training on comparisons (all pairs / violation-decided pairs):");
+        text.AppendLine();
+        text.AppendLine("| shape | parameters | " + string.Join(" | ", worlds.Select(w => $"world {w}")) + " |");
+        text.AppendLine("|---|---:|" + string.Concat(worlds.Select(_ => "---|")));
+        foreach (var shape in rows.GroupBy(r => r.Shape).OrderBy(g => g.First().Parameters))
+        {
+            string name = shape.Key == PilotShapes.PiInit ? $"{shape.Key} (pi_init)" : shape.Key;
+            var cells = worlds.Select(w => shape.Where(r => r.World == w).Select(r => string.Create(C, $"{r.Clean:F3} / {r.Violations:F3}")).FirstOrDefault("n/a"));
+            text.AppendLine(string.Create(C, $"| {name} | {shape.First().Parameters:N0} | ") + string.Join(" | ", cells) + " |");
+        }
+        text.AppendLine();
+        var clean = ScalingLine.Fit(rows.Select(r => (Math.Log10(r.Parameters), r.Clean)))!;
+        var violations = ScalingLine.Fit(rows.Select(r => (Math.Log10(r.Parameters), r.Violations)))!;
+        text.AppendLine(C, $"Against log10 parameters, pooled over world seeds: all pairs {clean.Describe()}; violation-decided pairs {violations.Describe()}.");
+        text.AppendLine();
+        var series = new List<StudySeries>();
+        foreach (int w in worlds)
+        {
+            var lm = rows.Where(r => r.World == w).OrderBy(r => r.Parameters).ToList();
+            series.Add(new StudySeries($"language-model likelihood, world {w}", lm.Select(r => Math.Log10(r.Parameters)).ToArray(), lm.Select(r => r.Clean).ToArray(), Joined: true));
+            var trained = rewards.Where(r => r.World == w).GroupBy(r => r.Parameters).OrderBy(g => g.Key).ToList();
+            if (trained.Count > 0)
+            {
+                var summaries = trained.Select(g => SeedSummary.Of(g.Select(r => r.CleanAccuracy))).ToArray();
+                series.Add(new StudySeries($"trained reward models, world {w}", trained.Select(g => Math.Log10(g.Key)).ToArray(), summaries.Select(s => s.Mean).ToArray(),
+                    summaries.Select(s => s.Low).ToArray(), summaries.Select(s => s.High).ToArray(), Joined: true));
+            }
+        }
+        StudyPlots.Draw(figure, "Agreement with the clean taste on held-out pairs", "log10 parameters", "share of pairs ordered as the taste orders them", series, [StudyPlots.Horizontal("chance", 0.5, series)]);
+    }
+
+    private static double D(string text) => double.Parse(text, C);
 
     private static void LanguageModels(IReadOnlyList<LanguageModelRow> rows, string figure, StringBuilder text)
     {

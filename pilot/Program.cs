@@ -25,11 +25,14 @@ internal static class Program
             case "rewards":
                 PilotRewards.Run(flags);
                 return 0;
+            case "likelihood":
+                PilotLikelihood.Run(flags);
+                return 0;
             case "report":
                 PilotReport.Run(flags);
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, rewards or report");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, rewards, likelihood or report");
                 return 2;
         }
     }

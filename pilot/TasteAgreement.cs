@@ -1,11 +1,10 @@
-using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.World;
 
 namespace WorldPilot;
 
 /// <summary>
-/// How often a reward model orders held-out pairs as the taste does before label noise (exact ties left out), in all
-/// and on the pairs that only one term tells apart: cheer alone (same violations cost) or violations alone (same cheer).
+/// How often a score orders held-out pairs as the taste does before label noise (exact ties left out), in all and on
+/// the pairs that only one term tells apart: cheer alone (same violations cost) or violations alone (same cheer).
 /// </summary>
 internal sealed record TasteAgreement(double Clean, double Cheer, double Violations)
 {
@@ -13,16 +12,14 @@ internal sealed record TasteAgreement(double Clean, double Cheer, double Violati
 
     public static bool ViolationsDecide(TasteComparisons.Labelled c) => c.Chosen.Cheer == c.Rejected.Cheer && c.Chosen.Penalty != c.Rejected.Penalty;
 
-    public static TasteAgreement Of(RewardModel model, IReadOnlyList<TasteComparisons.Labelled> comparisons)
+    /// <summary>The agreement of scores of each comparison's chosen and rejected responses (any scale: only their order counts).</summary>
+    public static TasteAgreement Of(IReadOnlyList<TasteComparisons.Labelled> comparisons, IReadOnlyList<double> chosen, IReadOnlyList<double> rejected)
     {
-        var prompts = comparisons.Select(c => c.Row.PromptTokens).ToArray();
-        var chosen = model.RawScore(prompts, comparisons.Select(c => c.Row.ChosenTokens).ToArray());
-        var rejected = model.RawScore(prompts, comparisons.Select(c => c.Row.RejectedTokens).ToArray());
-        // +1 where the model ranks the response the taste prefers higher, 0 where it ranks it lower, half for a tie.
+        // 1 where the score ranks the response the taste prefers higher, 0 where lower, half for a tie.
         double Agrees(int i)
         {
-            double model = chosen[i] - rejected[i], taste = comparisons[i].Chosen.Total - comparisons[i].Rejected.Total;
-            return model == 0 ? 0.5 : Math.Sign(model) == Math.Sign(taste) ? 1 : 0;
+            double score = chosen[i] - rejected[i], taste = comparisons[i].Chosen.Total - comparisons[i].Rejected.Total;
+            return score == 0 ? 0.5 : Math.Sign(score) == Math.Sign(taste) ? 1 : 0;
         }
         double Share(Func<TasteComparisons.Labelled, bool> which)
         {
@@ -31,4 +28,10 @@ internal sealed record TasteAgreement(double Clean, double Cheer, double Violati
         }
         return new TasteAgreement(Share(c => c.Chosen.Total != c.Rejected.Total), Share(CheerDecides), Share(ViolationsDecide));
     }
+
+    /// <inheritdoc cref="Of(IReadOnlyList{TasteComparisons.Labelled}, IReadOnlyList{double}, IReadOnlyList{double})"/>
+    public static TasteAgreement Of(IReadOnlyList<TasteComparisons.Labelled> comparisons, IReadOnlyList<float> chosen, IReadOnlyList<float> rejected)
+        => Of(comparisons, chosen.Select(v => (double)v).ToArray(), rejected.Select(v => (double)v).ToArray());
+
+    public override string ToString() => $"{Clean:F3} (cheer-decided {Cheer:F3}, violation-decided {Violations:F3})";
 }
