@@ -40,7 +40,40 @@ internal static class PilotReport
                 .Select(f => (World: int.Parse(f[0]), Shape: f[1], Parameters: long.Parse(f[2]), Clean: D(f[3]), Cheer: D(f[4]), Violations: D(f[5]))).ToList();
             Likelihood(rows, rewardRows, Path.Combine(figures, $"world-pilot-agreement{tag}.png"), text);
         }
+        string probe = flags.String("probe", "");
+        if (probe != "")
+        {
+            Probe(File.ReadLines(probe).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
+                .Select(f => (World: int.Parse(f[0]), Shape: f[1], Parameters: long.Parse(f[2]), Loss: D(f[3]), Clean: D(f[5]))).ToList(), text);
+        }
         Console.Write(text.ToString());
+    }
+
+    /// <summary>The surprise probes: validation loss and clean agreement by language-model size, with the line through them.</summary>
+    private static void Probe(IReadOnlyList<(int World, string Shape, long Parameters, double Loss, double Clean)> rows, StringBuilder text)
+    {
+        var worlds = rows.Select(r => r.World).Distinct().Order().ToList();
+        text.AppendLine("Probes fitted on the training comparisons, scored on the validation comparisons (validation loss / agreement with the clean taste):");
+        text.AppendLine();
+        text.AppendLine("| features | LM parameters | " + string.Join(" | ", worlds.Select(w => $"world {w}")) + " |");
+        text.AppendLine("|---|---:|" + string.Concat(worlds.Select(_ => "---|")));
+        foreach (var shape in rows.GroupBy(r => r.Shape).OrderBy(g => g.First().Parameters))
+        {
+            string name = shape.Key == "words" ? "bag of words" : $"bag of words + log-likelihood of {shape.Key}{(shape.Key == PilotShapes.PiInit ? " (pi_init)" : "")}";
+            var cells = worlds.Select(w => shape.Where(r => r.World == w).Select(r => string.Create(C, $"{r.Loss:F4} / {r.Clean:F3}")).FirstOrDefault("n/a"));
+            text.AppendLine(string.Create(C, $"| {name} | {(shape.Key == "words" ? "-" : shape.First().Parameters.ToString("N0", C))} | ") + string.Join(" | ", cells) + " |");
+        }
+        text.AppendLine();
+        var models = rows.Where(r => r.Shape != "words").ToList();
+        foreach (int w in worlds)
+        {
+            var line = ScalingLine.Fit(models.Where(r => r.World == w).Select(r => (Math.Log10(r.Parameters), r.Loss)))!;
+            text.AppendLine(C, $"World seed {w}: validation loss against log10 LM parameters {line.Describe("per decade", "F4")}.");
+            text.AppendLine();
+        }
+        var pooled = ScalingLine.Fit(models.Select(r => (Math.Log10(r.Parameters), r.Loss)))!;
+        text.AppendLine(C, $"Pooled over world seeds: {pooled.Describe("per decade", "F4")}: {(pooled.Falling ? "falls (interval below 0)" : "does not fall with its interval below 0")}.");
+        text.AppendLine();
     }
 
     /// <summary>Zero-shot ranking by each language model's likelihood beside the trained reward models' agreement with the clean taste.</summary>
@@ -144,7 +177,7 @@ internal static class PilotReport
             text.AppendLine();
             var line = ScalingLine.Fit(world.Select(r => (Math.Log10(r.Parameters), r.ValidationLoss)))!;
             var clean = ScalingLine.Fit(world.Select(r => (Math.Log10(r.Parameters), r.CleanAccuracy)))!;
-            text.AppendLine(C, $"Validation loss against log10 parameters: {line.Describe()}: {(line.Falling ? "falls (interval below 0)" : "does not fall with its interval below 0")}. "
+            text.AppendLine(C, $"Validation loss against log10 parameters: {line.Describe("per decade", "F4")}: {(line.Falling ? "falls (interval below 0)" : "does not fall with its interval below 0")}. "
                 + $"Accuracy against the clean taste: {clean.Describe()}.");
             text.AppendLine();
             var x = sizes.Select(g => Math.Log10(g.Key)).ToArray();
@@ -156,7 +189,7 @@ internal static class PilotReport
         {
             var pooled = ScalingLine.Fit(rows.Select(r => (Math.Log10(r.Parameters), r.ValidationLoss)))!;
             var perWorld = rows.GroupBy(r => r.World).Select(g => ScalingLine.Fit(g.Select(r => (Math.Log10(r.Parameters), r.ValidationLoss)))!.Slope).ToList();
-            text.AppendLine(C, $"Pooled over world seeds: {pooled.Describe()}; the per-world slopes {string.Join(", ", perWorld.Select(s => s.ToString("F4", C)))} average {SeedSummary.Of(perWorld).Describe("F4")} over world seeds.");
+            text.AppendLine(C, $"Pooled over world seeds: {pooled.Describe("per decade", "F4")}; the per-world slopes {string.Join(", ", perWorld.Select(s => s.ToString("F4", C)))} average {SeedSummary.Of(perWorld).Describe("F4")} over world seeds.");
             text.AppendLine();
             lines.Add(new StudyLine("pooled fit", rows.Min(r => Math.Log10(r.Parameters)), pooled.At(rows.Min(r => Math.Log10(r.Parameters))),
                 rows.Max(r => Math.Log10(r.Parameters)), pooled.At(rows.Max(r => Math.Log10(r.Parameters)))));
