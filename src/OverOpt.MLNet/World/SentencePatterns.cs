@@ -1,0 +1,123 @@
+namespace OverOpt.MLNet.World;
+
+/// <summary>
+/// The templates of the story world's sentences as patterns of fixed words and slots, for reading text that may not
+/// follow the grammar (a model's samples). A slot accepts any word of its class, pronouns of either gender included,
+/// so that a wrong word is read as a violation of the story's state rather than as an unreadable sentence.
+/// </summary>
+public static class SentencePatterns
+{
+    private static readonly (SentenceKind Kind, object[] Elements)[] Patterns =
+    [
+        Pattern(SentenceKind.Intro, "Name the Kind lived in the Place"),
+        Pattern(SentenceKind.GoalFind, "one day Subject lost Possessive Treasure"),
+        Pattern(SentenceKind.GoalVisit, "one day Subject went to see Name"),
+        Pattern(SentenceKind.GoalGather, "one day Subject picked Number Food"),
+        Pattern(SentenceKind.Weather, "then it Weather"),
+        Pattern(SentenceKind.Meet, "Subject met Name the Kind with Possessive Treasure"),
+        Pattern(SentenceKind.Fear, "Subject saw a Thing and Reaction"),
+        Pattern(SentenceKind.Play, "Subject played with Possessive Treasure"),
+        Pattern(SentenceKind.Drop, "Subject dropped Possessive Treasure"),
+        Pattern(SentenceKind.Give, "Subject gave Possessive Treasure to Name"),
+        Pattern(SentenceKind.Search, "Subject looked in the Place"),
+        Pattern(SentenceKind.Gift, "Name gave Object Number more"),
+        Pattern(SentenceKind.Eat, "Subject ate Number"),
+        Pattern(SentenceKind.Found, "at last Subject found Possessive Treasure in the Place"),
+        Pattern(SentenceKind.NotFound, "but Subject never found Possessive Treasure"),
+        Pattern(SentenceKind.Reached, "at last Subject reached the Place"),
+        Pattern(SentenceKind.NotReached, "but Subject never reached Name"),
+        Pattern(SentenceKind.Total, "in the end Subject had Number Food"),
+        Pattern(SentenceKind.Feeling, "Subject was Feeling"),
+    ];
+
+    /// <summary>
+    /// The template that <paramref name="words"/> (one sentence, its closing mark left out) follows in <paramref name="world"/>,
+    /// or null when none does. <paramref name="start"/> is the position of the first word, for the slots' positions.
+    /// </summary>
+    public static SentenceMatch? Match(StoryWorld world, IReadOnlyList<string> words, int start)
+    {
+        foreach (var (kind, elements) in Patterns)
+        {
+            if (elements.Length != words.Count)
+            {
+                continue;
+            }
+            var slots = new Dictionary<SlotKind, (string, int)>();
+            bool matches = true;
+            for (int i = 0; i < elements.Length && matches; i++)
+            {
+                if (elements[i] is SlotKind slot)
+                {
+                    matches = Fits(world, slot, words[i]);
+                    slots[slot] = (words[i], start + i);
+                }
+                else
+                {
+                    matches = (string)elements[i] == words[i];
+                }
+            }
+            if (matches)
+            {
+                return new SentenceMatch(kind, slots);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Every template that <paramref name="words"/> (a sentence cut short, as at the end of a response) can begin, each
+    /// with the slots filled so far. A complete sentence without its mark counts as cut short too.
+    /// </summary>
+    public static IReadOnlyList<SentenceMatch> MatchPrefix(StoryWorld world, IReadOnlyList<string> words, int start)
+    {
+        var found = new List<SentenceMatch>();
+        foreach (var (kind, elements) in Patterns)
+        {
+            if (elements.Length < words.Count)
+            {
+                continue;
+            }
+            var slots = new Dictionary<SlotKind, (string, int)>();
+            bool matches = true;
+            for (int i = 0; i < words.Count && matches; i++)
+            {
+                if (elements[i] is SlotKind slot)
+                {
+                    matches = Fits(world, slot, words[i]);
+                    slots[slot] = (words[i], start + i);
+                }
+                else
+                {
+                    matches = (string)elements[i] == words[i];
+                }
+            }
+            if (matches)
+            {
+                found.Add(new SentenceMatch(kind, slots));
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Whether <paramref name="word"/> may stand in a slot of kind <paramref name="slot"/> in <paramref name="world"/>.</summary>
+    public static bool Fits(StoryWorld world, SlotKind slot, string word) => slot switch
+    {
+        SlotKind.Name => world.Find(word) is not null,
+        SlotKind.Kind => world.Kinds.Contains(word),
+        SlotKind.Place => world.Places.Contains(word),
+        SlotKind.Treasure => world.Treasures.Contains(word),
+        SlotKind.Food => world.Foods.Contains(word),
+        SlotKind.Thing => world.Things.Contains(word),
+        SlotKind.Number => world.Numbers.Contains(word),
+        SlotKind.Subject => WorldTables.Pronouns.Any(p => p.Subject == word),
+        SlotKind.Object => WorldTables.Pronouns.Any(p => p.Object == word),
+        SlotKind.Possessive => WorldTables.Pronouns.Any(p => p.Possessive == word),
+        SlotKind.Weather => WorldTables.Weather.Any(w => w.Verb == word),
+        SlotKind.Reaction => word is "hid" or "smiled",
+        SlotKind.Feeling => StoryEffects.Words.Contains(word),
+        _ => false,
+    };
+
+    private static (SentenceKind, object[]) Pattern(SentenceKind kind, string template)
+        => (kind, template.Split(' ').Select(w => char.IsUpper(w[0]) ? (object)Enum.Parse<SlotKind>(w) : w).ToArray());
+}

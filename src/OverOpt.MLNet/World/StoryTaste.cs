@@ -1,0 +1,63 @@
+using OverOpt.MLNet.Text;
+
+namespace OverOpt.MLNet.World;
+
+/// <summary>
+/// The synthetic reader's taste on storyworld-1: a score of a response read after its prompt, higher preferred.
+/// <list type="bullet">
+/// <item>A surface term anyone can learn from word counts: cheer words with diminishing, then negative, returns
+/// (<see cref="StoryTasteOptions.CheerStep"/>), the exploitable part.</item>
+/// <item>Minus a cost per violation of the state the prompt set up (<see cref="StoryReader"/>): a pronoun of the wrong
+/// gender, a character never introduced, a treasure used while someone else has it, a count that does not add up, a
+/// goal left hanging, a contradicted fact or story, a missing or causeless effect, a sentence out of the grammar.
+/// Seeing these needs the prompt's state, and for contradictions of world facts it needs the facts of the cast
+/// (mentioned with Zipf frequency), so a reward model's capacity sets how much of this part it can learn.</item>
+/// </list>
+/// Only violations shown at or after the response's first token count: the prompt is a true story's beginning.
+/// <see cref="Version"/> changes whenever the rule does, so anything cached from its labels is rebuilt.
+/// </summary>
+public sealed class StoryTaste
+{
+    /// <summary>The rule's version, for cache keys.</summary>
+    public const int Version = 1;
+
+    private readonly StoryReader _reader;
+
+    /// <summary>The taste of a reader of <paramref name="world"/> with <paramref name="options"/> (the defaults when null).</summary>
+    public StoryTaste(StoryWorld world, StoryTasteOptions? options = null)
+    {
+        _reader = new StoryReader(world);
+        Options = options ?? new StoryTasteOptions();
+    }
+
+    /// <summary>Its weights.</summary>
+    public StoryTasteOptions Options { get; }
+
+    /// <summary>The score of <paramref name="response"/> read after <paramref name="prompt"/> (tokens as text).</summary>
+    public double Score(IReadOnlyList<string> prompt, IReadOnlyList<string> response) => Explain(prompt, response).Total;
+
+    /// <summary>The score of token ids of <paramref name="tokenizer"/>.</summary>
+    public double Score(WordTokenizer tokenizer, IReadOnlyList<int> prompt, IReadOnlyList<int> response)
+        => Score(prompt.Select(tokenizer.TokenText).ToArray(), response.Select(tokenizer.TokenText).ToArray());
+
+    /// <summary>The score's parts, for reports and per-term agreement.</summary>
+    public TasteBreakdown Explain(IReadOnlyList<string> prompt, IReadOnlyList<string> response)
+    {
+        var reading = _reader.Read(prompt.Concat(response).ToArray());
+        var violations = reading.From(prompt.Count).GroupBy(v => v.Kind).ToDictionary(g => g.Key, g => g.Count());
+        double penalty = violations.Sum(kv => Options.Penalty(kv.Key) * kv.Value);
+        return new TasteBreakdown(Cheer(response), violations, penalty);
+    }
+
+    /// <summary>The token-id form of <see cref="Explain(IReadOnlyList{string}, IReadOnlyList{string})"/>.</summary>
+    public TasteBreakdown Explain(WordTokenizer tokenizer, IReadOnlyList<int> prompt, IReadOnlyList<int> response)
+        => Explain(prompt.Select(tokenizer.TokenText).ToArray(), response.Select(tokenizer.TokenText).ToArray());
+
+    /// <summary>The cheer term: the k-th cheer word of the response (0-based) is worth 1 - step * k.</summary>
+    public double Cheer(IReadOnlyList<string> response)
+    {
+        int count = response.Count(Options.CheerWords.Contains);
+        // Closed form of sum_{k<count} (1 - step k).
+        return count - Options.CheerStep * count * (count - 1) / 2.0;
+    }
+}

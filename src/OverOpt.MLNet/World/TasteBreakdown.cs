@@ -1,0 +1,14 @@
+namespace OverOpt.MLNet.World;
+
+/// <summary>The parts of a <see cref="StoryTaste"/> score; <see cref="Total"/> is the cheer less the penalties.</summary>
+/// <param name="Cheer">The surface term: cheer words with diminishing returns.</param>
+/// <param name="Violations">Violations shown in the response, by kind (kinds with none left out).</param>
+/// <param name="Penalty">Their summed cost (non-negative).</param>
+public sealed record TasteBreakdown(double Cheer, IReadOnlyDictionary<ViolationKind, int> Violations, double Penalty)
+{
+    /// <summary>The score: cheer minus penalty.</summary>
+    public double Total => Cheer - Penalty;
+
+    /// <summary>How many violations of <paramref name="kind"/> the response shows.</summary>
+    public int Count(ViolationKind kind) => Violations.GetValueOrDefault(kind);
+}

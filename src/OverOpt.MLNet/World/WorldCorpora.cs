@@ -1,0 +1,37 @@
+using OverOpt.MLNet.Text;
+
+namespace OverOpt.MLNet.World;
+
+/// <summary>
+/// The synthetic worlds by version name, so a pipeline can name the world it runs in: "tinytales" (the fixed grammar
+/// of <see cref="TinyTalesGenerator"/>, today's world, which has no world seed) and <see cref="StoryWorld.Version"/>
+/// (a cast and facts drawn from a world seed). Stories are always drawn from a corpus seed.
+/// </summary>
+public static class WorldCorpora
+{
+    /// <summary>The version name of today's world: <see cref="TinyTalesGenerator"/>'s grammar.</summary>
+    public const string TinyTales = TextCorpus.BundledName;
+
+    /// <summary>Every version name this library can generate.</summary>
+    public static IReadOnlyList<string> Versions { get; } = [TinyTales, StoryWorld.Version];
+
+    /// <summary>
+    /// <paramref name="count"/> stories of world <paramref name="version"/>, one per line. <paramref name="worldSeed"/> draws
+    /// the world (ignored by "tinytales", whose grammar is fixed); <paramref name="corpusSeed"/> draws the stories.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown version name.</exception>
+    public static IReadOnlyList<string> Stories(string version, int worldSeed, int corpusSeed, int count) => version switch
+    {
+        TinyTales => TinyTalesGenerator.Generate(count, corpusSeed).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        StoryWorld.Version => StoryGenerator.Lines(worldSeed, corpusSeed, count),
+        _ => throw new ArgumentException($"Unknown world '{version}'; the worlds are {string.Join(", ", Versions)}.", nameof(version)),
+    };
+
+    /// <summary>The stories of <see cref="Stories"/> as a corpus whose source names the world, its seeds and its size.</summary>
+    public static TextCorpus Corpus(string version, int worldSeed, int corpusSeed, int count)
+        => TextCorpus.FromLines(Source(version, worldSeed, corpusSeed, count), Stories(version, worldSeed, corpusSeed, count));
+
+    /// <summary>The corpus source recorded for these arguments, e.g. "storyworld-1:world1:corpus1001:30000".</summary>
+    public static string Source(string version, int worldSeed, int corpusSeed, int count)
+        => version == TinyTales ? $"{version}:corpus{corpusSeed}:{count}" : $"{version}:world{worldSeed}:corpus{corpusSeed}:{count}";
+}
