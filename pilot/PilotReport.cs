@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
-using OverOpt.Experiments.Analysis;
 using OverOpt.Experiments.Analysis.Studies;
+using OverOpt.Experiments.Figures;
 using OverOpt.Experiments.Reporting;
+using OverOpt.Experiments.SeedStatistics;
 
 namespace WorldPilot;
 

@@ -57,9 +57,9 @@ internal static class PilotRewards
                     var trainer = ml.RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
                     {
                         Name = $"tf-{name}", Tokenizer = piInit.Tokenizer, Shape = languageModel.Shape, Epochs = epochs, Seed = seed,
-                        PretrainedInitialization = languageModel, ValidationData = validData,
+                        PretrainedInitialization = languageModel,
                     });
-                    using var model = trainer.Fit(trainData);
+                    using var model = trainer.Fit(trainData, validData);
                     double seconds = clock.Elapsed.TotalSeconds;
                     var prompts = data.Validation.Select(c => c.Row.PromptTokens).ToArray();
                     var agreement = TasteAgreement.Of(data.Validation,
