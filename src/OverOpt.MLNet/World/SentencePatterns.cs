@@ -35,68 +35,35 @@ public static class SentencePatterns
     /// or null when none does. <paramref name="start"/> is the position of the first word, for the slots' positions.
     /// </summary>
     public static SentenceMatch? Match(StoryWorld world, IReadOnlyList<string> words, int start)
-    {
-        foreach (var (kind, elements) in Patterns)
-        {
-            if (elements.Length != words.Count)
-            {
-                continue;
-            }
-            var slots = new Dictionary<SlotKind, (string, int)>();
-            bool matches = true;
-            for (int i = 0; i < elements.Length && matches; i++)
-            {
-                if (elements[i] is SlotKind slot)
-                {
-                    matches = Fits(world, slot, words[i]);
-                    slots[slot] = (words[i], start + i);
-                }
-                else
-                {
-                    matches = (string)elements[i] == words[i];
-                }
-            }
-            if (matches)
-            {
-                return new SentenceMatch(kind, slots);
-            }
-        }
-        return null;
-    }
+        => Patterns.Where(p => p.Elements.Length == words.Count).Select(p => Begin(world, p.Kind, p.Elements, words, start)).FirstOrDefault(m => m is not null);
 
     /// <summary>
     /// Every template that <paramref name="words"/> (a sentence cut short, as at the end of a response) can begin, each
     /// with the slots filled so far. A complete sentence without its mark counts as cut short too.
     /// </summary>
     public static IReadOnlyList<SentenceMatch> MatchPrefix(StoryWorld world, IReadOnlyList<string> words, int start)
+        => Patterns.Where(p => p.Elements.Length >= words.Count).Select(p => Begin(world, p.Kind, p.Elements, words, start)).OfType<SentenceMatch>().ToList();
+
+    /// <summary>The match of <paramref name="words"/> against the first words of one template, or null where a word does not fit.</summary>
+    private static SentenceMatch? Begin(StoryWorld world, SentenceKind kind, object[] elements, IReadOnlyList<string> words, int start)
     {
-        var found = new List<SentenceMatch>();
-        foreach (var (kind, elements) in Patterns)
+        var slots = new Dictionary<SlotKind, (string, int)>();
+        for (int i = 0; i < words.Count; i++)
         {
-            if (elements.Length < words.Count)
+            if (elements[i] is SlotKind slot)
             {
-                continue;
-            }
-            var slots = new Dictionary<SlotKind, (string, int)>();
-            bool matches = true;
-            for (int i = 0; i < words.Count && matches; i++)
-            {
-                if (elements[i] is SlotKind slot)
+                if (!Fits(world, slot, words[i]))
                 {
-                    matches = Fits(world, slot, words[i]);
-                    slots[slot] = (words[i], start + i);
+                    return null;
                 }
-                else
-                {
-                    matches = (string)elements[i] == words[i];
-                }
+                slots[slot] = (words[i], start + i);
             }
-            if (matches)
+            else if ((string)elements[i] != words[i])
             {
-                found.Add(new SentenceMatch(kind, slots));
+                return null;
             }
         }
-        return found;
+        return new SentenceMatch(kind, slots);
     }
 
     /// <summary>Whether <paramref name="word"/> may stand in a slot of kind <paramref name="slot"/> in <paramref name="world"/>.</summary>
