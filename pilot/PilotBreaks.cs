@@ -1,5 +1,4 @@
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Torch;
 using OverOpt.MLNet.World;
 

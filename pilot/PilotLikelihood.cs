@@ -1,7 +1,6 @@
 using System.Globalization;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Torch;
 using OverOpt.MLNet.World;
 

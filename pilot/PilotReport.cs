@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using OverOpt.Experiments.Analysis.Studies;
 using OverOpt.Experiments.Figures;
-using OverOpt.Experiments.Reporting;
-using OverOpt.Experiments.SeedStatistics;
 
 namespace WorldPilot;
 

@@ -3,7 +3,6 @@ using Microsoft.ML;
 using OverOpt.MLNet;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Torch;
 using OverOpt.MLNet.Trainers;
 using OverOpt.MLNet.World;

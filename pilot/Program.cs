@@ -1,5 +1,3 @@
-using OverOpt.MLNet.World;
-
 namespace WorldPilot;
 
 internal static class Program

@@ -1,5 +1,3 @@
-using OverOpt.MLNet.World;
-
 namespace WorldPilot;
 
 /// <summary>

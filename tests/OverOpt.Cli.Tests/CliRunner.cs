@@ -1,5 +1,3 @@
-using OverOpt.Cli;
-
 namespace OverOpt.Cli.Tests;
 
 /// <summary>Runs the <c>overopt</c> command in-process with its console captured (tests that use it share the CliTests collection).</summary>

@@ -55,7 +55,7 @@ public sealed class SweepStudiesRunTests : IDisposable
         Assert.Contains("## Findings", report);
         Assert.Contains("| # | finding | verdict | numbers |", report);
         Assert.Matches(@"\| 1 \| beta_bon falls as reward models grow \(fig\. 3\) \| (holds|does not hold) \| beta_bon: slope ", report);
-        Assert.Matches(@"\| 3 \| more comparisons give higher gold \(fig\. 4, 13\) \| not measured in this sweep \|", report);
+        Assert.Matches(@"\| 3 \| more comparisons give higher gold \(fig\. 4, 13\) \| not measured \|", report);
         foreach (string figure in new[] { RewardModelSizeStudy.AlphaBonFigure, RewardModelSizeStudy.BetaBonFigure, RewardModelSizeStudy.BetaRlFigure, RewardModelSizeStudy.PeakFigure,
             RewardModelSizeStudy.BonCurvesFigure, RewardModelSizeStudy.RlCurvesFigure, ValidationLossStudy.Figure, ProxyGoldStudy.Figure })
         {

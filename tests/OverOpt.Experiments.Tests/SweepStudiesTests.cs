@@ -55,7 +55,7 @@ public sealed class SweepStudiesTests : IDisposable
         Assert.Contains("## Findings", text);
         Assert.Contains("| 1 | beta_bon falls as reward models grow (fig. 3) | holds | beta_bon: slope -0.050 [-0.050, -0.050] per decade (4 points", text);
         // One comparison count: every data-size finding is not measured, and says why.
-        Assert.Matches(@"\| 3 \| more comparisons give higher gold \(fig\. 4, 13\) \| not measured in this sweep \| no proxy size was trained on more than one comparison count \(counts in the sweep: 1,000\) \|", text);
+        Assert.Matches(@"\| 3 \| more comparisons give higher gold \(fig\. 4, 13\) \| not measured \| no proxy size was trained on more than one comparison count \(counts in the sweep: 1,000\) \|", text);
         Assert.Contains("| 7 | a larger KL penalty stops at a smaller KL", text);
         Assert.DoesNotContain("| 7 | a larger KL penalty stops at a smaller KL: the penalty acts like early stopping (fig. 14) | holds", text);
         // The advance prediction of a curve that follows the form exactly is exact.

@@ -89,7 +89,7 @@ internal static class RunCommand
             }
             foreach (var f in result.RlFindings)
             {
-                Console.WriteLine($"finding: {(f.Holds is null ? "cannot tell" : f.Holds.Value ? "holds" : "does not hold")}: {f.Finding}. {f.Numbers}");
+                Console.WriteLine($"finding: {f.VerdictText}: {f.Statement}. {f.Numbers}");
             }
         }
         Console.WriteLine(string.Format(c, "wall time {0:F1} s; results in {1}", result.WallSeconds, result.OutputDirectory));

@@ -12,10 +12,10 @@ internal static class RlFindings
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static IReadOnlyList<RlFinding> Assess(IReadOnlyList<PolicyOutcome> outcomes)
+    public static IReadOnlyList<Finding> Assess(IReadOnlyList<PolicyOutcome> outcomes)
     {
         var findings = outcomes.SelectMany(o => Assess(o.BestOfN, o.Ppo)
-            .Select(f => outcomes.Count > 1 ? f with { Finding = $"{o.Policy}: {f.Finding}" } : f)).ToList();
+            .Select(f => outcomes.Count > 1 ? f with { Statement = $"{o.Policy}: {f.Statement}" } : f)).ToList();
         if (outcomes.Count > 1)
         {
             findings.AddRange(PolicySize(outcomes.OrderBy(o => o.Parameters).First(), outcomes.OrderBy(o => o.Parameters).Last()));
@@ -23,9 +23,9 @@ internal static class RlFindings
         return findings;
     }
 
-    private static List<RlFinding> Assess(BestOfNOutcome? bon, IReadOnlyList<PpoConfiguration> ppo)
+    private static List<Finding> Assess(BestOfNOutcome? bon, IReadOnlyList<PpoConfiguration> ppo)
     {
-        var findings = new List<RlFinding>();
+        var findings = new List<Finding>();
         if (ppo.Count == 0)
         {
             return findings;
@@ -48,7 +48,7 @@ internal static class RlFindings
         return findings;
     }
 
-    private static RlFinding RisesThenFalls(IReadOnlyList<PpoConfiguration> configurations)
+    private static Finding RisesThenFalls(IReadOnlyList<PpoConfiguration> configurations)
     {
         var parts = configurations.Select(c =>
         {
@@ -60,14 +60,14 @@ internal static class RlFindings
                 "{0}: gold peaks at step {1} (d {2:F2}) at {3:F3} [{4:F3}, {5:F3}], ends at {6:F3} (d {7:F2}); proxy {8:F3} -> {9:F3}",
                 c.Proxy.Name, peak.Step, peak.D, v.PeakGold, v.PeakCiLow, v.PeakCiHigh, v.LastGold, last.D, peak.ProxyScore, last.ProxyScore));
         }).ToList();
-        return new RlFinding("Under RL every proxy's gold rises then falls (peak inside the run, last point below the peak's interval) while its proxy score keeps rising",
+        return Finding.Judged("", "Under RL every proxy's gold rises then falls (peak inside the run, last point below the peak's interval) while its proxy score keeps rising",
             parts.All(p => p.Holds), string.Join("; ", parts.Select(p => p.Text)));
     }
 
-    private static RlFinding LargestPeaksHigher(PpoConfiguration smallest, PpoConfiguration largest)
+    private static Finding LargestPeaksHigher(PpoConfiguration smallest, PpoConfiguration largest)
     {
         var (s, l) = (smallest.Verdict, largest.Verdict);
-        return new RlFinding("The largest proxy's gold peak is higher than the smallest's, with non-overlapping seed intervals (fig. 1b, 3c)",
+        return Finding.Judged("", "The largest proxy's gold peak is higher than the smallest's, with non-overlapping seed intervals (fig. 1b, 3c)",
             l.PeakCiLow > s.PeakCiHigh,
             string.Format(C, "{0} ({1:N0} params): {2:F3} [{3:F3}, {4:F3}]; {5} ({6:N0} params): {7:F3} [{8:F3}, {9:F3}]",
                 largest.Proxy.Name, largest.Proxy.Info.Parameters, l.PeakGold, l.PeakCiLow, l.PeakCiHigh,
@@ -75,7 +75,7 @@ internal static class RlFindings
     }
 
     /// <summary>For each proxy: the d at which best-of-n and RL first reach half the lower of their two gold peaks.</summary>
-    private static RlFinding RlSpendsMoreKl(BestOfNOutcome bon, IReadOnlyList<PpoConfiguration> configurations)
+    private static Finding RlSpendsMoreKl(BestOfNOutcome bon, IReadOnlyList<PpoConfiguration> configurations)
     {
         var parts = new List<(bool Holds, string Text)>();
         foreach (var c in configurations)
@@ -94,17 +94,17 @@ internal static class RlFindings
             double dBon = FirstReach(curve.Result.Points, level), dRl = FirstReach(c.MeanCurve, level);
             parts.Add((dRl > dBon, string.Format(C, "{0}: gold {1:F3} reached at d {2:F2} by best-of-n, d {3:F2} (KL {4:F2} vs {5:F2}) by RL", c.Proxy.Name, level, dBon, dRl, dBon * dBon, dRl * dRl)));
         }
-        return new RlFinding("RL spends more KL than best-of-n for the same gold (fig. 8)", parts.Count == 0 ? null : parts.All(p => p.Holds), string.Join("; ", parts.Select(p => p.Text)));
+        return Finding.Judged("", "RL spends more KL than best-of-n for the same gold (fig. 8)", parts.Count == 0 ? null : parts.All(p => p.Holds), string.Join("; ", parts.Select(p => p.Text)));
     }
 
-    private static IEnumerable<RlFinding> KlPenalty(IReadOnlyList<PpoConfiguration> ppo)
+    private static IEnumerable<Finding> KlPenalty(IReadOnlyList<PpoConfiguration> ppo)
     {
         foreach (var proxy in ppo.Select(c => c.Proxy.Name).Distinct())
         {
             var runs = ppo.Where(c => c.Proxy.Name == proxy).OrderBy(c => c.KlCoefficient).ToList();
             var finalKl = runs.Select(c => c.MeanCurve[^1].Kl).ToList();
             bool stopsEarlier = finalKl.Zip(finalKl.Skip(1), (a, b) => b < a).All(x => x);
-            yield return new RlFinding($"{proxy}: a larger KL coefficient stops at a smaller KL (the penalty acts like early stopping, fig. 14)", stopsEarlier,
+            yield return Finding.Judged("", $"{proxy}: a larger KL coefficient stops at a smaller KL (the penalty acts like early stopping, fig. 14)", stopsEarlier,
                 string.Join("; ", runs.Select((c, i) => string.Format(C, "beta {0:G3}: final KL {1:F2}", c.KlCoefficient, finalKl[i]))));
             var free = runs[0];
             var parts = runs.Skip(1).Select(c =>
@@ -116,7 +116,7 @@ internal static class RlFindings
                 return (same, string.Format(C, "beta {0:G3}: gold {1:F3} [{2:F3}, {3:F3}] at d {4:F2}, beta {5:G3} there: {6:F3}",
                     c.KlCoefficient, c.Verdict.PeakGold, c.Verdict.PeakCiLow, c.Verdict.PeakCiHigh, peak.D, free.KlCoefficient, goldFree));
             }).ToList();
-            yield return new RlFinding($"{proxy}: gold as a function of d is the same with and without the penalty, within intervals (fig. 9)",
+            yield return Finding.Judged("", $"{proxy}: gold as a function of d is the same with and without the penalty, within intervals (fig. 9)",
                 parts.All(p => p.same), string.Join("; ", parts.Select(p => p.Item2)));
             // The proxy-gold gap at the end of each penalized run against the unpenalized run's gap at the same d.
             var gaps = runs.Skip(1).Select(c =>
@@ -126,7 +126,7 @@ internal static class RlFindings
                 double freeGap = Interpolate(free.MeanCurve, end.D, p => p.ProxyScore) - Interpolate(free.MeanCurve, end.D, p => p.GoldScore);
                 return (Wider: gap >= freeGap, Text: string.Format(C, "beta {0:G3}: gap {1:F3} at d {2:F2}, beta {3:G3} there: {4:F3}", c.KlCoefficient, gap, end.D, free.KlCoefficient, freeGap));
             }).ToList();
-            yield return new RlFinding($"{proxy}: the penalty does not shrink the proxy-gold gap at equal d (fig. 9)",
+            yield return Finding.Judged("", $"{proxy}: the penalty does not shrink the proxy-gold gap at equal d (fig. 9)",
                 gaps.All(g => g.Wider), string.Join("; ", gaps.Select(g => g.Text)));
         }
     }
@@ -135,7 +135,7 @@ internal static class RlFindings
     /// Policy size (fig. 7): against proxies of the same shape, each trained on its own policy's samples, the larger policy
     /// gains less gold (its peak's interval below the smaller's) and peaks at about the same KL (peak d within a factor 1.5).
     /// </summary>
-    private static IEnumerable<RlFinding> PolicySize(PolicyOutcome small, PolicyOutcome large)
+    private static IEnumerable<Finding> PolicySize(PolicyOutcome small, PolicyOutcome large)
     {
         var pairs = new List<(string Label, OveroptimizationVerdict Small, OveroptimizationVerdict Large)>();
         if (small.BestOfN is not null && large.BestOfN is not null)
@@ -148,9 +148,9 @@ internal static class RlFindings
             yield break;
         }
         string Numbers(Func<OveroptimizationVerdict, string> show) => string.Join("; ", pairs.Select(p => $"{p.Label}: {small.Policy} {show(p.Small)}, {large.Policy} {show(p.Large)}"));
-        yield return new RlFinding($"The larger policy ({large.Policy}, {large.Parameters:N0} params) gains less gold than the smaller ({small.Policy}, {small.Parameters:N0}) (fig. 7)",
+        yield return Finding.Judged("", $"The larger policy ({large.Policy}, {large.Parameters:N0} params) gains less gold than the smaller ({small.Policy}, {small.Parameters:N0}) (fig. 7)",
             pairs.All(p => p.Large.PeakCiHigh < p.Small.PeakCiLow), Numbers(v => string.Format(C, "{0:F3} [{1:F3}, {2:F3}]", v.PeakGold, v.PeakCiLow, v.PeakCiHigh)));
-        yield return new RlFinding("Both policies peak at about the same KL (peak d within a factor of 1.5)",
+        yield return Finding.Judged("", "Both policies peak at about the same KL (peak d within a factor of 1.5)",
             pairs.All(p => p.Large.PeakD <= 1.5 * p.Small.PeakD && p.Small.PeakD <= 1.5 * p.Large.PeakD), Numbers(v => string.Format(C, "d {0:F2}", v.PeakD)));
     }
 

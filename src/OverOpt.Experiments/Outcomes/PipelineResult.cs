@@ -29,7 +29,7 @@ public sealed record PipelineResult
     public IReadOnlyList<PpoSummary> Ppo { get; init; } = [];
 
     /// <summary>The paper's RL findings judged on the seed means.</summary>
-    public IReadOnlyList<RlFinding> RlFindings { get; init; } = [];
+    public IReadOnlyList<Finding> RlFindings { get; init; } = [];
 
     /// <summary>Distinct prompts (deduplicated by text) for training stages and for evaluations; stories that gave a prompt.</summary>
     public int TrainPrompts { get; init; }

@@ -6,8 +6,6 @@ using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.Reporting;
 using OverOpt.Experiments.Settings;
 using OverOpt.MLNet.Artifacts;
-using OverOpt.MLNet.Curves;
-using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Text;

@@ -57,7 +57,7 @@ internal static class ReportWriter
             text.AppendLine("| --- | --- | --- |");
             foreach (var finding in result.RlFindings)
             {
-                text.AppendLine(C, $"| {finding.Finding} | {(finding.Holds is null ? "cannot tell" : finding.Holds.Value ? "holds" : "does not hold")} | {finding.Numbers} |");
+                text.AppendLine(C, $"| {finding.Statement} | {finding.VerdictText} | {finding.Numbers} |");
             }
             text.AppendLine();
         }

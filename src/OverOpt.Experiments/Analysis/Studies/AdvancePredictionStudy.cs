@@ -1,5 +1,6 @@
 using System.Text;
 using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.MLNet.Fits;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 
@@ -43,7 +44,7 @@ public static class AdvancePredictionStudy
             string why = $"no best-of-n curve has two points with 1 < n <= {FitMaxN} and a largest n above {FitMaxN}";
             text.AppendLine(C, $"Not measured: {why}.");
             text.AppendLine();
-            return new StudySection(Title, text.ToString(), [StudyFinding.NotMeasured("BoN form", finding, why)], []);
+            return new StudySection(Title, text.ToString(), [Finding.NotMeasured("BoN form", finding, why)], []);
         }
         var configurations = predictions.GroupBy(p => (p.Curve.Policy, p.Curve.Proxy, p.Curve.Params, p.Curve.Comparisons))
             .OrderBy(g => g.Key.Policy, StringComparer.Ordinal).ThenBy(g => g.Key.Params).ThenBy(g => g.Key.Comparisons)
@@ -69,8 +70,8 @@ public static class AdvancePredictionStudy
         var judged = configurations.Where(c => c.Seeds >= 2).ToList();
         double meanAbsolute = predictions.Average(p => Math.Abs(p.Predicted - p.Observed));
         var result = judged.Count == 0
-            ? StudyFinding.NotMeasured("BoN form", finding, $"every configuration has one seed, so the observed value has no interval (mean |error| {F(meanAbsolute)} over {predictions.Count} curves)")
-            : StudyFinding.Judged("BoN form", finding, judged.All(c => c.Observed.Contains(c.Predicted.Mean)),
+            ? Finding.NotMeasured("BoN form", finding, $"every configuration has one seed, so the observed value has no interval (mean |error| {F(meanAbsolute)} over {predictions.Count} curves)")
+            : Finding.Judged("BoN form", finding, judged.All(c => c.Observed.Contains(c.Predicted.Mean)),
                 $"{judged.Count(c => c.Observed.Contains(c.Predicted.Mean))} of {judged.Count} configurations' seed-mean predictions lie inside the observed seed-level interval; mean |error| {F(meanAbsolute)} (mean observed {F(predictions.Average(p => p.Observed))}); criterion: all of them");
         return new StudySection(Title, text.ToString(), [result], [Figure]);
     }

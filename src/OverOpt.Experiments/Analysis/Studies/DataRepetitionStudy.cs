@@ -1,5 +1,6 @@
 using System.Text;
 using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.Outcomes;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 
 namespace OverOpt.Experiments.Analysis.Studies;
@@ -16,7 +17,7 @@ public static class DataRepetitionStudy
     public const string Figure = "study-data-repetition.png";
 
     private const string Title = "Repeated data against more data (fig. 13)";
-    private const string Finding = "repeating small data for more epochs does not substitute for more data (fig. 13)";
+    private const string Statement = "repeating small data for more epochs does not substitute for more data (fig. 13)";
 
     /// <summary>One configuration: a size, a count and the epochs, with its per-seed curves.</summary>
     private sealed record Cell(long Params, long Count, int Epochs, List<StudyCurve> Curves)
@@ -49,7 +50,7 @@ public static class DataRepetitionStudy
                 : "no run on repeated data has a base-epoch run of its size on as many distinct comparisons";
             text.AppendLine(C, $"Not measured: {why}.");
             text.AppendLine();
-            return new StudySection(Title, text.ToString(), [StudyFinding.NotMeasured("3", Finding, why)], []);
+            return new StudySection(Title, text.ToString(), [Finding.NotMeasured("3", Statement, why)], []);
         }
         text.AppendLine(C, $"Best-of-n against transformer proxies of policy `{policy}`. Each proxy trained for more than the base {baseEpochs} epochs on a comparison count is set beside the same size trained for {baseEpochs} epochs on as many distinct comparisons (count x epochs / {baseEpochs}). Seed-level means with 95% Student-t intervals.");
         text.AppendLine();
@@ -83,7 +84,7 @@ public static class DataRepetitionStudy
         string numbers = $"{below} of {pairs.Count} pairs: " + string.Join("; ", pairs.Select(p =>
             $"{Label(p.Repeated.Params, p.Repeated.Curves)} {p.Repeated.Count:N0} x {p.Repeated.Epochs}: {F(p.Repeated.Peak.Mean)} against {p.More.Count:N0} x {p.More.Epochs}: {p.More.Peak.Describe()}"))
             + "; criterion: every repeated run's seed-mean peak gold lies below the interval of the run on as many distinct comparisons";
-        return new StudySection(Title, text.ToString(), [StudyFinding.Judged("3", Finding, holds, numbers)], [Figure]);
+        return new StudySection(Title, text.ToString(), [Finding.Judged("3", Statement, holds, numbers)], [Figure]);
     }
 
     private static StudySeries Series(string label, IReadOnlyList<Cell> row, int baseEpochs)

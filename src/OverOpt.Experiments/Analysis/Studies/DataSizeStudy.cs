@@ -1,5 +1,6 @@
 using System.Text;
 using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.SeedStatistics;
 using OverOpt.MLNet.Fits;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
@@ -145,17 +146,17 @@ public static class DataSizeStudy
         }
     }
 
-    private static List<StudyFinding> NotMeasured(string why) =>
+    private static List<Finding> NotMeasured(string why) =>
     [
-        StudyFinding.NotMeasured("3", "more comparisons give higher gold (fig. 4, 13)", why),
-        StudyFinding.NotMeasured("3", "more comparisons give less overoptimization (fig. 4)", why),
-        StudyFinding.NotMeasured("3", "below a threshold every reward model stays near chance loss and gains little gold (fig. 6, 10)", why),
-        StudyFinding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", why),
+        Finding.NotMeasured("3", "more comparisons give higher gold (fig. 4, 13)", why),
+        Finding.NotMeasured("3", "more comparisons give less overoptimization (fig. 4)", why),
+        Finding.NotMeasured("3", "below a threshold every reward model stays near chance loss and gains little gold (fig. 6, 10)", why),
+        Finding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", why),
     ];
 
-    private static List<StudyFinding> Findings(IReadOnlyList<Cell> cells, IReadOnlyList<long> sizes, IReadOnlyList<long> counts, long? threshold)
+    private static List<Finding> Findings(IReadOnlyList<Cell> cells, IReadOnlyList<long> sizes, IReadOnlyList<long> counts, long? threshold)
     {
-        var findings = new List<StudyFinding>();
+        var findings = new List<Finding>();
         // Per size: lines through the per-seed points against log10 comparisons.
         ScalingLine? Line(long size, Func<StudyCurve, double> value, long from = 0)
             => ScalingLine.Fit(cells.Where(c => c.Params == size && c.Count >= from).SelectMany(c => c.Curves.Select(k => (Math.Log10(c.Count), value(k)))));
@@ -172,19 +173,19 @@ public static class DataSizeStudy
         string losses = string.Join("; ", counts.Select(n => $"{n:N0}: {string.Join(", ", cells.Where(c => c.Count == n).Select(c => $"{F(c.Loss.Mean)}"))}"));
         if (cells.All(c => !double.IsFinite(c.Loss.Mean)))
         {
-            findings.Add(StudyFinding.NotMeasured("3", "below a threshold every reward model stays near chance loss and gains little gold (fig. 6, 10)", "the database has no validation losses"));
+            findings.Add(Finding.NotMeasured("3", "below a threshold every reward model stays near chance loss and gains little gold (fig. 6, 10)", "the database has no validation losses"));
         }
         else
         {
             var below = threshold is { } t ? cells.Where(c => c.Count <= t).ToList() : [];
-            findings.Add(StudyFinding.Judged("3", "below a threshold every reward model stays near chance loss (within 0.01 of ln 2) and gains little gold, and past it they leave chance (fig. 6, 10)",
+            findings.Add(Finding.Judged("3", "below a threshold every reward model stays near chance loss (within 0.01 of ln 2) and gains little gold, and past it they leave chance (fig. 6, 10)",
                 threshold is { } th && th < counts[^1],
                 (threshold is { } x ? $"every size within {ChanceTolerance} of ln 2 up to {x:N0} comparisons (peak gold there at most {F(below.Max(c => c.Peak.Mean))})" : "no count at which every size is within 0.01 of ln 2") +
                 $"; mean validation loss by count (sizes in order): {losses}; criterion: such a count exists and a larger count in the sweep leaves chance"));
         }
         if (sizes.Count < 2)
         {
-            findings.Add(StudyFinding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", "one proxy size with several comparison counts"));
+            findings.Add(Finding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", "one proxy size with several comparison counts"));
         }
         else
         {
@@ -192,7 +193,7 @@ public static class DataSizeStudy
             var (small, large) = (Line(sizes[0], c => c.Verdict.PeakGold, from), Line(sizes[^1], c => c.Verdict.PeakGold, from));
             if (small is null || large is null || !double.IsFinite(small.SlopeLow) || !double.IsFinite(large.SlopeLow))
             {
-                findings.Add(StudyFinding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", $"too few counts from {from:N0} comparisons on for slope intervals"));
+                findings.Add(Finding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", $"too few counts from {from:N0} comparisons on for slope intervals"));
             }
             else
             {
@@ -201,7 +202,7 @@ public static class DataSizeStudy
                 double seLarge = (large.SlopeHigh - large.Slope) / SeedInterval.StudentT975(large.Points - 2);
                 double seSmall = (small.SlopeHigh - small.Slope) / SeedInterval.StudentT975(small.Points - 2);
                 double half = SeedInterval.StudentT975(large.Points + small.Points - 4) * Math.Sqrt(seLarge * seLarge + seSmall * seSmall);
-                findings.Add(StudyFinding.Judged("3", "larger reward models improve faster past the threshold: gold's peak rises faster with log10(comparisons) for the largest size than for the smallest (fig. 13, 17)",
+                findings.Add(Finding.Judged("3", "larger reward models improve faster past the threshold: gold's peak rises faster with log10(comparisons) for the largest size than for the smallest (fig. 13, 17)",
                     difference - half > 0,
                     $"from {from:N0} comparisons: {Label(sizes[^1])} {large.Describe()}; {Label(sizes[0])} {small.Describe()}; difference {F(difference)} [{F(difference - half)}, {F(difference + half)}]; criterion: the difference's interval lies above 0"));
             }
@@ -209,14 +210,14 @@ public static class DataSizeStudy
         return findings;
     }
 
-    private static StudyFinding Judge(string finding, IReadOnlyList<(long Size, ScalingLine? Line)> lines, Func<ScalingLine, bool> holds, string side, Func<long, string> label)
+    private static Finding Judge(string finding, IReadOnlyList<(long Size, ScalingLine? Line)> lines, Func<ScalingLine, bool> holds, string side, Func<long, string> label)
     {
         var usable = lines.Where(l => l.Line is { } x && double.IsFinite(x.SlopeLow)).ToList();
         if (usable.Count == 0)
         {
-            return StudyFinding.NotMeasured("3", finding, "too few (count, seed) points per size for a slope interval");
+            return Finding.NotMeasured("3", finding, "too few (count, seed) points per size for a slope interval");
         }
-        return StudyFinding.Judged("3", finding, usable.All(l => holds(l.Line!)),
+        return Finding.Judged("3", finding, usable.All(l => holds(l.Line!)),
             string.Join("; ", usable.Select(l => $"{label(l.Size)}: {l.Line!.Describe("per decade of comparisons")}")) + $"; criterion: every size's slope interval lies {side} 0");
     }
 }

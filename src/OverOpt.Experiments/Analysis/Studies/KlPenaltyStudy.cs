@@ -1,5 +1,6 @@
 using System.Text;
 using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.MLNet.Curves;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 
@@ -36,7 +37,7 @@ public static class KlPenaltyStudy
             const string why = "no proxy was optimized by PPO at two or more KL coefficients";
             text.AppendLine(C, $"Not measured: {why}.");
             text.AppendLine();
-            return new StudySection(Title, text.ToString(), claims.Select(c => StudyFinding.NotMeasured("7", c, why)).ToList(), []);
+            return new StudySection(Title, text.ToString(), claims.Select(c => Finding.NotMeasured("7", c, why)).ToList(), []);
         }
         var early = new List<(bool, string)>();
         var frontier = new List<(bool, string)>();
@@ -86,7 +87,7 @@ public static class KlPenaltyStudy
             text.AppendLine(C, $"![{f}]({f})");
             text.AppendLine();
         }
-        var findings = new List<StudyFinding>
+        var findings = new List<Finding>
         {
             Judge(claims[0], early, "every larger coefficient's seed-mean final KL is smaller"),
             Judge(claims[1], frontier, "at each penalized run's gold peak, the unpenalized curve's gold lies inside the peak's seed-level interval"),
@@ -95,7 +96,7 @@ public static class KlPenaltyStudy
         return new StudySection(Title, text.ToString(), findings, figures);
     }
 
-    private static StudyFinding Judge(string finding, IReadOnlyList<(bool Holds, string Text)> parts, string criterion)
-        => parts.Count == 0 ? StudyFinding.NotMeasured("7", finding, "no configuration with two coefficients")
-            : StudyFinding.Judged("7", finding, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
+    private static Finding Judge(string finding, IReadOnlyList<(bool Holds, string Text)> parts, string criterion)
+        => parts.Count == 0 ? Finding.NotMeasured("7", finding, "no configuration with two coefficients")
+            : Finding.Judged("7", finding, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.MLNet.Curves;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 
@@ -36,7 +37,7 @@ public static class PolicySizeStudy
             const string why = "no proxy shape was optimized for two policies of different sizes";
             text.AppendLine(C, $"Not measured: {why}.");
             text.AppendLine();
-            return new StudySection(Title, text.ToString(), claims.Select(c => StudyFinding.NotMeasured("5", c, why)).ToList(), []);
+            return new StudySection(Title, text.ToString(), claims.Select(c => Finding.NotMeasured("5", c, why)).ToList(), []);
         }
         var less = new List<(bool, string)>();
         var same = new List<(bool, string)>();
@@ -74,7 +75,7 @@ public static class PolicySizeStudy
         StudyPlots.Draw(Path.Combine(folder, Figure), "Fig. 7: gold against d for the smallest and the largest policy (seed means)", "d = sqrt(KL(pi || pi_init))", "gold score", series);
         text.AppendLine(C, $"![{Figure}]({Figure})");
         text.AppendLine();
-        var findings = new List<StudyFinding>
+        var findings = new List<Finding>
         {
             Judge(claims[0], less, "the larger policy's peak interval lies below the smaller's, for every proxy and method"),
             Judge(claims[1], same, "peak d within a factor of 1.5, for every proxy and method"),
@@ -83,7 +84,7 @@ public static class PolicySizeStudy
         return new StudySection(Title, text.ToString(), findings, [Figure]);
     }
 
-    private static StudyFinding Judge(string finding, IReadOnlyList<(bool Holds, string Text)> parts, string criterion)
-        => parts.Count == 0 ? StudyFinding.NotMeasured("5", finding, "no pair of policies with such curves")
-            : StudyFinding.Judged("5", finding, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
+    private static Finding Judge(string finding, IReadOnlyList<(bool Holds, string Text)> parts, string criterion)
+        => parts.Count == 0 ? Finding.NotMeasured("5", finding, "no pair of policies with such curves")
+            : Finding.Judged("5", finding, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
 }

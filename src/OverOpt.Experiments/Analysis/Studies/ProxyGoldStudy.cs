@@ -1,5 +1,6 @@
 using System.Text;
 using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.MLNet.Curves;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 
@@ -35,7 +36,7 @@ public static class ProxyGoldStudy
             const string why = "the sweep has no best-of-n or unpenalized PPO curves of transformer proxies";
             text.AppendLine(C, $"Not measured: {why}.");
             text.AppendLine();
-            return new StudySection(Title, text.ToString(), [StudyFinding.NotMeasured("2", shape, why), StudyFinding.NotMeasured("6", kl, why)], []);
+            return new StudySection(Title, text.ToString(), [Finding.NotMeasured("2", shape, why), Finding.NotMeasured("6", kl, why)], []);
         }
         // Best-of-n: each curve (its intervals are bootstrap over prompts); RL: each configuration's mean over replicates.
         var bonVerdicts = bon.Select(c => (Curve: c, Holds: Falls(c.Points, out _))).ToList();
@@ -43,12 +44,12 @@ public static class ProxyGoldStudy
         var rlVerdicts = rlMeans.Where(m => m.Mean.Count > 0).Select(m => (m.Proxy, m.Params, m.Replicates, Holds: Falls(m.Mean, out string detail), Detail: detail)).ToList();
         text.AppendLine(C, $"Policy `{policy}`, transformer proxies trained on {count:N0} comparisons. Best-of-n: {bonVerdicts.Count(v => v.Holds)} of {bonVerdicts.Count} curves overoptimize (gold peaks inside the range, ends below the peak's 95% interval) while the proxy score ends above its value at gold's peak. RL (no KL penalty), per proxy over its replicates: {(rlVerdicts.Count == 0 ? "no RL curves in the sweep" : string.Join("; ", rlVerdicts.Select(v => $"{v.Proxy} ({v.Replicates} runs): {v.Detail}")))}.");
         text.AppendLine();
-        var findings = new List<StudyFinding>();
+        var findings = new List<Finding>();
         string Share(int holds, int all, string what) => all == 0 ? "none in the sweep" : $"{holds} of {all} {what}";
         string numbers = $"best-of-n: {Share(bonVerdicts.Count(v => v.Holds), bonVerdicts.Count, "curves")}; RL: {Share(rlVerdicts.Count(v => v.Holds), rlVerdicts.Count, "proxies' seed means")}";
         findings.Add(bonVerdicts.Count + rlVerdicts.Count == 0
-            ? StudyFinding.NotMeasured("2", shape, "no curves")
-            : StudyFinding.Judged("2", shape, bonVerdicts.All(v => v.Holds) && rlVerdicts.All(v => v.Holds), $"{numbers}; criterion: every one"));
+            ? Finding.NotMeasured("2", shape, "no curves")
+            : Finding.Judged("2", shape, bonVerdicts.All(v => v.Holds) && rlVerdicts.All(v => v.Holds), $"{numbers}; criterion: every one"));
 
         // RL against best-of-n: the d at which each first reaches half the lower of their two gold peaks.
         var pairs = rlMeans.Where(m => m.Mean.Count > 0 && m.Bon.Count > 0).Select(m =>
@@ -58,8 +59,8 @@ public static class ProxyGoldStudy
             return (m.Proxy, Level: level, DBon: dBon, DRl: dRl, Holds: level > 0 && dRl > dBon);
         }).ToList();
         findings.Add(pairs.Count == 0
-            ? StudyFinding.NotMeasured("6", kl, "no proxy has both best-of-n and unpenalized PPO curves")
-            : StudyFinding.Judged("6", kl, pairs.All(p => p.Holds),
+            ? Finding.NotMeasured("6", kl, "no proxy has both best-of-n and unpenalized PPO curves")
+            : Finding.Judged("6", kl, pairs.All(p => p.Holds),
                 string.Join("; ", pairs.Select(p => $"{p.Proxy}: gold {F(p.Level)} reached at KL {F(p.DBon * p.DBon, "F2")} by best-of-n and {F(p.DRl * p.DRl, "F2")} by RL")) +
                 "; criterion: for every proxy RL first reaches half the lower of the two peaks at a larger KL"));
 

@@ -1,5 +1,6 @@
 using System.Text;
 using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.SeedStatistics;
 using OverOpt.MLNet.Fits;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
@@ -198,57 +199,57 @@ public static class RewardModelSizeStudy
         StudyPlots.Draw(Path.Combine(folder, file), title, "d = sqrt(KL(pi || pi_init))", "gold score", series);
     }
 
-    private static List<StudyFinding> NotMeasured(string why) =>
+    private static List<Finding> NotMeasured(string why) =>
     [
-        StudyFinding.NotMeasured("1", "beta_bon falls as reward models grow (fig. 3)", why),
-        StudyFinding.NotMeasured("1", "beta_RL falls as reward models grow, alpha_RL held fixed (fig. 3)", why),
-        StudyFinding.NotMeasured("1", "alpha_bon, beta_bon and beta_RL are roughly linear in log(params) (fig. 3)", why),
-        StudyFinding.NotMeasured("1", "alpha_RL can be held fixed across sizes (fig. 3)", why),
-        StudyFinding.NotMeasured("1", "bigger proxies peak higher (fig. 1)", why),
-        StudyFinding.NotMeasured("1", "bigger proxies overoptimize later (fig. 1)", why),
-        StudyFinding.NotMeasured("1", "d* = alpha/(2 beta) predicts where best-of-n gold peaks (fig. 12)", why),
+        Finding.NotMeasured("1", "beta_bon falls as reward models grow (fig. 3)", why),
+        Finding.NotMeasured("1", "beta_RL falls as reward models grow, alpha_RL held fixed (fig. 3)", why),
+        Finding.NotMeasured("1", "alpha_bon, beta_bon and beta_RL are roughly linear in log(params) (fig. 3)", why),
+        Finding.NotMeasured("1", "alpha_RL can be held fixed across sizes (fig. 3)", why),
+        Finding.NotMeasured("1", "bigger proxies peak higher (fig. 1)", why),
+        Finding.NotMeasured("1", "bigger proxies overoptimize later (fig. 1)", why),
+        Finding.NotMeasured("1", "d* = alpha/(2 beta) predicts where best-of-n gold peaks (fig. 12)", why),
     ];
 
-    private static List<StudyFinding> Findings(IReadOnlyDictionary<string, ScalingLine> lines, IReadOnlyList<long> sizes, IReadOnlyList<(long Params, double Predicted, double Observed)> peaks, bool rl)
+    private static List<Finding> Findings(IReadOnlyDictionary<string, ScalingLine> lines, IReadOnlyList<long> sizes, IReadOnlyList<(long Params, double Predicted, double Observed)> peaks, bool rl)
     {
-        var findings = new List<StudyFinding>();
-        StudyFinding Trend(string name, string finding, bool rising)
+        var findings = new List<Finding>();
+        Finding Trend(string name, string finding, bool rising)
         {
             if (!lines.TryGetValue(name, out var l) || !double.IsFinite(l.SlopeLow))
             {
-                return StudyFinding.NotMeasured("1", finding, name == "beta_RL" && !rl ? "the sweep has no PPO curves at these sizes" : $"too few per-seed points for a slope interval ({(lines.TryGetValue(name, out var x) ? x.Points : 0)})");
+                return Finding.NotMeasured("1", finding, name == "beta_RL" && !rl ? "the sweep has no PPO curves at these sizes" : $"too few per-seed points for a slope interval ({(lines.TryGetValue(name, out var x) ? x.Points : 0)})");
             }
-            return StudyFinding.Judged("1", finding, rising ? l.Rising : l.Falling, $"{name}: {l.Describe()}; criterion: the slope's interval lies {(rising ? "above" : "below")} 0");
+            return Finding.Judged("1", finding, rising ? l.Rising : l.Falling, $"{name}: {l.Describe()}; criterion: the slope's interval lies {(rising ? "above" : "below")} 0");
         }
         findings.Add(Trend("beta_bon", "beta_bon falls as reward models grow (fig. 3)", rising: false));
         findings.Add(Trend("beta_RL", "beta_RL falls as reward models grow, alpha_RL held fixed (fig. 3)", rising: false));
         var linear = new[] { "alpha_bon", "beta_bon", "beta_RL" }.Where(lines.ContainsKey).ToList();
         findings.Add(linear.Count == 0
-            ? StudyFinding.NotMeasured("1", "alpha_bon, beta_bon and beta_RL are roughly linear in log(params) (fig. 3)", "no coefficient could be fitted")
-            : StudyFinding.Judged("1", "alpha_bon, beta_bon and beta_RL change smoothly, roughly linearly in log(params) (fig. 3)",
+            ? Finding.NotMeasured("1", "alpha_bon, beta_bon and beta_RL are roughly linear in log(params) (fig. 3)", "no coefficient could be fitted")
+            : Finding.Judged("1", "alpha_bon, beta_bon and beta_RL change smoothly, roughly linearly in log(params) (fig. 3)",
                 linear.All(n => lines[n].MeansRSquared >= 0.8 && (lines[n].Rising || lines[n].Falling)),
                 string.Join("; ", linear.Select(n => $"{n}: {lines[n].Describe()}, R^2 of the {sizes.Count} size means about the line {F(lines[n].MeansRSquared, "F2")}")) +
                 "; criterion: each slope's interval excludes 0 and the size means lie on the line (R^2 >= 0.8)"));
         if (lines.TryGetValue("alpha_RL (free)", out var free) && double.IsFinite(free.SlopeLow))
         {
-            findings.Add(StudyFinding.Judged("1", "alpha_RL can be held fixed across sizes (fig. 3)", free.SlopeLow <= 0 && free.SlopeHigh >= 0,
+            findings.Add(Finding.Judged("1", "alpha_RL can be held fixed across sizes (fig. 3)", free.SlopeLow <= 0 && free.SlopeHigh >= 0,
                 $"alpha_RL fitted freely per curve: {free.Describe()}; criterion: the slope's interval contains 0"));
         }
         else
         {
-            findings.Add(StudyFinding.NotMeasured("1", "alpha_RL can be held fixed across sizes (fig. 3)", rl ? "too few per-seed points for a slope interval" : "the sweep has no PPO curves at these sizes"));
+            findings.Add(Finding.NotMeasured("1", "alpha_RL can be held fixed across sizes (fig. 3)", rl ? "too few per-seed points for a slope interval" : "the sweep has no PPO curves at these sizes"));
         }
         findings.Add(Trend("bon peak gold", "bigger proxies peak higher (best-of-n, fig. 1)", rising: true));
         findings.Add(Trend("bon peak d", "bigger proxies overoptimize later: the best-of-n peak moves to larger d (fig. 1)", rising: true));
         if (peaks.Count == 0)
         {
-            findings.Add(StudyFinding.NotMeasured("1", "d* = alpha/(2 beta) predicts where best-of-n gold peaks (fig. 12)", "the sweep has no best-of-n curves at these sizes"));
+            findings.Add(Finding.NotMeasured("1", "d* = alpha/(2 beta) predicts where best-of-n gold peaks (fig. 12)", "the sweep has no best-of-n curves at these sizes"));
         }
         else
         {
             var bySize = peaks.GroupBy(p => p.Params).OrderBy(g => g.Key)
                 .Select(g => (Size: g.Key, Predicted: SeedSummary.Of(g.Select(p => p.Predicted)).Mean, Observed: SeedSummary.Of(g.Select(p => p.Observed)).Mean)).ToList();
-            findings.Add(StudyFinding.Judged("1", "d* = alpha/(2 beta) predicts where best-of-n gold peaks (fig. 12)",
+            findings.Add(Finding.Judged("1", "d* = alpha/(2 beta) predicts where best-of-n gold peaks (fig. 12)",
                 bySize.All(s => Math.Abs(s.Predicted - s.Observed) <= 0.25 * s.Observed),
                 string.Join("; ", bySize.Select(s => $"{s.Size:N0} params: predicted {F(s.Predicted, "F2")}, observed {F(s.Observed, "F2")}")) + "; criterion: every size's seed-mean prediction within 25% of the observed seed-mean peak d"));
         }

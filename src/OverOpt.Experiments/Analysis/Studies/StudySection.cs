@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.SeedStatistics;
 using OverOpt.MLNet.Curves;
 
 namespace OverOpt.Experiments.Analysis.Studies;
 
 /// <summary>What one study adds to sweep-report.md: a section (markdown, figures beside it) and its findings.</summary>
-public sealed record StudySection(string Title, string Markdown, IReadOnlyList<StudyFinding> Findings, IReadOnlyList<string> Figures);
+public sealed record StudySection(string Title, string Markdown, IReadOnlyList<Finding> Findings, IReadOnlyList<string> Figures);
 
 /// <summary>What the studies share: choosing the slice of the sweep a study reads, and curves averaged over seeds.</summary>
 internal static class StudySlices

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.Sweeps.Storage;
 
 namespace OverOpt.Experiments.Analysis.Studies;
@@ -9,12 +10,12 @@ namespace OverOpt.Experiments.Analysis.Studies;
 /// The paper's findings measured on a sweep database alone: reward-model size, data size, repeated data, validation
 /// loss, advance prediction, proxy against gold and RL against best-of-n, KL penalty and policy size, each a section of
 /// sweep-report.md with its figures, and one findings table that lists every finding of the reproduction spec the
-/// database can address as "holds", "does not hold" or "not measured in this sweep", with the numbers behind it.
+/// database can address as "holds", "does not hold" or "not measured", with the numbers behind it.
 /// </summary>
 public static class SweepStudies
 {
     /// <summary>What the studies found.</summary>
-    public sealed record Result(IReadOnlyList<StudySection> Sections, IReadOnlyList<StudyFinding> Findings, IReadOnlyDictionary<string, ScalingLine> SizeLines, long? ChanceThreshold, int Curves);
+    public sealed record Result(IReadOnlyList<StudySection> Sections, IReadOnlyList<Finding> Findings, IReadOnlyDictionary<string, ScalingLine> SizeLines, long? ChanceThreshold, int Curves);
 
     /// <summary>Runs every study on the database at <paramref name="databasePath"/>, writing figures into <paramref name="folder"/>.</summary>
     public static Result Analyze(string databasePath, string folder)
@@ -48,9 +49,9 @@ public static class SweepStudies
                 KlPenaltyStudy.Run(data, folder),
             };
             var findings = sections.SelectMany(s => s.Findings).ToList();
-            findings.Add(StudyFinding.NotMeasured("8", "regressional Goodhart alone (proxy = gold + independent noise) makes gold rise monotonically; the downturn needs extremal effects (sec. 4.2)",
+            findings.Add(Finding.NotMeasured("8", "regressional Goodhart alone (proxy = gold + independent noise) makes gold rise monotonically; the downturn needs extremal effects (sec. 4.2)",
                 "the sweep trains learned proxies only, none built as gold plus independent noise"));
-            findings.Add(StudyFinding.NotMeasured("8", "iterated RLHF: k rounds of d/k give R = d(alpha - beta ln d + beta ln k) (sec. 4.2)", "the sweep runs no iterated RLHF"));
+            findings.Add(Finding.NotMeasured("8", "iterated RLHF: k rounds of d/k give R = d(alpha - beta ln d + beta ln k) (sec. 4.2)", "the sweep runs no iterated RLHF"));
             // The spec's order: 1 .. 8, the best-of-n form's advance prediction after finding 2.
             var order = new[] { "1", "2", "BoN form", "3", "4", "5", "6", "7", "8" };
             findings = findings.OrderBy(f => Array.IndexOf(order, f.Spec) is var i and >= 0 ? i : order.Length).ToList();
@@ -74,7 +75,7 @@ public static class SweepStudies
         text.AppendLine("| --- | --- | --- | --- |");
         foreach (var f in result.Findings)
         {
-            text.AppendLine(c, $"| {f.Spec} | {Cell(f.Finding)} | {f.VerdictText} | {Cell(f.Numbers)} |");
+            text.AppendLine(c, $"| {f.Spec} | {Cell(f.Statement)} | {f.VerdictText} | {Cell(f.Numbers)} |");
         }
         text.AppendLine();
         foreach (var section in result.Sections)

@@ -1,5 +1,6 @@
 using System.Text;
 using OverOpt.Experiments.Figures;
+using OverOpt.Experiments.Outcomes;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 
 namespace OverOpt.Experiments.Analysis.Studies;
@@ -32,7 +33,7 @@ public static class ValidationLossStudy
             string why = $"{curves.Count} best-of-n curve(s) with a validation loss; a correlation with an interval needs at least 4";
             text.AppendLine(C, $"Not measured: {why}.");
             text.AppendLine();
-            return new StudySection(Title, text.ToString(), [StudyFinding.NotMeasured("4", finding, why)], []);
+            return new StudySection(Title, text.ToString(), [Finding.NotMeasured("4", finding, why)], []);
         }
         int n = curves.Select(c => c.Points.Select(p => p.N).ToHashSet()).Aggregate((a, b) => { a.IntersectWith(b); return a; }).DefaultIfEmpty(0).Max();
         var points = curves.Select(c => (Curve: c, Loss: c.ValidationLoss, Gold: c.Points.FirstOrDefault(p => p.N == n)?.GoldScore ?? double.NaN))
@@ -42,7 +43,7 @@ public static class ValidationLossStudy
             const string why = "the best-of-n curves share no n above 1";
             text.AppendLine(C, $"Not measured: {why}.");
             text.AppendLine();
-            return new StudySection(Title, text.ToString(), [StudyFinding.NotMeasured("4", finding, why)], []);
+            return new StudySection(Title, text.ToString(), [Finding.NotMeasured("4", finding, why)], []);
         }
         double r = OverOpt.MLNet.Curves.Statistics.Correlation(points.Select(p => p.Loss).ToArray(), points.Select(p => p.Gold).ToArray());
         // Fisher's z: atanh(r) +- 1.96 / sqrt(m - 3).
@@ -62,7 +63,7 @@ public static class ValidationLossStudy
         text.AppendLine(C, $"![{Figure}]({Figure})");
         text.AppendLine();
         return new StudySection(Title, text.ToString(),
-            [StudyFinding.Judged("4", finding, r * r < WeakRSquared, $"r = {F(r)} [{F(low)}, {F(high)}] over {points.Count} proxy runs at n = {n}, r^2 = {F(r * r)}; criterion: r^2 < {WeakRSquared} (the loss explains less than half of gold's variance)")],
+            [Finding.Judged("4", finding, r * r < WeakRSquared, $"r = {F(r)} [{F(low)}, {F(high)}] over {points.Count} proxy runs at n = {n}, r^2 = {F(r * r)}; criterion: r^2 < {WeakRSquared} (the loss explains less than half of gold's variance)")],
             [Figure]);
     }
 }
