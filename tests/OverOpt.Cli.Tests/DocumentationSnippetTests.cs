@@ -105,7 +105,10 @@ public sealed partial class DocumentationSnippetTests
         return blocks;
     }
 
-    private static CSharpCompilation Program(string code)
+    private static readonly CSharpParseOptions Parse = new(LanguageVersion.Latest);
+
+    // Read once for every block: the project's assemblies and their references, and a global using of each namespace.
+    private static readonly Lazy<(SyntaxTree Usings, MetadataReference[] References)> Project = new(() =>
     {
         var library = typeof(OverOptCatalog).Assembly;
         var experiments = typeof(OverOpt.Experiments.Settings.PipelineDefinition).Assembly;
@@ -114,14 +117,17 @@ public sealed partial class DocumentationSnippetTests
             .Select(t => t.Namespace!)
             .Concat(["System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Threading.Tasks", "Microsoft.ML", "Microsoft.ML.Data"])
             .Distinct();
-        var parse = new CSharpParseOptions(LanguageVersion.Latest);
-        var usings = CSharpSyntaxTree.ParseText(string.Concat(namespaces.Select(n => $"global using {n};\n")), parse);
+        var usings = CSharpSyntaxTree.ParseText(string.Concat(namespaces.Select(n => $"global using {n};\n")), Parse);
         var references = ReferencedAssemblies(library, experiments, typeof(MLContext).Assembly, typeof(Microsoft.ML.Trainers.FastTree.FastTreeRankingTrainer).Assembly,
                 typeof(Microsoft.ML.Transforms.Onnx.OnnxTransformer).Assembly)
-            .Select(a => MetadataReference.CreateFromFile(a.Location));
-        return CSharpCompilation.Create("Snippet", [usings, CSharpSyntaxTree.ParseText(code, parse)], references,
+            .Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location))
+            .ToArray();
+        return (usings, references);
+    });
+
+    private static CSharpCompilation Program(string code)
+        => CSharpCompilation.Create("Snippet", [Project.Value.Usings, CSharpSyntaxTree.ParseText(code, Parse)], Project.Value.References,
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
-    }
 
     /// <summary>The given assemblies and everything they reference, as a program built against them would see them.</summary>
     private static IEnumerable<Assembly> ReferencedAssemblies(params Assembly[] roots)

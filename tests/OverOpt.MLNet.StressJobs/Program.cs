@@ -4,7 +4,6 @@ using OverOpt.MLNet;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Pretraining;
-using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
 using OverOpt.MLNet.Torch;
@@ -58,7 +57,7 @@ int Job(int seed)
         {
             Tokenizer = policy.Tokenizer, Shape = new GptShape { Layers = 1, ModelDim = 8, Heads = 2, Context = 16 }, Epochs = 2, BatchSize = 4, Seed = seed,
         }).Fit(preferences);
-        var promptRows = ml.Data.LoadFromEnumerable(prompts.Select(p => new RewardInput { PromptTokens = p }));
+        var promptRows = ml.Policies().PromptRows(prompts);
         var result = ml.Optimization().Ppo(new OverOpt.MLNet.Ppo.PpoTrainer.Options
         {
             InitialPolicy = policy, Reward = proxy, Steps = 3, BatchSize = 16, MiniBatches = 8, PpoEpochs = 2, ResponseLength = 8,

@@ -81,5 +81,5 @@ internal sealed class PpoStage
         return samples.Select((s, i) => new ScoredResponse(s.Prompt, s.Response, p[i], g[i], r[i])).ToList();
     }
 
-    private IDataView Prompts(IReadOnlyList<int[]> prompts) => _ml.Data.LoadFromEnumerable(prompts.Select(p => new RewardInput { PromptTokens = p }));
+    private IDataView Prompts(IReadOnlyList<int[]> prompts) => _ml.Policies().PromptRows(prompts);
 }

@@ -51,7 +51,7 @@ internal sealed class RewardModelStage
                 options.PretrainedInitialization = pretrained;
                 // Training prompts only: no evaluation prompt is seen by gold, word for word.
                 var prompts = PromptSplit.Create(policy.Tokenizer, corpus, _pipeline.Sampling.PromptLength).Train;
-                var gold = _ml.RewardModels().Trainers.Gold(options).Fit(_ml.Data.LoadFromEnumerable(prompts.Select(p => new RewardInput { PromptTokens = p })));
+                var gold = _ml.RewardModels().Trainers.Gold(options).Fit(_ml.Policies().PromptRows(prompts));
                 return gold.WithInfo(gold.Info with { Provenance = key });
             },
             (m, path) => m.Save(_ml, path));

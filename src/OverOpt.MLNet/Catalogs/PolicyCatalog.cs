@@ -3,6 +3,7 @@ using Microsoft.ML;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Pretraining;
+using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
@@ -45,6 +46,12 @@ public sealed class PolicyCatalog
             () => new PolicyPretrainer(options).Fit(corpus, tokenizer, key, device ?? CPU, progress),
             (policy, path) => policy.Save(path));
     }
+
+    /// <summary>
+    /// Prompts as rows of one <c>PromptTokens</c> column (<see cref="RewardInput"/>): what gold and PPO fit on and what a
+    /// trained policy transforms.
+    /// </summary>
+    public IDataView PromptRows(IEnumerable<int[]> prompts) => _ml.Data.LoadFromEnumerable(prompts.Select(p => new RewardInput { PromptTokens = p }));
 
     /// <summary>Loads a policy saved by <see cref="Policy.Save"/> onto <paramref name="device"/> (the CPU when null).</summary>
     public Policy Load(string path, Device? device = null) => Policy.Load(path, device);

@@ -32,9 +32,8 @@ public sealed class RewardModelCatalog
     /// </summary>
     public TransformerRewardModel Gold(Policy policy, TextCorpus corpus, int promptLength = 8)
     {
-        var prompts = PromptSplit.Create(policy.Tokenizer, corpus, promptLength).Train;
-        var rows = _ml.Data.LoadFromEnumerable(prompts.Select(p => new RewardInput { PromptTokens = p }));
-        return Trainers.Gold(new GoldRewardTrainer.Options { InitialPolicy = policy, Corpus = corpus }).Fit(rows);
+        var prompts = _ml.Policies().PromptRows(PromptSplit.Create(policy.Tokenizer, corpus, promptLength).Train);
+        return Trainers.Gold(new GoldRewardTrainer.Options { InitialPolicy = policy, Corpus = corpus }).Fit(prompts);
     }
 
     /// <summary>

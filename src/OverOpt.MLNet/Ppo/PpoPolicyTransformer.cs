@@ -70,8 +70,7 @@ public sealed class PpoPolicyTransformer : ITransformer
     /// </summary>
     public IDataView Transform(IDataView input)
     {
-        RewardDataChecks.RequireTokenColumn(input.Schema, _options.PromptColumnName, "sampling the trained policy");
-        var prompts = input.GetColumn<int[]>(_options.PromptColumnName).ToArray();
+        var prompts = RewardDataChecks.ReadPrompts(input, _options.PromptColumnName, "sampling the trained policy");
         var sampling = new SamplingOptions { ResponseLength = _options.ResponseLength, Temperature = _options.Temperature, BatchSize = _options.BatchSize };
         return _ml.Policies().Sample(Policy, prompts, samplesPerPrompt: 1, sampling, SeedStreams.PpoPolicySamples(_options.Seed), reference: _options.InitialPolicy);
     }

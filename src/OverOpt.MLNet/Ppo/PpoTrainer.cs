@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Policies;
@@ -173,12 +172,7 @@ public sealed partial class PpoTrainer : IEstimator<PpoPolicyTransformer>
 
     private IReadOnlyList<int[]> ReadPrompts(IDataView data, string what)
     {
-        RewardDataChecks.RequireTokenColumn(data.Schema, _options.PromptColumnName, $"PPO on {what}");
-        var prompts = data.GetColumn<int[]>(_options.PromptColumnName).ToArray();
-        if (prompts.Length == 0)
-        {
-            throw new OverOptConfigurationException($"{what} hold no prompts.", _options.PromptColumnName, "give PPO at least one prompt.");
-        }
+        var prompts = RewardDataChecks.ReadPrompts(data, _options.PromptColumnName, $"PPO on {what}");
         if (prompts[0].Length + _options.ResponseLength > _options.InitialPolicy!.Shape.Context)
         {
             throw new OverOptConfigurationException(

@@ -28,6 +28,16 @@ internal static class RewardDataChecks
         }
     }
 
+    /// <summary>The prompts of <paramref name="data"/>'s token column, checked as a token column (a vector of Int32); at least one.</summary>
+    public static int[][] ReadPrompts(IDataView data, string column, string purpose)
+    {
+        RequireTokenColumn(data.Schema, column, purpose);
+        var prompts = data.GetColumn<int[]>(column).ToArray();
+        return prompts.Length > 0
+            ? prompts
+            : throw new OverOptConfigurationException($"{purpose}: the data hold no prompts.", column, "give at least one prompt row.");
+    }
+
     public static void RequireScalar(DataViewSchema schema, string column, string purpose, string expected, Func<DataViewType, bool> accepts)
     {
         var found = schema.GetColumnOrNull(column);

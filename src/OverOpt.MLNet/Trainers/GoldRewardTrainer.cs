@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
@@ -158,12 +157,7 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
     /// <param name="input">Training prompts, a column of token ids (<see cref="Options.PromptColumnName"/>); no evaluation prompt belongs here.</param>
     public TransformerRewardModel Fit(IDataView input)
     {
-        RewardDataChecks.RequireTokenColumn(input.Schema, _options.PromptColumnName, "training gold");
-        var prompts = input.GetColumn<int[]>(_options.PromptColumnName).Take(_options.Prompts).ToArray();
-        if (prompts.Length == 0)
-        {
-            throw new OverOptConfigurationException("the training data hold no prompts.", _options.PromptColumnName, "give gold at least one training prompt.");
-        }
+        var prompts = RewardDataChecks.ReadPrompts(input, _options.PromptColumnName, "training gold").Take(_options.Prompts).ToArray();
         var (policy, corpus, mlContext) = (_options.InitialPolicy!, _options.Corpus!, _ml);
         var device = _options.Device ?? CPU;
         var tokenizer = policy.Tokenizer;
