@@ -49,7 +49,7 @@ public sealed class CliTests : IDisposable
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         }
         var curves = File.ReadAllLines(Path.Combine(output, "curves.csv"));
-        Assert.StartsWith("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,kl_measured,d,proxy_score,proxy_ci_low,proxy_ci_high,gold_score,gold_ci_low,gold_ci_high,rule_score,rule_ci_low,rule_ci_high", curves[0]);
+        Assert.StartsWith("method,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,kl_measured,d,proxy_score,proxy_ci_low,proxy_ci_high,gold_score,gold_ci_low,gold_ci_high,rule_score,rule_ci_low,rule_ci_high", curves[0]);
         // Evaluations at steps 0, 1 and 4 on each of two seeds, and their mean; every row is written whatever the run's outcome.
         Assert.Equal(1 + 2 * 5 + 2 * 3 + 3, curves.Length);
         Assert.Equal(3, curves.Count(l => l.StartsWith("ppo,a,t,", StringComparison.Ordinal) && l.Contains(",mean,", StringComparison.Ordinal)));

@@ -91,7 +91,7 @@ public sealed class EvaluateCommandTests : IDisposable
     private (string Curves, string Fits) Tables(IReadOnlyList<CurvePoint> points, OverOpt.MLNet.Fits.GoldCurveFit fit)
     {
         CurveTables.WriteCurves(Path("expected-curves.csv"), points);
-        CurveTables.WriteFits(Path("expected-fits.csv"), [new FitRow(points[0], fit)]);
+        CurveTables.WriteFits(Path("expected-fits.csv"), [new FitRow(points[0].Key, fit)]);
         return (File.ReadAllText(Path("expected-curves.csv")), File.ReadAllText(Path("expected-fits.csv")));
     }
 

@@ -176,7 +176,7 @@ public sealed class MLNetContractTests : IClassFixture<RewardModelFixture>, IDis
         {
             Step = step, Kl = step * (float)(0.5 + random.NextDouble()) / 10, ProxyScore = step / 10f + (float)random.NextDouble(), GoldScore = (float)random.NextDouble(),
         })).Reverse().ToArray();
-        var transformer = ml.Overoptimization().RlCurve(new RlCurveOptions { Proxy = "p", Seed = 4 });
+        var transformer = ml.Overoptimization().RlCurve(new RlCurveOptions { Key = new CurveKey { Proxy = "p", Seed = 4 } });
 
         var view = transformer.Transform(ml.Data.LoadFromEnumerable(samples));
         var curve = ml.Data.CreateEnumerable<CurvePoint>(view, reuseRowObject: false).ToList();

@@ -77,7 +77,7 @@ public sealed class SweepStudiesTests : IDisposable
         foreach (var task in sweep.Tasks)
         {
             int seed = task.Pipeline.Seed;
-            var curves = new StringBuilder("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n");
+            var curves = new StringBuilder(CurvesHeader);
             var models = new StringBuilder("policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\n");
             foreach (long parameters in new long[] { 1000, 100000 })
             {
@@ -98,7 +98,7 @@ public sealed class SweepStudiesTests : IDisposable
                 foreach (int step in new[] { 0, 10, 20, 40, 80 })
                 {
                     double kl = step * (beta == 0 ? 0.5 : 0.1) + 0.001 * seed, d = Math.Sqrt(kl), gold = d * (1 - 0.5 * Math.Log(d)) + 0.1 * (seed - 1.5);
-                    curves.Append(C, $"ppo,a,p1000-c8000,1000,8000,{beta:R},1,1,{step},{kl:R},{d:R},{2 * d:R},{gold:R},{gold - 0.2:R},{gold + 0.2:R},{seed}\n");
+                    curves.Append(C, $"ppo,a,p1000-c8000,transformer,1000,8000,{beta:R},1,1,{step},{kl:R},{d:R},{2 * d:R},{gold:R},{gold - 0.2:R},{gold + 0.2:R},{seed}\n");
                 }
             }
             string folder = layout.TaskDirectory(task);
@@ -146,7 +146,7 @@ public sealed class SweepStudiesTests : IDisposable
             long count = task.Pipeline.Comparisons.Count * 9 / 10;
             // Gold's peak is alpha^2 / (4 beta) at beta 0.3: more data peaks higher than the same data repeated.
             double alpha = (name, count) switch { ("p", 900) => 0.8, ("p", _) => 1.2, (_, 900) => 0.9, _ => 1.3 };
-            var curves = new StringBuilder("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n");
+            var curves = new StringBuilder(CurvesHeader);
             BonCurve(curves, "a", name, 1000, count, seed, alpha + 0.01 * seed, 0.3);
             string folder = layout.TaskDirectory(task);
             Directory.CreateDirectory(folder);
@@ -167,12 +167,15 @@ public sealed class SweepStudiesTests : IDisposable
         Assert.DoesNotContain("p-e16", dataSize);
     }
 
+    /// <summary>The columns of curves.csv the studies read, in a task's own order.</summary>
+    private const string CurvesHeader = "method,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n";
+
     private static void BonCurve(StringBuilder curves, string policy, string proxy, long parameters, long count, int seed, double alpha, double beta)
     {
         foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
         {
             double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl), gold = d * (alpha - beta * d);
-            curves.Append(C, $"bon,{policy},{proxy},{parameters},{count},0,{seed},{n},,{kl:R},{d:R},{d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{seed}\n");
+            curves.Append(C, $"bon,{policy},{proxy},transformer,{parameters},{count},0,{seed},{n},,{kl:R},{d:R},{d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{seed}\n");
         }
     }
 
@@ -181,15 +184,15 @@ public sealed class SweepStudiesTests : IDisposable
     {
         string folder = layout.TaskDirectory(task);
         Directory.CreateDirectory(folder);
-        var curves = new StringBuilder("method,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n");
+        var curves = new StringBuilder(CurvesHeader);
         foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
         {
             double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl), gold = d * (alpha - beta * d);
-            curves.Append(C, $"bon,a,p{parameters},{parameters},1000,0,1,{n},,{kl:R},{d:R},{d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{proxySeed}\n");
+            curves.Append(C, $"bon,a,p{parameters},transformer,{parameters},1000,0,1,{n},,{kl:R},{d:R},{d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{proxySeed}\n");
         }
         File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
         File.WriteAllText(Path.Combine(folder, "fits.csv"), string.Create(C,
-            $"method,alpha_shared,policy,proxy,proxy_params,comparisons,kl_coefficient,seed,alpha,beta,proxy_seed\nbon,false,a,p{parameters},{parameters},1000,0,1,{alpha:R},{beta:R},{proxySeed}\n"));
+            $"method,alpha_shared,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,alpha,beta,proxy_seed\nbon,false,a,p{parameters},transformer,{parameters},1000,0,1,{alpha:R},{beta:R},{proxySeed}\n"));
         File.WriteAllText(Path.Combine(folder, "reward_models.csv"), string.Create(C,
             $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\na,gold,transformer,5000,0,,\na,p{parameters},transformer,{parameters},900,{validationLoss:R},{proxySeed}\n"));
         SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));

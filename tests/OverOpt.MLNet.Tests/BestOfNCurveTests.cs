@@ -32,7 +32,7 @@ public class BestOfNCurveTests
 
         Assert.Equal(1, curve[0].N);
         Assert.Equal(200, curve[^1].N);
-        Assert.All(curve, p => Assert.Equal("bon", p.Method));
+        Assert.All(curve, p => Assert.Equal(new CurveKey { Method = OptimizationMethod.BestOfN, Proxy = "synthetic", Seed = 1 }, p.Key));
         Assert.True(verdict.Overoptimized, $"peak at {verdict.PeakIndex}: {verdict.PeakGold} [{verdict.PeakCiLow}], last {verdict.LastGold}");
         Assert.True(curve.Zip(curve.Skip(1)).All(pair => pair.Second.ProxyScore >= pair.First.ProxyScore), "the proxy score must rise with n");
         Assert.True(ml.Overoptimization().FitGoldCurve(curveView, Fits.GoldCurveForm.BestOfN).Beta > 0);

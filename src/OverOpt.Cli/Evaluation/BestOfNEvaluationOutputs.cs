@@ -18,7 +18,7 @@ internal static class BestOfNEvaluationOutputs
         Directory.CreateDirectory(folder);
         var objectives = result.Objectives;
         CurveTables.WriteCurves(Path.Combine(folder, OutputFiles.Curves), objectives.SelectMany(o => o.Curve));
-        CurveTables.WriteFits(Path.Combine(folder, OutputFiles.Fits), objectives.Select(o => new FitRow(o.Curve[0], o.Fit)));
+        CurveTables.WriteFits(Path.Combine(folder, OutputFiles.Fits), objectives.Select(o => new FitRow(o.Curve[0].Key, o.Fit)));
         string name = Path.GetFileName(input.Path);
         CurvePlots.ScoresAgainstD(Path.Combine(folder, OutputFiles.BestOfNScoresFigure), $"Best-of-n on {name}: gold and proxy against d",
             objectives.Select(o => (o.Label, o.Curve, (OverOpt.MLNet.Fits.GoldCurveFit?)o.Fit)).ToList());

@@ -1,19 +1,21 @@
 using OverOpt.MLNet.Curves;
+using OverOpt.MLNet.RewardModels;
 
 namespace OverOpt.Experiments.Outcomes;
 
 /// <summary>
-/// What names a pipeline's curve beyond what the library's optimizers know: the policy optimized and the proxy's size
-/// and training data. The library computes curves from scores and leaves these columns empty; the pipeline stamps them.
+/// What names a pipeline's curve beyond what the library's optimizers know: the policy optimized and the proxy's kind,
+/// size, training data and seed. The library keys a curve by method, proxy name, coefficient and seed; the pipeline
+/// stamps the rest of <see cref="CurveKey"/>.
 /// </summary>
-public sealed record CurveLabels(string Policy, long ProxyParams, int Comparisons)
+public sealed record CurveLabels(string Policy, RewardModelInfo Proxy, int Comparisons, int? ProxySeed)
 {
-    /// <summary>Writes the labels onto <paramref name="points"/> and returns them.</summary>
+    /// <summary>Writes the labels into the key of every one of <paramref name="points"/> and returns them.</summary>
     public IReadOnlyList<CurvePoint> Stamp(IReadOnlyList<CurvePoint> points)
     {
         foreach (var point in points)
         {
-            (point.Policy, point.ProxyParams, point.Comparisons) = (Policy, ProxyParams, Comparisons);
+            point.Key = point.Key with { Policy = Policy, ProxyKind = Proxy.Kind, ProxyParams = Proxy.Parameters, Comparisons = Comparisons, ProxySeed = ProxySeed };
         }
         return points;
     }

@@ -100,7 +100,7 @@ internal sealed class BestOfNStage
             Proxy = proxy.Name,
         };
         var result = BestOfNEvaluator.Evaluate(proxyByPrompt, goldByPrompt, options, ruleByPrompt);
-        new CurveLabels(policyName, proxy.Info.Parameters, comparisons).Stamp(result.Points);
+        new CurveLabels(policyName, proxy.Info, comparisons, _pipeline.ProxySeedOf(proxy.Name)).Stamp(result.Points);
         return new ProxyCurve(proxy, result, OveroptimizationVerdict.Assess(result.Points), proxyScores);
     }
 

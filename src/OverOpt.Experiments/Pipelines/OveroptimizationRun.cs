@@ -120,13 +120,9 @@ internal sealed class OveroptimizationRun
         bool fromCache = _reused.Contains(_cache.PathFor(m.Name == "gold" ? "gold" : "proxies", m.Info.Provenance));
         return new RewardModelResult(policy, m.Name, m.Info.Kind, m.Info.Parameters, m.Info.TrainingComparisons, m.Info.ValidationLoss, m.Info.ValidationAccuracy, fromCache, m.Info.Metrics)
         {
-            ProxySeed = ProxySeedOf(m.Name),
+            ProxySeed = _pipeline.ProxySeedOf(m.Name),
         };
     }
-
-    /// <summary>The seed a proxy was trained with: the pipeline's proxy seed for a transformer proxy; null for gold and FastTree (no seed).</summary>
-    private int? ProxySeedOf(string name)
-        => _pipeline.Proxies.FirstOrDefault(p => p.Name == name) is { Kind: TransformerRewardModel.KindName } ? _pipeline.EffectiveProxySeed : null;
 
     private static void Add(Dictionary<string, double> timings, string stage, double seconds) => timings[stage] = timings.GetValueOrDefault(stage) + seconds;
 
@@ -180,16 +176,16 @@ internal sealed class OveroptimizationRun
     {
         var points = outcomes.SelectMany(o => (o.BestOfN?.Curves.SelectMany(c => c.Result.Points) ?? [])
             .Concat(o.Ppo.SelectMany(c => c.Seeds.SelectMany(s => s.Result.Curve).Concat(c.MeanCurve))));
-        CurveTables.WriteCurves(Path.Combine(output, OutputFiles.Curves), points, p => ProxySeedOf(p.Proxy));
+        CurveTables.WriteCurves(Path.Combine(output, OutputFiles.Curves), points);
         var fits = new List<FitRow>();
-        fits.AddRange(outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => new FitRow(c.Result.Points[0], c.Result.Fit)) ?? []));
+        fits.AddRange(outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => new FitRow(c.Result.Points[0].Key, c.Result.Fit)) ?? []));
         foreach (var c in outcomes.SelectMany(o => o.Ppo))
         {
-            fits.AddRange(c.Seeds.Select(s => new FitRow(s.Result.Curve[0], s.Result.Fit)));
-            fits.Add(new FitRow(c.MeanCurve[0], c.MeanFit));
-            fits.Add(new FitRow(c.MeanCurve[0], c.SharedAlphaFit, AlphaShared: true));
+            fits.AddRange(c.Seeds.Select(s => new FitRow(s.Result.Curve[0].Key, s.Result.Fit)));
+            fits.Add(new FitRow(c.MeanCurve[0].Key, c.MeanFit));
+            fits.Add(new FitRow(c.MeanCurve[0].Key, c.SharedAlphaFit, AlphaShared: true));
         }
-        CurveTables.WriteFits(Path.Combine(output, OutputFiles.Fits), fits, p => ProxySeedOf(p.Proxy));
+        CurveTables.WriteFits(Path.Combine(output, OutputFiles.Fits), fits);
     }
 }
 

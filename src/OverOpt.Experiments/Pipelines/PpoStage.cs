@@ -48,7 +48,7 @@ internal sealed class PpoStage
         options.CheckpointDirectory = Path.Combine(output, "checkpoints", ModelArchive.Sha256(System.Text.Encoding.UTF8.GetBytes(proxy.Info.Provenance))[..12]);
         (options.Device, options.Progress) = (_run.Device, _run.Progress);
         var result = _ml.Optimization().Ppo(options).Fit(Prompts(prompts.Train));
-        new CurveLabels(policyName, proxy.Info.Parameters, comparisons).Stamp(result.Curve);
+        new CurveLabels(policyName, proxy.Info, comparisons, _pipeline.ProxySeedOf(proxy.Name)).Stamp(result.Curve);
         if (result.DiscardedCheckpoint is { } discarded)
         {
             _run.Log(discarded);

@@ -17,23 +17,23 @@ public static class SeedInterval
 
     /// <summary>Student's t 0.975 quantile for <paramref name="degreesOfFreedom"/> (1.96 beyond 30).</summary>
     public static double StudentT975(int degreesOfFreedom)
-        => degreesOfFreedom < 1 ? double.NaN : degreesOfFreedom < T975.Length ? T975[degreesOfFreedom] : 1.96;
+        => degreesOfFreedom < 1 ? double.NaN : degreesOfFreedom < T975.Length ? T975[degreesOfFreedom] : Statistics.Normal975;
 
     /// <summary>Mean and 95% interval of per-seed values; non-finite values (e.g. a seed whose fit has no peak) are left out.</summary>
-    public static (double Mean, double Low, double High) Of(IEnumerable<double> perSeed)
+    public static ScoreInterval Of(IEnumerable<double> perSeed)
     {
         var values = perSeed.Where(double.IsFinite).ToArray();
         if (values.Length == 0)
         {
-            return (double.NaN, double.NaN, double.NaN);
+            return ScoreInterval.None;
         }
         double mean = values.Average();
         if (values.Length == 1)
         {
-            return (mean, double.NaN, double.NaN);
+            return new(mean, double.NaN, double.NaN);
         }
         double half = StudentT975(values.Length - 1) * Statistics.StandardDeviation(values) / Math.Sqrt(values.Length);
-        return (mean, mean - half, mean + half);
+        return new(mean, mean - half, mean + half);
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace OverOpt.Experiments.SeedStatistics;
 
 /// <summary>
 /// The mean of one configuration's curves over seeds, point by point (every seed evaluates at the same steps or n):
-/// scores and KL averaged, d = sqrt(mean KL), intervals seed-level (<see cref="SeedInterval"/>), rows marked
-/// <see cref="CurvePoint.IsSeedMean"/>. Its fit is least squares on the mean curve, with intervals from the per-seed fits.
+/// scores and KL averaged, d = sqrt(mean KL), intervals seed-level (<see cref="SeedInterval"/>), rows keyed
+/// <see cref="CurveSeed.Mean"/>. Its fit is least squares on the mean curve, with intervals from the per-seed fits.
 /// </summary>
 public static class SeedMeanCurve
 {
@@ -22,16 +22,13 @@ public static class SeedMeanCurve
         {
             var at = seeds.Select(s => s[k]).ToArray();
             var point = at[0].Clone();
-            point.IsSeedMean = true;
-            point.Seed = 0;
+            point.Key = point.Key with { Seed = CurveSeed.Mean };
             point.Kl = at.Average(p => p.Kl);
             point.KlMeasured = at.Average(p => p.KlMeasured);
             point.K1Estimate = at.Average(p => p.K1Estimate);
             point.K3Estimate = at.Average(p => p.K3Estimate);
             point.D = Math.Sqrt(point.Kl);
-            (point.ProxyScore, point.ProxyCiLow, point.ProxyCiHigh) = SeedInterval.Of(at.Select(p => p.ProxyScore));
-            (point.GoldScore, point.GoldCiLow, point.GoldCiHigh) = SeedInterval.Of(at.Select(p => p.GoldScore));
-            (point.RuleScore, point.RuleCiLow, point.RuleCiHigh) = SeedInterval.Of(at.Select(p => p.RuleScore));
+            point.Scores = new CurveScores(SeedInterval.Of(at.Select(p => p.ProxyScore)), SeedInterval.Of(at.Select(p => p.GoldScore)), SeedInterval.Of(at.Select(p => p.RuleScore)));
             mean.Add(point);
         }
         return mean;

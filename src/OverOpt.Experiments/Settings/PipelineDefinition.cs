@@ -29,6 +29,10 @@ public sealed class PipelineDefinition
     [System.Text.Json.Serialization.JsonIgnore]
     public int EffectiveProxySeed => ProxySeed ?? Seed;
 
+    /// <summary>The seed the proxy <paramref name="name"/> was trained with: <see cref="EffectiveProxySeed"/> for a transformer proxy; null for gold and FastTree (no seed).</summary>
+    public int? ProxySeedOf(string name)
+        => Proxies.FirstOrDefault(p => p.Name == name) is { Kind: TransformerRewardModel.KindName } ? EffectiveProxySeed : null;
+
     /// <summary>
     /// libtorch threads of each independent job: each proxy (its language model, its training and its best-of-n curve),
     /// best-of-n's samples with gold's scores, and each PPO run. Jobs run side by side, as many as the process's threads (<c>--threads</c>) hold, so a job's

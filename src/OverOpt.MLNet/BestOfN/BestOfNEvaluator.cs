@@ -85,9 +85,7 @@ public static class BestOfNEvaluator
             var ruleDraws = bootstrapRule?.Select(b => b[k]).OrderBy(v => v).ToList();
             points.Add(new CurvePoint
             {
-                Method = "bon",
-                Proxy = options.Proxy,
-                Seed = options.Seed,
+                Key = new CurveKey { Method = OptimizationMethod.BestOfN, Proxy = options.Proxy, Seed = options.Seed },
                 N = grid[k],
                 Kl = kl,
                 KlMeasured = measuredKl[k],

@@ -1,36 +1,54 @@
+using Microsoft.ML.Data;
+
 namespace OverOpt.MLNet.Curves;
 
 /// <summary>
 /// One point of an overoptimization curve: a proxy's and gold's mean score after optimizing the proxy to distance
-/// d = sqrt(KL) from pi_init, with 95% bootstrap intervals over prompts. The row type of curve IDataViews and of
-/// curves.csv. For best-of-n, <see cref="Kl"/> is the analytic ln n - (n-1)/n and <see cref="KlMeasured"/> the
+/// d = sqrt(KL) from pi_init, with 95% intervals. A point is its curve's <see cref="Key"/>, its position (n or step,
+/// KL, d) and its <see cref="Scores"/>; the flat properties are the same values as the columns of curve IDataViews and
+/// of curves.csv (all but <see cref="CurveKey.ProxySeed"/>, which an IDataView cannot hold as a nullable number). For best-of-n, <see cref="Kl"/> is the analytic ln n - (n-1)/n and <see cref="KlMeasured"/> the
 /// estimate from the samples; for RL both are the exact KL measured on fresh samples and <see cref="N"/> is 1.
 /// </summary>
 public sealed class CurvePoint
 {
-    /// <summary>"bon" or "ppo".</summary>
-    public string Method { get; set; } = "";
+    /// <summary>The curve this point belongs to.</summary>
+    [NoColumn]
+    public CurveKey Key { get; set; } = new();
 
-    /// <summary>The optimized policy's name (pi_init's for best-of-n).</summary>
-    public string Policy { get; set; } = "";
+    /// <summary>
+    /// Proxy, gold and rule scores, each in its model's normalized units (pi_init's samples have mean 0 and std 1) and
+    /// re-centred so that pi_init's own point is 0. Intervals: a bootstrap over prompts for best-of-n, 1.96 standard
+    /// errors over samples for RL, seed-level on seed-mean rows.
+    /// </summary>
+    [NoColumn]
+    public CurveScores Scores { get; set; } = CurveScores.Unscored;
 
-    /// <summary>RL's KL coefficient beta at the start of the run (0 for best-of-n).</summary>
-    public double KlCoefficient { get; set; }
+    /// <summary><see cref="CurveKey.Method"/> as the tables write it: "bon" or "ppo".</summary>
+    public string Method { get => Key.Method.Label(); set => Key = Key with { Method = OptimizationMethodLabels.Parse(value) }; }
 
-    /// <summary>Name of the proxy reward model that was optimized (for best-of-n: that picked the best of n).</summary>
-    public string Proxy { get; set; } = "";
+    /// <summary><see cref="CurveKey.Policy"/>.</summary>
+    public string Policy { get => Key.Policy; set => Key = Key with { Policy = value }; }
 
-    /// <summary>Trainable parameters of that proxy, a label for parameter-scaling plots (0 where none was given).</summary>
-    public long ProxyParams { get; set; }
+    /// <summary><see cref="CurveKey.KlCoefficient"/>.</summary>
+    public double KlCoefficient { get => Key.KlCoefficient; set => Key = Key with { KlCoefficient = value }; }
 
-    /// <summary>Comparisons that proxy was trained on, a label for data-scaling plots (0 where none was given).</summary>
-    public int Comparisons { get; set; }
+    /// <summary><see cref="CurveKey.Proxy"/>.</summary>
+    public string Proxy { get => Key.Proxy; set => Key = Key with { Proxy = value }; }
 
-    /// <summary>Seed of the run that produced the point (for best-of-n also the bootstrap's); 0 on seed-mean rows.</summary>
-    public int Seed { get; set; }
+    /// <summary><see cref="CurveKey.ProxyKind"/>.</summary>
+    public string ProxyKind { get => Key.ProxyKind; set => Key = Key with { ProxyKind = value }; }
 
-    /// <summary>True for a row that averages the same point over seeds (written as seed "mean"); its intervals are seed-level.</summary>
-    public bool IsSeedMean { get; set; }
+    /// <summary><see cref="CurveKey.ProxyParams"/>.</summary>
+    public long ProxyParams { get => Key.ProxyParams; set => Key = Key with { ProxyParams = value }; }
+
+    /// <summary><see cref="CurveKey.Comparisons"/>.</summary>
+    public int Comparisons { get => Key.Comparisons; set => Key = Key with { Comparisons = value }; }
+
+    /// <summary>The seed of <see cref="CurveKey.Seed"/>; 0 on seed-mean rows.</summary>
+    public int Seed { get => Key.Seed.Value; set => Key = Key with { Seed = new CurveSeed(value, Key.Seed.IsMean) }; }
+
+    /// <summary>Whether <see cref="CurveKey.Seed"/> is the mean over seeds (intervals seed-level).</summary>
+    public bool IsSeedMean { get => Key.Seed.IsMean; set => Key = Key with { Seed = new CurveSeed(Key.Seed.Value, value) }; }
 
     /// <summary>Best-of-n's n: the proxy picks the highest-scoring of n samples of pi_init per prompt; 1 for RL.</summary>
     public int N { get; set; }
@@ -53,33 +71,33 @@ public sealed class CurvePoint
     /// <summary>sqrt(<see cref="Kl"/>).</summary>
     public double D { get; set; }
 
-    /// <summary>Mean proxy score of the optimized responses, in the proxy's normalized units (pi_init's samples have mean 0 and std 1) and re-centred so that pi_init's own point is 0.</summary>
-    public double ProxyScore { get; set; }
+    /// <summary>The mean of <see cref="CurveScores.Proxy"/>.</summary>
+    public double ProxyScore { get => Scores.Proxy.Mean; set => Scores = Scores with { Proxy = Scores.Proxy with { Mean = value } }; }
 
-    /// <summary>Lower bound of the 95% interval of <see cref="ProxyScore"/>: a bootstrap over prompts for best-of-n, the mean minus 1.96 standard errors over samples for RL, seed-level on seed-mean rows.</summary>
-    public double ProxyCiLow { get; set; }
+    /// <summary>The lower bound of <see cref="CurveScores.Proxy"/>.</summary>
+    public double ProxyCiLow { get => Scores.Proxy.Low; set => Scores = Scores with { Proxy = Scores.Proxy with { Low = value } }; }
 
-    /// <summary>Upper bound of the 95% interval of <see cref="ProxyScore"/>, computed as <see cref="ProxyCiLow"/> is.</summary>
-    public double ProxyCiHigh { get; set; }
+    /// <summary>The upper bound of <see cref="CurveScores.Proxy"/>.</summary>
+    public double ProxyCiHigh { get => Scores.Proxy.High; set => Scores = Scores with { Proxy = Scores.Proxy with { High = value } }; }
 
-    /// <summary>Mean gold score of the same responses, the true reward the curve is about: in gold's normalized units (pi_init's samples have mean 0 and std 1) and re-centred so that pi_init's own point is 0.</summary>
-    public double GoldScore { get; set; }
+    /// <summary>The mean of <see cref="CurveScores.Gold"/>: the true reward the curve is about.</summary>
+    public double GoldScore { get => Scores.Gold.Mean; set => Scores = Scores with { Gold = Scores.Gold with { Mean = value } }; }
 
-    /// <summary>Lower bound of the 95% interval of <see cref="GoldScore"/>: a bootstrap over prompts for best-of-n, the mean minus 1.96 standard errors over samples for RL, seed-level on seed-mean rows.</summary>
-    public double GoldCiLow { get; set; }
+    /// <summary>The lower bound of <see cref="CurveScores.Gold"/>.</summary>
+    public double GoldCiLow { get => Scores.Gold.Low; set => Scores = Scores with { Gold = Scores.Gold with { Low = value } }; }
 
-    /// <summary>Upper bound of the 95% interval of <see cref="GoldScore"/>, computed as <see cref="GoldCiLow"/> is.</summary>
-    public double GoldCiHigh { get; set; }
+    /// <summary>The upper bound of <see cref="CurveScores.Gold"/>.</summary>
+    public double GoldCiHigh { get => Scores.Gold.High; set => Scores = Scores with { Gold = Scores.Gold with { High = value } }; }
 
-    /// <summary>The world's own truth: <see cref="RewardModels.GoldPreference"/> scored exactly on the same samples, normalized like gold; NaN where no rule was given.</summary>
-    public double RuleScore { get; set; } = double.NaN;
+    /// <summary>The mean of <see cref="CurveScores.Rule"/>: the world's own truth (<see cref="RewardModels.GoldPreference"/> scored exactly on the same samples, normalized like gold); NaN where no rule was given.</summary>
+    public double RuleScore { get => Scores.Rule.Mean; set => Scores = Scores with { Rule = Scores.Rule with { Mean = value } }; }
 
-    /// <summary>Lower bound of the 95% interval of <see cref="RuleScore"/>, computed as gold's is; NaN where no rule was given.</summary>
-    public double RuleCiLow { get; set; } = double.NaN;
+    /// <summary>The lower bound of <see cref="CurveScores.Rule"/>.</summary>
+    public double RuleCiLow { get => Scores.Rule.Low; set => Scores = Scores with { Rule = Scores.Rule with { Low = value } }; }
 
-    /// <summary>Upper bound of the 95% interval of <see cref="RuleScore"/>, computed as gold's is; NaN where no rule was given.</summary>
-    public double RuleCiHigh { get; set; } = double.NaN;
+    /// <summary>The upper bound of <see cref="CurveScores.Rule"/>.</summary>
+    public double RuleCiHigh { get => Scores.Rule.High; set => Scores = Scores with { Rule = Scores.Rule with { High = value } }; }
 
-    /// <summary>A copy of this point.</summary>
+    /// <summary>A copy of this point (the key and scores are immutable, so a shallow copy is a full one).</summary>
     public CurvePoint Clone() => (CurvePoint)MemberwiseClone();
 }

@@ -3,6 +3,9 @@ namespace OverOpt.MLNet.Curves;
 /// <summary>Small numeric helpers.</summary>
 public static class Statistics
 {
+    /// <summary>The standard normal's 0.975 quantile: half a 95% interval in standard errors.</summary>
+    public const double Normal975 = 1.96;
+
     /// <summary>Sample standard deviation (n - 1).</summary>
     public static double StandardDeviation(IReadOnlyList<double> values)
     {

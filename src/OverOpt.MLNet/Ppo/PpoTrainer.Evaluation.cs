@@ -25,13 +25,8 @@ public sealed partial class PpoTrainer
         {
             throw new PpoDivergedException(step, "the reward, gold or rule returned NaN or infinity while evaluating");
         }
-        var identity = new CurvePoint
-        {
-            Proxy = _options.Reward!.Name,
-            KlCoefficient = _options.KlCoefficient,
-            Seed = _options.Seed,
-        };
-        var point = RlCurvePoints.At(identity, step, samples.Select(s => s.Kl).ToArray(), proxy, gold, rule);
+        var key = new CurveKey { Proxy = _options.Reward!.Name, KlCoefficient = _options.KlCoefficient, Seed = _options.Seed };
+        var point = RlCurvePoints.At(key, step, samples.Select(s => s.Kl).ToArray(), proxy, gold, rule);
         point.K1Estimate = samples.Average(s => s.LogRatio);
         point.K3Estimate = samples.Average(s => s.LogProbs.Zip(s.ReferenceLogProbs, (p, q) => Math.Exp(q - (double)p) - 1 + (p - (double)q)).Sum());
         return point;
@@ -48,7 +43,7 @@ public sealed partial class PpoTrainer
         var d = usable.Select(p => p.D).ToArray();
         var gold = usable.Select(p => p.GoldScore).ToArray();
         var random = new Random(17);
-        var resamples = Enumerable.Range(0, 500).Select(_ => usable.Select(p => p.GoldScore + (p.GoldCiHigh - p.GoldScore) / 1.96 * Statistics.Gaussian(random)).ToArray()).ToList();
+        var resamples = Enumerable.Range(0, 500).Select(_ => usable.Select(p => p.GoldScore + (p.GoldCiHigh - p.GoldScore) / Statistics.Normal975 * Statistics.Gaussian(random)).ToArray()).ToList();
         try
         {
             return CurveFitter.Fit(GoldCurveForm.ReinforcementLearning, d, gold, resamples);

@@ -1,6 +1,8 @@
+using OverOpt.MLNet.Curves;
+
 namespace OverOpt.MLNet.Ppo;
 
-/// <summary>Options of <see cref="RlCurveTransformer"/>: the labels of its rows and whether to re-centre on step 0.</summary>
+/// <summary>Options of <see cref="RlCurveTransformer"/>: the key of its rows and whether to re-centre on step 0.</summary>
 public sealed class RlCurveOptions
 {
     /// <summary>
@@ -9,21 +11,6 @@ public sealed class RlCurveOptions
     /// </summary>
     public bool RecentreOnStepZero = true;
 
-    /// <summary>The proxy's name, for the rows.</summary>
-    public string Proxy = "proxy";
-
-    /// <summary>The optimized policy's name, for the rows.</summary>
-    public string Policy = "";
-
-    /// <summary>The proxy's parameter count, for the rows.</summary>
-    public long ProxyParams;
-
-    /// <summary>Comparisons the proxy was trained on, for the rows.</summary>
-    public int Comparisons;
-
-    /// <summary>The KL coefficient of the run, for the rows.</summary>
-    public double KlCoefficient;
-
-    /// <summary>The run's seed, for the rows.</summary>
-    public int Seed = 1;
+    /// <summary>The curve the samples make (its method is always PPO): proxy, policy, coefficient and seed as the rows should carry them.</summary>
+    public CurveKey Key = new() { Method = OptimizationMethod.Ppo, Proxy = "proxy", Seed = 1 };
 }

@@ -66,12 +66,7 @@ public sealed class RlCurveTransformer : ITransformer
         {
             throw new OverOptConfigurationException("the samples have no rows.", nameof(RlEvaluationSample.Step), "give at least one evaluation step's samples.");
         }
-        var identity = new CurvePoint
-        {
-            Policy = _options.Policy, Proxy = _options.Proxy, ProxyParams = _options.ProxyParams, Comparisons = _options.Comparisons,
-            KlCoefficient = _options.KlCoefficient, Seed = _options.Seed,
-        };
-        var points = rows.GroupBy(r => r.Step).OrderBy(g => g.Key).Select(g => RlCurvePoints.At(identity, g.Key,
+        var points = rows.GroupBy(r => r.Step).OrderBy(g => g.Key).Select(g => RlCurvePoints.At(_options.Key, g.Key,
             g.Select(r => (double)r.Kl).ToArray(), g.Select(r => (double)r.ProxyScore).ToArray(), g.Select(r => (double)r.GoldScore).ToArray(), rule: null)).ToList();
         if (!_options.RecentreOnStepZero)
         {

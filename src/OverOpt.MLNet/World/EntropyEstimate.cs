@@ -1,3 +1,5 @@
+using OverOpt.MLNet.Curves;
+
 namespace OverOpt.MLNet.World;
 
 /// <summary>Nats per token of a set of stories (a ratio of sums) with its 95% interval.</summary>
@@ -30,7 +32,7 @@ public sealed record EntropyEstimate(double NatsPerToken, double Lower, double U
             sumSquares += residual * residual;
         }
         double standardError = Math.Sqrt(sumSquares / (n - 1) / n) / meanTokens;
-        return new EntropyEstimate(ratio, ratio - 1.96 * standardError, ratio + 1.96 * standardError, meanNats, meanTokens, n);
+        return new EntropyEstimate(ratio, ratio - Statistics.Normal975 * standardError, ratio + Statistics.Normal975 * standardError, meanNats, meanTokens, n);
     }
 
     /// <inheritdoc/>

@@ -52,7 +52,7 @@ public static class DataSizeStudy
         var bon = bonAll.Where(c => c.Policy == policy).ToList();
         // The sizes trained on more than one count; the counts any of them was trained on.
         var sizes = bon.GroupBy(c => c.Params).Where(g => g.Select(c => c.Comparisons).Distinct().Count() >= 2).Select(g => g.Key).Order().ToList();
-        var counts = bon.Where(c => sizes.Contains(c.Params)).Select(c => c.Comparisons).Distinct().Order().ToList();
+        var counts = bon.Where(c => sizes.Contains(c.Params)).Select(c => (long)c.Comparisons).Distinct().Order().ToList();
         var text = new StringBuilder();
         var figures = new List<string>();
         if (sizes.Count == 0)

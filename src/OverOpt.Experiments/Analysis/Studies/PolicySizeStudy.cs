@@ -28,9 +28,9 @@ public static class PolicySizeStudy
             "a bigger policy peaks at about the same KL (fig. 7)",
             "a bigger policy moves less KL per RL step (fig. 7)",
         ];
-        var groups = data.Curves.Transformers().Where(c => c.PolicyParams > 0 && (c.Method == "bon" || c.KlCoefficient == 0))
+        var groups = data.Curves.Transformers().Where(c => c.PolicyParams > 0 && (c.Method == OptimizationMethod.BestOfN || c.KlCoefficient == 0))
             .GroupBy(c => (c.Method, c.Proxy, c.Params, c.Comparisons))
-            .Where(g => g.Select(c => c.PolicyParams).Distinct().Count() >= 2).OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.Params).ToList();
+            .Where(g => g.Select(c => c.PolicyParams).Distinct().Count() >= 2).OrderBy(g => g.Key.Method).ThenBy(g => g.Key.Params).ToList();
         var text = new StringBuilder();
         if (groups.Count == 0)
         {
@@ -55,11 +55,11 @@ public static class PolicySizeStudy
                 continue;
             }
             var (vs, vl) = (OveroptimizationVerdict.Assess(ms), OveroptimizationVerdict.Assess(ml));
-            string name = $"{(group.Key.Method == "bon" ? "best-of-n" : "RL")} against {group.Key.Proxy} ({group.Key.Comparisons:N0} comparisons)";
+            string name = $"{(group.Key.Method == OptimizationMethod.BestOfN ? "best-of-n" : "RL")} against {group.Key.Proxy} ({group.Key.Comparisons:N0} comparisons)";
             string Peak(OveroptimizationVerdict v) => $"{F(v.PeakGold)} [{F(v.PeakCiLow)}, {F(v.PeakCiHigh)}] at d {F(v.PeakD, "F2")}";
             less.Add((vl.PeakCiHigh < vs.PeakCiLow, $"{name}: {small[0].Policy} ({smallSize:N0}) {Peak(vs)}, {large[0].Policy} ({largeSize:N0}) {Peak(vl)}"));
             same.Add((vl.PeakD <= 1.5 * vs.PeakD && vs.PeakD <= 1.5 * vl.PeakD, $"{name}: peak d {F(vs.PeakD, "F2")} and {F(vl.PeakD, "F2")}"));
-            if (group.Key.Method == "ppo")
+            if (group.Key.Method == OptimizationMethod.Ppo)
             {
                 double steps = Math.Min(ms[^1].Step, ml[^1].Step);
                 double klSmall = ms.Last(p => p.Step <= steps).Kl, klLarge = ml.Last(p => p.Step <= steps).Kl;

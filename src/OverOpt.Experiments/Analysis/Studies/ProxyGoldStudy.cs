@@ -25,11 +25,11 @@ public static class ProxyGoldStudy
         const string shape = "gold rises then falls while the proxy score keeps rising, under best-of-n and RL (fig. 1, 8)";
         const string kl = "RL spends more KL than best-of-n to reach the same gold (fig. 8, 14)";
         var all = data.Curves.Transformers().ToList();
-        string? policy = MainPolicy(all.Where(c => c.Method == "bon")) ?? MainPolicy(all);
+        string? policy = MainPolicy(all.Where(c => c.Method == OptimizationMethod.BestOfN)) ?? MainPolicy(all);
         var atPolicy = all.Where(c => c.Policy == policy).ToList();
-        long? count = SizeCount(atPolicy.Where(c => c.Method == "bon")) ?? SizeCount(atPolicy);
-        var bon = atPolicy.Where(c => c.Method == "bon" && c.Comparisons == count).ToList();
-        var ppo = atPolicy.Where(c => c.Method == "ppo" && c.Comparisons == count && c.KlCoefficient == 0).ToList();
+        long? count = SizeCount(atPolicy.Where(c => c.Method == OptimizationMethod.BestOfN)) ?? SizeCount(atPolicy);
+        var bon = atPolicy.Where(c => c.Method == OptimizationMethod.BestOfN && c.Comparisons == count).ToList();
+        var ppo = atPolicy.Where(c => c.Method == OptimizationMethod.Ppo && c.Comparisons == count && c.KlCoefficient == 0).ToList();
         var text = new StringBuilder();
         if (bon.Count == 0 && ppo.Count == 0)
         {

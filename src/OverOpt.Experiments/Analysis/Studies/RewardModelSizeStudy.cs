@@ -2,6 +2,7 @@ using System.Text;
 using OverOpt.Experiments.Figures;
 using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.SeedStatistics;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.Fits;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 
@@ -41,11 +42,11 @@ public static class RewardModelSizeStudy
     public static Result Run(StudyData data, string folder)
     {
         var all = data.Curves.Transformers().ToList();
-        string? policy = MainPolicy(all.Where(c => c.Method == "bon")) ?? MainPolicy(all);
+        string? policy = MainPolicy(all.Where(c => c.Method == OptimizationMethod.BestOfN)) ?? MainPolicy(all);
         var atPolicy = all.Where(c => c.Policy == policy).ToList();
-        long? count = SizeCount(atPolicy.Where(c => c.Method == "bon")) ?? SizeCount(atPolicy);
-        var bon = atPolicy.Where(c => c.Method == "bon" && c.Comparisons == count).ToList();
-        var ppoAll = atPolicy.Where(c => c.Method == "ppo" && c.Comparisons == count).ToList();
+        long? count = SizeCount(atPolicy.Where(c => c.Method == OptimizationMethod.BestOfN)) ?? SizeCount(atPolicy);
+        var bon = atPolicy.Where(c => c.Method == OptimizationMethod.BestOfN && c.Comparisons == count).ToList();
+        var ppoAll = atPolicy.Where(c => c.Method == OptimizationMethod.Ppo && c.Comparisons == count).ToList();
         double leastKl = LeastKl(ppoAll);
         var ppo = ppoAll.Where(c => c.KlCoefficient == leastKl).ToList();
         var sizes = bon.Concat(ppo).Select(c => c.Params).Distinct().Order().ToList();

@@ -12,38 +12,41 @@ public sealed record StudyCurve
     /// <summary>The task that produced it.</summary>
     public required int Task { get; init; }
 
-    /// <summary>"bon" or "ppo".</summary>
-    public required string Method { get; init; }
+    /// <summary>The curve's key as <c>curve_points</c> gives it.</summary>
+    public required CurveKey Key { get; init; }
+
+    /// <summary>Best-of-n or PPO.</summary>
+    public OptimizationMethod Method => Key.Method;
 
     /// <summary>The optimized policy.</summary>
-    public required string Policy { get; init; }
+    public string Policy => Key.Policy;
 
     /// <summary>The policy's parameters (the <c>policies</c> table), 0 where the database does not say.</summary>
     public long PolicyParams { get; init; }
 
     /// <summary>The proxy's name.</summary>
-    public required string Proxy { get; init; }
+    public string Proxy => Key.Proxy;
 
-    /// <summary>"transformer" or "fasttree" (from <c>reward_models</c>; "transformer" where the database does not say).</summary>
-    public required string Kind { get; init; }
+    /// <summary>"transformer" or "fasttree".</summary>
+    public string Kind => Key.ProxyKind;
 
     /// <summary>The proxy's parameters (for FastTree: trees x leaves).</summary>
-    public required long Params { get; init; }
+    public long Params => Key.ProxyParams;
 
     /// <summary>Comparisons the proxy was trained on.</summary>
-    public required long Comparisons { get; init; }
+    public int Comparisons => Key.Comparisons;
 
     /// <summary>PPO's KL coefficient (0 for best-of-n).</summary>
-    public required double KlCoefficient { get; init; }
+    public double KlCoefficient => Key.KlCoefficient;
 
     /// <summary>The task's pipeline seed (gold, pi_init, comparisons, best-of-n samples).</summary>
     public required long Seed { get; init; }
 
     /// <summary>The seed the proxy was trained with; null for FastTree (no seed).</summary>
-    public required long? ProxySeed { get; init; }
+    public int? ProxySeed => Key.ProxySeed;
 
     /// <summary>PPO's seed; null for best-of-n.</summary>
-    public required long? RunSeed { get; init; }
+    public int? RunSeed => Method == OptimizationMethod.Ppo ? Key.Seed.Value : null;
 
     /// <summary>Epochs the transformer proxy was trained for (its task's configuration); 0 for FastTree or where unknown.</summary>
     public int Epochs { get; init; }
@@ -67,7 +70,7 @@ public sealed record StudyCurve
     public string Replicate => $"s{Seed}/p{ProxySeed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(RunSeed is { } r ? $"/r{r}" : "")}";
 
     /// <summary>The fit's form for this method.</summary>
-    public GoldCurveForm Form => Method == "bon" ? GoldCurveForm.BestOfN : GoldCurveForm.ReinforcementLearning;
+    public GoldCurveForm Form => Method == OptimizationMethod.BestOfN ? GoldCurveForm.BestOfN : GoldCurveForm.ReinforcementLearning;
 
     /// <summary>Gold's peak: the point of highest gold, and whether gold then falls below the peak's interval.</summary>
     public OveroptimizationVerdict Verdict => OveroptimizationVerdict.Assess(Points);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using OverOpt.Experiments.Sweeps.Storage;
 using OverOpt.MLNet.Curves;
+using OverOpt.MLNet.RewardModels;
 
 namespace OverOpt.Experiments.Analysis.Studies;
 
@@ -14,7 +15,12 @@ namespace OverOpt.Experiments.Analysis.Studies;
 /// </summary>
 public sealed class StudyData
 {
-    private static readonly string[] Needed = ["method", "policy", "proxy", "proxy_params", "comparisons", "kl_coefficient", "seed", "n", "step", "kl", "d", "proxy_score", "gold_score"];
+    /// <summary>The columns of a curve's key (<see cref="CurveKey"/>), in the order <see cref="ReadKey"/> reads them.</summary>
+    private static readonly string[] KeyColumns = ["method", "policy", "proxy", "proxy_kind", "proxy_params", "comparisons", "kl_coefficient", "seed", "proxy_seed"];
+
+    private static readonly string SelectKey = string.Join(", ", KeyColumns.Select(c => c == "seed" ? "CAST(seed AS TEXT)" : c));
+
+    private static readonly string[] Needed = [.. KeyColumns, "n", "step", "kl", "d", "proxy_score", "gold_score", "gold_ci_low", "gold_ci_high"];
 
     private StudyData(IReadOnlyList<StudyCurve> curves, IReadOnlyList<string> missing)
     {
@@ -29,10 +35,10 @@ public sealed class StudyData
     public IReadOnlyList<string> MissingColumns { get; }
 
     /// <summary>The best-of-n curves.</summary>
-    public IEnumerable<StudyCurve> BestOfN => Curves.Where(c => c.Method == "bon");
+    public IEnumerable<StudyCurve> BestOfN => Curves.Where(c => c.Method == OptimizationMethod.BestOfN);
 
     /// <summary>The PPO curves.</summary>
-    public IEnumerable<StudyCurve> Ppo => Curves.Where(c => c.Method == "ppo");
+    public IEnumerable<StudyCurve> Ppo => Curves.Where(c => c.Method == OptimizationMethod.Ppo);
 
     /// <summary>
     /// The epochs most transformer curves were trained for (ties: the fewest), 0 where none says: the sweep's base
@@ -61,53 +67,38 @@ public sealed class StudyData
             return new StudyData([], missing);
         }
         var configurations = TaskConfigurations(connection);
-        var models = RewardModels(connection);
+        var losses = ValidationLosses(connection);
         var policies = Policies(connection);
         var fits = Fits(connection);
-        string Optional(string column, string table) => Columns(connection, table).Contains(column) ? column : "NULL";
         string sql = $"""
-            SELECT task_index, method, policy, proxy, proxy_params, comparisons, kl_coefficient, CAST(seed AS TEXT), {Optional("proxy_seed", "curve_points")},
-                   n, step, kl, d, proxy_score, gold_score, {Optional("gold_ci_low", "curve_points")}, {Optional("gold_ci_high", "curve_points")}
+            SELECT task_index, {SelectKey}, n, step, kl, d, proxy_score, gold_score, gold_ci_low, gold_ci_high
             FROM curve_points WHERE CAST(seed AS TEXT) <> 'mean' AND gold_score IS NOT NULL AND d IS NOT NULL
             ORDER BY task_index, method, policy, proxy, kl_coefficient, seed, n, step
             """;
-        var rows = SweepDatabase.Query(connection, sql, r => (
-            Task: r.GetInt32(0), Method: r.GetString(1), Policy: Text(r, 2), Proxy: Text(r, 3), Params: Long(r, 4), Comparisons: Long(r, 5), Kl: Real(r, 6), Seed: Text(r, 7),
-            ProxySeed: r.IsDBNull(8) ? (long?)null : Convert.ToInt64(r.GetValue(8), CultureInfo.InvariantCulture),
-            Point: new CurvePoint
-            {
-                Method = r.GetString(1), N = (int)Long(r, 9), Step = Real(r, 10), Kl = Real(r, 11), D = Real(r, 12), ProxyScore = Real(r, 13), GoldScore = Real(r, 14),
-                GoldCiLow = Real(r, 15), GoldCiHigh = Real(r, 16),
-            }));
-        var curves = new List<StudyCurve>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var g in rows.GroupBy(r => (r.Task, r.Method, r.Policy, r.Proxy, r.Kl, r.Seed)))
+        var rows = SweepDatabase.Query(connection, sql, r => (Task: r.GetInt32(0), Point: new CurvePoint
         {
-            var first = g.First();
-            var model = models.GetValueOrDefault((first.Task, first.Policy, first.Proxy)) ?? models.GetValueOrDefault((first.Task, "", first.Proxy));
-            string kind = model?.Kind ?? "transformer";
-            var (taskSeed, taskProxySeed, epochsByProxy) = configurations.GetValueOrDefault(first.Task, (0, null, EmptyEpochs));
-            bool ppo = first.Method != "bon";
-            long seed = ppo || !long.TryParse(first.Seed, CultureInfo.InvariantCulture, out long bonSeed) ? taskSeed : bonSeed;
-            long? proxySeed = kind == "fasttree" ? null : first.ProxySeed ?? model?.ProxySeed ?? taskProxySeed ?? seed;
-            long? runSeed = ppo && long.TryParse(first.Seed, CultureInfo.InvariantCulture, out long r) ? r : null;
+            Key = ReadKey(r, 1), N = (int)Long(r, 10), Step = Real(r, 11), Kl = Real(r, 12), D = Real(r, 13),
+            Scores = new CurveScores(new ScoreInterval(Real(r, 14), double.NaN, double.NaN), new ScoreInterval(Real(r, 15), Real(r, 16), Real(r, 17)), ScoreInterval.None),
+        }));
+        var curves = new List<StudyCurve>();
+        var seen = new HashSet<(CurveKey, int, long)>();
+        foreach (var g in rows.GroupBy(r => (r.Task, r.Point.Key)))
+        {
+            var (task, key) = g.Key;
+            var (taskSeed, epochsByProxy) = configurations.GetValueOrDefault(task, (0, EmptyEpochs));
+            bool ppo = key.Method == OptimizationMethod.Ppo;
             var points = g.Select(x => x.Point).OrderBy(p => ppo ? p.Step : p.N).ToList();
-            if (!fits.TryGetValue((first.Task, first.Method, first.Policy, first.Proxy, first.Kl, first.Seed), out var fit)
-                && !fits.TryGetValue((first.Task, first.Method, "", first.Proxy, first.Kl, first.Seed), out fit))
-            {
-                fit = (double.NaN, double.NaN);
-            }
+            (double Alpha, double Beta) fit = fits.GetValueOrDefault((task, key), (double.NaN, double.NaN));
             var curve = new StudyCurve
             {
-                Task = first.Task, Method = first.Method, Policy = first.Policy, PolicyParams = policies.GetValueOrDefault((first.Task, first.Policy)),
-                Proxy = first.Proxy, Kind = kind, Params = first.Params, Comparisons = first.Comparisons, KlCoefficient = first.Kl,
-                Seed = seed, ProxySeed = proxySeed, RunSeed = runSeed, ValidationLoss = model?.ValidationLoss ?? double.NaN,
-                Epochs = kind == "transformer" ? epochsByProxy.GetValueOrDefault(first.Proxy) : 0,
+                Task = task, Key = key, PolicyParams = policies.GetValueOrDefault((task, key.Policy)),
+                // A PPO curve's seed is its run's; the pipeline's seed (gold, pi_init, comparisons) is its task's.
+                Seed = ppo ? taskSeed : key.Seed.Value,
+                ValidationLoss = losses.GetValueOrDefault((task, key.Policy, key.Proxy), double.NaN),
+                Epochs = key.ProxyKind == TransformerRewardModel.KindName ? epochsByProxy.GetValueOrDefault(key.Proxy) : 0,
                 Alpha = fit.Alpha, Beta = fit.Beta, Points = points,
             };
-            string key = string.Join('|', curve.Method, curve.Policy, curve.Proxy, curve.Kind, curve.Params, curve.Comparisons, curve.Epochs,
-                curve.KlCoefficient.ToString("R", CultureInfo.InvariantCulture), curve.Replicate);
-            if (points.Count > 0 && seen.Add(key))
+            if (points.Count > 0 && seen.Add((key, curve.Epochs, curve.Seed)))
             {
                 curves.Add(curve);
             }
@@ -115,18 +106,23 @@ public sealed class StudyData
         return new StudyData(curves, []);
     }
 
+    private static CurveKey ReadKey(SqliteDataReader r, int first) => new()
+    {
+        Method = OptimizationMethodLabels.Parse(Text(r, first)), Policy = Text(r, first + 1), Proxy = Text(r, first + 2), ProxyKind = Text(r, first + 3),
+        ProxyParams = Long(r, first + 4), Comparisons = (int)Long(r, first + 5), KlCoefficient = r.IsDBNull(first + 6) ? 0 : Real(r, first + 6),
+        Seed = CurveSeed.TryParse(Text(r, first + 7), out var seed) ? seed : throw new FormatException($"seed '{Text(r, first + 7)}' is neither a number nor 'mean'."),
+        ProxySeed = r.IsDBNull(first + 8) ? null : (int)Long(r, first + 8),
+    };
+
     internal static HashSet<string> Columns(SqliteConnection connection, string table)
         => SweepDatabase.Query(connection, $"SELECT name FROM pragma_table_info('{table}')", r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
 
     private static readonly Dictionary<string, int> EmptyEpochs = [];
 
-    /// <summary>
-    /// Each task's pipeline seed, proxySeed and its proxies' training epochs by name, from its configuration in
-    /// <c>runs</c>.
-    /// </summary>
-    private static Dictionary<int, (long Seed, long? ProxySeed, Dictionary<string, int> Epochs)> TaskConfigurations(SqliteConnection connection)
+    /// <summary>Each task's pipeline seed and its proxies' training epochs by name, from its configuration in <c>runs</c>.</summary>
+    private static Dictionary<int, (long Seed, Dictionary<string, int> Epochs)> TaskConfigurations(SqliteConnection connection)
     {
-        var result = new Dictionary<int, (long, long?, Dictionary<string, int>)>();
+        var result = new Dictionary<int, (long, Dictionary<string, int>)>();
         if (!Columns(connection, "runs").Contains("configuration"))
         {
             return result;
@@ -145,7 +141,7 @@ public sealed class StudyData
                         epochs.TryAdd(name, e.GetValue<int>());
                     }
                 }
-                result[task] = (seed, node?["proxySeed"]?.GetValue<long>() ?? seed, epochs);
+                result[task] = (seed, epochs);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
             {
@@ -155,22 +151,18 @@ public sealed class StudyData
         return result;
     }
 
-    private sealed record Model(string Kind, double ValidationLoss, long? ProxySeed);
-
-    private static Dictionary<(int, string, string), Model> RewardModels(SqliteConnection connection)
+    /// <summary>Each proxy's validation loss by task, policy and name (<c>reward_models</c>); empty where the table lacks those columns.</summary>
+    private static Dictionary<(int, string, string), double> ValidationLosses(SqliteConnection connection)
     {
-        var columns = Columns(connection, "reward_models");
-        var result = new Dictionary<(int, string, string), Model>();
-        if (!columns.Contains("name"))
+        var result = new Dictionary<(int, string, string), double>();
+        if (!new[] { "policy", "name", "validation_loss" }.All(Columns(connection, "reward_models").Contains))
         {
             return result;
         }
-        string C(string name) => columns.Contains(name) ? name : "NULL";
-        foreach (var row in SweepDatabase.Query(connection, $"SELECT task_index, {C("policy")}, name, {C("kind")}, {C("validation_loss")}, {C("proxy_seed")} FROM reward_models",
-            r => (Task: r.GetInt32(0), Policy: Text(r, 1), Name: Text(r, 2), Kind: r.IsDBNull(3) ? "transformer" : Text(r, 3), Loss: Real(r, 4),
-                ProxySeed: r.IsDBNull(5) ? (long?)null : Convert.ToInt64(r.GetValue(5), CultureInfo.InvariantCulture))))
+        foreach (var (task, policy, name, loss) in SweepDatabase.Query(connection, "SELECT task_index, policy, name, validation_loss FROM reward_models",
+            r => (r.GetInt32(0), Text(r, 1), Text(r, 2), Real(r, 3))))
         {
-            result.TryAdd((row.Task, row.Policy, row.Name), new Model(row.Kind, row.Loss, row.ProxySeed));
+            result.TryAdd((task, policy, name), loss);
         }
         return result;
     }
@@ -190,21 +182,20 @@ public sealed class StudyData
         return result;
     }
 
-    private static Dictionary<(int, string, string, string, double, string), (double Alpha, double Beta)> Fits(SqliteConnection connection)
+    /// <summary>Each curve's own fit (not the shared-alpha ones) by task and key; empty where <c>fits</c> lacks a key's columns.</summary>
+    private static Dictionary<(int, CurveKey), (double Alpha, double Beta)> Fits(SqliteConnection connection)
     {
         var columns = Columns(connection, "fits");
-        var result = new Dictionary<(int, string, string, string, double, string), (double, double)>();
-        if (!new[] { "method", "proxy", "seed", "alpha", "beta" }.All(columns.Contains))
+        var result = new Dictionary<(int, CurveKey), (double, double)>();
+        if (!KeyColumns.Append("alpha").Append("beta").Append("alpha_shared").All(columns.Contains))
         {
             return result;
         }
-        string C(string name) => columns.Contains(name) ? name : "NULL";
-        string shared = columns.Contains("alpha_shared") ? "AND (alpha_shared IS NULL OR CAST(alpha_shared AS TEXT) NOT IN ('true', '1'))" : "";
         foreach (var f in SweepDatabase.Query(connection,
-            $"SELECT task_index, method, {C("policy")}, proxy, {C("kl_coefficient")}, CAST(seed AS TEXT), alpha, beta FROM fits WHERE CAST(seed AS TEXT) <> 'mean' {shared}",
-            r => (Task: r.GetInt32(0), Method: Text(r, 1), Policy: Text(r, 2), Proxy: Text(r, 3), Kl: r.IsDBNull(4) ? 0 : Real(r, 4), Seed: Text(r, 5), Alpha: Real(r, 6), Beta: Real(r, 7))))
+            $"SELECT task_index, {SelectKey}, alpha, beta FROM fits WHERE CAST(seed AS TEXT) <> 'mean' AND (alpha_shared IS NULL OR CAST(alpha_shared AS TEXT) NOT IN ('true', '1'))",
+            r => (Task: r.GetInt32(0), Key: ReadKey(r, 1), Alpha: Real(r, 10), Beta: Real(r, 11))))
         {
-            result.TryAdd((f.Task, f.Method, f.Policy, f.Proxy, f.Kl, f.Seed), (f.Alpha, f.Beta));
+            result.TryAdd((f.Task, f.Key), (f.Alpha, f.Beta));
         }
         return result;
     }
