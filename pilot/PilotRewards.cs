@@ -3,6 +3,7 @@ using Microsoft.ML;
 using OverOpt.MLNet;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Torch;
 using OverOpt.MLNet.Trainers;
 using OverOpt.MLNet.World;
@@ -12,7 +13,8 @@ namespace WorldPilot;
 /// <summary>
 /// The reward-model pilot (paper fig. 6 at one comparison count): on each world's <see cref="PilotComparisons"/>
 /// (25% of labels flipped), a transformer reward model of each proxy shape, started from that shape's pretrained
-/// language model, is trained with several seeds and scored on the held-out comparisons. Writes rewards.csv (one row
+/// language model, is trained with several seeds and scored on the held-out comparisons; <c>--readout</c> picks what its
+/// score head reads (<see cref="RewardReadout"/>). Writes rewards.csv (one row
 /// per model) and prints how often pi_init's responses break each term of the taste.
 /// </summary>
 internal static class PilotRewards
@@ -25,6 +27,7 @@ internal static class PilotRewards
         string output = flags.String("out", "runs/rewards");
         int epochs = flags.Int("epochs", 4);
         int[] seeds = flags.Ints("seeds", [1, 2, 3]);
+        var readout = Enum.Parse<RewardReadout>(flags.String("readout", nameof(RewardReadout.MeanPool)), ignoreCase: true);
         var only = flags.String("shapes", "all");
         var shapes = PilotShapes.All.Where(s => s.Proxy && (only == "all" || only.Split(',').Contains(s.Name))).ToList();
         Directory.CreateDirectory(output);
@@ -56,7 +59,7 @@ internal static class PilotRewards
                     var trainer = ml.RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
                     {
                         Name = $"tf-{name}", Tokenizer = piInit.Tokenizer, Shape = languageModel.Shape, Epochs = epochs, Seed = seed,
-                        PretrainedInitialization = languageModel,
+                        PretrainedInitialization = languageModel, Readout = readout,
                     });
                     using var model = trainer.Fit(trainData, validData);
                     double seconds = clock.Elapsed.TotalSeconds;

@@ -91,6 +91,9 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"learningRate\": -0.001 }", "proxies[1].learningRate")]
     [InlineData("{ \"modelDim\": 30, \"heads\": 4 }", "proxies[1].heads")]
     [InlineData("{ \"kind\": \"forest\" }", "proxies[1].kind")]
+    [InlineData("{ \"readout\": \"lastToken\" }", "proxies[1].readout")]
+    [InlineData("{ \"readout\": \"1\" }", "proxies[1].readout")]
+    [InlineData("{ \"kind\": \"fasttree\", \"readout\": \"meanPool\" }", "proxies[1].readout")]
     public void AProxysBadTrainerSettingIsRefusedAtLoadUnderItsOwnName(string proxy, string field)
     {
         string second = proxy.Replace("{ ", "{ \"name\": \"second\", ", StringComparison.Ordinal);

@@ -72,17 +72,24 @@ public sealed class SweepUnionTests : IDisposable
     }
 
     [Fact]
-    public void NullProxySeedAndThreadsPerJobAreLeftOutOfTheHashedTextSoExistingTasksKeepTheirHashes()
+    public void NullProxySeedThreadsPerJobAndReadoutAreLeftOutOfTheHashedTextSoExistingTasksKeepTheirHashes()
     {
         var plain = PipelineLoader.Parse(SweepTestFiles.RewardPipeline, "tiny.json");
         var seeded = PipelineLoader.Parse(SweepTestFiles.RewardPipeline.Replace("\"name\": \"tiny\",", "\"name\": \"tiny\", \"proxySeed\": 2, \"threadsPerJob\": 1,", StringComparison.Ordinal), "tiny.json");
+        seeded.Proxies[0].Readout = "meanPoolAndLikelihood";
 
-        // The hashed text is the whole configuration as before the fields existed: every field but a null proxySeed and threadsPerJob.
+        // The hashed text is the whole configuration as before the fields existed: every field but a null proxySeed,
+        // threadsPerJob and proxy readout.
         var node = CanonicalJson.ToNode(plain).AsObject();
         Assert.True(node.ContainsKey("proxySeed") && node.ContainsKey("threadsPerJob"));
         node.Remove("proxySeed");
         node.Remove("threadsPerJob");
+        foreach (var proxy in node["proxies"]!.AsArray())
+        {
+            Assert.True(proxy!.AsObject().Remove("readout"));
+        }
         Assert.Equal(CanonicalJson.ToText(node), CanonicalJson.ToText(plain));
+        Assert.Contains("\"readout\":\"meanPoolAndLikelihood\"", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"proxySeed\":2", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"threadsPerJob\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Equal((1, 1), (plain.EffectiveThreadsPerJob, seeded.EffectiveThreadsPerJob));

@@ -6,6 +6,7 @@ using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Trainers;
+using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Tests;
 
@@ -60,6 +61,54 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
 
         Assert.Equal(Scores(viaOptions), Scores(simple));
         Assert.NotEqual(Scores(fromScratch), Scores(simple));
+    }
+
+    [Fact]
+    public void TheLikelihoodReadoutReadsItsLanguageModelsMeanTokenLogProbability()
+    {
+        var model = _data.Policy.Model;
+        using var network = new RewardNetwork(model.Shape, seed: 5, RewardReadout.MeanPoolAndLikelihood);
+        network.InitializeBackbone(model);
+        using (no_grad())
+        {
+            // A score head that reads the likelihood alone: weight 1 on the last input, 0 elsewhere and on the bias.
+            var head = network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            head["scoreHead.weight"].zero_();
+            head["scoreHead.weight"][0, model.Shape.ModelDim] = tensor(1f);
+            head["scoreHead.bias"].zero_();
+        }
+        using var sequences = TestModels.RandomPrompts(batch: 6, length: 20, model.Shape.VocabularySize, seed: 3);
+
+        using var scores = network.forward(sequences);
+        using var logits = model.forward(sequences);
+        using var expected = logits.narrow(1, 0, 19).log_softmax(-1).gather(-1, sequences.narrow(1, 1, 19).unsqueeze(-1)).squeeze(-1).mean([1]);
+
+        Assert.Equal(expected.data<float>().ToArray(), scores.data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-5);
+        // The readout adds the language-model head and one input of the score head.
+        using var pooled = new RewardNetwork(model.Shape, seed: 5);
+        Assert.Equal(pooled.ParameterCount + model.Shape.ModelDim * model.Shape.VocabularySize + 1, network.ParameterCount);
+    }
+
+    [Fact]
+    public void ALikelihoodReadoutModelSavesAndLoadsWithIdenticalScores()
+    {
+        var policy = _data.Policy;
+        using var model = new MLContext(3).RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
+        {
+            Name = "likelihood", Tokenizer = policy.Tokenizer, Shape = policy.Shape, Epochs = 1, PretrainedInitialization = policy, Readout = RewardReadout.MeanPoolAndLikelihood,
+        }).Fit(_data.Ml.Data.TakeRows(_data.Train, 400));
+        var rows = _data.Rows.Take(50).Select(r => new RewardInput { PromptTokens = r.PromptTokens, ResponseTokens = r.ChosenTokens }).ToArray();
+        string path = Path.Combine(_folder, "likelihood.zip");
+
+        _data.Ml.RewardModels().Save(model, path);
+        var fresh = new MLContext(seed: 99);
+        using var loaded = (TransformerRewardModel)fresh.RewardModels().Load(path);
+
+        Assert.Equal(RewardReadout.MeanPoolAndLikelihood, loaded.Network.Readout);
+        float[] Column(MLContext ml, RewardModel m) => m.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>(RewardScore.ScoreColumn).ToArray();
+        Assert.Equal(Column(_data.Ml, model), Column(fresh, loaded));
+        Assert.Equal(model.Score(rows.Select(r => r.PromptTokens).ToArray(), rows.Select(r => r.ResponseTokens).ToArray()),
+            loaded.Score(rows.Select(r => r.PromptTokens).ToArray(), rows.Select(r => r.ResponseTokens).ToArray()));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
@@ -31,6 +32,13 @@ public sealed class ProxySpec
     /// <summary>Transformers: start from a language model of the same shape pretrained on the corpus (cached), as the paper's reward models do.</summary>
     public bool Pretrained { get; set; } = true;
 
+    /// <summary>
+    /// Transformers: what the score head reads, a <see cref="RewardReadout"/> name (<c>meanPool</c>,
+    /// <c>meanPoolAndLikelihood</c>); null (left out) is <c>meanPool</c> and no part of the proxy's cache key.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public string? Readout { get; set; }
+
     public int Trees { get; set; } = FastTreeRewardTrainer.Defaults.NumberOfTrees;
 
     public int Leaves { get; set; } = FastTreeRewardTrainer.Defaults.NumberOfLeaves;
@@ -51,7 +59,16 @@ public sealed class ProxySpec
         BatchSize = BatchSize,
         LearningRate = LearningRate,
         Seed = seed,
+        Readout = ReadoutValue(),
     };
+
+    private RewardReadout ReadoutValue()
+        => Readout is null ? RewardReadout.MeanPool
+        : Enum.GetValues<RewardReadout>().Cast<RewardReadout?>().FirstOrDefault(r => string.Equals(ReadoutName(r!.Value), Readout, StringComparison.OrdinalIgnoreCase))
+          ?? throw new OverOptConfigurationException($"readout '{Readout}' is not a readout.", "readout",
+              $"use {string.Join(" or ", Enum.GetValues<RewardReadout>().Select(r => $"\"{ReadoutName(r)}\""))}, or leave it out.");
+
+    private static string ReadoutName(RewardReadout readout) => JsonNamingPolicy.CamelCase.ConvertName(readout.ToString());
 
     /// <summary>
     /// Checks the settings of this spec's kind as the trainer will, when the pipeline loads; an error names the spec's
@@ -65,6 +82,10 @@ public sealed class ProxySpec
             {
                 case FastTreeRewardModel.KindName:
                     FastTreeOptions().ValidateSettings();
+                    if (Readout is not null)
+                    {
+                        throw new OverOptConfigurationException("readout is a transformer proxy's setting; a FastTree proxy reads n-grams.", "readout", "leave it out of FastTree proxies.");
+                    }
                     break;
                 case TransformerRewardModel.KindName:
                     TransformerOptions(context, seed: 0).ValidateSettings();

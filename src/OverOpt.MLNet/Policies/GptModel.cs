@@ -9,6 +9,9 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
     private readonly TransformerBackbone backbone;
     private readonly Linear head;
 
+    /// <summary>The output head's weight among the model's named parameters (a reward network with a likelihood readout copies it).</summary>
+    internal const string HeadWeightName = "head.weight";
+
     /// <summary>Builds a model with weights drawn from <paramref name="seed"/>, without touching torch's global RNG.</summary>
     public GptModel(GptShape shape, long seed) : base("gpt")
     {

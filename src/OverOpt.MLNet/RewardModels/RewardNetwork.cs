@@ -9,19 +9,29 @@ namespace OverOpt.MLNet.RewardModels;
 /// the mean of the final hidden states over all positions. Mean pooling rather than the last token (OpenAI's
 /// layout): the preferences here are mostly sums over words, which a mean carries directly; with the last token
 /// the 800k-parameter gold reached only R^2 0.66 on its rule in 1,000 steps. The head starts as N(0, 1/sqrt(width + 1)).
+/// With <see cref="RewardReadout.MeanPoolAndLikelihood"/> the network also keeps a language-model head and the score
+/// head reads the sequence's mean token log-probability beside the pooled states.
 /// </summary>
 public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly TransformerBackbone backbone;
+    private readonly Linear? languageHead;
     private readonly Linear scoreHead;
 
-    /// <summary>A network of <paramref name="shape"/> (vocabulary included) with weights drawn from <paramref name="seed"/>.</summary>
-    public RewardNetwork(GptShape shape, long seed) : base("reward")
+    /// <summary>
+    /// A network of <paramref name="shape"/> (vocabulary included) reading <paramref name="readout"/>, with weights drawn
+    /// from <paramref name="seed"/>.
+    /// </summary>
+    public RewardNetwork(GptShape shape, long seed, RewardReadout readout = RewardReadout.MeanPool) : base("reward")
     {
         shape.Validate();
         Shape = shape;
+        Readout = readout;
         backbone = new TransformerBackbone(shape);
-        scoreHead = nn.Linear(shape.ModelDim, 1);
+        bool likelihood = readout == RewardReadout.MeanPoolAndLikelihood;
+        // Registered before the score head so that a mean-pool network's parameters keep their order and count.
+        languageHead = likelihood ? nn.Linear(shape.ModelDim, shape.VocabularySize, hasBias: false) : null;
+        scoreHead = nn.Linear(shape.ModelDim + (likelihood ? 1 : 0), 1);
         RegisterComponents();
         WeightInitializer.Initialize(this, shape.Layers, seed, new Dictionary<string, double>
         {
@@ -32,12 +42,15 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The backbone's shape.</summary>
     public GptShape Shape { get; }
 
+    /// <summary>What the score head reads.</summary>
+    public RewardReadout Readout { get; }
+
     /// <summary>Number of parameters, embeddings and score head included: the size on parameter-scaling plots.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>
-    /// Copies the backbone of a language model of the same shape (e.g. one pretrained on the corpus) into this network;
-    /// the score head keeps its own initialization. The paper's reward models start from pretrained language models,
+    /// Copies the backbone of a language model of the same shape (e.g. one pretrained on the corpus) into this network,
+    /// and its output head where the readout has one; the score head keeps its own initialization. The paper's reward models start from pretrained language models,
     /// so that a larger one also brings a better prior for text far from pi_init's samples.
     /// </summary>
     public void InitializeBackbone(GptModel languageModel)
@@ -46,12 +59,13 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         {
             throw new ArgumentException($"The language model's shape ({languageModel.Shape}) differs from the reward model's ({Shape}).", nameof(languageModel));
         }
-        var source = languageModel.named_parameters().Where(p => p.name.StartsWith("backbone.", StringComparison.Ordinal)).ToDictionary(p => p.name, p => p.parameter);
+        var source = languageModel.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         using var noGrad = no_grad();
         foreach (var (name, parameter) in named_parameters().Where(p => p.name.StartsWith("backbone.", StringComparison.Ordinal)))
         {
             parameter.copy_(source[name]);
         }
+        languageHead?.weight!.copy_(source[GptModel.HeadWeightName]);
     }
 
     /// <summary>Raw scores (batch) of token sequences (batch, length): prompt followed by response.</summary>
@@ -59,6 +73,16 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     {
         using var hidden = backbone.Forward(sequences, null);
         using var pooled = hidden.mean([1]);
-        return scoreHead.forward(pooled).squeeze(-1);
+        if (languageHead is null)
+        {
+            return scoreHead.forward(pooled).squeeze(-1);
+        }
+        using var scope = NewDisposeScope();
+        long length = sequences.shape[1];
+        // Position t predicts token t + 1: the mean log-probability of every token after the first.
+        var logits = languageHead.forward(hidden.narrow(1, 0, length - 1));
+        var tokenLogProbs = logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1);
+        var features = cat([pooled, tokenLogProbs.mean([1], keepdim: true)], 1);
+        return scoreHead.forward(features).squeeze(-1).MoveToOuterDisposeScope();
     }
 }

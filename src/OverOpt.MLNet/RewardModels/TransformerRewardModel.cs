@@ -13,6 +13,9 @@ public sealed class TransformerRewardModel : RewardModel
     public const string KindName = "transformer";
     private const string NetworkEntry = "OverOpt/network.bin";
     private const string ShapeEntry = "OverOpt/shape.json";
+
+    // Written only for a readout other than mean pooling, so that pooled models' archives stay as they were.
+    private const string ReadoutEntry = "OverOpt/readout.json";
     private readonly TransformerRewardScorer _scorer;
 
     private TransformerRewardModel(ITransformer transformer, RewardModelInfo info, WordTokenizer tokenizer, TransformerRewardScorer scorer)
@@ -56,11 +59,16 @@ public sealed class TransformerRewardModel : RewardModel
     {
         using var weights = new MemoryStream();
         Network.save(weights);
-        return new Dictionary<string, byte[]>
+        var entries = new Dictionary<string, byte[]>
         {
             [NetworkEntry] = weights.ToArray(),
             [ShapeEntry] = JsonSerializer.SerializeToUtf8Bytes(Network.Shape, ArchiveJson.Options),
         };
+        if (Network.Readout != RewardReadout.MeanPool)
+        {
+            entries[ReadoutEntry] = JsonSerializer.SerializeToUtf8Bytes(Network.Readout.ToString(), ArchiveJson.Options);
+        }
+        return entries;
     }
 
     internal static TransformerRewardModel Load(MLContext mlContext, string path, IReadOnlyDictionary<string, byte[]> entries, RewardModelInfo info, WordTokenizer tokenizer)
@@ -69,7 +77,8 @@ public sealed class TransformerRewardModel : RewardModel
         try
         {
             var shape = JsonSerializer.Deserialize<GptShape>(entries[ShapeEntry], ArchiveJson.Options)!;
-            network = new RewardNetwork(shape, seed: 0);
+            var readout = entries.TryGetValue(ReadoutEntry, out var named) ? Enum.Parse<RewardReadout>(JsonSerializer.Deserialize<string>(named, ArchiveJson.Options)!) : RewardReadout.MeanPool;
+            network = new RewardNetwork(shape, seed: 0, readout);
             using var weights = new MemoryStream(entries[NetworkEntry]);
             network.load(weights);
         }

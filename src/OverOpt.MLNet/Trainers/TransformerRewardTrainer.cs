@@ -91,6 +91,12 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         /// </summary>
         public Policy? PretrainedInitialization;
 
+        /// <summary>
+        /// What the score head reads: pooled hidden states (the default), or those and the sequence's likelihood under
+        /// the language-model head that comes with <see cref="PretrainedInitialization"/>.
+        /// </summary>
+        public RewardReadout Readout = RewardReadout.MeanPool;
+
         /// <summary>Where to train.</summary>
         public Device? Device;
 
@@ -112,6 +118,10 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
             if (!(LearningRate > 0))
             {
                 throw new OverOptConfigurationException($"learningRate = {LearningRate} must be positive.", "learningRate", "use a value such as 1e-3.");
+            }
+            if (!Enum.IsDefined(Readout))
+            {
+                throw new OverOptConfigurationException($"readout = {Readout} is not a readout.", "readout", $"use one of {string.Join(", ", Enum.GetNames<RewardReadout>())}.");
             }
         }
     }
@@ -136,7 +146,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
             throw new OverOptConfigurationException($"prompt plus response is {length} tokens, more than the reward model's context of {shape.Context}.", "shape.context", $"use a context of at least {length}.");
         }
         var device = _options.Device ?? CPU;
-        var network = new RewardNetwork(shape, _seed);
+        var network = new RewardNetwork(shape, _seed, _options.Readout);
         if (_options.PretrainedInitialization is { } pretrained)
         {
             network.InitializeBackbone(pretrained.Model);

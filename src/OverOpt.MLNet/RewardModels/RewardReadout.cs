@@ -1,0 +1,16 @@
+namespace OverOpt.MLNet.RewardModels;
+
+/// <summary>What a transformer reward model's score head reads from its backbone.</summary>
+public enum RewardReadout
+{
+    /// <summary>The mean of the final hidden states over all positions (the default, and every model before readouts).</summary>
+    MeanPool,
+
+    /// <summary>
+    /// The mean of the final hidden states and, beside it, the mean log-probability of the sequence's tokens under the
+    /// network's own language-model head (copied from the pretrained language model with the backbone). A larger
+    /// language model's likelihood orders responses more as a reader with taste does; a linear head on pooled states
+    /// cannot compute it, so without this readout a reward model fine-tuned on few comparisons does not use it.
+    /// </summary>
+    MeanPoolAndLikelihood,
+}
