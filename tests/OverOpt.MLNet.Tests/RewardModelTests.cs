@@ -84,9 +84,9 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
         using var expected = logits.narrow(1, 0, 19).log_softmax(-1).gather(-1, sequences.narrow(1, 1, 19).unsqueeze(-1)).squeeze(-1).mean([1]);
 
         Assert.Equal(expected.data<float>().ToArray(), scores.data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-5);
-        // The readout adds the language-model head and one input of the score head.
+        // The readout adds a whole language model (frozen) and one input of the score head.
         using var pooled = new RewardNetwork(model.Shape, seed: 5);
-        Assert.Equal(pooled.ParameterCount + model.Shape.ModelDim * model.Shape.VocabularySize + 1, network.ParameterCount);
+        Assert.Equal(pooled.ParameterCount + model.ParameterCount + 1, network.ParameterCount);
     }
 
     [Fact]
@@ -105,6 +105,15 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
         using var loaded = (TransformerRewardModel)fresh.RewardModels().Load(path);
 
         Assert.Equal(RewardReadout.MeanPoolAndLikelihood, loaded.Network.Readout);
+        // Training moved the reward model's own backbone but not the frozen language model it reads the likelihood from.
+        var trained = loaded.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var pretrained = policy.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.True(trained["languageHead.weight"].allclose(pretrained["head.weight"], rtol: 0, atol: 0));
+        Assert.All(pretrained.Where(p => p.Key.StartsWith("backbone.", StringComparison.Ordinal)), p =>
+        {
+            Assert.True(trained["language" + char.ToUpperInvariant(p.Key[0]) + p.Key[1..]].allclose(p.Value, rtol: 0, atol: 0), p.Key);
+            Assert.False(trained[p.Key].allclose(p.Value, rtol: 0, atol: 0), p.Key);
+        });
         float[] Column(MLContext ml, RewardModel m) => m.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>(RewardScore.ScoreColumn).ToArray();
         Assert.Equal(Column(_data.Ml, model), Column(fresh, loaded));
         Assert.Equal(model.Score(rows.Select(r => r.PromptTokens).ToArray(), rows.Select(r => r.ResponseTokens).ToArray()),

@@ -9,12 +9,15 @@ namespace OverOpt.MLNet.RewardModels;
 /// the mean of the final hidden states over all positions. Mean pooling rather than the last token (OpenAI's
 /// layout): the preferences here are mostly sums over words, which a mean carries directly; with the last token
 /// the 800k-parameter gold reached only R^2 0.66 on its rule in 1,000 steps. The head starts as N(0, 1/sqrt(width + 1)).
-/// With <see cref="RewardReadout.MeanPoolAndLikelihood"/> the network also keeps a language-model head and the score
-/// head reads the sequence's mean token log-probability beside the pooled states.
+/// With <see cref="RewardReadout.MeanPoolAndLikelihood"/> the network also keeps a frozen copy of the pretrained
+/// language model (backbone and head) and the score head reads the sequence's mean token log-probability under it
+/// beside the pooled states. Frozen, because fine-tuned with the rest at the reward model's learning rate the
+/// likelihood lost what made it useful (world pilot: a 3x64 reward model fell below a 2x32 one).
 /// </summary>
 public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly TransformerBackbone backbone;
+    private readonly TransformerBackbone? languageBackbone;
     private readonly Linear? languageHead;
     private readonly Linear scoreHead;
 
@@ -30,6 +33,7 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         backbone = new TransformerBackbone(shape);
         bool likelihood = readout == RewardReadout.MeanPoolAndLikelihood;
         // Registered before the score head so that a mean-pool network's parameters keep their order and count.
+        languageBackbone = likelihood ? new TransformerBackbone(shape) : null;
         languageHead = likelihood ? nn.Linear(shape.ModelDim, shape.VocabularySize, hasBias: false) : null;
         scoreHead = nn.Linear(shape.ModelDim + (likelihood ? 1 : 0), 1);
         RegisterComponents();
@@ -37,6 +41,10 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         {
             ["scoreHead.weight"] = 1.0 / Math.Sqrt(shape.ModelDim + 1),
         });
+        foreach (var parameter in LanguageModelParameters)
+        {
+            parameter.requires_grad = false;
+        }
     }
 
     /// <summary>The backbone's shape.</summary>
@@ -45,12 +53,17 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     /// <summary>What the score head reads.</summary>
     public RewardReadout Readout { get; }
 
+    /// <summary>The frozen language model's parameters (none without a likelihood readout).</summary>
+    private IEnumerable<Parameter> LanguageModelParameters
+        => (languageBackbone?.parameters() ?? []).Concat(languageHead?.parameters() ?? []);
+
     /// <summary>Number of parameters, embeddings and score head included: the size on parameter-scaling plots.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>
     /// Copies the backbone of a language model of the same shape (e.g. one pretrained on the corpus) into this network,
-    /// and its output head where the readout has one; the score head keeps its own initialization. The paper's reward models start from pretrained language models,
+    /// and the whole language model into its frozen copy where the readout has one; the score head keeps its own
+    /// initialization. The paper's reward models start from pretrained language models,
     /// so that a larger one also brings a better prior for text far from pi_init's samples.
     /// </summary>
     public void InitializeBackbone(GptModel languageModel)
@@ -61,11 +74,16 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         }
         var source = languageModel.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         using var noGrad = no_grad();
-        foreach (var (name, parameter) in named_parameters().Where(p => p.name.StartsWith("backbone.", StringComparison.Ordinal)))
+        foreach (var (name, parameter) in named_parameters())
         {
-            parameter.copy_(source[name]);
+            string? from = name.StartsWith("backbone.", StringComparison.Ordinal) ? name
+                : name.StartsWith("languageBackbone.", StringComparison.Ordinal) ? "backbone." + name["languageBackbone.".Length..]
+                : name == "languageHead.weight" ? GptModel.HeadWeightName : null;
+            if (from is not null)
+            {
+                parameter.copy_(source[from]);
+            }
         }
-        languageHead?.weight!.copy_(source[GptModel.HeadWeightName]);
     }
 
     /// <summary>Raw scores (batch) of token sequences (batch, length): prompt followed by response.</summary>
@@ -73,16 +91,19 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     {
         using var hidden = backbone.Forward(sequences, null);
         using var pooled = hidden.mean([1]);
-        if (languageHead is null)
+        if (languageBackbone is null || languageHead is null)
         {
             return scoreHead.forward(pooled).squeeze(-1);
         }
         using var scope = NewDisposeScope();
-        long length = sequences.shape[1];
-        // Position t predicts token t + 1: the mean log-probability of every token after the first.
-        var logits = languageHead.forward(hidden.narrow(1, 0, length - 1));
-        var tokenLogProbs = logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1);
-        var features = cat([pooled, tokenLogProbs.mean([1], keepdim: true)], 1);
-        return scoreHead.forward(features).squeeze(-1).MoveToOuterDisposeScope();
+        Tensor likelihood;
+        using (no_grad())
+        {
+            long length = sequences.shape[1];
+            // Position t predicts token t + 1: the mean log-probability of every token after the first.
+            var logits = languageHead.forward(languageBackbone.Forward(sequences, null).narrow(1, 0, length - 1));
+            likelihood = logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).mean([1], keepdim: true);
+        }
+        return scoreHead.forward(cat([pooled, likelihood], 1)).squeeze(-1).MoveToOuterDisposeScope();
     }
 }
