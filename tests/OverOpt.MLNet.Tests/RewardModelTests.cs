@@ -64,11 +64,12 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
     }
 
     [Fact]
-    public void TheLikelihoodReadoutReadsItsLanguageModelsMeanTokenLogProbability()
+    public void TheLikelihoodReadoutReadsItsLanguageModelsLogLikelihoodAndStartsWithoutIt()
     {
         var model = _data.Policy.Model;
         using var network = new RewardNetwork(model.Shape, seed: 5, RewardReadout.MeanPoolAndLikelihood);
         network.InitializeBackbone(model);
+        Assert.Equal(0f, network.named_parameters().Single(p => p.name == "scoreHead.weight").parameter[0, model.Shape.ModelDim].item<float>());
         using (no_grad())
         {
             // A score head that reads the likelihood alone: weight 1 on the last input, 0 elsewhere and on the bias.
@@ -81,7 +82,7 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
 
         using var scores = network.forward(sequences);
         using var logits = model.forward(sequences);
-        using var expected = logits.narrow(1, 0, 19).log_softmax(-1).gather(-1, sequences.narrow(1, 1, 19).unsqueeze(-1)).squeeze(-1).mean([1]);
+        using var expected = logits.narrow(1, 0, 19).log_softmax(-1).gather(-1, sequences.narrow(1, 1, 19).unsqueeze(-1)).squeeze(-1).sum([1]);
 
         Assert.Equal(expected.data<float>().ToArray(), scores.data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-5);
         // The readout adds a whole language model (frozen) and one input of the score head.

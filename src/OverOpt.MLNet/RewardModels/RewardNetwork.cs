@@ -10,8 +10,8 @@ namespace OverOpt.MLNet.RewardModels;
 /// layout): the preferences here are mostly sums over words, which a mean carries directly; with the last token
 /// the 800k-parameter gold reached only R^2 0.66 on its rule in 1,000 steps. The head starts as N(0, 1/sqrt(width + 1)).
 /// With <see cref="RewardReadout.MeanPoolAndLikelihood"/> the network also keeps a frozen copy of the pretrained
-/// language model (backbone and head) and the score head reads the sequence's mean token log-probability under it
-/// beside the pooled states. Frozen, because fine-tuned with the rest at the reward model's learning rate the
+/// language model (backbone and head) and the score head reads the sequence's log-likelihood under it (in nats, summed
+/// over its tokens) beside the pooled states. Frozen, because fine-tuned with the rest at the reward model's learning rate the
 /// likelihood lost what made it useful (world pilot: a 3x64 reward model fell below a 2x32 one).
 /// </summary>
 public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
@@ -44,6 +44,14 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         foreach (var parameter in LanguageModelParameters)
         {
             parameter.requires_grad = false;
+        }
+        if (likelihood)
+        {
+            // The likelihood's weight starts at 0: the head begins as a mean-pool one and learns how much the
+            // likelihood counts, rather than starting from the assumption that likelier text is better.
+            using var noGrad = no_grad();
+            using var weight = scoreHead.weight![0, shape.ModelDim];
+            weight.zero_();
         }
     }
 
@@ -100,9 +108,12 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         using (no_grad())
         {
             long length = sequences.shape[1];
-            // Position t predicts token t + 1: the mean log-probability of every token after the first.
+            // Position t predicts token t + 1: the log-probability of every token after the first, summed. A sum in nats,
+            // not a mean per token: a pair's responses differ by a few nats, which a weight near 1 turns into a
+            // Bradley-Terry margin, where a per-token mean would need a weight of tens that Adam's steps of the
+            // learning rate would not reach in a few hundred updates. The prompt's share is common to both responses.
             var logits = languageHead.forward(languageBackbone.Forward(sequences, null).narrow(1, 0, length - 1));
-            likelihood = logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).mean([1], keepdim: true);
+            likelihood = logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).sum([1], keepdim: true);
         }
         return scoreHead.forward(cat([pooled, likelihood], 1)).squeeze(-1).MoveToOuterDisposeScope();
     }

@@ -7,8 +7,8 @@ public enum RewardReadout
     MeanPool,
 
     /// <summary>
-    /// The mean of the final hidden states and, beside it, the mean log-probability of the sequence's tokens under a
-    /// frozen copy of the pretrained language model the reward model starts from. A larger language model's likelihood
+    /// The mean of the final hidden states and, beside it, the sequence's log-likelihood (nats, summed over its tokens)
+    /// under a frozen copy of the pretrained language model the reward model starts from. A larger language model's likelihood
     /// orders responses more as a reader with taste does; a linear head on pooled states cannot compute it, so without
     /// this readout a reward model fine-tuned on few comparisons does not use it. The copy counts in the parameters.
     /// </summary>
