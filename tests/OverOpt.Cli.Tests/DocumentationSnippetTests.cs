@@ -6,12 +6,15 @@ using Microsoft.ML;
 
 namespace OverOpt.Cli.Tests;
 
+// In the command line's collection: running the README's example swaps Console.Out, as CliRunner does for the
+// in-process commands, so the two must not run side by side (one's output went to the other's capture).
 /// <summary>
 /// Every C# block of the README and docs/ compiles against the project as it is, so examples cannot rot; the README's
 /// library example also runs and prints what it says. A block is compiled as a user's Program.cs (top-level statements,
 /// then types) in a project with implicit usings and global usings of Microsoft.ML and every OverOpt namespace. A block
 /// whose first line starts "// continues the example above" is compiled after the blocks before it in the same file.
 /// </summary>
+[Collection(nameof(CliTests))]
 public sealed partial class DocumentationSnippetTests
 {
     public static TheoryData<string, int> Blocks()
