@@ -94,6 +94,7 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"readout\": \"lastToken\" }", "proxies[1].readout")]
     [InlineData("{ \"readout\": \"1\" }", "proxies[1].readout")]
     [InlineData("{ \"kind\": \"fasttree\", \"readout\": \"meanPool\" }", "proxies[1].readout")]
+    [InlineData("{ \"pretrained\": false, \"readout\": \"meanPoolAndLikelihood\" }", "proxies[1].readout")]
     public void AProxysBadTrainerSettingIsRefusedAtLoadUnderItsOwnName(string proxy, string field)
     {
         string second = proxy.Replace("{ ", "{ \"name\": \"second\", ", StringComparison.Ordinal);

@@ -122,6 +122,17 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
     }
 
     [Fact]
+    public void ALikelihoodReadoutWithoutALanguageModelToReadIsRefused()
+    {
+        var error = Assert.Throws<OverOptConfigurationException>(() => _data.Ml.RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
+        {
+            Tokenizer = _data.Policy.Tokenizer, Shape = _data.Policy.Shape, Readout = RewardReadout.MeanPoolAndLikelihood,
+        }));
+
+        Assert.Equal("pretrainedInitialization", error.Field);
+    }
+
+    [Fact]
     public void FastTreeBeatsChanceAsAnMLNetRankingPipeline()
     {
         using var model = _data.Ml.RewardModels().Trainers.FastTree(new FastTreeRewardTrainer.Options

@@ -63,10 +63,21 @@ public sealed class ProxySpec
     };
 
     private RewardReadout ReadoutValue()
-        => Readout is null ? RewardReadout.MeanPool
-        : Enum.GetValues<RewardReadout>().Cast<RewardReadout?>().FirstOrDefault(r => string.Equals(ReadoutName(r!.Value), Readout, StringComparison.OrdinalIgnoreCase))
-          ?? throw new OverOptConfigurationException($"readout '{Readout}' is not a readout.", "readout",
-              $"use {string.Join(" or ", Enum.GetValues<RewardReadout>().Select(r => $"\"{ReadoutName(r)}\""))}, or leave it out.");
+    {
+        if (Readout is null)
+        {
+            return RewardReadout.MeanPool;
+        }
+        foreach (var readout in Enum.GetValues<RewardReadout>())
+        {
+            if (string.Equals(ReadoutName(readout), Readout, StringComparison.OrdinalIgnoreCase))
+            {
+                return readout;
+            }
+        }
+        throw new OverOptConfigurationException($"readout '{Readout}' is not a readout.", "readout",
+            $"use {string.Join(" or ", Enum.GetValues<RewardReadout>().Select(r => $"\"{ReadoutName(r)}\""))}, or leave it out.");
+    }
 
     private static string ReadoutName(RewardReadout readout) => JsonNamingPolicy.CamelCase.ConvertName(readout.ToString());
 
@@ -89,6 +100,11 @@ public sealed class ProxySpec
                     break;
                 case TransformerRewardModel.KindName:
                     TransformerOptions(context, seed: 0).ValidateSettings();
+                    if (!Pretrained && ReadoutValue() == RewardReadout.MeanPoolAndLikelihood)
+                    {
+                        throw new OverOptConfigurationException("readout meanPoolAndLikelihood reads a pretrained language model's likelihood, but pretrained is false.", "readout",
+                            "set pretrained to true, or leave readout out.");
+                    }
                     break;
                 default:
                     throw new OverOptConfigurationException($"unknown kind '{Kind}'.", "kind", $"use \"{TransformerRewardModel.KindName}\" or \"{FastTreeRewardModel.KindName}\".");

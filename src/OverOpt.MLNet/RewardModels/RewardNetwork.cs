@@ -11,8 +11,8 @@ namespace OverOpt.MLNet.RewardModels;
 /// the 800k-parameter gold reached only R^2 0.66 on its rule in 1,000 steps. The head starts as N(0, 1/sqrt(width + 1)).
 /// With <see cref="RewardReadout.MeanPoolAndLikelihood"/> the network also keeps a frozen copy of the pretrained
 /// language model (backbone and head) and the score head reads the sequence's log-likelihood under it (in nats, summed
-/// over its tokens) beside the pooled states. Frozen, because fine-tuned with the rest at the reward model's learning rate the
-/// likelihood lost what made it useful (world pilot: a 3x64 reward model fell below a 2x32 one).
+/// over its tokens) beside the pooled states. Frozen, because fine-tuned with the rest at the reward model's learning
+/// rate the likelihood lost what made it useful (world pilot: a 3x64 reward model fell below a 2x32 one).
 /// </summary>
 public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
 {
@@ -32,7 +32,7 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         Readout = readout;
         backbone = new TransformerBackbone(shape);
         bool likelihood = readout == RewardReadout.MeanPoolAndLikelihood;
-        // Registered before the score head so that a mean-pool network's parameters keep their order and count.
+        // Null in a mean-pool network, whose parameters, seeded initialization and packed weights stay as before readouts.
         languageBackbone = likelihood ? new TransformerBackbone(shape) : null;
         languageHead = likelihood ? nn.Linear(shape.ModelDim, shape.VocabularySize, hasBias: false) : null;
         scoreHead = nn.Linear(shape.ModelDim + (likelihood ? 1 : 0), 1);
@@ -65,7 +65,7 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     private IEnumerable<Parameter> LanguageModelParameters
         => (languageBackbone?.parameters() ?? []).Concat(languageHead?.parameters() ?? []);
 
-    /// <summary>Number of parameters, embeddings and score head included: the size on parameter-scaling plots.</summary>
+    /// <summary>Number of parameters, embeddings, score head and a likelihood readout's frozen language model included: the size on parameter-scaling plots.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>

@@ -107,6 +107,11 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         {
             (Shape with { VocabularySize = RequireTokenizer(Tokenizer).VocabularySize }).Validate();
             ValidateSettings();
+            if (Readout == RewardReadout.MeanPoolAndLikelihood && PretrainedInitialization is null)
+            {
+                throw new OverOptConfigurationException("readout MeanPoolAndLikelihood reads a pretrained language model's likelihood, but none was given.", "pretrainedInitialization",
+                    "give the language model the reward model starts from, or use RewardReadout.MeanPool.");
+            }
         }
 
         /// <summary>Checks every setting that needs neither data nor a tokenizer; an error names the option's field.</summary>
