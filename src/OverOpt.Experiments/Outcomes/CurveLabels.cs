@@ -8,14 +8,14 @@ namespace OverOpt.Experiments.Outcomes;
 /// size, training data and seed. The library keys a curve by method, proxy name, coefficient and seed; the pipeline
 /// stamps the rest of <see cref="CurveKey"/>.
 /// </summary>
-public sealed record CurveLabels(string Policy, RewardModelInfo Proxy, int Comparisons, int? ProxySeed)
+public sealed record CurveLabels(string Policy, RewardModelInfo Proxy, int? ProxySeed)
 {
     /// <summary>Writes the labels into the key of every one of <paramref name="points"/> and returns them.</summary>
     public IReadOnlyList<CurvePoint> Stamp(IReadOnlyList<CurvePoint> points)
     {
         foreach (var point in points)
         {
-            point.Key = point.Key with { Policy = Policy, ProxyKind = Proxy.Kind, ProxyParams = Proxy.Parameters, Comparisons = Comparisons, ProxySeed = ProxySeed };
+            point.Key = point.Key with { Policy = Policy, ProxyKind = Proxy.Kind, ProxyParams = Proxy.Parameters, Comparisons = Proxy.TrainingComparisons, ProxySeed = ProxySeed };
         }
         return points;
     }

@@ -65,7 +65,7 @@ internal sealed class BestOfNStage
     }
 
     /// <summary>Every proxy's best-of-n curve (with gold's and the rule's scores) on <paramref name="cached"/>'s samples.</summary>
-    public IReadOnlyList<ProxyCurve> Curves(CachedBestOfNSamples cached, string policyName, IRewardScorer rule, IReadOnlyList<(RewardModel Model, int Comparisons)> proxies)
+    public IReadOnlyList<ProxyCurve> Curves(CachedBestOfNSamples cached, string policyName, IRewardScorer rule, IReadOnlyList<RewardModel> proxies)
     {
         var spec = _pipeline.BestOfN;
         var samples = cached.Samples;
@@ -80,13 +80,13 @@ internal sealed class BestOfNStage
         // Each proxy's scoring and curve is a job of its own (see PipelineDefinition.ThreadsPerJob).
         return TorchJobs.Run(proxies.Select(p => (Func<ProxyCurve>)(() =>
         {
-            var curve = Curve(p.Model, p.Comparisons, policyName, promptTokens, responses, goldByPrompt, ruleByPrompt);
-            _run.Progress?.Report(new ProgressUpdate("best-of-n curves", Interlocked.Increment(ref finished), proxies.Count, p.Model.Name));
+            var curve = Curve(p, policyName, promptTokens, responses, goldByPrompt, ruleByPrompt);
+            _run.Progress?.Report(new ProgressUpdate("best-of-n curves", Interlocked.Increment(ref finished), proxies.Count, p.Name));
             return curve;
         })).ToList(), _pipeline.EffectiveThreadsPerJob, get_num_threads());
     }
 
-    private ProxyCurve Curve(RewardModel proxy, int comparisons, string policyName, int[][] promptTokens, int[][] responses, float[][] goldByPrompt, float[][] ruleByPrompt)
+    private ProxyCurve Curve(RewardModel proxy, string policyName, int[][] promptTokens, int[][] responses, float[][] goldByPrompt, float[][] ruleByPrompt)
     {
         var spec = _pipeline.BestOfN;
         var proxyScores = proxy.Score(promptTokens, responses);
@@ -100,7 +100,7 @@ internal sealed class BestOfNStage
             Proxy = proxy.Name,
         };
         var result = BestOfNEvaluator.Evaluate(proxyByPrompt, goldByPrompt, options, ruleByPrompt);
-        new CurveLabels(policyName, proxy.Info, comparisons, _pipeline.ProxySeedOf(proxy.Name)).Stamp(result.Points);
+        new CurveLabels(policyName, proxy.Info, _pipeline.ProxySeedOf(proxy.Name)).Stamp(result.Points);
         return new ProxyCurve(proxy, result, OveroptimizationVerdict.Assess(result.Points), proxyScores);
     }
 

@@ -56,7 +56,7 @@ internal sealed class OveroptimizationRun
             {
                 var policy = policies[_pipeline.Policies.FindIndex(p => p.Name == name)];
                 stageClock.Restart();
-                var (train, validation, trainCount, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : OutputFiles.Comparisons));
+                var (train, validation, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : OutputFiles.Comparisons));
                 // The world's truth, standardized once, on the first optimized policy's comparison responses (pi_init's in
                 // every pipeline that optimizes it), as gold is standardized on pi_init's samples.
                 rule ??= RuleRewardScorer.Standardized(new GoldPreference(piInit.Tokenizer, corpus),
@@ -75,12 +75,12 @@ internal sealed class OveroptimizationRun
                 if (bonSamples is not null)
                 {
                     stageClock.Restart();
-                    var curves = bonStage.Curves(bonSamples, name, rule, proxies.Select(m => (m, trainCount)).ToList());
+                    var curves = bonStage.Curves(bonSamples, name, rule, proxies);
                     bon = new BestOfNOutcome(bonSamples.Samples, bonSamples.Gold, curves);
                     Add(timings, "best-of-n curves", stageClock.Elapsed.TotalSeconds);
                 }
                 stageClock.Restart();
-                var ppo = RunPpo(policy, name, proxies, gold, rule, trainCount, prompts, output);
+                var ppo = RunPpo(policy, name, proxies, gold, rule, prompts, output);
                 if (ppo.Count > 0)
                 {
                     Add(timings, "ppo", stageClock.Elapsed.TotalSeconds);
@@ -151,7 +151,7 @@ internal sealed class OveroptimizationRun
     }
 
     private List<PpoConfiguration> RunPpo(Policy policy, string policyName, IReadOnlyList<RewardModel> proxies, RewardModel gold, IRewardScorer rule,
-        int comparisons, PromptSplit prompts, string output)
+        PromptSplit prompts, string output)
     {
         var runs = (from beta in _pipeline.Ppo.KlCoefficients
                     from proxyName in _pipeline.PpoProxies
@@ -161,7 +161,7 @@ internal sealed class OveroptimizationRun
         {
             var watch = Stopwatch.StartNew();
             // A context of its own: runs may go side by side, and an MLContext is not meant to be shared across threads.
-            var (run, finalSamples) = new PpoStage(new MLContext(_pipeline.Seed), _pipeline, _run).Run(policy, policyName, r.Proxy, gold, rule, comparisons, prompts, r.Beta, r.Seed, output);
+            var (run, finalSamples) = new PpoStage(new MLContext(_pipeline.Seed), _pipeline, _run).Run(policy, policyName, r.Proxy, gold, rule, prompts, r.Beta, r.Seed, output);
             run.Policy.Dispose();
             return new PpoSeedRun(r.Seed, run, watch.Elapsed.TotalSeconds, finalSamples);
         })).ToList(), _pipeline.EffectiveThreadsPerJob, TorchSharp.torch.get_num_threads());

@@ -35,7 +35,7 @@ internal sealed class PpoStage
     public static string RunName(string policy, string proxy, double klCoefficient, int seed)
         => klCoefficient == 0 ? $"ppo-{policy}-{proxy}-s{seed}" : $"ppo-{policy}-{proxy}-kl{klCoefficient.ToString("R", CultureInfo.InvariantCulture)}-s{seed}";
 
-    public (PpoPolicyTransformer Result, IReadOnlyList<ScoredResponse> FinalSamples) Run(Policy policy, string policyName, RewardModel proxy, RewardModel gold, IRewardScorer rule, int comparisons, PromptSplit prompts,
+    public (PpoPolicyTransformer Result, IReadOnlyList<ScoredResponse> FinalSamples) Run(Policy policy, string policyName, RewardModel proxy, RewardModel gold, IRewardScorer rule, PromptSplit prompts,
         double klCoefficient, int seed, string output)
     {
         var spec = _pipeline.Ppo;
@@ -48,7 +48,7 @@ internal sealed class PpoStage
         options.CheckpointDirectory = Path.Combine(output, "checkpoints", ModelArchive.Sha256(System.Text.Encoding.UTF8.GetBytes(proxy.Info.Provenance))[..12]);
         (options.Device, options.Progress) = (_run.Device, _run.Progress);
         var result = _ml.Optimization().Ppo(options).Fit(Prompts(prompts.Train));
-        new CurveLabels(policyName, proxy.Info, comparisons, _pipeline.ProxySeedOf(proxy.Name)).Stamp(result.Curve);
+        new CurveLabels(policyName, proxy.Info, _pipeline.ProxySeedOf(proxy.Name)).Stamp(result.Curve);
         if (result.DiscardedCheckpoint is { } discarded)
         {
             _run.Log(discarded);

@@ -58,7 +58,7 @@ internal sealed class RewardModelStage
     }
 
     /// <summary>Labels the comparisons (deterministic for the seed), splits off the held-out share and writes comparisons.csv.</summary>
-    public (IDataView Train, IDataView Validation, int Count, IReadOnlyList<ComparisonRow> Rows) Comparisons(Policy policy, RewardModel gold, PromptSplit prompts, string file)
+    public (IDataView Train, IDataView Validation, IReadOnlyList<ComparisonRow> Rows) Comparisons(Policy policy, RewardModel gold, PromptSplit prompts, string file)
     {
         var spec = _pipeline.Comparisons;
         // Sampling and labelling 2 x count responses is a stage of its own; a rerun (e.g. with the proxies cached) loads them.
@@ -79,7 +79,7 @@ internal sealed class RewardModelStage
                 policy.Tokenizer.Decode(r.RejectedTokens), r.ChosenGold, r.RejectedGold, r.Flipped);
         }
         table.Save(file);
-        return (_ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Skip(held))), _ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Take(held))), rows.Count - held, rows);
+        return (_ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Skip(held))), _ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Take(held))), rows);
     }
 
     public RewardModel Proxy(ProxySpec spec, Policy policy, RewardModel gold, TextCorpus corpus, IDataView train, IDataView validation)
