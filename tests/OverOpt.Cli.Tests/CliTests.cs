@@ -76,6 +76,29 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AStoryWorldPipelineRunsInItsWorldAndAnotherWorldSeedSharesNoModel()
+    {
+        string path = Path.Combine(_folder, "storyworld.json");
+        File.WriteAllText(path, TestPipelines.StoryWorld);
+        string cache = Path.Combine(_folder, "cache");
+        var first = Run("run", path, "--output", Path.Combine(_folder, "world2"), "--cache", cache);
+        var firstWorlds = Directory.GetFiles(cache, "*.zip", SearchOption.AllDirectories).ToHashSet();
+        File.WriteAllText(path, TestPipelines.Edit(TestPipelines.StoryWorld, root => root["world"]!["seed"] = 3));
+        var second = Run("run", path, "--output", Path.Combine(_folder, "world3"), "--cache", cache);
+
+        Assert.Equal((0, 0), (first.Code, second.Code));
+        Assert.Contains("\"corpus\": \"storyworld-1:world2:corpus1002:2000\"", File.ReadAllText(Path.Combine(_folder, "world2", "summary.json")));
+        Assert.Contains("`StoryTaste`", File.ReadAllText(Path.Combine(_folder, "world2", "report.md")));
+        // rule_score (column 19) is the world's taste on every row, finite.
+        Assert.All(File.ReadAllLines(Path.Combine(_folder, "world2", "curves.csv")).Skip(1), l => Assert.True(double.IsFinite(double.Parse(l.Split(',')[19], System.Globalization.CultureInfo.InvariantCulture)), l));
+        // Another world seed is another corpus, pi_init, gold and proxies: nothing is reused across worlds.
+        // (Within one run a model may be reused: here gold's language model has pi_init's shape, so it is pi_init.)
+        Assert.DoesNotContain(second.Error.Split('\n').Where(l => l.Contains("reusing", StringComparison.Ordinal)), l => firstWorlds.Any(l.Contains));
+        Assert.NotEmpty(firstWorlds);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(cache, "gold"), "*.zip").Length);
+    }
+
+    [Fact]
     public void ProxiesAndPpoRunsGiveTheSameNumbersSideBySideAsOneAfterAnother()
     {
         // threadsPerJob (1) fixes each job's thread count: --threads 2 runs two jobs at once, --threads 1 one at a time.

@@ -104,6 +104,40 @@ public sealed class PipelineFileTests : IDisposable
         Assert.DoesNotContain("numberOf", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{ \"world\": { \"version\": \"storyworld-0\" } }", "world.version")]
+    [InlineData("{ \"world\": { \"seed\": 3 } }", "world.seed")]
+    [InlineData("{ \"world\": { \"version\": \"tinytales\", \"stories\": 5000 } }", "world.stories")]
+    [InlineData("{ \"world\": { \"version\": \"storyworld-1\", \"stories\": 10 } }", "world.stories")]
+    [InlineData("{ \"corpus\": \"stories.txt\", \"world\": { \"version\": \"storyworld-1\" } }", "world.version")]
+    [InlineData("{ \"gold\": { \"readout\": \"lastToken\" } }", "gold.readout")]
+    [InlineData("{ \"gold\": { \"pretrained\": false, \"readout\": \"meanPoolAndLikelihood\" } }", "gold.readout")]
+    public void ABadWorldOrGoldReadoutIsRefusedAtLoadUnderItsField(string json, string field)
+    {
+        File.WriteAllLines(Path.Combine(_folder, "stories.txt"), Enumerable.Range(0, 20).Select(i => $"story {i} ."));
+
+        Assert.Equal(field, LoadFails(json).Field);
+    }
+
+    [Fact]
+    public void AStoryWorldPipelineReadsItsOwnCorpusAndRuleAndAWorldSeedRedrawsBoth()
+    {
+        PipelineDefinition World(int seed) => PipelineLoader.Parse($"{{ \"world\": {{ \"version\": \"storyworld-1\", \"seed\": {seed}, \"stories\": 1000 }} }}", "inline.json");
+
+        var (one, two) = (World(1).LoadCorpus(), World(2).LoadCorpus());
+        var tokenizer = OverOpt.MLNet.Text.WordTokenizer.Train(one.Stories);
+
+        Assert.Equal("storyworld-1:world1:corpus1001:1000", one.Source);
+        Assert.Equal("storyworld-1:world2:corpus1002:1000", two.Source);
+        Assert.NotEqual(one.Stories, two.Stories);
+        Assert.IsType<OverOpt.MLNet.World.StoryTasteRule>(World(1).Rule(tokenizer, one));
+        Assert.NotEqual(World(1).Rule(tokenizer, one).Key, World(2).Rule(tokenizer, one).Key);
+        // Without the section, the world is tinytales: the bundled corpus and its rule, as before worlds were a setting.
+        var plain = PipelineLoader.Parse("{}", "inline.json");
+        Assert.Equal(OverOpt.MLNet.Text.TextCorpus.Bundled().Source, plain.LoadCorpus().Source);
+        Assert.IsType<OverOpt.MLNet.RewardModels.GoldPreference>(plain.Rule(tokenizer, one));
+    }
+
     [Fact]
     public void AMisspelledSectionIsRefused()
     {

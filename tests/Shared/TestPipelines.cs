@@ -41,6 +41,20 @@ internal static class TestPipelines
         root["ppo"] = new JsonObject { ["proxies"] = new JsonArray() };
     });
 
+    /// <summary>
+    /// <see cref="Tiny"/> in storyworld-1 (world seed 2, 2,000 stories): prompts and responses long enough for its
+    /// stories, gold and the transformer proxy reading their language model's likelihood.
+    /// </summary>
+    public static readonly string StoryWorld = Edit(Tiny, root =>
+    {
+        root["name"] = "storyworld-tiny";
+        root["world"] = new JsonObject { ["version"] = "storyworld-1", ["seed"] = 2, ["stories"] = 2000 };
+        root["policies"]![0]!["context"] = 40;
+        root["sampling"] = new JsonObject { ["promptLength"] = 16, ["responseLength"] = 24, ["prompts"] = 3, ["samplesPerPrompt"] = 2 };
+        root["gold"]!["readout"] = "meanPoolAndLikelihood";
+        root["proxies"]![0]!["readout"] = "meanPoolAndLikelihood";
+    });
+
     /// <summary><see cref="Tiny"/> with <paramref name="steps"/> PPO steps per seed.</summary>
     public static string TinyWithPpoSteps(int steps) => Edit(Tiny, root => root["ppo"]!["steps"] = steps);
 

@@ -46,7 +46,8 @@ internal sealed class OveroptimizationRun
         {
             var piInit = policies[0];
             var stageClock = Stopwatch.StartNew();
-            var gold = stage.Gold(piInit, corpus);
+            var worldRule = _pipeline.Rule(piInit.Tokenizer, corpus);
+            var gold = stage.Gold(piInit, corpus, worldRule);
             models.Add(gold);
             summaries.Add(Summary(_pipeline.Policies[0].Name, gold));
             timings["gold"] = stageClock.Elapsed.TotalSeconds;
@@ -59,7 +60,7 @@ internal sealed class OveroptimizationRun
                 var (train, validation, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : OutputFiles.Comparisons));
                 // The world's truth, standardized once, on the first optimized policy's comparison responses (pi_init's in
                 // every pipeline that optimizes it), as gold is standardized on pi_init's samples.
-                rule ??= RuleRewardScorer.Standardized(new GoldPreference(piInit.Tokenizer, corpus),
+                rule ??= RuleRewardScorer.Standardized(worldRule,
                     rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
                 var bonStage = new BestOfNStage(_ml, _pipeline, _run, _cache);
                 var (proxies, bonSamples) = ProxiesAndBestOfNSamples(policy, gold, corpus, train, validation,
@@ -103,7 +104,7 @@ internal sealed class OveroptimizationRun
                 RlFindings = RlFindings.Assess(outcomes),
                 WallSeconds = clock.Elapsed.TotalSeconds,
             };
-            ReportWriter.Write(Path.Combine(output, OutputFiles.Report), _pipeline, result, gold, outcomes, piInit.Tokenizer);
+            ReportWriter.Write(Path.Combine(output, OutputFiles.Report), _pipeline, result, gold, worldRule, outcomes, piInit.Tokenizer);
             return result;
         }
         finally

@@ -38,7 +38,7 @@ public sealed class PipelineRunner
         FileSystemProblem.RequireWritableFolder(output, "--output");
         FileSystemProblem.RequireWritableFolder(run.CacheDirectory, "--cache");
         Directory.CreateDirectory(output);
-        var corpus = pipeline.Corpus is null ? TextCorpus.Bundled() : TextCorpus.Load(pipeline.Corpus);
+        var corpus = pipeline.LoadCorpus();
         var cache = new ArtifactCache(run.CacheDirectory);
         var reused = new HashSet<string>(StringComparer.Ordinal);
         cache.Rejected += run.Log;

@@ -36,13 +36,16 @@ internal sealed class RewardModelStage
 
     private int Context => _pipeline.Sampling.PromptLength + _pipeline.Sampling.ResponseLength;
 
-    public RewardModel Gold(Policy policy, TextCorpus corpus)
+    /// <summary>Gold of the pipeline's world: <paramref name="rule"/> learned on pi_init's samples (cached).</summary>
+    public RewardModel Gold(Policy policy, TextCorpus corpus, IPreferenceRule rule)
     {
         var spec = _pipeline.Gold!;
         var languageModel = spec.Pretrained ? LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads) : null;
         var options = spec.Options(_pipeline.Sampling, _pipeline.Seed);
-        (options.InitialPolicy, options.Corpus, options.Device, options.Progress) = (policy, corpus, _run.Device, _run.Progress);
-        string key = Key(new { artifact = "gold", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, rule = GoldPreference.Version, data = GoldRewardTrainer.TrainingDataVersion, prompts = "distinct-by-text", policy = policy.Description.Provenance, gold = spec, sampling = SamplingKey, seed = _pipeline.Seed });
+        (options.InitialPolicy, options.Rule, options.Device, options.Progress) = (policy, rule, _run.Device, _run.Progress);
+        // tinytales's rule keyed by its version number alone, as before worlds were a setting, so its cached gold models hold.
+        object ruleKey = rule is GoldPreference ? GoldPreference.Version : rule.Key;
+        string key = Key(new { artifact = "gold", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, rule = ruleKey, data = GoldRewardTrainer.TrainingDataVersion, prompts = "distinct-by-text", policy = policy.Description.Provenance, gold = spec, sampling = SamplingKey, seed = _pipeline.Seed });
         return _cache.GetOrBuild<RewardModel>(
             "gold", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>

@@ -12,7 +12,7 @@ internal static class BestOfNSection
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static void Append(StringBuilder text, PipelineDefinition pipeline, BestOfNOutcome bon, WordTokenizer tokenizer)
+    public static void Append(StringBuilder text, PipelineDefinition pipeline, BestOfNOutcome bon, IPreferenceRule rule, WordTokenizer tokenizer)
     {
         var curves = bon.Curves;
         text.AppendLine("## Proxies and best-of-n fits");
@@ -34,12 +34,13 @@ internal static class BestOfNSection
         text.AppendLine();
         text.AppendLine("![gold against proxy](gold-vs-proxy.png)");
         text.AppendLine();
-        AppendExample(text, curves, bon, tokenizer, pipeline.BestOfN.SamplesPerPrompt);
+        AppendExample(text, curves, bon, rule, tokenizer, pipeline.BestOfN.SamplesPerPrompt);
     }
 
     /// <summary>For the first prompt and the proxy that overoptimizes most, the response best-of-n picks at several n.</summary>
-    private static void AppendExample(StringBuilder text, IReadOnlyList<ProxyCurve> curves, BestOfNOutcome bon, WordTokenizer tokenizer, int perPrompt)
+    private static void AppendExample(StringBuilder text, IReadOnlyList<ProxyCurve> curves, BestOfNOutcome bon, IPreferenceRule rule, WordTokenizer tokenizer, int perPrompt)
     {
+        var cheer = rule.Edits.Raising.ToHashSet(StringComparer.Ordinal);
         var samples = bon.Samples;
         var curve = curves.OrderByDescending(x => x.Verdict.PeakGold - x.Verdict.LastGold).First();
         text.AppendLine(C, $"## What `{curve.Proxy.Name}` rewards that gold does not");
@@ -51,7 +52,7 @@ internal static class BestOfNSection
         foreach (var (n, index) in curve.Result.SelectionByN.OrderBy(kv => kv.Key).Where((_, k) => k % 2 == 0 || k == curve.Result.SelectionByN.Count - 1))
         {
             var response = samples[index].Response;
-            text.AppendLine(C, $"| {n} | {tokenizer.Decode(response)} | {GoldPreference.CheerCount(tokenizer, response)} | {curve.ProxyScores[index]:F2} | {bon.GoldScores[index]:F2} |");
+            text.AppendLine(C, $"| {n} | {tokenizer.Decode(response)} | {response.Count(id => cheer.Contains(tokenizer.TokenText(id)))} | {curve.ProxyScores[index]:F2} | {bon.GoldScores[index]:F2} |");
         }
         text.AppendLine();
         int best = Enumerable.Range(0, samples.Count).MaxBy(i => bon.GoldScores[i]);

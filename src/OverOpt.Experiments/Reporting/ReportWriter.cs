@@ -13,7 +13,7 @@ internal static class ReportWriter
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static void Write(string path, PipelineDefinition pipeline, PipelineResult result, RewardModel gold, IReadOnlyList<PolicyOutcome> outcomes, WordTokenizer tokenizer)
+    public static void Write(string path, PipelineDefinition pipeline, PipelineResult result, RewardModel gold, IPreferenceRule rule, IReadOnlyList<PolicyOutcome> outcomes, WordTokenizer tokenizer)
     {
         var text = new StringBuilder();
         text.AppendLine(C, $"# Overoptimization report: pipeline `{pipeline.Name}` (seed {pipeline.Seed}{(pipeline.ProxySeed is { } proxySeed && proxySeed != pipeline.Seed ? $", proxy seed {proxySeed}" : "")})");
@@ -24,7 +24,7 @@ internal static class ReportWriter
         text.AppendLine();
         text.AppendLine("## Gold");
         text.AppendLine();
-        text.AppendLine(C, $"A transformer reward model of {gold.Info.Parameters:N0} parameters trained to reproduce a reader's taste (`GoldPreference`, version {GoldPreference.Version}): words of joy, play and kindness have diminishing and then negative returns (1, 0.3, -0.4, -1.1, ...), sad words cost 1, a content word used a third time costs 0.5, a finished sentence of at least three words with content is worth 0.3, and fluency (mean log-probability per token under the corpus's trigram grammar) counts one point per nat. Scores are re-centred so that pi_init scores 0 on the evaluation prompts. `rule_score` in `curves.csv` is the rule itself, computed exactly on the same samples and standardized like gold.");
+        text.AppendLine(C, $"A transformer reward model of {gold.Info.Parameters:N0} parameters trained to reproduce a reader's taste, {rule.Summary} Scores are re-centred so that pi_init scores 0 on the evaluation prompts. `rule_score` in `curves.csv` is the rule itself, computed exactly on the same samples and standardized like gold.");
         text.AppendLine();
         foreach (var (name, value) in gold.Info.Metrics)
         {
@@ -42,7 +42,7 @@ internal static class ReportWriter
             }
             if (outcome.BestOfN is not null)
             {
-                BestOfNSection.Append(text, pipeline, outcome.BestOfN, tokenizer);
+                BestOfNSection.Append(text, pipeline, outcome.BestOfN, rule, tokenizer);
             }
             if (outcome.Ppo.Count > 0)
             {

@@ -21,6 +21,13 @@ public sealed class GoldSpec
     /// <summary>Start from a language model of gold's shape pretrained on the corpus (cached).</summary>
     public bool Pretrained { get; set; } = true;
 
+    /// <summary>
+    /// What gold's score head reads, as a proxy's <c>readout</c>: <c>meanPool</c> (null, left out: no part of gold's cache
+    /// key) or <c>meanPoolAndLikelihood</c> (also its language model's likelihood; needs <see cref="Pretrained"/>).
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public string? Readout { get; set; }
+
     /// <summary>Training prompts; each gets <see cref="SamplesPerPrompt"/> pi_init responses.</summary>
     public int Prompts { get; set; } = GoldRewardTrainer.Defaults.Prompts;
 
@@ -45,5 +52,6 @@ public sealed class GoldSpec
         BatchSize = BatchSize,
         LearningRate = LearningRate,
         Seed = seed,
+        Readout = ReadoutSetting.Parse(Readout, Pretrained),
     };
 }

@@ -1,6 +1,7 @@
 using OverOpt.MLNet.Pretraining;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Text;
 
 namespace OverOpt.Experiments.Settings;
 
@@ -48,8 +49,19 @@ public sealed class PipelineDefinition
     [System.Text.Json.Serialization.JsonIgnore]
     public int EffectiveThreadsPerJob => ThreadsPerJob ?? 1;
 
-    /// <summary>A corpus file (one story per line), relative to the pipeline file; null for the bundled corpus.</summary>
+    /// <summary>A corpus file (one story per line), relative to the pipeline file, of the tinytales world; null for the bundled corpus.</summary>
     public string? Corpus { get; set; }
+
+    /// <summary>The world: its corpus and the taste gold learns. Null: tinytales (left out of the sweep hash while null).</summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public WorldSpec? World { get; set; }
+
+    /// <summary>The world's corpus: a storyworld's generated stories, or else the <see cref="Corpus"/> file or the bundled corpus.</summary>
+    public TextCorpus LoadCorpus() => World is { IsTinyTales: false } world ? world.GeneratedCorpus()
+        : Corpus is null ? TextCorpus.Bundled() : TextCorpus.Load(Corpus);
+
+    /// <summary>The taste gold learns and <c>rule_score</c> reports, over ids of <paramref name="tokenizer"/>.</summary>
+    public IPreferenceRule Rule(WordTokenizer tokenizer, TextCorpus corpus) => (World ?? new WorldSpec()).Rule(tokenizer, corpus);
 
     /// <summary>Policy sizes to pretrain; the first is pi_init for what follows.</summary>
     public List<PolicySpec> Policies { get; set; } =
@@ -111,6 +123,7 @@ public sealed class PipelineDefinition
         {
             throw new OverOptConfigurationException("no policies are listed.", "policies", "list at least one policy, e.g. { \"name\": \"small\", \"layers\": 2, \"modelDim\": 64, \"heads\": 4 }.");
         }
+        Nested("world", () => World?.Validate(Corpus));
         Nested("pretraining", Pretraining.Validate);
         for (int i = 0; i < OptimizedPolicies.Count; i++)
         {
@@ -150,6 +163,7 @@ public sealed class PipelineDefinition
             return;
         }
         Nested("gold", () => new OverOpt.MLNet.Policies.GptShape { Layers = Gold.Layers, ModelDim = Gold.ModelDim, Heads = Gold.Heads, Context = 32 }.Validate(includeVocabulary: false));
+        Nested("gold", () => ReadoutSetting.Parse(Gold.Readout, Gold.Pretrained));
         if (Comparisons.Count < 20)
         {
             throw new OverOptConfigurationException($"comparisons.count = {Comparisons.Count} is too few to train and hold out.", "comparisons.count", $"use at least 20 (the default is {new ComparisonSpec().Count}).");

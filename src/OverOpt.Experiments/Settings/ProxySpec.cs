@@ -59,27 +59,8 @@ public sealed class ProxySpec
         BatchSize = BatchSize,
         LearningRate = LearningRate,
         Seed = seed,
-        Readout = ReadoutValue(),
+        Readout = ReadoutSetting.Parse(Readout, Pretrained),
     };
-
-    private RewardReadout ReadoutValue()
-    {
-        if (Readout is null)
-        {
-            return RewardReadout.MeanPool;
-        }
-        foreach (var readout in Enum.GetValues<RewardReadout>())
-        {
-            if (string.Equals(ReadoutName(readout), Readout, StringComparison.OrdinalIgnoreCase))
-            {
-                return readout;
-            }
-        }
-        throw new OverOptConfigurationException($"readout '{Readout}' is not a readout.", "readout",
-            $"use {string.Join(" or ", Enum.GetValues<RewardReadout>().Select(r => $"\"{ReadoutName(r)}\""))}, or leave it out.");
-    }
-
-    private static string ReadoutName(RewardReadout readout) => JsonNamingPolicy.CamelCase.ConvertName(readout.ToString());
 
     /// <summary>
     /// Checks the settings of this spec's kind as the trainer will, when the pipeline loads; an error names the spec's
@@ -100,11 +81,6 @@ public sealed class ProxySpec
                     break;
                 case TransformerRewardModel.KindName:
                     TransformerOptions(context, seed: 0).ValidateSettings();
-                    if (!Pretrained && ReadoutValue() == RewardReadout.MeanPoolAndLikelihood)
-                    {
-                        throw new OverOptConfigurationException("readout meanPoolAndLikelihood reads a pretrained language model's likelihood, but pretrained is false.", "readout",
-                            "set pretrained to true, or leave readout out.");
-                    }
                     break;
                 default:
                     throw new OverOptConfigurationException($"unknown kind '{Kind}'.", "kind", $"use \"{TransformerRewardModel.KindName}\" or \"{FastTreeRewardModel.KindName}\".");

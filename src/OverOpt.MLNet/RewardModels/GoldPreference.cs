@@ -22,7 +22,7 @@ namespace OverOpt.MLNet.RewardModels;
 /// Degenerate text scores far below any story, so the rule's best responses are fluent stories with a little cheer.
 /// <see cref="Version"/> changes whenever the rule does, so cached gold models are rebuilt.
 /// </summary>
-public sealed class GoldPreference
+public sealed class GoldPreference : IPreferenceRule
 {
     /// <summary>Words of joy, play and kindness: the first in a response earns 1, each further one 0.7 less than the one before.</summary>
     public static readonly IReadOnlySet<string> CheerWords = new HashSet<string>(StringComparer.Ordinal)
@@ -44,6 +44,15 @@ public sealed class GoldPreference
 
     /// <summary>The rule's version, part of the gold model's cache key.</summary>
     public const int Version = 6;
+
+    /// <summary>"v6": the version alone, as the rule scorer's provenance has always written it, so caches keyed by it hold.</summary>
+    public string Key => $"v{Version}";
+
+    /// <inheritdoc/>
+    public string Summary => $"`GoldPreference`, version {Version}: words of joy, play and kindness have diminishing and then negative returns (1, 0.3, -0.4, -1.1, ...), sad words cost 1, a content word used a third time costs 0.5, a finished sentence of at least three words with content is worth 0.3, and fluency (mean log-probability per token under the corpus's trigram grammar) counts one point per nat.";
+
+    /// <summary>Cheer words to pile up, gloom words, and the three marks.</summary>
+    public EditVocabulary Edits { get; } = new([.. CheerWords], [.. GloomWords], [".", "!", "?"]);
 
     private const double CheerStep = 0.7;
     private const double FinishBonus = 0.3;
@@ -102,9 +111,6 @@ public sealed class GoldPreference
         double fluency = FluencyWeight * _grammar.MeanLogProbability(prompt, response);
         return new RuleBreakdown(cheerScore, gloom, repetition, finish, fluency);
     }
-
-    /// <summary>How many cheer words a response holds (the feature that extremal Goodhart exploits here).</summary>
-    public static int CheerCount(WordTokenizer tokenizer, IReadOnlyList<int> response) => response.Count(id => CheerWords.Contains(tokenizer.TokenText(id)));
 
     /// <summary>Words and content words of the sentence the prompt leaves open (after its last mark).</summary>
     private (int Words, int Content) OpenSentence(IReadOnlyList<int> prompt)

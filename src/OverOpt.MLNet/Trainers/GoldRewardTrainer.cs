@@ -12,9 +12,10 @@ using static TorchSharp.torch;
 namespace OverOpt.MLNet.Trainers;
 
 /// <summary>
-/// Builds the gold reward model: a transformer <see cref="RewardNetwork"/> trained by regression to reproduce
-/// <see cref="GoldPreference"/> on pi_init's samples and on edited copies of them (cheer and gloom words inserted,
-/// content words repeated), so that it judges the out-of-distribution responses an optimizer finds as the rule does.
+/// Builds the gold reward model: a transformer <see cref="RewardNetwork"/> trained by regression to reproduce a world's
+/// rule (<see cref="IPreferenceRule"/>; <see cref="GoldPreference"/> by default) on pi_init's samples and on edited
+/// copies of them (the rule's rewarded and punished words inserted, words repeated), so that it judges the
+/// out-of-distribution responses an optimizer finds as the rule does.
 /// Normalized so pi_init's samples score mean 0, std 1.
 /// </summary>
 public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
@@ -74,7 +75,10 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         /// <summary>pi_init: it samples the training responses and supplies the tokenizer. Required.</summary>
         public Policy? InitialPolicy;
 
-        /// <summary>The corpus whose trigram grammar the rule's fluency term reads (<see cref="GoldPreference"/>). Required.</summary>
+        /// <summary>The taste gold learns; null: <see cref="GoldPreference"/> of <see cref="Corpus"/> (the "tinytales" world's).</summary>
+        public IPreferenceRule? Rule;
+
+        /// <summary>The corpus whose trigram grammar <see cref="GoldPreference"/>'s fluency term reads; required where <see cref="Rule"/> is null.</summary>
         public TextCorpus? Corpus;
 
         /// <summary>The column of prompt token ids in the data <see cref="Fit"/> reads.</summary>
@@ -113,6 +117,12 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         /// <summary>A language model of gold's shape pretrained on the corpus, whose backbone initializes gold; null: random weights.</summary>
         public Policy? PretrainedInitialization;
 
+        /// <summary>
+        /// What the score head reads, as for a proxy (<see cref="TransformerRewardTrainer.Options.Readout"/>):
+        /// <see cref="RewardReadout.MeanPoolAndLikelihood"/> also reads a frozen copy of <see cref="PretrainedInitialization"/>'s likelihood.
+        /// </summary>
+        public RewardReadout Readout = RewardReadout.MeanPool;
+
         /// <summary>Where the network trains; null: the CPU (pi_init samples on its own device).</summary>
         public Device? Device;
 
@@ -125,9 +135,19 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             {
                 throw new OverOptConfigurationException("no initial policy was given.", "initialPolicy", "pass pi_init (a pretrained Policy): its samples are what gold learns to judge.");
             }
-            if (Corpus is null)
+            if (Rule is null && Corpus is null)
             {
-                throw new OverOptConfigurationException("no corpus was given.", "corpus", "pass the corpus pi_init was pretrained on: the rule's fluency term reads its grammar.");
+                throw new OverOptConfigurationException("neither a rule nor a corpus was given.", "corpus",
+                    "pass the rule gold learns (rule), or the corpus pi_init was pretrained on for the tinytales rule, whose fluency term reads its grammar.");
+            }
+            if (!Enum.IsDefined(Readout))
+            {
+                throw new OverOptConfigurationException($"readout = {Readout} is not a readout.", "readout", $"use one of {string.Join(", ", Enum.GetNames<RewardReadout>())}.");
+            }
+            if (Readout == RewardReadout.MeanPoolAndLikelihood && PretrainedInitialization is null)
+            {
+                throw new OverOptConfigurationException("the likelihood readout reads a pretrained language model, and none was given.", "readout",
+                    "give the language model gold starts from (pretrainedInitialization), or use RewardReadout.MeanPool.");
             }
             (Shape with { VocabularySize = InitialPolicy.Tokenizer.VocabularySize }).Validate();
             foreach (var (value, field) in new[] { (Prompts, "prompts"), (SamplesPerPrompt, "samplesPerPrompt"), (ResponseLength, "responseLength"), (Steps, "steps"), (BatchSize, "batchSize") })
@@ -158,30 +178,30 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
     public TransformerRewardModel Fit(IDataView input)
     {
         var prompts = RewardDataChecks.ReadPrompts(input, _options.PromptColumnName, "training gold").Take(_options.Prompts).ToArray();
-        var (policy, corpus, mlContext) = (_options.InitialPolicy!, _options.Corpus!, _ml);
+        var (policy, mlContext) = (_options.InitialPolicy!, _ml);
         var device = _options.Device ?? CPU;
         var tokenizer = policy.Tokenizer;
         using var generator = new Generator((ulong)_options.Seed, policy.Device);
         var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts, _options.SamplesPerPrompt,
             new SamplingOptions { ResponseLength = _options.ResponseLength, Temperature = _options.Temperature }, generator, _options.Progress);
 
+        var rule = _options.Rule ?? new GoldPreference(policy.Tokenizer, _options.Corpus!);
         var edits = new Random(_options.Seed);
         var data = samples.Select(s => (Prompt: s.Prompt, Response: s.Response, Edited: false)).ToList();
         int editedCount = (int)(samples.Count * _options.EditedFraction / (1 - _options.EditedFraction));
         for (int i = 0; i < editedCount; i++)
         {
             var source = samples[edits.Next(samples.Count)];
-            data.Add((source.Prompt, Edit(tokenizer, source.Response, edits), true));
+            data.Add((source.Prompt, Edit(tokenizer, rule.Edits, source.Response, edits), true));
         }
         new Random(SeedStreams.GoldDataShuffle(_options.Seed)).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data));
-        var rule = new GoldPreference(tokenizer, corpus);
         var targets = data.Select(d => rule.Score(d.Prompt, d.Response)).ToArray();
         double mean = targets.Average();
         double std = Math.Sqrt(targets.Select(t => (t - mean) * (t - mean)).Average());
 
         int held = data.Count / 10;
         var shape = _options.Shape with { VocabularySize = tokenizer.VocabularySize };
-        var network = new RewardNetwork(shape, _options.Seed);
+        var network = new RewardNetwork(shape, _options.Seed, _options.Readout);
         if (_options.PretrainedInitialization is { } pretrained)
         {
             network.InitializeBackbone(pretrained.Model);
@@ -218,16 +238,23 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         gold.Info.Metrics["heldOutSampleCorrelation"], gold.Info.Metrics["heldOutEditedCorrelation"], gold.Info.Metrics["heldOutPairAgreement"]);
 
     /// <summary>
-    /// An edited copy, off pi_init's distribution the ways an optimizer goes: one to six positions replaced by a cheer
-    /// word, a gloom word, a sentence mark or a repeat of a word already there, or two words swapped (word salad); one
-    /// copy in four also says one of its phrases again, and one in six ends in a run of one mark or cheer word (the
-    /// templates and degenerate strings RL falls into).
+    /// An edited copy, off pi_init's distribution the ways an optimizer goes: one to six positions replaced by a word the
+    /// rule rewards (cheer), one it punishes (gloom), a sentence mark or a repeat of a word already there, or two words
+    /// swapped (word salad); one copy in four also says one of its phrases again, and one in six ends in a run of one
+    /// mark or cheer word (the templates and degenerate strings RL falls into).
     /// </summary>
-    internal static int[] Edit(WordTokenizer tokenizer, int[] response, Random random)
+    internal static int[] Edit(WordTokenizer tokenizer, EditVocabulary vocabulary, int[] response, Random random)
     {
-        var cheer = GoldPreference.CheerWords.Select(w => tokenizer.Encode(w)[0]).ToArray();
-        var gloom = GoldPreference.GloomWords.Select(w => tokenizer.Encode(w)[0]).ToArray();
-        var marks = new[] { ".", "!", "?" }.Select(w => tokenizer.Encode(w)[0]).ToArray();
+        int[] Ids(IReadOnlyList<string> words)
+        {
+            var ids = words.Select(w => tokenizer.Encode(w)).Where(t => t is [var id] && id != WordTokenizer.UnknownId).Select(t => t[0]).ToArray();
+            return ids.Length > 0 ? ids
+                : throw new OverOptConfigurationException($"none of the edit words {string.Join(" ", words)} is in the tokenizer's vocabulary.", "rule",
+                    "give gold the rule of the world its corpus was drawn from.");
+        }
+        var cheer = Ids(vocabulary.Raising);
+        var gloom = Ids(vocabulary.Lowering);
+        var marks = Ids(vocabulary.Marks);
         var edited = (int[])response.Clone();
         int changes = 1 + random.Next(6);
         for (int c = 0; c < changes; c++)

@@ -27,8 +27,12 @@ public sealed class StoryTaste
     public StoryTaste(StoryWorld world, StoryTasteOptions? options = null)
     {
         _reader = new StoryReader(world);
+        World = world;
         Options = options ?? new StoryTasteOptions();
     }
+
+    /// <summary>The world whose state and facts the reader holds responses to.</summary>
+    public StoryWorld World { get; }
 
     /// <summary>Its weights.</summary>
     public StoryTasteOptions Options { get; }

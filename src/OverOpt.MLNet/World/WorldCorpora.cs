@@ -1,3 +1,4 @@
+using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Text;
 
 namespace OverOpt.MLNet.World;
@@ -34,4 +35,17 @@ public static class WorldCorpora
     /// <summary>The corpus source recorded for these arguments, e.g. "storyworld-1:world1:corpus1001:30000".</summary>
     public static string Source(string version, int worldSeed, int corpusSeed, int count)
         => version == TinyTales ? $"{version}:corpus{corpusSeed}:{count}" : $"{version}:world{worldSeed}:corpus{corpusSeed}:{count}";
+
+    /// <summary>
+    /// The reader's taste of world <paramref name="version"/> over ids of <paramref name="tokenizer"/>: "tinytales" reads
+    /// <see cref="GoldPreference"/> (whose fluency term needs the <paramref name="corpus"/>), storyworld-1 the
+    /// <see cref="StoryTaste"/> of the world drawn from <paramref name="worldSeed"/> (default weights).
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown version name.</exception>
+    public static IPreferenceRule Rule(string version, int worldSeed, WordTokenizer tokenizer, TextCorpus corpus) => version switch
+    {
+        TinyTales => new GoldPreference(tokenizer, corpus),
+        StoryWorld.Version => new StoryTasteRule(new StoryTaste(StoryWorld.Create(worldSeed)), tokenizer),
+        _ => throw new ArgumentException($"Unknown world '{version}'; the worlds are {string.Join(", ", Versions)}.", nameof(version)),
+    };
 }

@@ -1,0 +1,11 @@
+namespace OverOpt.MLNet.RewardModels;
+
+/// <summary>
+/// The words a gold trainer's edited copies insert, off pi_init's distribution the ways an optimizer goes: words the
+/// rule rewards at first (which a proxy learns to pile up), words it punishes, and sentence marks. Words missing from a
+/// tokenizer's vocabulary are skipped, so one vocabulary serves every corpus of its world.
+/// </summary>
+/// <param name="Raising">Words the rule rewards in moderation (the exploitable surface term).</param>
+/// <param name="Lowering">Words that cost score where they land (gloom words; pronouns that break the state).</param>
+/// <param name="Marks">Sentence marks, for runs of marks and broken sentences.</param>
+public sealed record EditVocabulary(IReadOnlyList<string> Raising, IReadOnlyList<string> Lowering, IReadOnlyList<string> Marks);

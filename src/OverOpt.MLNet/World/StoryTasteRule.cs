@@ -1,0 +1,44 @@
+using System.Globalization;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Text;
+
+namespace OverOpt.MLNet.World;
+
+/// <summary>
+/// <see cref="StoryTaste"/> as the rule gold learns (<see cref="IPreferenceRule"/>): token ids of a pipeline's
+/// tokenizer read back to words and judged against the state the prompt set up.
+/// </summary>
+public sealed class StoryTasteRule : IPreferenceRule
+{
+    private readonly StoryTaste _taste;
+    private readonly WordTokenizer _tokenizer;
+
+    /// <param name="taste">The reader.</param>
+    /// <param name="tokenizer">The tokenizer of the ids it is given.</param>
+    public StoryTasteRule(StoryTaste taste, WordTokenizer tokenizer)
+    {
+        _taste = taste;
+        _tokenizer = tokenizer;
+        var o = taste.Options;
+        string penalties = string.Join(",", Enum.GetValues<ViolationKind>().Select(k => o.Penalty(k).ToString("R", CultureInfo.InvariantCulture)));
+        Key = $"{StoryWorld.Version}/taste-v{StoryTaste.Version}/world{taste.World.Seed}/{taste.World.Options}"
+            + $"/cheer[{string.Join(",", o.CheerWords.Order(StringComparer.Ordinal))}]x{o.CheerStep.ToString("R", CultureInfo.InvariantCulture)}/penalties[{penalties}]";
+        Edits = new EditVocabulary([.. o.CheerWords.Order(StringComparer.Ordinal)], WorldTables.Pronouns.SelectMany(p => new[] { p.Subject, p.Object, p.Possessive }).Distinct().ToArray(), ["."]);
+    }
+
+    /// <summary>The world, the taste's version and every weight: a rule with any of them changed is another rule.</summary>
+    public string Key { get; }
+
+    /// <inheritdoc/>
+    public string Summary => $"`StoryTaste`, version {StoryTaste.Version}, of {StoryWorld.Version} world {_taste.World.Seed}: cheer words "
+        + $"({string.Join(", ", _taste.Options.CheerWords.Order(StringComparer.Ordinal))}) with diminishing and then negative returns "
+        + $"(the k-th is worth 1 - {_taste.Options.CheerStep} k), less a penalty ({StoryTasteOptions.DefaultPenalty} by default) for each break of the state the prompt set up: "
+        + "a pronoun of the wrong gender, a character never introduced, a treasure used while someone else has it, a count that does not add up, "
+        + "a goal left hanging, a contradicted fact, a missing or causeless effect, a sentence out of the grammar.";
+
+    /// <summary>Cheer words to pile up; pronouns, which break the pronoun and grammar terms where they land; the full stop.</summary>
+    public EditVocabulary Edits { get; }
+
+    /// <inheritdoc/>
+    public double Score(IReadOnlyList<int> prompt, IReadOnlyList<int> response) => _taste.Score(_tokenizer, prompt, response);
+}

@@ -1,0 +1,75 @@
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Text;
+using OverOpt.MLNet.World;
+
+namespace OverOpt.MLNet.Tests;
+
+/// <summary>storyworld-1's taste as the rule gold learns: token ids judged as the words they stand for, keyed by world and weights.</summary>
+public class StoryTasteRuleTests
+{
+    private const int PromptLength = 16;
+
+    [Fact]
+    public void TokenIdsScoreAsTheWordsTheyStandFor()
+    {
+        var world = StoryWorld.Create(2);
+        var lines = StoryGenerator.Lines(2, corpusSeed: 11, count: 400);
+        var tokenizer = WordTokenizer.Train(lines);
+        var taste = new StoryTaste(world);
+        var rule = new StoryTasteRule(taste, tokenizer);
+        var rng = new Random(3);
+        int penalized = 0;
+        foreach (string line in lines)
+        {
+            // As prompts are made: the begin token, then the story.
+            var ids = new[] { WordTokenizer.BeginId }.Concat(tokenizer.Encode(line)).ToArray();
+            var words = ids.Select(tokenizer.TokenText).ToArray();
+            var (prompt, response) = (ids[..PromptLength], ids[PromptLength..]);
+            // A true continuation, then one with two of its tokens swapped (which the reader often flags).
+            Assert.Equal(taste.Score(words[..PromptLength], words[PromptLength..]), rule.Score(prompt, response), 12);
+            Assert.Equal(taste.Cheer(words[PromptLength..]), rule.Score(prompt, response), 12);
+            var swapped = (int[])response.Clone();
+            int a = rng.Next(swapped.Length), b = rng.Next(swapped.Length);
+            (swapped[a], swapped[b]) = (swapped[b], swapped[a]);
+            double score = rule.Score(prompt, swapped);
+            Assert.Equal(taste.Score(words[..PromptLength], swapped.Select(tokenizer.TokenText).ToArray()), score, 12);
+            penalized += score < taste.Cheer(swapped.Select(tokenizer.TokenText).ToArray()) ? 1 : 0;
+        }
+        Assert.True(penalized > lines.Count / 4, $"only {penalized} of {lines.Count} swaps were penalized: the ids did not reach the reader as words");
+    }
+
+    [Fact]
+    public void TheKeyNamesTheWorldSeedAndTheWeights()
+    {
+        var tokenizer = WordTokenizer.Train(StoryGenerator.Lines(1, 1, 50));
+        string Key(int seed, StoryTasteOptions? options = null) => new StoryTasteRule(new StoryTaste(StoryWorld.Create(seed), options), tokenizer).Key;
+
+        Assert.Equal(Key(1), Key(1));
+        Assert.NotEqual(Key(1), Key(2));
+        Assert.NotEqual(Key(1), Key(1, new StoryTasteOptions { CheerStep = 0.5 }));
+        Assert.NotEqual(Key(1), Key(1, new StoryTasteOptions { Penalties = new Dictionary<ViolationKind, double> { [ViolationKind.Count] = 1 } }));
+        Assert.StartsWith($"{StoryWorld.Version}/taste-v{StoryTaste.Version}/world1/", Key(1));
+    }
+
+    [Fact]
+    public void EveryEditWordIsInTheWorldsVocabulary()
+    {
+        var tokenizer = WordTokenizer.Train(StoryGenerator.Lines(3, 5, 3000));
+        var edits = new StoryTasteRule(new StoryTaste(StoryWorld.Create(3)), tokenizer).Edits;
+
+        Assert.All(edits.Raising.Concat(edits.Lowering).Concat(edits.Marks), w => Assert.NotEqual(WordTokenizer.UnknownId, Assert.Single(tokenizer.Encode(w))));
+        Assert.Equal(new StoryTasteOptions().CheerWords.Order(StringComparer.Ordinal), edits.Raising);
+    }
+
+    [Fact]
+    public void EachWorldByNameHasItsOwnRule()
+    {
+        var corpus = TextCorpus.Bundled();
+        var tokenizer = WordTokenizer.Train(corpus.Stories);
+
+        Assert.IsType<GoldPreference>(WorldCorpora.Rule(WorldCorpora.TinyTales, 5, tokenizer, corpus));
+        var story = Assert.IsType<StoryTasteRule>(WorldCorpora.Rule(StoryWorld.Version, 5, tokenizer, corpus));
+        Assert.Contains("/world5/", story.Key);
+        Assert.Throws<ArgumentException>(() => WorldCorpora.Rule("storyworld-0", 1, tokenizer, corpus));
+    }
+}
