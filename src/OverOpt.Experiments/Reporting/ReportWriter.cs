@@ -28,7 +28,8 @@ internal static class ReportWriter
         text.AppendLine();
         foreach (var (name, value) in gold.Info.Metrics)
         {
-            text.AppendLine(C, $"- {name}: {value:F3}");
+            // Counts (the pairs behind each term's agreement) as counts.
+            text.AppendLine(C, $"- {name}: {(name.StartsWith("heldOutTermPairs.", StringComparison.Ordinal) ? value.ToString("N0", C) : value.ToString("F3", C))}");
         }
         text.AppendLine();
         text.AppendLine(C, $"Comparisons: {pipeline.Comparisons.Count} pairs of pi_init responses labelled by gold, {pipeline.Comparisons.LabelNoise * 100:F0}% of labels flipped, {pipeline.Comparisons.ValidationFraction * 100:F0}% held out.");

@@ -72,6 +72,16 @@ public sealed class GoldPreference : IPreferenceRule
     /// <summary>The rule's score of <paramref name="response"/> read after <paramref name="prompt"/>.</summary>
     public double Score(IReadOnlyList<int> prompt, IReadOnlyList<int> response) => Explain(prompt, response).Total;
 
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double> Terms(IReadOnlyList<int> prompt, IReadOnlyList<int> response)
+    {
+        var parts = Explain(prompt, response);
+        return new Dictionary<string, double>
+        {
+            ["cheer"] = parts.Cheer, ["gloom"] = parts.Gloom, ["repetition"] = parts.Repetition, ["finish"] = parts.Finish, ["fluency"] = parts.Fluency,
+        };
+    }
+
     /// <summary>The score's parts, for reports.</summary>
     public RuleBreakdown Explain(IReadOnlyList<int> prompt, IReadOnlyList<int> response)
     {

@@ -18,4 +18,10 @@ public interface IPreferenceRule
 
     /// <summary>The score of <paramref name="response"/> read after <paramref name="prompt"/>, higher preferred.</summary>
     double Score(IReadOnlyList<int> prompt, IReadOnlyList<int> response);
+
+    /// <summary>
+    /// The score's parts by name (the same names for every response; their sum is <see cref="Score"/>), so that a
+    /// model of the rule can be judged term by term.
+    /// </summary>
+    IReadOnlyDictionary<string, double> Terms(IReadOnlyList<int> prompt, IReadOnlyList<int> response);
 }

@@ -210,19 +210,23 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         Train(network, data.Skip(held).ToList(), targets.Skip(held).Select(t => (t - mean) / std).ToArray(), device);
         network.eval();
 
-        var fidelity = Evaluate(network, data.Take(held).ToList(), targets.Take(held).ToArray());
-        var piInit = data.Where(d => !d.Edited).ToArray();
-        var info = new RewardModelInfo
+        var heldOut = data.Take(held).ToList();
+        var predicted = new TransformerRewardScorer(network).Raw(heldOut.Select(h => h.Prompt).ToArray(), heldOut.Select(h => h.Response).ToArray());
+        var fidelity = Evaluate(heldOut, predicted, targets.Take(held).ToArray());
+        var metrics = new Dictionary<string, double>
         {
-            Name = "gold",
-            ValidationAccuracy = fidelity.PairAgreement,
-            Metrics = new Dictionary<string, double>
-            {
-                ["heldOutSampleCorrelation"] = fidelity.SampleCorrelation,
-                ["heldOutEditedCorrelation"] = fidelity.EditedCorrelation,
-                ["heldOutPairAgreement"] = fidelity.PairAgreement,
-            },
+            ["heldOutSampleCorrelation"] = fidelity.SampleCorrelation,
+            ["heldOutEditedCorrelation"] = fidelity.EditedCorrelation,
+            ["heldOutPairAgreement"] = fidelity.PairAgreement,
         };
+        var heldOutSamples = Enumerable.Range(0, held).Where(i => !heldOut[i].Edited).ToArray();
+        foreach (var term in RuleTermAgreement.Measure(rule, heldOutSamples.Select(i => (heldOut[i].Prompt, heldOut[i].Response)).ToArray(), heldOutSamples.Select(i => predicted[i]).ToArray()))
+        {
+            metrics[$"heldOutTermAgreement.{term.Name}"] = term.Agreement;
+            metrics[$"heldOutTermPairs.{term.Name}"] = term.Pairs;
+        }
+        var piInit = data.Where(d => !d.Edited).ToArray();
+        var info = new RewardModelInfo { Name = "gold", ValidationAccuracy = fidelity.PairAgreement, Metrics = metrics };
         return TransformerRewardModel.Create(mlContext, network, tokenizer, info, piInit.Select(d => d.Prompt).ToArray(), piInit.Select(d => d.Response).ToArray());
     }
 
@@ -316,10 +320,8 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         }
     }
 
-    private static Report Evaluate(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> held, double[] rule)
+    private static Report Evaluate(IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> held, float[] predicted, double[] rule)
     {
-        var scorer = new TransformerRewardScorer(network);
-        var predicted = scorer.Raw(held.Select(h => h.Prompt).ToArray(), held.Select(h => h.Response).ToArray());
         double Correlation(bool edited)
         {
             var index = Enumerable.Range(0, held.Count).Where(i => held[i].Edited == edited).ToArray();

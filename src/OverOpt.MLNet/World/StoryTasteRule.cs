@@ -41,4 +41,16 @@ public sealed class StoryTasteRule : IPreferenceRule
 
     /// <inheritdoc/>
     public double Score(IReadOnlyList<int> prompt, IReadOnlyList<int> response) => _taste.Score(_tokenizer, prompt, response);
+
+    /// <summary>The cheer term and each violation kind's cost (negative; 0 where the response has none), by camel-case name.</summary>
+    public IReadOnlyDictionary<string, double> Terms(IReadOnlyList<int> prompt, IReadOnlyList<int> response)
+    {
+        var parts = _taste.Explain(_tokenizer, prompt, response);
+        var terms = new Dictionary<string, double> { ["cheer"] = parts.Cheer };
+        foreach (var kind in Enum.GetValues<ViolationKind>())
+        {
+            terms[System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(kind.ToString())] = -_taste.Options.Penalty(kind) * parts.Count(kind);
+        }
+        return terms;
+    }
 }
