@@ -72,24 +72,30 @@ public sealed class SweepUnionTests : IDisposable
     }
 
     [Fact]
-    public void NullProxySeedThreadsPerJobAndReadoutAreLeftOutOfTheHashedTextSoExistingTasksKeepTheirHashes()
+    public void NullProxySeedThreadsPerJobReadoutsAndWorldAreLeftOutOfTheHashedTextSoExistingTasksKeepTheirHashes()
     {
         var plain = PipelineLoader.Parse(SweepTestFiles.RewardPipeline, "tiny.json");
         var seeded = PipelineLoader.Parse(SweepTestFiles.RewardPipeline.Replace("\"name\": \"tiny\",", "\"name\": \"tiny\", \"proxySeed\": 2, \"threadsPerJob\": 1,", StringComparison.Ordinal), "tiny.json");
         seeded.Proxies[0].Readout = "meanPoolAndLikelihood";
+        seeded.Gold!.Readout = "meanPoolAndLikelihood";
+        seeded.World = new WorldSpec { Version = "storyworld-1" };
 
         // The hashed text is the whole configuration as before the fields existed: every field but a null proxySeed,
-        // threadsPerJob and proxy readout.
+        // threadsPerJob, proxy and gold readout, and world.
         var node = CanonicalJson.ToNode(plain).AsObject();
-        Assert.True(node.ContainsKey("proxySeed") && node.ContainsKey("threadsPerJob"));
+        Assert.True(node.ContainsKey("proxySeed") && node.ContainsKey("threadsPerJob") && node.ContainsKey("world"));
         node.Remove("proxySeed");
         node.Remove("threadsPerJob");
+        node.Remove("world");
+        Assert.True(node["gold"]!.AsObject().Remove("readout"));
         foreach (var proxy in node["proxies"]!.AsArray())
         {
             Assert.True(proxy!.AsObject().Remove("readout"));
         }
         Assert.Equal(CanonicalJson.ToText(node), CanonicalJson.ToText(plain));
-        Assert.Contains("\"readout\":\"meanPoolAndLikelihood\"", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(CanonicalJson.ToText(seeded), "\"readout\":\"meanPoolAndLikelihood\""));
+        // A world's own null fields (seed, stories, corpus seed) are left out too, so adding one later keeps hashes.
+        Assert.Contains("\"world\":{\"version\":\"storyworld-1\"}", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"proxySeed\":2", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"threadsPerJob\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Equal((1, 1), (plain.EffectiveThreadsPerJob, seeded.EffectiveThreadsPerJob));
