@@ -111,6 +111,7 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"world\": { \"version\": \"storyworld-1\", \"stories\": 10 } }", "world.stories")]
     [InlineData("{ \"corpus\": \"stories.txt\", \"world\": { \"version\": \"storyworld-1\" } }", "world.version")]
     [InlineData("{ \"gold\": { \"readout\": \"lastToken\" } }", "gold.readout")]
+    [InlineData("{ \"gold\": { \"termLossWeight\": -1 } }", "gold.termLossWeight")]
     [InlineData("{ \"gold\": { \"pretrained\": false, \"readout\": \"meanPoolAndLikelihood\" } }", "gold.readout")]
     public void ABadWorldOrGoldReadoutIsRefusedAtLoadUnderItsField(string json, string field)
     {

@@ -28,6 +28,13 @@ public sealed class GoldSpec
     [Sweeps.Definition.OmittedWhileNull]
     public string? Readout { get; set; }
 
+    /// <summary>
+    /// Weight of the per-term auxiliary loss (<see cref="GoldRewardTrainer.Options.TermLossWeight"/>): a head regressing
+    /// each term of the world's rule beside the total. Null (left out): 0, none, and no part of gold's cache key.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public double? TermLossWeight { get; set; }
+
     /// <summary>Training prompts; each gets <see cref="SamplesPerPrompt"/> pi_init responses.</summary>
     public int Prompts { get; set; } = GoldRewardTrainer.Defaults.Prompts;
 
@@ -53,5 +60,6 @@ public sealed class GoldSpec
         LearningRate = LearningRate,
         Seed = seed,
         Readout = ReadoutSetting.Parse(Readout, Pretrained),
+        TermLossWeight = TermLossWeight ?? 0,
     };
 }

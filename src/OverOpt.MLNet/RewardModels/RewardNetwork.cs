@@ -97,13 +97,27 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Raw scores (batch) of token sequences (batch, length): prompt followed by response.</summary>
     public override Tensor forward(Tensor sequences)
     {
+        using var features = Features(sequences);
+        return Score(features);
+    }
+
+    /// <summary>How many features the score head reads: the width, and one more for a likelihood readout.</summary>
+    public int FeatureCount => Shape.ModelDim + (languageHead is null ? 0 : 1);
+
+    /// <summary>
+    /// What the score head reads (batch, <see cref="FeatureCount"/>): the mean of the final hidden states, and where the
+    /// readout has one, the sequence's log-likelihood under the frozen language model. A trainer may fit other heads on
+    /// them beside the score (the gold trainer's per-term heads).
+    /// </summary>
+    public Tensor Features(Tensor sequences)
+    {
         using var hidden = backbone.Forward(sequences, null);
-        using var pooled = hidden.mean([1]);
         if (languageBackbone is null || languageHead is null)
         {
-            return scoreHead.forward(pooled).squeeze(-1);
+            return hidden.mean([1]);
         }
         using var scope = NewDisposeScope();
+        var pooled = hidden.mean([1]);
         Tensor likelihood;
         using (no_grad())
         {
@@ -115,6 +129,9 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
             var logits = languageHead.forward(languageBackbone.Forward(sequences, null).narrow(1, 0, length - 1));
             likelihood = logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).sum([1], keepdim: true);
         }
-        return scoreHead.forward(cat([pooled, likelihood], 1)).squeeze(-1).MoveToOuterDisposeScope();
+        return cat([pooled, likelihood], 1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Raw scores (batch) of <see cref="Features"/>.</summary>
+    public Tensor Score(Tensor features) => scoreHead.forward(features).squeeze(-1);
 }

@@ -123,6 +123,14 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         /// </summary>
         public RewardReadout Readout = RewardReadout.MeanPool;
 
+        /// <summary>
+        /// Weight of an auxiliary loss: a linear head beside the score head regresses each term of the rule
+        /// (<see cref="IPreferenceRule.Terms"/>, standardized) from the same features, so that every term, also one
+        /// that moves the total little on pi_init's samples, gets a gradient of its own into the network. The head is
+        /// dropped after training. 0: none (the total alone, as before the option existed).
+        /// </summary>
+        public double TermLossWeight;
+
         /// <summary>Where the network trains; null: the CPU (pi_init samples on its own device).</summary>
         public Device? Device;
 
@@ -153,6 +161,10 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             foreach (var (value, field) in new[] { (Prompts, "prompts"), (SamplesPerPrompt, "samplesPerPrompt"), (ResponseLength, "responseLength"), (Steps, "steps"), (BatchSize, "batchSize") })
             {
                 Require.Positive(value, field);
+            }
+            if (!(TermLossWeight >= 0) || double.IsInfinity(TermLossWeight))
+            {
+                throw new OverOptConfigurationException($"termLossWeight = {TermLossWeight} must be 0 or more.", "termLossWeight", "use 0 (the total alone) or e.g. 1.");
             }
             if (EditedFraction is < 0 or >= 1)
             {
@@ -186,13 +198,14 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             new SamplingOptions { ResponseLength = _options.ResponseLength, Temperature = _options.Temperature }, generator, _options.Progress);
 
         var rule = _options.Rule ?? new GoldPreference(policy.Tokenizer, _options.Corpus!);
+        var editor = new GoldEdits(tokenizer, rule.Edits);
         var edits = new Random(_options.Seed);
         var data = samples.Select(s => (Prompt: s.Prompt, Response: s.Response, Edited: false)).ToList();
         int editedCount = (int)(samples.Count * _options.EditedFraction / (1 - _options.EditedFraction));
         for (int i = 0; i < editedCount; i++)
         {
             var source = samples[edits.Next(samples.Count)];
-            data.Add((source.Prompt, Edit(tokenizer, rule.Edits, source.Response, edits), true));
+            data.Add((source.Prompt, editor.Apply(source.Response, edits), true));
         }
         new Random(SeedStreams.GoldDataShuffle(_options.Seed)).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data));
         var targets = data.Select(d => rule.Score(d.Prompt, d.Response)).ToArray();
@@ -207,7 +220,9 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             network.InitializeBackbone(pretrained.Model);
         }
         network.to(device);
-        Train(network, data.Skip(held).ToList(), targets.Skip(held).Select(t => (t - mean) / std).ToArray(), device);
+        var training = data.Skip(held).ToList();
+        var terms = _options.TermLossWeight > 0 ? StandardizedTerms(rule, training) : null;
+        Train(network, training, targets.Skip(held).Select(t => (t - mean) / std).ToArray(), terms, device);
         network.eval();
 
         var heldOut = data.Take(held).ToList();
@@ -241,60 +256,29 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
     public static Report FidelityOf(RewardModel gold) => new(
         gold.Info.Metrics["heldOutSampleCorrelation"], gold.Info.Metrics["heldOutEditedCorrelation"], gold.Info.Metrics["heldOutPairAgreement"]);
 
-    /// <summary>
-    /// An edited copy, off pi_init's distribution the ways an optimizer goes: one to six positions replaced by a word the
-    /// rule rewards (cheer), one it punishes (gloom), a sentence mark or a repeat of a word already there, or two words
-    /// swapped (word salad); one copy in four also says one of its phrases again, and one in six ends in a run of one
-    /// mark or cheer word (the templates and degenerate strings RL falls into).
-    /// </summary>
-    internal static int[] Edit(WordTokenizer tokenizer, EditVocabulary vocabulary, int[] response, Random random)
+    /// <summary>Each term of the rule on each training row, standardized over the rows; terms constant on them are left out.</summary>
+    private static float[][] StandardizedTerms(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data)
     {
-        int[] Ids(IReadOnlyList<string> words)
-        {
-            var ids = words.Select(w => tokenizer.Encode(w)).Where(t => t is [var id] && id != WordTokenizer.UnknownId).Select(t => t[0]).ToArray();
-            return ids.Length > 0 ? ids
-                : throw new OverOptConfigurationException($"none of the edit words {string.Join(" ", words)} is in the tokenizer's vocabulary.", "rule",
-                    "give gold the rule of the world its corpus was drawn from.");
-        }
-        var cheer = Ids(vocabulary.Raising);
-        var gloom = Ids(vocabulary.Lowering);
-        var marks = Ids(vocabulary.Marks);
-        var edited = (int[])response.Clone();
-        int changes = 1 + random.Next(6);
-        for (int c = 0; c < changes; c++)
-        {
-            int position = random.Next(edited.Length);
-            double kind = random.NextDouble();
-            if (kind < 0.15)
-            {
-                int other = random.Next(edited.Length);
-                (edited[position], edited[other]) = (edited[other], edited[position]);
-                continue;
-            }
-            edited[position] = kind < 0.6 ? cheer[random.Next(cheer.Length)]
-                : kind < 0.75 ? gloom[random.Next(gloom.Length)]
-                : kind < 0.85 ? marks[random.Next(marks.Length)]
-                : edited[random.Next(edited.Length)];
-        }
-        if (random.Next(4) == 0)
-        {
-            // A phrase said again ("max said yes . max said yes"), the template RL falls into.
-            int length = 3 + random.Next(4);
-            int from = random.Next(edited.Length - length + 1), to = random.Next(edited.Length - length + 1);
-            Array.Copy(edited, from, edited, to, length);
-        }
-        if (random.Next(6) == 0)
-        {
-            int token = random.Next(2) == 0 ? marks[random.Next(marks.Length)] : cheer[random.Next(cheer.Length)];
-            int start = random.Next(edited.Length - 2);
-            Array.Fill(edited, token, start, edited.Length - start);
-        }
-        return edited;
+        var rows = data.Select(d => rule.Terms(d.Prompt, d.Response)).ToArray();
+        var columns = rows[0].Keys.Select(name => rows.Select(r => r[name]).ToArray())
+            .Select(values => (Values: values, Mean: values.Average(), Std: Statistics.StandardDeviation(values)))
+            .Where(c => c.Std > 0)
+            .ToArray();
+        return rows.Select((_, i) => columns.Select(c => (float)((c.Values[i] - c.Mean) / c.Std)).ToArray()).ToArray();
     }
 
-    private void Train(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data, double[] targets, Device device)
+    private void Train(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data, double[] targets, float[][]? terms, Device device)
     {
-        using var optimizer = new AdamOptimizer(network.parameters(), _options.LearningRate, weightDecay: 0.01);
+        // The per-term head starts at zero, so the first steps are the total's alone; it is dropped after training.
+        using var termHead = terms is { Length: > 0 } && terms[0].Length > 0 ? nn.Linear(network.FeatureCount, terms[0].Length) : null;
+        if (termHead is not null)
+        {
+            using var noGrad = no_grad();
+            termHead.weight!.zero_();
+            termHead.bias!.zero_();
+            termHead.to(device);
+        }
+        using var optimizer = new AdamOptimizer(network.parameters().Concat(termHead?.parameters() ?? []), _options.LearningRate, weightDecay: 0.01);
         var order = new Random(SeedStreams.GoldBatchOrder(_options.Seed));
         network.train();
         double running = double.NaN;
@@ -306,7 +290,13 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             var sequences = Trainers.TransformerRewardTrainer.Sequences(batch.Select(i => data[i].Prompt.Concat(data[i].Response)), device);
             using var cpuTarget = tensor(batch.Select(i => (float)targets[i]).ToArray());
             var target = cpuTarget.to(device);
-            var loss = nn.functional.mse_loss(network.forward(sequences), target);
+            var features = network.Features(sequences);
+            var loss = nn.functional.mse_loss(network.Score(features), target);
+            if (termHead is not null)
+            {
+                using var cpuTerms = tensor(batch.SelectMany(i => terms![i]).ToArray(), [batch.Length, terms![0].Length]);
+                loss = loss.Plus(nn.functional.mse_loss(termHead.forward(features), cpuTerms.to(device)).Times(_options.TermLossWeight));
+            }
             optimizer.ZeroGrad();
             loss.backward();
             nn.utils.clip_grad_norm_(network.parameters(), 1.0);
@@ -315,7 +305,7 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             running = double.IsNaN(running) ? value : 0.95 * running + 0.05 * value;
             if (step % 50 == 0 || step == _options.Steps)
             {
-                _options.Progress?.Report(new ProgressUpdate("train gold", step, _options.Steps, $"mse {running:F4}"));
+                _options.Progress?.Report(new ProgressUpdate("train gold", step, _options.Steps, termHead is null ? $"mse {running:F4}" : $"loss {running:F4}"));
             }
         }
     }

@@ -1,0 +1,70 @@
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Text;
+
+namespace OverOpt.MLNet.Trainers;
+
+/// <summary>
+/// The gold trainer's edited copies of pi_init's responses, written with a rule's <see cref="EditVocabulary"/> as
+/// token ids of one tokenizer (words it lacks are skipped).
+/// </summary>
+internal sealed class GoldEdits
+{
+    private readonly int[] _cheer;
+    private readonly int[] _gloom;
+    private readonly int[] _marks;
+
+    /// <exception cref="OverOptConfigurationException">A list of the vocabulary has no word the tokenizer knows: the rule is another world's.</exception>
+    public GoldEdits(WordTokenizer tokenizer, EditVocabulary vocabulary)
+    {
+        int[] Ids(IReadOnlyList<string> words)
+        {
+            var ids = words.Select(tokenizer.Encode).Where(t => t is [var id] && id != WordTokenizer.UnknownId).Select(t => t[0]).ToArray();
+            return ids.Length > 0 ? ids
+                : throw new OverOptConfigurationException($"none of the edit words {string.Join(" ", words)} is in the tokenizer's vocabulary.", "rule",
+                    "give gold the rule of the world its corpus was drawn from.");
+        }
+        (_cheer, _gloom, _marks) = (Ids(vocabulary.Raising), Ids(vocabulary.Lowering), Ids(vocabulary.Marks));
+    }
+
+    /// <summary>
+    /// An edited copy, off pi_init's distribution the ways an optimizer goes: one to six positions replaced by a word the
+    /// rule rewards (cheer), one it punishes (gloom), a sentence mark or a repeat of a word already there, or two words
+    /// swapped (word salad); one copy in four also says one of its phrases again, and one in six ends in a run of one
+    /// mark or cheer word (the templates and degenerate strings RL falls into).
+    /// </summary>
+    public int[] Apply(int[] response, Random random)
+    {
+        var edited = (int[])response.Clone();
+        int changes = 1 + random.Next(6);
+        for (int c = 0; c < changes; c++)
+        {
+            int position = random.Next(edited.Length);
+            double kind = random.NextDouble();
+            if (kind < 0.15)
+            {
+                int other = random.Next(edited.Length);
+                (edited[position], edited[other]) = (edited[other], edited[position]);
+                continue;
+            }
+            edited[position] = kind < 0.6 ? _cheer[random.Next(_cheer.Length)]
+                : kind < 0.75 ? _gloom[random.Next(_gloom.Length)]
+                : kind < 0.85 ? _marks[random.Next(_marks.Length)]
+                : edited[random.Next(edited.Length)];
+        }
+        if (random.Next(4) == 0)
+        {
+            // A phrase said again ("max said yes . max said yes"), the template RL falls into.
+            int length = 3 + random.Next(4);
+            int from = random.Next(edited.Length - length + 1), to = random.Next(edited.Length - length + 1);
+            Array.Copy(edited, from, edited, to, length);
+        }
+        if (random.Next(6) == 0)
+        {
+            int token = random.Next(2) == 0 ? _marks[random.Next(_marks.Length)] : _cheer[random.Next(_cheer.Length)];
+            int start = random.Next(edited.Length - 2);
+            Array.Fill(edited, token, start, edited.Length - start);
+        }
+        return edited;
+    }
+}
