@@ -3,8 +3,9 @@ namespace OverOpt.MLNet.RewardModels;
 /// <summary>
 /// How faithfully a reward model reproduces each term of a rule (gold's, in the gold trainer's metrics): over pairs of
 /// responses in which the term is pivotal (without it the rule would order the pair the other way, or tie it), the
-/// share the model orders as the rule does (a tie of its scores counting half). A model that ignores a term gets its pivotal pairs wrong, since there the
-/// other terms point the other way; a term never pivotal has no agreement (left out).
+/// share the model orders as the rule does (a tie of its scores counting half). A model that ignores a term gets its
+/// pivotal pairs wrong, since there the other terms point the other way; a term never pivotal has no agreement (left
+/// out).
 /// </summary>
 public static class RuleTermAgreement
 {
