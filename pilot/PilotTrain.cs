@@ -79,7 +79,7 @@ internal static class PilotTrain
         }
     }
 
-    public static int CorpusSeed(int worldSeed) => 1000 + worldSeed;
+    public static int CorpusSeed(int worldSeed) => WorldCorpora.DefaultCorpusSeed(worldSeed);
 
     /// <summary>The pilot's corpus of a world: its stories (exact probabilities kept) and the same lines as a training corpus, the last tenth held out.</summary>
     public static (List<GeneratedStory> Stories, TextCorpus Corpus) Corpus(StoryWorld world, int worldSeed, int storyCount)

@@ -5,6 +5,7 @@ using OverOpt.Experiments.Settings;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Trainers;
 
 namespace OverOpt.Experiments.Reporting;
 
@@ -29,7 +30,7 @@ internal static class ReportWriter
         foreach (var (name, value) in gold.Info.Metrics)
         {
             // Counts (the pairs behind each term's agreement) as counts.
-            text.AppendLine(C, $"- {name}: {(name.StartsWith("heldOutTermPairs.", StringComparison.Ordinal) ? value.ToString("N0", C) : value.ToString("F3", C))}");
+            text.AppendLine(C, $"- {name}: {(name.StartsWith(GoldRewardTrainer.TermPairsMetric, StringComparison.Ordinal) ? value.ToString("N0", C) : value.ToString("F3", C))}");
         }
         text.AppendLine();
         text.AppendLine(C, $"Comparisons: {pipeline.Comparisons.Count} pairs of pi_init responses labelled by gold, {pipeline.Comparisons.LabelNoise * 100:F0}% of labels flipped, {pipeline.Comparisons.ValidationFraction * 100:F0}% held out.");

@@ -162,12 +162,9 @@ public sealed class PipelineDefinition
         {
             return;
         }
-        Nested("gold", () => new OverOpt.MLNet.Policies.GptShape { Layers = Gold.Layers, ModelDim = Gold.ModelDim, Heads = Gold.Heads, Context = 32 }.Validate(includeVocabulary: false));
-        Nested("gold", () => ReadoutSetting.Parse(Gold.Readout, Gold.Pretrained));
-        if (Gold.TermLossWeight is { } termWeight && (!(termWeight >= 0) || double.IsInfinity(termWeight)))
-        {
-            throw new OverOptConfigurationException($"gold.termLossWeight = {termWeight} must be 0 or more.", "gold.termLossWeight", "use e.g. 1, or leave it out (no per-term loss).");
-        }
+        // Gold's settings as its trainer checks them (the readout's name and its need of a language model are checked in
+        // mapping them; sampling's fields are checked above, under sampling).
+        Nested("gold", () => Gold.Options(Sampling, Seed).ValidateSettings());
         if (Comparisons.Count < 20)
         {
             throw new OverOptConfigurationException($"comparisons.count = {Comparisons.Count} is too few to train and hold out.", "comparisons.count", $"use at least 20 (the default is {new ComparisonSpec().Count}).");

@@ -49,7 +49,7 @@ public sealed class WorldSpec
 
     /// <summary>The corpus seed in force.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public int EffectiveCorpusSeed => CorpusSeed ?? 1000 + EffectiveSeed;
+    public int EffectiveCorpusSeed => CorpusSeed ?? WorldCorpora.DefaultCorpusSeed(EffectiveSeed);
 
     /// <summary>The generated corpus of a storyworld; its source names the world, both seeds and the count, so every cache key built on it does too.</summary>
     public TextCorpus GeneratedCorpus() => WorldCorpora.Corpus(Version, EffectiveSeed, EffectiveCorpusSeed, Stories ?? Defaults.Stories);

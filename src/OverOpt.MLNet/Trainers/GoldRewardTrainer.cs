@@ -148,16 +148,15 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
                 throw new OverOptConfigurationException("neither a rule nor a corpus was given.", "corpus",
                     "pass the rule gold learns (rule), or the corpus pi_init was pretrained on for the tinytales rule, whose fluency term reads its grammar.");
             }
-            if (!Enum.IsDefined(Readout))
-            {
-                throw new OverOptConfigurationException($"readout = {Readout} is not a readout.", "readout", $"use one of {string.Join(", ", Enum.GetNames<RewardReadout>())}.");
-            }
-            if (Readout == RewardReadout.MeanPoolAndLikelihood && PretrainedInitialization is null)
-            {
-                throw new OverOptConfigurationException("the likelihood readout reads a pretrained language model, and none was given.", "readout",
-                    "give the language model gold starts from (pretrainedInitialization), or use RewardReadout.MeanPool.");
-            }
             (Shape with { VocabularySize = InitialPolicy.Tokenizer.VocabularySize }).Validate();
+            ValidateSettings();
+            RewardReadoutChecks.RequireLanguageModel(Readout, PretrainedInitialization is not null);
+        }
+
+        /// <summary>Checks every setting that needs neither pi_init nor the rule; an error names the option's field.</summary>
+        public void ValidateSettings()
+        {
+            Shape.Validate(includeVocabulary: false);
             foreach (var (value, field) in new[] { (Prompts, "prompts"), (SamplesPerPrompt, "samplesPerPrompt"), (ResponseLength, "responseLength"), (Steps, "steps"), (BatchSize, "batchSize") })
             {
                 Require.Positive(value, field);
@@ -174,8 +173,15 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             {
                 throw new OverOptConfigurationException($"learningRate = {LearningRate} must be positive.", "learningRate", "use a value such as 1e-3.");
             }
+            RewardReadoutChecks.RequireDefined(Readout);
         }
     }
+
+    /// <summary>Prefix of gold's metrics, one per term of its rule: agreement over the held-out pairs in which the term is pivotal (<see cref="RuleTermAgreement"/>).</summary>
+    public const string TermAgreementMetric = "heldOutTermAgreement.";
+
+    /// <summary>Prefix of gold's metrics, one per term of its rule: how many held-out pairs that agreement is over (a count).</summary>
+    public const string TermPairsMetric = "heldOutTermPairs.";
 
     /// <summary>How faithfully the network reproduces the rule on held-out responses.</summary>
     public sealed record Report(double SampleCorrelation, double EditedCorrelation, double PairAgreement);
@@ -237,8 +243,8 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         var heldOutSamples = Enumerable.Range(0, held).Where(i => !heldOut[i].Edited).ToArray();
         foreach (var term in RuleTermAgreement.Measure(rule, heldOutSamples.Select(i => (heldOut[i].Prompt, heldOut[i].Response)).ToArray(), heldOutSamples.Select(i => predicted[i]).ToArray()))
         {
-            metrics[$"heldOutTermAgreement.{term.Name}"] = term.Agreement;
-            metrics[$"heldOutTermPairs.{term.Name}"] = term.Pairs;
+            metrics[TermAgreementMetric + term.Name] = term.Agreement;
+            metrics[TermPairsMetric + term.Name] = term.Pairs;
         }
         var piInit = data.Where(d => !d.Edited).ToArray();
         var info = new RewardModelInfo { Name = "gold", ValidationAccuracy = fidelity.PairAgreement, Metrics = metrics };

@@ -107,11 +107,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         {
             (Shape with { VocabularySize = RequireTokenizer(Tokenizer).VocabularySize }).Validate();
             ValidateSettings();
-            if (Readout == RewardReadout.MeanPoolAndLikelihood && PretrainedInitialization is null)
-            {
-                throw new OverOptConfigurationException("readout MeanPoolAndLikelihood reads a pretrained language model's likelihood, but none was given.", "pretrainedInitialization",
-                    "give the language model the reward model starts from, or use RewardReadout.MeanPool.");
-            }
+            RewardReadoutChecks.RequireLanguageModel(Readout, PretrainedInitialization is not null);
         }
 
         /// <summary>Checks every setting that needs neither data nor a tokenizer; an error names the option's field.</summary>
@@ -124,10 +120,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
             {
                 throw new OverOptConfigurationException($"learningRate = {LearningRate} must be positive.", "learningRate", "use a value such as 1e-3.");
             }
-            if (!Enum.IsDefined(Readout))
-            {
-                throw new OverOptConfigurationException($"readout = {Readout} is not a readout.", "readout", $"use one of {string.Join(", ", Enum.GetNames<RewardReadout>())}.");
-            }
+            RewardReadoutChecks.RequireDefined(Readout);
         }
     }
 

@@ -10,6 +10,10 @@ namespace OverOpt.MLNet.World;
 /// </summary>
 public sealed class StoryTasteRule : IPreferenceRule
 {
+    /// <summary>Each violation kind with its term's name (camel case), named once rather than on every response.</summary>
+    private static readonly (ViolationKind Kind, string Name)[] KindNames =
+        Enum.GetValues<ViolationKind>().Select(k => (k, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(k.ToString()))).ToArray();
+
     private readonly StoryTaste _taste;
     private readonly WordTokenizer _tokenizer;
 
@@ -47,9 +51,9 @@ public sealed class StoryTasteRule : IPreferenceRule
     {
         var parts = _taste.Explain(_tokenizer, prompt, response);
         var terms = new Dictionary<string, double> { ["cheer"] = parts.Cheer };
-        foreach (var kind in Enum.GetValues<ViolationKind>())
+        foreach (var (kind, name) in KindNames)
         {
-            terms[System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(kind.ToString())] = -_taste.Options.Penalty(kind) * parts.Count(kind);
+            terms[name] = -_taste.Options.Penalty(kind) * parts.Count(kind);
         }
         return terms;
     }

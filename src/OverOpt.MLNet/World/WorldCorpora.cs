@@ -13,6 +13,9 @@ public static class WorldCorpora
     /// <summary>The version name of today's world: <see cref="TinyTalesGenerator"/>'s grammar.</summary>
     public const string TinyTales = TextCorpus.BundledName;
 
+    /// <summary>The corpus seed a storyworld is drawn with unless one is chosen: 1000 + the world seed (the pilot's and the pipelines').</summary>
+    public static int DefaultCorpusSeed(int worldSeed) => 1000 + worldSeed;
+
     /// <summary>Every version name this library can generate.</summary>
     public static IReadOnlyList<string> Versions { get; } = [TinyTales, StoryWorld.Version];
 
@@ -25,7 +28,7 @@ public static class WorldCorpora
     {
         TinyTales => TinyTalesGenerator.Generate(count, corpusSeed).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         StoryWorld.Version => StoryGenerator.Lines(worldSeed, corpusSeed, count),
-        _ => throw new ArgumentException($"Unknown world '{version}'; the worlds are {string.Join(", ", Versions)}.", nameof(version)),
+        _ => throw Unknown(version),
     };
 
     /// <summary>The stories of <see cref="Stories"/> as a corpus whose source names the world, its seeds and its size.</summary>
@@ -46,6 +49,9 @@ public static class WorldCorpora
     {
         TinyTales => new GoldPreference(tokenizer, corpus),
         StoryWorld.Version => new StoryTasteRule(new StoryTaste(StoryWorld.Create(worldSeed)), tokenizer),
-        _ => throw new ArgumentException($"Unknown world '{version}'; the worlds are {string.Join(", ", Versions)}.", nameof(version)),
+        _ => throw Unknown(version),
     };
+
+    private static ArgumentException Unknown(string version)
+        => new($"Unknown world '{version}'; the worlds are {string.Join(", ", Versions)}.", nameof(version));
 }
