@@ -99,6 +99,31 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AGoldThatIsTheRuleTrainsNoNetworkLabelsByTheRuleAndScoresAsTheRuleColumn()
+    {
+        string path = Path.Combine(_folder, "rule-gold.json");
+        File.WriteAllText(path, TestPipelines.Edit(TestPipelines.Tiny, root => root["gold"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "rule" }));
+        string output = Path.Combine(_folder, "out");
+        string cache = Path.Combine(_folder, "cache");
+
+        var run = Run("run", path, "--output", output, "--cache", cache);
+
+        Assert.Equal(0, run.Code);
+        Assert.False(Directory.Exists(Path.Combine(cache, "gold")));
+        var curves = File.ReadAllLines(Path.Combine(output, "curves.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        // gold_score (16) is rule_score (19) on every best-of-n and PPO row, and it moves (a real score, not a constant).
+        Assert.All(curves, c => Assert.Equal(c[19], c[16]));
+        Assert.True(curves.Select(c => c[16]).Distinct().Count() > 3);
+        // Labels come from the rule: an unflipped pair's chosen response scores at least its rejected one (ties: a coin).
+        var comparisons = File.ReadAllLines(Path.Combine(output, "comparisons.csv")).Skip(1).Select(l => l.Split(',')[^3..]).ToList();
+        var unflipped = comparisons.Where(c => c[2] == "false").ToList();
+        Assert.True(unflipped.Count > comparisons.Count / 2);
+        Assert.All(unflipped, c => Assert.True(double.Parse(c[0], System.Globalization.CultureInfo.InvariantCulture) >= double.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture), string.Join(",", c)));
+        Assert.DoesNotContain(File.ReadAllLines(Path.Combine(output, "reward_models.csv")), l => l.Split(',')[1] == "gold");
+        Assert.Contains("`gold.kind` `rule`", File.ReadAllText(Path.Combine(output, "report.md")));
+    }
+
+    [Fact]
     public void ProxiesAndPpoRunsGiveTheSameNumbersSideBySideAsOneAfterAnother()
     {
         // threadsPerJob (1) fixes each job's thread count: --threads 2 runs two jobs at once, --threads 1 one at a time.

@@ -112,8 +112,9 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"corpus\": \"stories.txt\", \"world\": { \"version\": \"storyworld-1\" } }", "world.version")]
     [InlineData("{ \"gold\": { \"readout\": \"lastToken\" } }", "gold.readout")]
     [InlineData("{ \"gold\": { \"termLossWeight\": -1 } }", "gold.termLossWeight")]
+    [InlineData("{ \"gold\": { \"kind\": \"exact\" } }", "gold.kind")]
     [InlineData("{ \"gold\": { \"pretrained\": false, \"readout\": \"meanPoolAndLikelihood\" } }", "gold.readout")]
-    public void ABadWorldOrGoldReadoutIsRefusedAtLoadUnderItsField(string json, string field)
+    public void ABadWorldOrGoldSettingIsRefusedAtLoadUnderItsField(string json, string field)
     {
         File.WriteAllLines(Path.Combine(_folder, "stories.txt"), Enumerable.Range(0, 20).Select(i => $"story {i} ."));
 

@@ -97,6 +97,7 @@ public sealed class SweepFileTests : IDisposable
         Assert.NotEmpty(files);
         Assert.All(files, file => Assert.NotEmpty(SweepLoader.Load(file).Tasks));
         Assert.Equal(6, SweepLoader.Load(Repository.File("pipelines/quick-seeds.sweep.json")).Tasks.Count);
+        Assert.Equal(9, SweepLoader.Load(Repository.File("pipelines/storyworld-size.sweep.json")).Tasks.Count);
     }
 
     [Theory]

@@ -68,6 +68,41 @@ public sealed class SweepStudiesTests : IDisposable
     }
 
     [Fact]
+    public void WorldSeedsAreReplicatesOfTheirOwnAndEachWorldGetsItsOwnSizeLines()
+    {
+        // 2 worlds x 2 sizes x 2 proxy seeds; the tasks of the two worlds write curves with the same keys (pipeline seed 1),
+        // so only the world tells them apart. beta_bon falls exactly 0.05 per decade in world 1 and 0.03 in world 2.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline,
+            """{ "world": [ { "version": "storyworld-1", "seed": 1 }, { "version": "storyworld-1", "seed": 2 } ], "proxySeed": [1, 2], "sampling.temperature": [0.9, 1.0] }"""));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            int proxySeed = task.Pipeline.ProxySeed!.Value;
+            long parameters = task.Pipeline.Sampling.Temperature < 0.95 ? 1000 : 100000;
+            double perDecade = task.Pipeline.World!.Seed == 1 ? 0.05 : 0.03;
+            Finish(layout, task, parameters, proxySeed, 0.5 + 0.1 * proxySeed, 0.5 - perDecade * Math.Log10(parameters), validationLoss: 0.69 - 0.001 * Math.Log10(parameters));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string report = SweepReport.Write(merged.DatabasePath, layout.ReportPath);
+        var result = SweepStudies.Analyze(merged.DatabasePath, layout.Root);
+
+        // Pooled: all 8 curves are replicates (none dropped as a duplicate of the other world's), slope the mean of the two.
+        Assert.Equal(8, result.SizeLines["beta_bon"].Points);
+        Assert.Equal(-0.04, result.SizeLines["beta_bon"].Slope, 12);
+        string text = File.ReadAllText(report);
+        Assert.Contains("## Reward-model size on each world seed", text);
+        Assert.Contains("| storyworld-1:1 | -0.0010 [-0.0010, -0.0010] | -0.0500 [-0.0500, -0.0500] |", text);
+        Assert.Contains("| storyworld-1:2 | -0.0010 [-0.0010, -0.0010] | -0.0300 [-0.0300, -0.0300] |", text);
+        // Both worlds fall, each with a zero-width interval: the law holds on every world seed. No PPO: beta_RL says so.
+        Assert.Matches(@"\| 1 \| beta_bon falls as reward models grow, on every world seed \(fig\. 3\) \| holds \| storyworld-1:1: -0\.0500 .*; mean over worlds -0\.0400 \[", text);
+        Assert.Contains("| 1 | validation loss falls as reward models grow, on every world seed (fig. 6) | holds |", text);
+        Assert.Contains("beta_RL falls as reward models grow, on every world seed (fig. 3) | not measured |", text);
+        Assert.True(File.Exists(Path.Combine(layout.Root, "world-storyworld-1-2", RewardModelSizeStudy.BetaBonFigure)));
+        Assert.Contains("](world-storyworld-1-2/" + RewardModelSizeStudy.BetaBonFigure + ")", text);
+    }
+
+    [Fact]
     public void DataSizePolicySizeAndKlPenaltyAreMeasuredWhereTheDatabaseHasThem()
     {
         // Two replicates (pipeline seeds); in each: 2 sizes x 3 comparison counts of best-of-n on policy "a", the same

@@ -72,23 +72,24 @@ public sealed class SweepUnionTests : IDisposable
     }
 
     [Fact]
-    public void NullProxySeedThreadsPerJobReadoutsAndWorldAreLeftOutOfTheHashedTextSoExistingTasksKeepTheirHashes()
+    public void NullProxySeedThreadsPerJobReadoutsGoldKindAndWorldAreLeftOutOfTheHashedTextSoExistingTasksKeepTheirHashes()
     {
         var plain = PipelineLoader.Parse(SweepTestFiles.RewardPipeline, "tiny.json");
         var seeded = PipelineLoader.Parse(SweepTestFiles.RewardPipeline.Replace("\"name\": \"tiny\",", "\"name\": \"tiny\", \"proxySeed\": 2, \"threadsPerJob\": 1,", StringComparison.Ordinal), "tiny.json");
         seeded.Proxies[0].Readout = "meanPoolAndLikelihood";
         seeded.Gold!.Readout = "meanPoolAndLikelihood";
         seeded.Gold.TermLossWeight = 1;
+        seeded.Gold.Kind = GoldSpec.RuleKind;
         seeded.World = new WorldSpec { Version = "storyworld-1" };
 
         // The hashed text is the whole configuration as before the fields existed: every field but a null proxySeed,
-        // threadsPerJob, proxy and gold readout, gold's term loss weight, and world.
+        // threadsPerJob, proxy and gold readout, gold's term loss weight and kind, and world.
         var node = CanonicalJson.ToNode(plain).AsObject();
         Assert.True(node.ContainsKey("proxySeed") && node.ContainsKey("threadsPerJob") && node.ContainsKey("world"));
         node.Remove("proxySeed");
         node.Remove("threadsPerJob");
         node.Remove("world");
-        Assert.True(node["gold"]!.AsObject().Remove("readout") && node["gold"]!.AsObject().Remove("termLossWeight"));
+        Assert.True(node["gold"]!.AsObject().Remove("readout") && node["gold"]!.AsObject().Remove("termLossWeight") && node["gold"]!.AsObject().Remove("kind"));
         foreach (var proxy in node["proxies"]!.AsArray())
         {
             Assert.True(proxy!.AsObject().Remove("readout"));
@@ -96,6 +97,8 @@ public sealed class SweepUnionTests : IDisposable
         Assert.Equal(CanonicalJson.ToText(node), CanonicalJson.ToText(plain));
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(CanonicalJson.ToText(seeded), "\"readout\":\"meanPoolAndLikelihood\""));
         Assert.Contains("\"termLossWeight\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"rule\"", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
+        Assert.DoesNotContain("isRule", CanonicalJson.ToText(seeded), StringComparison.OrdinalIgnoreCase);
         // A world's own null fields (seed, stories, corpus seed) are left out too, so adding one later keeps hashes.
         Assert.Contains("\"world\":{\"version\":\"storyworld-1\"}", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"proxySeed\":2", CanonicalJson.ToText(seeded), StringComparison.Ordinal);

@@ -38,7 +38,7 @@ internal sealed class BestOfNStage
     /// differ in proxies, their seed or the comparisons draw and score them once), so a pipeline draws them beside the
     /// proxies' training.
     /// </summary>
-    public CachedBestOfNSamples Samples(Policy policy, RewardModel gold, PromptSplit prompts)
+    public CachedBestOfNSamples Samples(Policy policy, IRewardScorer gold, PromptSplit prompts)
     {
         // PipelineRunner has checked that there are enough held-out prompts, before anything was trained.
         var spec = _pipeline.BestOfN;
@@ -46,7 +46,7 @@ internal sealed class BestOfNStage
         var sampling = new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 };
         string key = RewardModelStage.Key(new
         {
-            artifact = "bon-samples", policy = policy.Description.Provenance, gold = gold.Info.Provenance, prompts = RewardModelStage.PromptsKey(chosen),
+            artifact = "bon-samples", policy = policy.Description.Provenance, gold = gold.Provenance, prompts = RewardModelStage.PromptsKey(chosen),
             samplesPerPrompt = spec.SamplesPerPrompt, sampling.ResponseLength, sampling.Temperature, sampling.BatchSize, generatorSeed = (int)SeedStreams.BestOfNSamples(_pipeline.Seed),
             // The libtorch threads they are drawn and scored at change the rounding of both.
             threads = get_num_threads(),

@@ -47,19 +47,24 @@ internal sealed class OveroptimizationRun
             var piInit = policies[0];
             var stageClock = Stopwatch.StartNew();
             var worldRule = _pipeline.Rule(piInit.Tokenizer, corpus);
-            var gold = stage.Gold(piInit, corpus, worldRule);
-            models.Add(gold);
-            summaries.Add(Summary(_pipeline.Policies[0].Name, gold));
+            // A rule gold is also the rule column, so gold_score and rule_score agree on every curve.
+            RuleRewardScorer? rule = _pipeline.Gold!.IsRule ? stage.RuleGold(piInit, worldRule, prompts) : null;
+            var goldNetwork = rule is null ? stage.Gold(piInit, corpus, worldRule) : null;
+            IRewardScorer gold = (IRewardScorer?)goldNetwork ?? rule!;
+            if (goldNetwork is not null)
+            {
+                models.Add(goldNetwork);
+                summaries.Add(Summary(_pipeline.Policies[0].Name, goldNetwork));
+            }
             timings["gold"] = stageClock.Elapsed.TotalSeconds;
-            RuleRewardScorer? rule = null;
             bool several = _pipeline.PoliciesToOptimize.Count > 1;
             foreach (string name in _pipeline.PoliciesToOptimize)
             {
                 var policy = policies[_pipeline.Policies.FindIndex(p => p.Name == name)];
                 stageClock.Restart();
                 var (train, validation, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : OutputFiles.Comparisons));
-                // The world's truth, standardized once, on the first optimized policy's comparison responses (pi_init's in
-                // every pipeline that optimizes it), as gold is standardized on pi_init's samples.
+                // The world's truth beside a gold network, standardized once, on the first optimized policy's comparison
+                // responses (pi_init's in every pipeline that optimizes it), as gold is standardized on pi_init's samples.
                 rule ??= RuleRewardScorer.Standardized(worldRule,
                     rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
                 var bonStage = new BestOfNStage(_ml, _pipeline, _run, _cache);
@@ -104,7 +109,7 @@ internal sealed class OveroptimizationRun
                 RlFindings = RlFindings.Assess(outcomes),
                 WallSeconds = clock.Elapsed.TotalSeconds,
             };
-            ReportWriter.Write(Path.Combine(output, OutputFiles.Report), _pipeline, result, gold, worldRule, outcomes, piInit.Tokenizer);
+            ReportWriter.Write(Path.Combine(output, OutputFiles.Report), _pipeline, result, goldNetwork, worldRule, outcomes, piInit.Tokenizer);
             return result;
         }
         finally
@@ -133,7 +138,7 @@ internal sealed class OveroptimizationRun
     /// so that the last to finish is a short one. The samples come first: drawing and scoring N x prompts responses with
     /// gold costs more than the largest proxy of the default pipeline (about 110 s against 90 s at one thread).
     /// </summary>
-    private (List<RewardModel> Proxies, CachedBestOfNSamples? BestOfNSamples) ProxiesAndBestOfNSamples(Policy policy, RewardModel gold, TextCorpus corpus,
+    private (List<RewardModel> Proxies, CachedBestOfNSamples? BestOfNSamples) ProxiesAndBestOfNSamples(Policy policy, IRewardScorer gold, TextCorpus corpus,
         IDataView train, IDataView validation, Func<CachedBestOfNSamples>? bestOfNSamples)
     {
         var specs = _pipeline.Proxies;
@@ -151,7 +156,7 @@ internal sealed class OveroptimizationRun
         return (proxies.ToList(), samples);
     }
 
-    private List<PpoConfiguration> RunPpo(Policy policy, string policyName, IReadOnlyList<RewardModel> proxies, RewardModel gold, IRewardScorer rule,
+    private List<PpoConfiguration> RunPpo(Policy policy, string policyName, IReadOnlyList<RewardModel> proxies, IRewardScorer gold, IRewardScorer rule,
         PromptSplit prompts, string output)
     {
         var runs = (from beta in _pipeline.Ppo.KlCoefficients

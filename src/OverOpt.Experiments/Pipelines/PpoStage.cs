@@ -35,7 +35,7 @@ internal sealed class PpoStage
     public static string RunName(string policy, string proxy, double klCoefficient, int seed)
         => klCoefficient == 0 ? $"ppo-{policy}-{proxy}-s{seed}" : $"ppo-{policy}-{proxy}-kl{klCoefficient.ToString("R", CultureInfo.InvariantCulture)}-s{seed}";
 
-    public (PpoPolicyTransformer Result, IReadOnlyList<ScoredResponse> FinalSamples) Run(Policy policy, string policyName, RewardModel proxy, RewardModel gold, IRewardScorer rule, PromptSplit prompts,
+    public (PpoPolicyTransformer Result, IReadOnlyList<ScoredResponse> FinalSamples) Run(Policy policy, string policyName, RewardModel proxy, IRewardScorer gold, IRewardScorer rule, PromptSplit prompts,
         double klCoefficient, int seed, string output)
     {
         var spec = _pipeline.Ppo;
@@ -70,7 +70,7 @@ internal sealed class PpoStage
     }
 
     /// <summary>What the trained policy writes: 32 responses to held-out prompts, scored by the proxy, gold and the rule.</summary>
-    private IReadOnlyList<ScoredResponse> FinalSamples(Policy trained, Policy reference, RewardModel proxy, RewardModel gold, IRewardScorer rule, PromptSplit prompts, int seed)
+    private IReadOnlyList<ScoredResponse> FinalSamples(Policy trained, Policy reference, RewardModel proxy, IRewardScorer gold, IRewardScorer rule, PromptSplit prompts, int seed)
     {
         using var generator = new TorchSharp.torch.Generator(SeedStreams.PpoReportSamples(seed), trained.Device);
         var chosen = prompts.HeldOut.Take(32).ToArray();

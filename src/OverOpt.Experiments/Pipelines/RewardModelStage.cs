@@ -60,12 +60,29 @@ internal sealed class RewardModelStage
             (m, path) => m.Save(_ml, path));
     }
 
+    /// <summary>
+    /// Gold that is the world's rule itself (<c>gold.kind</c> <c>rule</c>), standardized as gold networks are (pi_init's
+    /// samples: mean 0, std 1) on <see cref="RuleGoldSamples"/> responses of pi_init to the training prompts. Computed, not
+    /// trained: seconds, so not cached.
+    /// </summary>
+    public RuleRewardScorer RuleGold(Policy policy, IPreferenceRule rule, PromptSplit prompts)
+    {
+        var chosen = Enumerable.Range(0, RuleGoldSamples).Select(i => prompts.Train[i % prompts.Train.Count]).ToArray();
+        using var generator = new TorchSharp.torch.Generator(SeedStreams.RuleGoldStandardization(_pipeline.Seed), policy.Device);
+        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, chosen, 1,
+            new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 }, generator);
+        return RuleRewardScorer.Standardized(rule, samples.Select(s => s.Prompt).ToArray(), samples.Select(s => s.Response).ToArray());
+    }
+
+    /// <summary>pi_init's responses a rule gold is standardized on: its mean and scale then carry sampling errors of about 1.6% and 1.1% of a standard deviation.</summary>
+    public const int RuleGoldSamples = 4096;
+
     /// <summary>Labels the comparisons (deterministic for the seed), splits off the held-out share and writes comparisons.csv.</summary>
-    public (IDataView Train, IDataView Validation, IReadOnlyList<ComparisonRow> Rows) Comparisons(Policy policy, RewardModel gold, PromptSplit prompts, string file)
+    public (IDataView Train, IDataView Validation, IReadOnlyList<ComparisonRow> Rows) Comparisons(Policy policy, IRewardScorer gold, PromptSplit prompts, string file)
     {
         var spec = _pipeline.Comparisons;
         // Sampling and labelling 2 x count responses is a stage of its own; a rerun (e.g. with the proxies cached) loads them.
-        string key = Key(new { artifact = "comparisons", policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = spec, sampling = SamplingKey, prompts = PromptsKey(prompts.Train), seed = _pipeline.Seed });
+        string key = Key(new { artifact = "comparisons", policy = policy.Description.Provenance, gold = gold.Provenance, comparisons = spec, sampling = SamplingKey, prompts = PromptsKey(prompts.Train), seed = _pipeline.Seed });
         using var cached = _cache.GetOrBuild(
             "comparisons", key, CachedComparisons.Load, c => c.Key,
             () => new CachedComparisons(key, ComparisonBuilder.Build(policy, gold, prompts.Train, spec.Count, spec.LabelNoise,
@@ -85,7 +102,7 @@ internal sealed class RewardModelStage
         return (_ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Skip(held))), _ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Take(held))), rows);
     }
 
-    public RewardModel Proxy(ProxySpec spec, Policy policy, RewardModel gold, TextCorpus corpus, IDataView train, IDataView validation)
+    public RewardModel Proxy(ProxySpec spec, Policy policy, IRewardScorer gold, TextCorpus corpus, IDataView train, IDataView validation)
     {
         bool transformer = spec.Kind != FastTreeRewardModel.KindName;
         var languageModel = transformer && spec.Pretrained ? LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads) : null;
@@ -96,7 +113,7 @@ internal sealed class RewardModelStage
         // The libtorch threads it trains at change its rounding: a proxy trained at another count is another artifact.
         int threads = TorchSharp.torch.get_num_threads();
         // Key leaves out null members, so a null proxySeed is no part of the key.
-        string key = Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Info.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed, proxySeed, threads });
+        string key = Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed, proxySeed, threads });
         return _cache.GetOrBuild<RewardModel>(
             "proxies", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>

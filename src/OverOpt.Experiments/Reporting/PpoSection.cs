@@ -36,7 +36,10 @@ internal static class PpoSection
         text.AppendLine();
         text.AppendLine("![PPO: KL against step](rl-kl-vs-step.png)");
         text.AppendLine();
-        AppendGoldAgainstRule(text, ppo);
+        if (!pipeline.Gold!.IsRule)
+        {
+            AppendGoldAgainstRule(text, ppo);
+        }
         AppendFinalSamples(text, ppo, tokenizer);
     }
 

@@ -14,7 +14,7 @@ internal static class ReportWriter
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static void Write(string path, PipelineDefinition pipeline, PipelineResult result, RewardModel gold, IPreferenceRule rule, IReadOnlyList<PolicyOutcome> outcomes, WordTokenizer tokenizer)
+    public static void Write(string path, PipelineDefinition pipeline, PipelineResult result, RewardModel? goldNetwork, IPreferenceRule rule, IReadOnlyList<PolicyOutcome> outcomes, WordTokenizer tokenizer)
     {
         var text = new StringBuilder();
         text.AppendLine(C, $"# Overoptimization report: pipeline `{pipeline.Name}` (seed {pipeline.Seed}{(pipeline.ProxySeed is { } proxySeed && proxySeed != pipeline.Seed ? $", proxy seed {proxySeed}" : "")})");
@@ -25,14 +25,15 @@ internal static class ReportWriter
         text.AppendLine();
         text.AppendLine("## Gold");
         text.AppendLine();
-        text.AppendLine(C, $"A transformer reward model of {gold.Info.Parameters:N0} parameters trained to reproduce a reader's taste, {rule.Summary} Scores are re-centred so that pi_init scores 0 on the evaluation prompts. `rule_score` in `curves.csv` is the rule itself, computed exactly on the same samples and standardized like gold.");
-        text.AppendLine();
-        foreach (var (name, value) in gold.Info.Metrics)
+        if (goldNetwork is null)
         {
-            // Counts (the pairs behind each term's agreement) as counts.
-            text.AppendLine(C, $"- {name}: {(name.StartsWith(GoldRewardTrainer.TermPairsMetric, StringComparison.Ordinal) ? value.ToString("N0", C) : value.ToString("F3", C))}");
+            text.AppendLine(C, $"The reader's taste itself (`gold.kind` `rule`), computed exactly: {rule.Summary} Standardized on {Pipelines.RewardModelStage.RuleGoldSamples:N0} responses of pi_init to training prompts (mean 0, std 1), then re-centred so that pi_init scores 0 on the evaluation prompts. `gold_score` and `rule_score` in `curves.csv` are the same function.");
+            text.AppendLine();
         }
-        text.AppendLine();
+        else
+        {
+            AppendGoldNetwork(text, goldNetwork, rule);
+        }
         text.AppendLine(C, $"Comparisons: {pipeline.Comparisons.Count} pairs of pi_init responses labelled by gold, {pipeline.Comparisons.LabelNoise * 100:F0}% of labels flipped, {pipeline.Comparisons.ValidationFraction * 100:F0}% held out.");
         text.AppendLine();
         foreach (var outcome in outcomes)
@@ -64,5 +65,17 @@ internal static class ReportWriter
             text.AppendLine();
         }
         AtomicFile.WriteAllText(path, text.ToString());
+    }
+
+    private static void AppendGoldNetwork(StringBuilder text, RewardModel gold, IPreferenceRule rule)
+    {
+        text.AppendLine(C, $"A transformer reward model of {gold.Info.Parameters:N0} parameters trained to reproduce a reader's taste, {rule.Summary} Scores are re-centred so that pi_init scores 0 on the evaluation prompts. `rule_score` in `curves.csv` is the rule itself, computed exactly on the same samples and standardized like gold.");
+        text.AppendLine();
+        foreach (var (name, value) in gold.Info.Metrics)
+        {
+            // Counts (the pairs behind each term's agreement) as counts.
+            text.AppendLine(C, $"- {name}: {(name.StartsWith(GoldRewardTrainer.TermPairsMetric, StringComparison.Ordinal) ? value.ToString("N0", C) : value.ToString("F3", C))}");
+        }
+        text.AppendLine();
     }
 }

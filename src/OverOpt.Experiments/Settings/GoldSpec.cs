@@ -3,9 +3,31 @@ using OverOpt.MLNet.Trainers;
 
 namespace OverOpt.Experiments.Settings;
 
-/// <summary>The gold reward model of a pipeline (see GoldRewardTrainer): its size and training.</summary>
+/// <summary>
+/// The gold reward model of a pipeline: a transformer trained to reproduce the world's rule (see GoldRewardTrainer), its
+/// size and training; or, with <see cref="Kind"/> <c>rule</c>, the rule itself.
+/// </summary>
 public sealed class GoldSpec
 {
+    /// <summary>The <see cref="Kind"/> of a gold that is the world's rule, computed exactly.</summary>
+    public const string RuleKind = "rule";
+
+    /// <summary>The <see cref="Kind"/> of a gold network (the default).</summary>
+    public const string TransformerKind = "transformer";
+
+    /// <summary>
+    /// <c>transformer</c> (null, left out: no part of any cache key): a network trained to reproduce the world's rule, as
+    /// the paper's gold is a network. <c>rule</c>: the rule itself, standardized on pi_init's samples; the settings below
+    /// are then unused. A world's reader is known exactly, so the rule is a gold with no error of its own and costs no
+    /// training (docs/world-pilot.md section 7).
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public string? Kind { get; set; }
+
+    /// <summary>Whether gold is the world's rule rather than a network.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRule => Kind == RuleKind;
+
     public int Layers { get; set; } = GoldRewardTrainer.Defaults.Layers;
 
     public int ModelDim { get; set; } = GoldRewardTrainer.Defaults.ModelDim;

@@ -162,6 +162,11 @@ public sealed class PipelineDefinition
         {
             return;
         }
+        if (Gold.Kind is not (null or GoldSpec.TransformerKind or GoldSpec.RuleKind))
+        {
+            throw new OverOptConfigurationException($"'{Gold.Kind}' is not a kind of gold.", "gold.kind",
+                $"use \"{GoldSpec.TransformerKind}\" (a network trained to reproduce the world's rule; the default) or \"{GoldSpec.RuleKind}\" (the rule itself).");
+        }
         // Gold's settings as its trainer checks them (the readout's name and its need of a language model are checked in
         // mapping them; sampling's fields are checked above, under sampling).
         Nested("gold", () => Gold.Options(Sampling, Seed).ValidateSettings());

@@ -37,11 +37,11 @@ public sealed class RewardModelCatalog
     }
 
     /// <summary>
-    /// Labels <paramref name="count"/> comparisons of the policy's samples by <paramref name="gold"/>, flipping a share
+    /// Labels <paramref name="count"/> comparisons of the policy's samples by <paramref name="gold"/> (a reward model or a rule), flipping a share
     /// <paramref name="labelNoise"/>: comparison rows (<see cref="ComparisonRow"/>), one per comparison. Reward trainers
     /// read preference rows: convert with <see cref="ToPreferenceRows"/>.
     /// </summary>
-    public IDataView LabelComparisons(Policy policy, RewardModel gold, IReadOnlyList<int[]> prompts, int count, double labelNoise, SamplingOptions sampling, int seed)
+    public IDataView LabelComparisons(Policy policy, IRewardScorer gold, IReadOnlyList<int[]> prompts, int count, double labelNoise, SamplingOptions sampling, int seed)
         => _ml.Data.LoadFromEnumerable(ComparisonBuilder.Build(policy, gold, prompts, count, labelNoise, sampling, seed));
 
     /// <summary>

@@ -17,7 +17,7 @@ public static class ComparisonBuilder
     /// <paramref name="gold"/> and flips a share <paramref name="labelNoise"/> of the labels.
     /// </summary>
     /// <param name="policy">pi_init, which samples both responses.</param>
-    /// <param name="gold">The gold reward model; its normalized scores decide the labels and stay in the rows.</param>
+    /// <param name="gold">Gold: a reward model or the world's rule; its normalized scores decide the labels and stay in the rows.</param>
     /// <param name="prompts">Prompt token ids; comparison i uses prompt i modulo their count.</param>
     /// <param name="count">Comparisons to label.</param>
     /// <param name="labelNoise">Share of labels flipped, in [0, 0.5].</param>
@@ -25,7 +25,7 @@ public static class ComparisonBuilder
     /// <param name="seed">Seeds the sampling, the coin that breaks exact ties and the label flips.</param>
     /// <param name="progress">Receives sampling progress; null for none.</param>
     public static IReadOnlyList<ComparisonRow> Build(
-        Policy policy, RewardModel gold, IReadOnlyList<int[]> prompts, int count, double labelNoise, SamplingOptions sampling, int seed,
+        Policy policy, IRewardScorer gold, IReadOnlyList<int[]> prompts, int count, double labelNoise, SamplingOptions sampling, int seed,
         IProgress<ProgressUpdate>? progress = null)
     {
         if (labelNoise is < 0 or > 0.5)

@@ -16,6 +16,9 @@ public static class SeedStreams
     /// <summary>The comparisons a pipeline labels: pi_init's responses, their pairing and the label noise.</summary>
     public static int Comparisons(int pipelineSeed) => pipelineSeed + 1;
 
+    /// <summary>pi_init's responses on which a gold that is the world's rule is standardized.</summary>
+    public static ulong RuleGoldStandardization(int pipelineSeed) => (ulong)(pipelineSeed + 60_013);
+
     /// <summary>Best-of-n's N samples per held-out prompt.</summary>
     public static ulong BestOfNSamples(int pipelineSeed) => (ulong)(pipelineSeed + 2);
 

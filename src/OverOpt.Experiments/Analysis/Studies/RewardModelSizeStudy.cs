@@ -83,7 +83,7 @@ public static class RewardModelSizeStudy
             }
         }
 
-        text.AppendLine(C, $"Transformer proxies of policy `{policy}` trained on {count:N0} comparisons; {sizes.Count} sizes from {sizes[0]:N0} to {sizes[^1]:N0} parameters ({Math.Log10((double)sizes[^1] / sizes[0]):F2} orders of magnitude). Seeds are replicates (pipeline seed / proxy seed / PPO seed); intervals are seed-level 95% Student-t intervals; lines are least squares through the per-seed points against log10(parameters), slopes per decade with 95% t intervals on n - 2 degrees of freedom. beta_RL: R_RL(d) = d(alpha - beta ln d) fitted with one alpha per replicate shared across the sizes{(leastKl > 0 ? $" (KL coefficient {leastKl:G3}, the least in the sweep)" : "")}, from curve_points (fits.csv's alpha_shared rows share alpha only among the proxies of one task).");
+        text.AppendLine(C, $"Transformer proxies of policy `{policy}` trained on {count:N0} comparisons; {sizes.Count} sizes from {sizes[0]:N0} to {sizes[^1]:N0} parameters ({Math.Log10((double)sizes[^1] / sizes[0]):F2} orders of magnitude). Seeds are replicates (world seed where there are several / pipeline seed / proxy seed / PPO seed); intervals are seed-level 95% Student-t intervals; lines are least squares through the per-seed points against log10(parameters), slopes per decade with 95% t intervals on n - 2 degrees of freedom. beta_RL: R_RL(d) = d(alpha - beta ln d) fitted with one alpha per replicate shared across the sizes{(leastKl > 0 ? $" (KL coefficient {leastKl:G3}, the least in the sweep)" : "")}, from curve_points (fits.csv's alpha_shared rows share alpha only among the proxies of one task).");
         text.AppendLine();
         var rows = sizes.Select(size =>
         {

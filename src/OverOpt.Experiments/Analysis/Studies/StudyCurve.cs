@@ -39,6 +39,12 @@ public sealed record StudyCurve
     /// <summary>PPO's KL coefficient (0 for best-of-n).</summary>
     public double KlCoefficient => Key.KlCoefficient;
 
+    /// <summary>
+    /// The task's world and world seed (e.g. <c>storyworld-1:2</c>); empty for tinytales, the world of a pipeline without a
+    /// <c>world</c> section. Another world seed is another corpus, pi_init, gold and comparisons: a replicate of its own.
+    /// </summary>
+    public string World { get; init; } = "";
+
     /// <summary>The task's pipeline seed (gold, pi_init, comparisons, best-of-n samples).</summary>
     public required long Seed { get; init; }
 
@@ -64,10 +70,10 @@ public sealed record StudyCurve
     public required IReadOnlyList<CurvePoint> Points { get; init; }
 
     /// <summary>
-    /// The replicate: what differs between seeds of one configuration (pipeline seed, proxy seed, PPO seed), as text,
-    /// e.g. <c>s1/p2</c> or <c>s1/p2/r1</c>.
+    /// The replicate: what differs between seeds of one configuration (world, pipeline seed, proxy seed, PPO seed), as
+    /// text, e.g. <c>s1/p2</c>, <c>s1/p2/r1</c> or <c>storyworld-1:2/s1/p2</c>.
     /// </summary>
-    public string Replicate => $"s{Seed}/p{ProxySeed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(RunSeed is { } r ? $"/r{r}" : "")}";
+    public string Replicate => $"{(World.Length > 0 ? World + "/" : "")}s{Seed}/p{ProxySeed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(RunSeed is { } r ? $"/r{r}" : "")}";
 
     /// <summary>The fit's form for this method.</summary>
     public GoldCurveForm Form => Method == OptimizationMethod.BestOfN ? GoldCurveForm.BestOfN : GoldCurveForm.ReinforcementLearning;

@@ -57,6 +57,9 @@ public sealed class StudyData
         return new StudyData(Curves.Where(c => c.Epochs == 0 || c.Epochs == epochs).ToList(), MissingColumns);
     }
 
+    /// <summary>The curves that satisfy <paramref name="predicate"/> (e.g. one world's).</summary>
+    public StudyData Where(Func<StudyCurve, bool> predicate) => new(Curves.Where(predicate).ToList(), MissingColumns);
+
     /// <summary>Reads a sweep database.</summary>
     public static StudyData Read(SqliteConnection connection)
     {
@@ -81,11 +84,11 @@ public sealed class StudyData
             Scores = new CurveScores(new ScoreInterval(Real(r, 14), double.NaN, double.NaN), new ScoreInterval(Real(r, 15), Real(r, 16), Real(r, 17)), ScoreInterval.None),
         }));
         var curves = new List<StudyCurve>();
-        var seen = new HashSet<(CurveKey, int, long)>();
+        var seen = new HashSet<(CurveKey, int, long, string)>();
         foreach (var g in rows.GroupBy(r => (r.Task, r.Point.Key)))
         {
             var (task, key) = g.Key;
-            var (taskSeed, epochsByProxy) = configurations.GetValueOrDefault(task, (0, EmptyEpochs));
+            var (taskSeed, epochsByProxy, world) = configurations.GetValueOrDefault(task, (0, EmptyEpochs, ""));
             bool ppo = key.Method == OptimizationMethod.Ppo;
             var points = g.Select(x => x.Point).OrderBy(p => ppo ? p.Step : p.N).ToList();
             (double Alpha, double Beta) fit = fits.GetValueOrDefault((task, key), (double.NaN, double.NaN));
@@ -94,11 +97,12 @@ public sealed class StudyData
                 Task = task, Key = key, PolicyParams = policies.GetValueOrDefault((task, key.Policy)),
                 // A PPO curve's seed is its run's; the pipeline's seed (gold, pi_init, comparisons) is its task's.
                 Seed = ppo ? taskSeed : key.Seed.Value,
+                World = world,
                 ValidationLoss = losses.GetValueOrDefault((task, key.Policy, key.Proxy), double.NaN),
                 Epochs = key.ProxyKind == TransformerRewardModel.KindName ? epochsByProxy.GetValueOrDefault(key.Proxy) : 0,
                 Alpha = fit.Alpha, Beta = fit.Beta, Points = points,
             };
-            if (points.Count > 0 && seen.Add((key, curve.Epochs, curve.Seed)))
+            if (points.Count > 0 && seen.Add((key, curve.Epochs, curve.Seed, curve.World)))
             {
                 curves.Add(curve);
             }
@@ -119,10 +123,10 @@ public sealed class StudyData
 
     private static readonly Dictionary<string, int> EmptyEpochs = [];
 
-    /// <summary>Each task's pipeline seed and its proxies' training epochs by name, from its configuration in <c>runs</c>.</summary>
-    private static Dictionary<int, (long Seed, Dictionary<string, int> Epochs)> TaskConfigurations(SqliteConnection connection)
+    /// <summary>Each task's pipeline seed, its proxies' training epochs by name and its world, from its configuration in <c>runs</c>.</summary>
+    private static Dictionary<int, (long Seed, Dictionary<string, int> Epochs, string World)> TaskConfigurations(SqliteConnection connection)
     {
-        var result = new Dictionary<int, (long, Dictionary<string, int>)>();
+        var result = new Dictionary<int, (long, Dictionary<string, int>, string)>();
         if (!Columns(connection, "runs").Contains("configuration"))
         {
             return result;
@@ -141,7 +145,7 @@ public sealed class StudyData
                         epochs.TryAdd(name, e.GetValue<int>());
                     }
                 }
-                result[task] = (seed, epochs);
+                result[task] = (seed, epochs, WorldLabel(node?["world"]));
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
             {
@@ -149,6 +153,22 @@ public sealed class StudyData
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// A task's world as text: <c>version:seed</c> (the default world seed where the section leaves it out, as the pipeline
+    /// does), with its story count and corpus seed where set; empty for tinytales, so that sweeps made before worlds were a
+    /// setting read as they did.
+    /// </summary>
+    private static string WorldLabel(JsonNode? world)
+    {
+        string version = world?["version"]?.GetValue<string>() ?? OverOpt.MLNet.World.WorldCorpora.TinyTales;
+        if (version == OverOpt.MLNet.World.WorldCorpora.TinyTales)
+        {
+            return "";
+        }
+        string label = $"{version}:{world?["seed"]?.GetValue<int>() ?? Settings.WorldSpec.Defaults.Seed}";
+        return label + (world?["stories"] is { } stories ? $":{stories.GetValue<int>()} stories" : "") + (world?["corpusSeed"] is { } corpus ? $":corpus {corpus.GetValue<int>()}" : "");
     }
 
     /// <summary>Each proxy's validation loss by task, policy and name (<c>reward_models</c>); empty where the table lacks those columns.</summary>

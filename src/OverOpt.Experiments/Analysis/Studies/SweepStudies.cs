@@ -48,6 +48,11 @@ public static class SweepStudies
                 PolicySizeStudy.Run(data, folder),
                 KlPenaltyStudy.Run(data, folder),
             };
+            // A sweep over world seeds: the size laws world by world, right after the pooled size study.
+            if (WorldSeedStudy.Run(data, folder) is { } worlds)
+            {
+                sections.Insert(1, worlds);
+            }
             var findings = sections.SelectMany(s => s.Findings).ToList();
             findings.Add(Finding.NotMeasured("8", "regressional Goodhart alone (proxy = gold + independent noise) makes gold rise monotonically; the downturn needs extremal effects (sec. 4.2)",
                 "the sweep trains learned proxies only, none built as gold plus independent noise"));
@@ -69,7 +74,7 @@ public static class SweepStudies
         var c = CultureInfo.InvariantCulture;
         text.AppendLine("## Findings");
         text.AppendLine();
-        text.AppendLine(c, $"Each finding of the reproduction spec (`shared/docs/reproduction-spec.md`, by its number) that this database can address, judged on it alone ({result.Curves} per-seed curves; a curve two tasks share counted once). Seeds are replicates: pipeline seed, proxy seed and PPO seed; intervals are seed-level 95% Student-t intervals unless said otherwise. FastTree proxies have no seed (they do not change with the proxy seed) and no comparable parameter count, so the size, data and validation-loss studies use transformer proxies only. A finding that does not hold is reported as such.");
+        text.AppendLine(c, $"Each finding of the reproduction spec (`shared/docs/reproduction-spec.md`, by its number) that this database can address, judged on it alone ({result.Curves} per-seed curves; a curve two tasks share counted once). Seeds are replicates: world seed (where the sweep draws several worlds), pipeline seed, proxy seed and PPO seed; intervals are seed-level 95% Student-t intervals unless said otherwise. FastTree proxies have no seed (they do not change with the proxy seed) and no comparable parameter count, so the size, data and validation-loss studies use transformer proxies only. A finding that does not hold is reported as such.");
         text.AppendLine();
         text.AppendLine("| # | finding | verdict | numbers |");
         text.AppendLine("| --- | --- | --- | --- |");

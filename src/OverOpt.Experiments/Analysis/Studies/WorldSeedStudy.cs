@@ -1,0 +1,87 @@
+using System.Text;
+using OverOpt.Experiments.Outcomes;
+using OverOpt.MLNet.Curves;
+using static OverOpt.Experiments.Analysis.Studies.StudySlices;
+
+namespace OverOpt.Experiments.Analysis.Studies;
+
+/// <summary>
+/// The reward-model size laws world by world, for a sweep over world seeds: the size study run on each world's curves
+/// alone (its figures in a folder of their own), each law's slope per world, and the mean of the per-world slopes with a
+/// 95% interval over worlds (world seeds as the unit). A law of the world holds where it holds on every world seed; a
+/// pooled slope alone could come from one world that happens to show it.
+/// </summary>
+public static class WorldSeedStudy
+{
+    /// <summary>The laws compared across worlds: the size study's coefficients and validation loss, each with the direction the paper finds.</summary>
+    private static readonly (string Name, string Finding, bool Rising)[] Laws =
+    [
+        ("val. loss", "validation loss falls as reward models grow, on every world seed (fig. 6)", false),
+        ("beta_bon", "beta_bon falls as reward models grow, on every world seed (fig. 3)", false),
+        ("bon peak gold", "bigger proxies peak higher under best-of-n, on every world seed (fig. 1)", true),
+        ("beta_RL", "beta_RL falls as reward models grow, on every world seed (fig. 3)", false),
+    ];
+
+    private const string Title = "Reward-model size on each world seed";
+
+    /// <summary>The section, or null where the sweep's curves come from fewer than two worlds.</summary>
+    public static StudySection? Run(StudyData data, string folder)
+    {
+        var worlds = data.Curves.Select(c => c.World).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (worlds.Count < 2)
+        {
+            return null;
+        }
+        var perWorld = new List<(string World, string Folder, IReadOnlyDictionary<string, ScalingLine> Lines, IReadOnlyList<string> Figures)>();
+        foreach (string world in worlds)
+        {
+            string sub = "world-" + string.Concat(world.Select(ch => char.IsLetterOrDigit(ch) ? ch : '-'));
+            Directory.CreateDirectory(Path.Combine(folder, sub));
+            var curves = data.Curves.Where(c => c.World == world).ToList();
+            var size = RewardModelSizeStudy.Run(data.Where(c => c.World == world), Path.Combine(folder, sub));
+            var lines = new Dictionary<string, ScalingLine>(size.Lines);
+            // One validation loss per proxy and replicate: the best-of-n curves carry it once each.
+            if (ScalingLine.Fit(curves.Transformers().Where(c => c.Method == OptimizationMethod.BestOfN).Select(c => (c.LogParams, c.ValidationLoss))) is { } loss)
+            {
+                lines["val. loss"] = loss;
+            }
+            perWorld.Add((world == "" ? "tinytales" : world, sub, lines, size.Section.Figures));
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine(C, $"The reward-model size study on each world's curves alone ({perWorld.Count} worlds); per world, each law's least-squares slope per decade of parameters through the per-seed points with its 95% interval; then the mean of the per-world slopes with a 95% Student-t interval over world seeds. The pooled study above treats world seeds as replicates beside proxy and PPO seeds.");
+        text.AppendLine();
+        Table(text, ["world", .. Laws.Select(l => $"{l.Name} slope [95%]")],
+            perWorld.Select(w => new[] { w.World }.Concat(Laws.Select(l => w.Lines.TryGetValue(l.Name, out var line) ? Slope(line) : "n/a"))));
+        var findings = new List<Finding>();
+        var across = new List<string>();
+        foreach (var (name, finding, rising) in Laws)
+        {
+            var measured = perWorld.Where(w => w.Lines.TryGetValue(name, out var l) && double.IsFinite(l.SlopeLow)).ToList();
+            if (measured.Count < 2)
+            {
+                findings.Add(Finding.NotMeasured("1", finding, $"{measured.Count} world{(measured.Count == 1 ? "" : "s")} with a slope interval for {name}"));
+                continue;
+            }
+            var slopes = SeedSummary.Of(measured.Select(w => w.Lines[name].Slope));
+            across.Add($"{name}: {slopes.Describe("F4")} per decade over {slopes.Seeds} world seeds");
+            bool holds = measured.Count == perWorld.Count && measured.All(w => rising ? w.Lines[name].Rising : w.Lines[name].Falling);
+            findings.Add(Finding.Judged("1", finding, holds,
+                string.Join("; ", measured.Select(w => $"{w.World}: {Slope(w.Lines[name])}")) +
+                $"; mean over worlds {slopes.Describe("F4")}; criterion: on each of the {perWorld.Count} worlds the slope's interval lies {(rising ? "above" : "below")} 0"));
+        }
+        if (across.Count > 0)
+        {
+            text.AppendLine(C, $"Mean of the per-world slopes [95% over worlds]: {string.Join("; ", across)}.");
+            text.AppendLine();
+        }
+        foreach (var w in perWorld.Where(w => w.Figures.Contains(RewardModelSizeStudy.BetaBonFigure)))
+        {
+            text.AppendLine(C, $"![{w.World}: beta_bon against size]({w.Folder}/{RewardModelSizeStudy.BetaBonFigure})");
+            text.AppendLine();
+        }
+        return new StudySection(Title, text.ToString(), findings, perWorld.SelectMany(w => w.Figures.Select(f => $"{w.Folder}/{f}")).ToList());
+    }
+
+    private static string Slope(ScalingLine line) => $"{F(line.Slope, "F4")} [{F(line.SlopeLow, "F4")}, {F(line.SlopeHigh, "F4")}]";
+}
