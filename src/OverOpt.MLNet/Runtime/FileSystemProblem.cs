@@ -26,6 +26,7 @@ public static class FileSystemProblem
         {
             UnauthorizedAccessException => "make that folder writable for this user, or choose another folder",
             DirectoryNotFoundException => "a part of that path is missing or is a file: choose a folder that can be created there",
+            FileNotFoundException => "that file system takes no new folders there (e.g. /proc): choose a folder on a writable one",
             IOException { HResult: ReadOnlyFileSystem } => "that file system is mounted read-only: choose a folder on a writable one",
             IOException { HResult: NoSpace or QuotaExceeded } => "free space on that disk, or choose a folder on another one",
             _ => "check that the path exists and can be written",
@@ -53,7 +54,8 @@ public static class FileSystemProblem
             {
             }
         }
-        catch (Exception e) when (Is(e))
+        // Creating a folder, "not found" is the file system refusing it (mkdir in /proc gives ENOENT), not a missing input.
+        catch (Exception e) when (Is(e) || e is FileNotFoundException)
         {
             throw new OverOptConfigurationException($"the folder '{folder}' cannot be written ({e.Message.TrimEnd('.')}).", setting, FixFor(e), inner: e);
         }

@@ -75,10 +75,13 @@ public static class WorldSeedStudy
             text.AppendLine(C, $"Mean of the per-world slopes [95% over worlds]: {string.Join("; ", across)}.");
             text.AppendLine();
         }
-        foreach (var w in perWorld.Where(w => w.Figures.Contains(RewardModelSizeStudy.BetaBonFigure)))
+        foreach (var w in perWorld)
         {
-            text.AppendLine(C, $"![{w.World}: beta_bon against size]({w.Folder}/{RewardModelSizeStudy.BetaBonFigure})");
-            text.AppendLine();
+            foreach (var (figure, name) in new[] { (RewardModelSizeStudy.BetaRlFigure, "beta_RL"), (RewardModelSizeStudy.BetaBonFigure, "beta_bon") }.Where(f => w.Figures.Contains(f.Item1)))
+            {
+                text.AppendLine(C, $"![{w.World}: {name} against size]({w.Folder}/{figure})");
+                text.AppendLine();
+            }
         }
         return new StudySection(Title, text.ToString(), findings, perWorld.SelectMany(w => w.Figures.Select(f => $"{w.Folder}/{f}")).ToList());
     }
