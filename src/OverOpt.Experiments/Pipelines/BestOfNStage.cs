@@ -43,7 +43,7 @@ internal sealed class BestOfNStage
         // PipelineRunner has checked that there are enough held-out prompts, before anything was trained.
         var spec = _pipeline.BestOfN;
         var chosen = prompts.HeldOut.Take(spec.Prompts).ToArray();
-        var sampling = new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 };
+        var sampling = _pipeline.Sampling.ToBulkOptions();
         string key = RewardModelStage.Key(new
         {
             artifact = "bon-samples", policy = policy.Description.Provenance, gold = gold.Provenance, prompts = RewardModelStage.PromptsKey(chosen),

@@ -69,8 +69,7 @@ internal sealed class RewardModelStage
     {
         var chosen = Enumerable.Range(0, RuleGoldSamples).Select(i => prompts.Train[i % prompts.Train.Count]).ToArray();
         using var generator = new TorchSharp.torch.Generator(SeedStreams.RuleGoldStandardization(_pipeline.Seed), policy.Device);
-        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, chosen, 1,
-            new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 }, generator);
+        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, chosen, 1, _pipeline.Sampling.ToBulkOptions(), generator);
         return RuleRewardScorer.Standardized(rule, samples.Select(s => s.Prompt).ToArray(), samples.Select(s => s.Response).ToArray());
     }
 
@@ -86,7 +85,7 @@ internal sealed class RewardModelStage
         using var cached = _cache.GetOrBuild(
             "comparisons", key, CachedComparisons.Load, c => c.Key,
             () => new CachedComparisons(key, ComparisonBuilder.Build(policy, gold, prompts.Train, spec.Count, spec.LabelNoise,
-                new SamplingOptions { ResponseLength = _pipeline.Sampling.ResponseLength, Temperature = _pipeline.Sampling.Temperature, BatchSize = 1000 },
+                _pipeline.Sampling.ToBulkOptions(),
                 SeedStreams.Comparisons(_pipeline.Seed), _run.Progress)),
             (c, path) => c.Save(path));
         var rows = cached.Rows;

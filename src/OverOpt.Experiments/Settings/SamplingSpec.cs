@@ -22,6 +22,12 @@ public sealed class SamplingSpec
 
     public SamplingOptions ToOptions() => new() { ResponseLength = ResponseLength, Temperature = Temperature, BatchSize = BatchSize };
 
+    /// <summary>
+    /// The same responses drawn in batches of 1,000: for the thousands a pipeline draws at once (the comparisons,
+    /// best-of-n's samples, a rule gold's standardization), where a larger batch costs fewer passes.
+    /// </summary>
+    public SamplingOptions ToBulkOptions() => new() { ResponseLength = ResponseLength, Temperature = Temperature, BatchSize = 1000 };
+
     public void Validate()
     {
         foreach (var (value, field) in new[] { (PromptLength, "promptLength"), (ResponseLength, "responseLength"), (Prompts, "prompts"), (SamplesPerPrompt, "samplesPerPrompt"), (BatchSize, "batchSize") })

@@ -37,11 +37,11 @@ public static class WorldSeedStudy
         {
             string sub = "world-" + string.Concat(world.Select(ch => char.IsLetterOrDigit(ch) ? ch : '-'));
             Directory.CreateDirectory(Path.Combine(folder, sub));
-            var curves = data.Curves.Where(c => c.World == world).ToList();
-            var size = RewardModelSizeStudy.Run(data.Where(c => c.World == world), Path.Combine(folder, sub));
+            var worldData = data.Where(c => c.World == world);
+            var size = RewardModelSizeStudy.Run(worldData, Path.Combine(folder, sub));
             var lines = new Dictionary<string, ScalingLine>(size.Lines);
             // One validation loss per proxy and replicate: the best-of-n curves carry it once each.
-            if (ScalingLine.Fit(curves.Transformers().Where(c => c.Method == OptimizationMethod.BestOfN).Select(c => (c.LogParams, c.ValidationLoss))) is { } loss)
+            if (ScalingLine.Fit(worldData.Curves.Transformers().Where(c => c.Method == OptimizationMethod.BestOfN).Select(c => (c.LogParams, c.ValidationLoss))) is { } loss)
             {
                 lines["val. loss"] = loss;
             }
