@@ -102,7 +102,13 @@ public sealed class CliTests : IDisposable
     public void AGoldThatIsTheRuleTrainsNoNetworkLabelsByTheRuleAndScoresAsTheRuleColumn()
     {
         string path = Path.Combine(_folder, "rule-gold.json");
-        File.WriteAllText(path, TestPipelines.Edit(TestPipelines.Tiny, root => root["gold"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "rule" }));
+        File.WriteAllText(path, TestPipelines.Edit(TestPipelines.Tiny, root =>
+        {
+            root["gold"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "rule" };
+            // Beside the learned proxies, one that is gold plus noise (built, not trained or cached), optimized by PPO too.
+            root["proxies"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject { ["name"] = "n", ["kind"] = "noisyGold", ["noise"] = 1.0 });
+            root["ppo"]!["proxies"] = new System.Text.Json.Nodes.JsonArray("t", "n");
+        }));
         string output = Path.Combine(_folder, "out");
         string cache = Path.Combine(_folder, "cache");
 
@@ -121,6 +127,17 @@ public sealed class CliTests : IDisposable
         Assert.All(unflipped, c => Assert.True(double.Parse(c[0], System.Globalization.CultureInfo.InvariantCulture) >= double.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture), string.Join(",", c)));
         Assert.DoesNotContain(File.ReadAllLines(Path.Combine(output, "reward_models.csv")), l => l.Split(',')[1] == "gold");
         Assert.Contains("`gold.kind` `rule`", File.ReadAllText(Path.Combine(output, "report.md")));
+
+        // The noisy proxy: eq. 1's slope recorded, its noise seed the proxy seed, its scores gold plus noise, nothing cached.
+        var noisy = File.ReadAllLines(Path.Combine(output, "reward_models.csv")).Single(l => l.StartsWith("a,n,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(("noisyGold", "0", "1"), (noisy[2], noisy[3], noisy[8]));
+        Assert.InRange(double.Parse(noisy[9], System.Globalization.CultureInfo.InvariantCulture), 0.05, 0.95);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(cache, "proxies"), "*.zip").Length);
+        var noisyRows = curves.Where(c => c[2] == "n").ToList();
+        Assert.Contains(noisyRows, c => c[0] == "bon");
+        Assert.Contains(noisyRows, c => c[0] == "ppo");
+        // proxy_score (13) is not gold_score (16): the noise is there.
+        Assert.Contains(noisyRows, c => c[13] != c[16]);
     }
 
     [Fact]

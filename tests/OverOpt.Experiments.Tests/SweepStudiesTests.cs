@@ -202,6 +202,48 @@ public sealed class SweepStudiesTests : IDisposable
         Assert.DoesNotContain("p-e16", dataSize);
     }
 
+    [Fact]
+    public void GoldPlusNoiseIsJudgedAgainstEquationOneAndKeptOutOfTheOtherStudies()
+    {
+        // Three noise seeds; in each, best-of-n against a Gaussian-noise proxy whose gold rises 0.45, 0.50 or 0.55 per unit
+        // of its proxy (eq. 1 predicts 0.5), and against a Student's t proxy whose gold rises then falls.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.RewardPipeline, """
+            { "proxySeed": [1, 2, 3], "proxies": [ [
+              { "name": "normal-1", "kind": "noisyGold", "noise": 1.0 },
+              { "name": "t2", "kind": "noisyGold", "noise": 0.5, "noiseDistribution": "studentT", "degreesOfFreedom": 2 } ] ] }
+            """));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            int seed = task.Pipeline.ProxySeed!.Value;
+            string folder = layout.TaskDirectory(task);
+            Directory.CreateDirectory(folder);
+            var curves = new StringBuilder(CurvesHeader);
+            foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
+            {
+                double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl), proxy = 2 * d, gold = (0.4 + 0.05 * seed) * proxy, tGold = d * (1 - 0.6 * d);
+                curves.Append(C, $"bon,a,normal-1,noisyGold,0,200,0,1,{n},,{kl:R},{d:R},{proxy:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{seed}\n");
+                curves.Append(C, $"bon,a,t2,noisyGold,0,200,0,1,{n},,{kl:R},{d:R},{proxy:R},{tGold:R},{tGold - 0.01:R},{tGold + 0.01:R},{seed}\n");
+            }
+            File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
+            File.WriteAllText(Path.Combine(folder, "reward_models.csv"), string.Create(C,
+                $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed,predicted_gold_slope\na,normal-1,noisyGold,0,200,0.6,{seed},0.5\na,t2,noisyGold,0,200,0.65,{seed},0\n"));
+            SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+
+        // Per-seed slopes 0.45, 0.50, 0.55 exactly: mean 0.5, half-width t(0.975, 2) x 0.05 / sqrt(3) = 0.124.
+        Assert.Contains("| normal-1 | bon | normal | 3 | 0.500 | 0.500 [0.376, 0.624] |", text);
+        Assert.Contains("| 8 | regressional Goodhart alone (proxy = gold + independent Gaussian noise): gold never falls, under best-of-n or PPO (sec. 4.2) | holds |", text);
+        Assert.Contains("| 8 | under best-of-n, gold rises by Var X / (Var X + Var Z) per unit of the proxy's rise, Var X gold's variance within a prompt (eq. 1) | holds |", text);
+        Assert.Contains("| 8 | heavy-tailed noise (Student's t) is exploited although it is unbiased: best-of-n's gold falls (extremal Goodhart) | holds | t2 (bon): gold falls on 3 of 3 seeds", text);
+        Assert.True(File.Exists(Path.Combine(layout.Root, RegressionalGoodhartStudy.BestOfNFigure)));
+        // The learned-proxy studies see no curve: gold plus noise is no reward-model size.
+        Assert.Contains("| 1 | beta_bon falls as reward models grow (fig. 3) | not measured |", text);
+    }
+
     /// <summary>The columns of curves.csv the studies read, in a task's own order.</summary>
     private const string CurvesHeader = "method,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n";
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using OverOpt.Experiments.Outcomes;
 using OverOpt.MLNet.Curves;
+using OverOpt.MLNet.RewardModels;
 
 namespace OverOpt.Experiments.Analysis;
 
@@ -26,6 +27,8 @@ internal static class RlFindings
     private static List<Finding> Assess(BestOfNOutcome? bon, IReadOnlyList<PpoConfiguration> ppo)
     {
         var findings = new List<Finding>();
+        // These findings are about learned proxies; gold plus noise is the sweep's regressional study.
+        ppo = ppo.Where(c => c.Proxy.Info.Kind != NoisyGoldRewardModel.KindName).ToList();
         if (ppo.Count == 0)
         {
             return findings;

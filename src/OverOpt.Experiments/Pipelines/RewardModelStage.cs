@@ -103,6 +103,13 @@ internal sealed class RewardModelStage
 
     public RewardModel Proxy(ProxySpec spec, Policy policy, IRewardScorer gold, TextCorpus corpus, IDataView train, IDataView validation)
     {
+        if (spec.IsNoisyGold)
+        {
+            // Gold plus a seeded noise function: nothing to train, so nothing cached (building it costs one gold pass).
+            var options = spec.NoisyGoldOptions(gold, _pipeline.EffectiveProxySeed);
+            options.Tokenizer = policy.Tokenizer;
+            return _ml.RewardModels().Trainers.NoisyGold(options).Fit(train, validation);
+        }
         bool transformer = spec.Kind != FastTreeRewardModel.KindName;
         var languageModel = transformer && spec.Pretrained ? LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads) : null;
         // The proxy seed enters the key only where it changes the model: a transformer trained with a seed other than the
@@ -138,14 +145,16 @@ internal sealed class RewardModelStage
 
     /// <summary>
     /// reward_models.csv: gold, then each optimized policy's proxies (the policy whose samples they were trained on);
-    /// <c>proxy_seed</c> is the seed a transformer proxy was trained with, empty for gold and FastTree (no seed).
+    /// <c>proxy_seed</c> is the seed a transformer proxy was trained with (a noisyGold proxy's noise seed), empty for gold and
+    /// FastTree (no seed); <c>predicted_gold_slope</c> is a noisyGold proxy's Var X / (Var X + Var Z), empty for the others.
     /// </summary>
     public static void WriteSummary(IEnumerable<RewardModelResult> models, string path)
     {
-        var table = new CsvTable("policy", "name", "kind", "parameters", "training_comparisons", "validation_loss", "validation_accuracy", "from_cache", "proxy_seed");
+        var table = new CsvTable("policy", "name", "kind", "parameters", "training_comparisons", "validation_loss", "validation_accuracy", "from_cache", "proxy_seed", "predicted_gold_slope");
         foreach (var m in models)
         {
-            table.Add(m.Policy, m.Name, m.Kind, m.Parameters, m.TrainingComparisons, m.ValidationLoss, m.ValidationAccuracy, m.FromCache, m.ProxySeed);
+            table.Add(m.Policy, m.Name, m.Kind, m.Parameters, m.TrainingComparisons, m.ValidationLoss, m.ValidationAccuracy, m.FromCache, m.ProxySeed,
+                m.Metrics.TryGetValue(NoisyGoldRewardTrainer.PredictedGoldSlopeMetric, out double slope) ? slope : null);
         }
         table.Save(path);
     }

@@ -30,9 +30,12 @@ public sealed class PipelineDefinition
     [System.Text.Json.Serialization.JsonIgnore]
     public int EffectiveProxySeed => ProxySeed ?? Seed;
 
-    /// <summary>The seed the proxy <paramref name="name"/> was trained with: <see cref="EffectiveProxySeed"/> for a transformer proxy; null for gold and FastTree (no seed).</summary>
+    /// <summary>
+    /// The seed the proxy <paramref name="name"/> was trained with: <see cref="EffectiveProxySeed"/> for a transformer
+    /// proxy and for a noisyGold one (its noise function's seed); null for gold and FastTree (no seed).
+    /// </summary>
     public int? ProxySeedOf(string name)
-        => Proxies.FirstOrDefault(p => p.Name == name) is { Kind: TransformerRewardModel.KindName } ? EffectiveProxySeed : null;
+        => Proxies.FirstOrDefault(p => p.Name == name) is { Kind: TransformerRewardModel.KindName or NoisyGoldRewardModel.KindName } ? EffectiveProxySeed : null;
 
     /// <summary>
     /// libtorch threads of each independent job: each proxy (its language model, its training and its best-of-n curve),

@@ -3,18 +3,20 @@ using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Trainers;
+using RewardNoiseLaw = OverOpt.MLNet.RewardModels.NoiseDistribution;
 
 namespace OverOpt.Experiments.Settings;
 
 /// <summary>
 /// One proxy reward model. <c>kind</c> "transformer" uses layers, modelDim, heads, epochs, batchSize, learningRate;
-/// <c>kind</c> "fasttree" uses trees, leaves, ngramLength.
+/// <c>kind</c> "fasttree" uses trees, leaves, ngramLength; <c>kind</c> "noisyGold" (gold plus seeded noise, the proxy
+/// seed its noise function) uses noise, noiseDistribution, degreesOfFreedom.
 /// </summary>
 public sealed class ProxySpec
 {
     public string Name { get; set; } = "proxy";
 
-    /// <summary>"transformer" or "fasttree".</summary>
+    /// <summary>"transformer", "fasttree" or "noisyGold".</summary>
     public string Kind { get; set; } = TransformerRewardModel.KindName;
 
     public int Layers { get; set; } = TransformerRewardTrainer.Defaults.Layers;
@@ -39,6 +41,22 @@ public sealed class ProxySpec
     [Sweeps.Definition.OmittedWhileNull]
     public string? Readout { get; set; }
 
+    /// <summary>noisyGold: the noise's standard deviation (normal) or scale (studentT), in gold's units; null is 1.</summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public double? Noise { get; set; }
+
+    /// <summary>noisyGold: <c>normal</c> (null) or <c>studentT</c>.</summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public string? NoiseDistribution { get; set; }
+
+    /// <summary>noisyGold with <c>studentT</c>: whole degrees of freedom; null is 3.</summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public int? DegreesOfFreedom { get; set; }
+
+    /// <summary>Whether this proxy is gold plus noise (<see cref="NoisyGoldRewardModel"/>): built, not trained or cached.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsNoisyGold => Kind == NoisyGoldRewardModel.KindName;
+
     public int Trees { get; set; } = FastTreeRewardTrainer.Defaults.NumberOfTrees;
 
     public int Leaves { get; set; } = FastTreeRewardTrainer.Defaults.NumberOfLeaves;
@@ -47,6 +65,19 @@ public sealed class ProxySpec
 
     /// <summary>The library's options this spec stands for: the one place a proxy's settings map onto a trainer's.</summary>
     public FastTreeRewardTrainer.Options FastTreeOptions() => new() { Name = Name, NumberOfTrees = Trees, NumberOfLeaves = Leaves, NgramLength = NgramLength };
+
+    /// <inheritdoc cref="FastTreeOptions"/>
+    /// <param name="gold">The gold the noise is added to.</param>
+    /// <param name="seed">The noise function's seed (the pipeline's proxy seed).</param>
+    public NoisyGoldRewardTrainer.Options NoisyGoldOptions(IRewardScorer? gold, int seed) => new()
+    {
+        Name = Name,
+        Gold = gold,
+        NoiseScale = Noise ?? NoisyGoldRewardTrainer.Defaults.NoiseScale,
+        Distribution = ParseDistribution(NoiseDistribution),
+        DegreesOfFreedom = DegreesOfFreedom ?? NoisyGoldRewardTrainer.Defaults.DegreesOfFreedom,
+        Seed = seed,
+    };
 
     /// <inheritdoc cref="FastTreeOptions"/>
     /// <param name="context">Prompt plus response length, which the reward model reads.</param>
@@ -82,8 +113,21 @@ public sealed class ProxySpec
                 case TransformerRewardModel.KindName:
                     TransformerOptions(context, seed: 0).ValidateSettings();
                     break;
+                case NoisyGoldRewardModel.KindName:
+                    NoisyGoldOptions(gold: null, seed: 0).ValidateSettings();
+                    if (Readout is not null)
+                    {
+                        throw new OverOptConfigurationException("readout is a transformer proxy's setting; a noisyGold proxy is gold plus noise.", "readout", "leave it out of noisyGold proxies.");
+                    }
+                    break;
                 default:
-                    throw new OverOptConfigurationException($"unknown kind '{Kind}'.", "kind", $"use \"{TransformerRewardModel.KindName}\" or \"{FastTreeRewardModel.KindName}\".");
+                    throw new OverOptConfigurationException($"unknown kind '{Kind}'.", "kind",
+                        $"use \"{TransformerRewardModel.KindName}\", \"{FastTreeRewardModel.KindName}\" or \"{NoisyGoldRewardModel.KindName}\".");
+            }
+            if (!IsNoisyGold && (Noise is not null || NoiseDistribution is not null || DegreesOfFreedom is not null))
+            {
+                string field = Noise is not null ? "noise" : NoiseDistribution is not null ? "noiseDistribution" : "degreesOfFreedom";
+                throw new OverOptConfigurationException($"{field} is a noisyGold proxy's setting, and this proxy's kind is '{Kind}'.", field, $"leave it out, or set kind to \"{NoisyGoldRewardModel.KindName}\".");
             }
         }
         catch (OverOptConfigurationException e) when (SpecField(e.Field) != e.Field)
@@ -93,10 +137,18 @@ public sealed class ProxySpec
         }
     }
 
+    private static RewardNoiseLaw ParseDistribution(string? name) => name switch
+    {
+        null or "normal" => RewardNoiseLaw.Normal,
+        "studentT" => RewardNoiseLaw.StudentT,
+        _ => throw new OverOptConfigurationException($"unknown noiseDistribution '{name}'.", "noiseDistribution", "use \"normal\" or \"studentT\"."),
+    };
+
     private static string SpecField(string optionField) => optionField switch
     {
         "numberOfTrees" => "trees",
         "numberOfLeaves" => "leaves",
+        "noiseScale" => "noise",
         _ => optionField,
     };
 }

@@ -51,6 +51,12 @@ public sealed class RewardModelTrainers
             PretrainedInitialization = pretrainedLanguageModel,
         });
 
+    /// <summary>
+    /// A proxy that is gold plus independent, seeded noise per response (regressional Goodhart alone, the paper's sec.
+    /// 4.2); its fit measures gold's within-prompt variance and records eq. 1's predicted slope of gold against the proxy.
+    /// </summary>
+    public NoisyGoldRewardTrainer NoisyGold(NoisyGoldRewardTrainer.Options options) => new(_ml, options);
+
     /// <summary>A FastTree ranking reward model on response n-grams, trained on preference rows.</summary>
     public FastTreeRewardTrainer FastTree(FastTreeRewardTrainer.Options options) => new(_ml, options);
 

@@ -27,7 +27,7 @@ public sealed record StudyCurve
     /// <summary>The proxy's name.</summary>
     public string Proxy => Key.Proxy;
 
-    /// <summary>"transformer" or "fasttree".</summary>
+    /// <summary>"transformer", "fasttree" or "noisyGold".</summary>
     public string Kind => Key.ProxyKind;
 
     /// <summary>The proxy's parameters (for FastTree: trees x leaves).</summary>
@@ -59,6 +59,12 @@ public sealed record StudyCurve
 
     /// <summary>The proxy's validation loss (<c>reward_models</c>), NaN where unknown.</summary>
     public double ValidationLoss { get; init; } = double.NaN;
+
+    /// <summary>A noisyGold proxy's noise law (<c>normal</c> or <c>studentT</c>, from its task's configuration); empty for the others.</summary>
+    public string NoiseDistribution { get; init; } = "";
+
+    /// <summary>A noisyGold proxy's predicted slope of gold against the proxy, Var X / (Var X + Var Z) (<c>reward_models</c>); NaN for the others.</summary>
+    public double PredictedGoldSlope { get; init; } = double.NaN;
 
     /// <summary>The fitted alpha and beta of <c>fits</c> for this curve (not the shared-alpha ones); NaN where absent.</summary>
     public double Alpha { get; init; } = double.NaN;

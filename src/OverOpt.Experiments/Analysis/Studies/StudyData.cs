@@ -71,6 +71,7 @@ public sealed class StudyData
         }
         var configurations = TaskConfigurations(connection);
         var losses = ValidationLosses(connection);
+        var predicted = PredictedGoldSlopes(connection);
         var policies = Policies(connection);
         var fits = Fits(connection);
         string sql = $"""
@@ -88,7 +89,7 @@ public sealed class StudyData
         foreach (var g in rows.GroupBy(r => (r.Task, r.Point.Key)))
         {
             var (task, key) = g.Key;
-            var (taskSeed, epochsByProxy, world) = configurations.GetValueOrDefault(task, (0, EmptyEpochs, ""));
+            var (taskSeed, epochsByProxy, world, noiseByProxy) = configurations.GetValueOrDefault(task, (0, EmptyEpochs, "", EmptyNoise));
             bool ppo = key.Method == OptimizationMethod.Ppo;
             var points = g.Select(x => x.Point).OrderBy(p => ppo ? p.Step : p.N).ToList();
             (double Alpha, double Beta) fit = fits.GetValueOrDefault((task, key), (double.NaN, double.NaN));
@@ -99,6 +100,8 @@ public sealed class StudyData
                 Seed = ppo ? taskSeed : key.Seed.Value,
                 World = world,
                 ValidationLoss = losses.GetValueOrDefault((task, key.Policy, key.Proxy), double.NaN),
+                PredictedGoldSlope = predicted.GetValueOrDefault((task, key.Policy, key.Proxy), double.NaN),
+                NoiseDistribution = key.ProxyKind == NoisyGoldRewardModel.KindName ? noiseByProxy.GetValueOrDefault(key.Proxy, "normal") : "",
                 Epochs = key.ProxyKind == TransformerRewardModel.KindName ? epochsByProxy.GetValueOrDefault(key.Proxy) : 0,
                 Alpha = fit.Alpha, Beta = fit.Beta, Points = points,
             };
@@ -123,10 +126,15 @@ public sealed class StudyData
 
     private static readonly Dictionary<string, int> EmptyEpochs = [];
 
-    /// <summary>Each task's pipeline seed, its proxies' training epochs by name and its world, from its configuration in <c>runs</c>.</summary>
-    private static Dictionary<int, (long Seed, Dictionary<string, int> Epochs, string World)> TaskConfigurations(SqliteConnection connection)
+    private static readonly Dictionary<string, string> EmptyNoise = [];
+
+    /// <summary>
+    /// Each task's pipeline seed, its proxies' training epochs by name, its world and its noisyGold proxies' noise laws by
+    /// name, from its configuration in <c>runs</c>.
+    /// </summary>
+    private static Dictionary<int, (long Seed, Dictionary<string, int> Epochs, string World, Dictionary<string, string> Noise)> TaskConfigurations(SqliteConnection connection)
     {
-        var result = new Dictionary<int, (long, Dictionary<string, int>, string)>();
+        var result = new Dictionary<int, (long, Dictionary<string, int>, string, Dictionary<string, string>)>();
         if (!Columns(connection, "runs").Contains("configuration"))
         {
             return result;
@@ -138,14 +146,23 @@ public sealed class StudyData
                 var node = json is null ? null : JsonNode.Parse(json);
                 long seed = node?["seed"]?.GetValue<long>() ?? 1;
                 var epochs = new Dictionary<string, int>(StringComparer.Ordinal);
+                var noise = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var proxy in node?["proxies"] is JsonArray proxies ? proxies : new JsonArray())
                 {
-                    if (proxy?["name"]?.GetValue<string>() is { } name && proxy["epochs"] is { } e)
+                    if (proxy?["name"]?.GetValue<string>() is not { } name)
+                    {
+                        continue;
+                    }
+                    if (proxy["epochs"] is { } e)
                     {
                         epochs.TryAdd(name, e.GetValue<int>());
                     }
+                    if (proxy["kind"]?.GetValue<string>() == NoisyGoldRewardModel.KindName)
+                    {
+                        noise.TryAdd(name, proxy["noiseDistribution"]?.GetValue<string>() ?? "normal");
+                    }
                 }
-                result[task] = (seed, epochs, WorldLabel(node?["world"]));
+                result[task] = (seed, epochs, WorldLabel(node?["world"]), noise);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
             {
@@ -183,6 +200,23 @@ public sealed class StudyData
             r => (r.GetInt32(0), Text(r, 1), Text(r, 2), Real(r, 3))))
         {
             result.TryAdd((task, policy, name), loss);
+        }
+        return result;
+    }
+
+    /// <summary>Each noisyGold proxy's predicted gold slope by task, policy and name; empty where the table has no such column (a sweep made before them).</summary>
+    private static Dictionary<(int, string, string), double> PredictedGoldSlopes(SqliteConnection connection)
+    {
+        var result = new Dictionary<(int, string, string), double>();
+        if (!new[] { "policy", "name", "predicted_gold_slope" }.All(Columns(connection, "reward_models").Contains))
+        {
+            return result;
+        }
+        foreach (var (task, policy, name, slope) in SweepDatabase.Query(connection,
+            "SELECT task_index, policy, name, predicted_gold_slope FROM reward_models WHERE predicted_gold_slope IS NOT NULL AND predicted_gold_slope <> ''",
+            r => (r.GetInt32(0), Text(r, 1), Text(r, 2), Real(r, 3))))
+        {
+            result.TryAdd((task, policy, name), slope);
         }
         return result;
     }
