@@ -141,6 +141,37 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void EnsemblesShareTheirMembersReuseTheSingleProxyAndRecordTheirDisagreementAlongPpo()
+    {
+        string path = Path.Combine(_folder, "ensembles.json");
+        File.WriteAllText(path, TestPipelines.Edit(TestPipelines.Tiny, root =>
+        {
+            root["gold"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "rule" };
+            var proxies = root["proxies"]!.AsArray();
+            proxies.RemoveAt(1);
+            proxies.Add(new System.Text.Json.Nodes.JsonObject { ["name"] = "t-min", ["kind"] = "ensemble", ["of"] = "t", ["members"] = 3, ["objective"] = "worstCase" });
+            proxies.Add(new System.Text.Json.Nodes.JsonObject { ["name"] = "t-uwo", ["kind"] = "ensemble", ["of"] = "t", ["members"] = 3, ["objective"] = "uncertaintyWeighted" });
+            root["ppo"]!["proxies"] = new System.Text.Json.Nodes.JsonArray("t", "t-uwo");
+        }));
+        string output = Path.Combine(_folder, "out");
+        string cache = Path.Combine(_folder, "cache");
+
+        var run = Run("run", path, "--output", output, "--cache", cache);
+
+        Assert.Equal(0, run.Code);
+        // Members are seeds 1-3 of t: seed 1 is t itself, seeds 2 and 3 are trained once for both ensembles.
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(cache, "proxies"), "*.zip").Length);
+        var models = File.ReadAllLines(Path.Combine(output, "reward_models.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[1]);
+        Assert.Equal("ensemble", models["t-min"][2]);
+        Assert.Equal(3 * long.Parse(models["t"][3], System.Globalization.CultureInfo.InvariantCulture), long.Parse(models["t-uwo"][3], System.Globalization.CultureInfo.InvariantCulture));
+        // proxy_disagreement (25): a variance on every PPO row of the ensemble, empty for the single proxy.
+        var ppo = File.ReadAllLines(Path.Combine(output, "curves.csv")).Skip(1).Select(l => l.Split(',')).Where(c => c[0] == "ppo").ToList();
+        Assert.All(ppo.Where(c => c[2] == "t-uwo"), c => Assert.True(double.Parse(c[25], System.Globalization.CultureInfo.InvariantCulture) >= 0));
+        Assert.Contains(ppo, c => c[2] == "t-uwo" && double.Parse(c[25], System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.All(ppo.Where(c => c[2] == "t"), c => Assert.Equal("", c[25]));
+    }
+
+    [Fact]
     public void ProxiesAndPpoRunsGiveTheSameNumbersSideBySideAsOneAfterAnother()
     {
         // threadsPerJob (1) fixes each job's thread count: --threads 2 runs two jobs at once, --threads 1 one at a time.

@@ -100,6 +100,12 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"kind\": \"noisyGold\", \"noiseDistribution\": \"studentT\", \"degreesOfFreedom\": 0 }", "proxies[1].degreesOfFreedom")]
     [InlineData("{ \"kind\": \"noisyGold\", \"readout\": \"meanPool\" }", "proxies[1].readout")]
     [InlineData("{ \"noise\": 0.5 }", "proxies[1].noise")]
+    [InlineData("{ \"kind\": \"ensemble\" }", "proxies[1].of")]
+    [InlineData("{ \"kind\": \"ensemble\", \"of\": \"nope\" }", "proxies[1].of")]
+    [InlineData("{ \"kind\": \"ensemble\", \"of\": \"first\", \"members\": 1 }", "proxies[1].members")]
+    [InlineData("{ \"kind\": \"ensemble\", \"of\": \"first\", \"objective\": \"best\" }", "proxies[1].objective")]
+    [InlineData("{ \"kind\": \"ensemble\", \"of\": \"first\", \"uncertaintyPenalty\": -1 }", "proxies[1].uncertaintyPenalty")]
+    [InlineData("{ \"of\": \"first\" }", "proxies[1].of")]
     public void AProxysBadTrainerSettingIsRefusedAtLoadUnderItsOwnName(string proxy, string field)
     {
         string second = proxy.Replace("{ ", "{ \"name\": \"second\", ", StringComparison.Ordinal);

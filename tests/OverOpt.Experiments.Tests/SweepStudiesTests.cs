@@ -244,6 +244,58 @@ public sealed class SweepStudiesTests : IDisposable
         Assert.Contains("| 1 | beta_bon falls as reward models grow (fig. 3) | not measured |", text);
     }
 
+    [Fact]
+    public void EnsemblesAreSetBesideTheirSingleProxyAndTheirDisagreementIsCompared()
+    {
+        // Three proxy seeds. Best-of-n: the single proxy t bends down, its worst-case ensemble keeps rising. PPO at KL 0.01:
+        // t bends down, the ensembles rise; the mean ensemble's members end 0.5 + 0.01 seed apart, the uncertainty-weighted 0.1 + 0.01 seed.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.RewardPipeline, """
+            { "proxySeed": [1, 2, 3], "proxies": [ [
+              { "name": "t", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 },
+              { "name": "t-min", "kind": "ensemble", "of": "t", "objective": "worstCase" },
+              { "name": "t-mean", "kind": "ensemble", "of": "t" },
+              { "name": "t-uwo", "kind": "ensemble", "of": "t", "objective": "uncertaintyWeighted" } ] ] }
+            """));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            int seed = task.Pipeline.ProxySeed!.Value;
+            string folder = layout.TaskDirectory(task);
+            Directory.CreateDirectory(folder);
+            var curves = new StringBuilder("method,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed,proxy_disagreement\n");
+            void Point(string method, string proxy, string kind, double beta, int n, double step, double d, double gold, double disagreement)
+                => curves.Append(C, $"{method},a,{proxy},{kind},{(kind == "ensemble" ? 300 : 100)},200,{beta},1,{n},{(double.IsNaN(step) ? "" : step.ToString(C))},{d * d:R},{d:R},{2 * d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{seed},{(double.IsNaN(disagreement) ? "" : disagreement.ToString("R", C))}\n");
+            foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
+            {
+                double d = Math.Sqrt(Math.Log(n) - (n - 1.0) / n);
+                Point("bon", "t", "transformer", 0, n, double.NaN, d, d * (1 - 0.6 * d), double.NaN);
+                Point("bon", "t-min", "ensemble", 0, n, double.NaN, d, d * (1 - 0.1 * d), double.NaN);
+            }
+            for (int step = 0; step <= 5; step++)
+            {
+                double d = 0.5 * step;
+                Point("ppo", "t", "transformer", 0.01, 1, step, d, d * (1 - 0.6 * d), double.NaN);
+                Point("ppo", "t-mean", "ensemble", 0.01, 1, step, d, d * (1 - 0.1 * d), (0.5 + 0.01 * seed) * step / 5);
+                Point("ppo", "t-uwo", "ensemble", 0.01, 1, step, d, d * (1 - 0.1 * d), (0.1 + 0.01 * seed) * step / 5);
+            }
+            File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
+            SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+
+        Assert.Contains("| bon | 0 | t | single | 3 |", text);
+        Assert.Contains("| Coste | worst-case and uncertainty-weighted ensembles do not overoptimize under best-of-n (Coste et al. 2024, with 25% label noise) | holds | t-min (worstCase):", text);
+        Assert.Contains("| Coste | an ensemble's best-of-n gold peak is at least the single proxy's (inside or above the single's interval) | holds |", text);
+        Assert.Contains("| Coste | with a small KL penalty (0 < beta <= 0.01), worst-case and uncertainty-weighted ensembles do not overoptimize under PPO, at no cost in gold against the single proxy at that penalty | holds | t-uwo (uncertaintyWeighted) at beta 0.01:", text);
+        // Final disagreement: mean 0.52 [0.495, 0.545] against 0.12 [0.095, 0.145] (half-width 4.303 x 0.01 / sqrt(3)).
+        Assert.Contains("| Coste | the members disagree more at the end of PPO under the mean objective than under the uncertainty-weighted one | holds | beta 0.01: mean 0.520 [0.495, 0.545], uncertainty-weighted 0.120 [0.095, 0.145]", text);
+        Assert.True(File.Exists(Path.Combine(layout.Root, EnsembleStudy.DisagreementFigure)));
+        // An ensemble is no reward-model size of its own: the size study sees the single proxy alone.
+        Assert.Contains("| 1 | beta_bon falls as reward models grow (fig. 3) | not measured |", text);
+    }
+
     /// <summary>The columns of curves.csv the studies read, in a task's own order.</summary>
     private const string CurvesHeader = "method,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n";
 

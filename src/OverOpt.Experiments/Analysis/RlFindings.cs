@@ -27,8 +27,8 @@ internal static class RlFindings
     private static List<Finding> Assess(BestOfNOutcome? bon, IReadOnlyList<PpoConfiguration> ppo)
     {
         var findings = new List<Finding>();
-        // These findings are about learned proxies; gold plus noise is the sweep's regressional study.
-        ppo = ppo.Where(c => c.Proxy.Info.Kind != NoisyGoldRewardModel.KindName).ToList();
+        // These findings are about single learned proxies; gold plus noise and ensembles have studies of their own.
+        ppo = ppo.Where(c => c.Proxy.Info.Kind is not (NoisyGoldRewardModel.KindName or EnsembleRewardModel.KindName)).ToList();
         if (ppo.Count == 0)
         {
             return findings;

@@ -5,11 +5,13 @@ using OverOpt.Experiments.Files;
 using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.Reporting;
 using OverOpt.Experiments.Settings;
+using OverOpt.MLNet;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Text;
 using OverOpt.MLNet.Torch;
+using OverOpt.MLNet.Trainers;
 
 namespace OverOpt.Experiments.Pipelines;
 
@@ -39,6 +41,8 @@ internal sealed class OveroptimizationRun
     {
         var stage = new RewardModelStage(_ml, _pipeline, _run, _cache);
         var models = new List<RewardModel>();
+        // Ensemble members that are not proxies of their own: freed after the ensembles that read them.
+        var members = new List<RewardModel>();
         var summaries = new List<RewardModelResult>();
         var timings = new Dictionary<string, double>();
         var outcomes = new List<PolicyOutcome>();
@@ -69,7 +73,7 @@ internal sealed class OveroptimizationRun
                     rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
                 var bonStage = new BestOfNStage(_ml, _pipeline, _run, _cache);
                 var (proxies, bonSamples) = ProxiesAndBestOfNSamples(policy, gold, corpus, train, validation,
-                    _pipeline.BestOfN.Prompts > 0 && _pipeline.Proxies.Count > 0 ? () => bonStage.Samples(policy, gold, prompts) : null);
+                    _pipeline.BestOfN.Prompts > 0 && _pipeline.Proxies.Count > 0 ? () => bonStage.Samples(policy, gold, prompts) : null, members);
                 models.AddRange(proxies);
                 summaries.AddRange(proxies.Select(m => Summary(name, m)));
                 Add(timings, "comparisons, proxies and best-of-n samples", stageClock.Elapsed.TotalSeconds);
@@ -114,7 +118,7 @@ internal sealed class OveroptimizationRun
         }
         finally
         {
-            foreach (var model in models)
+            foreach (var model in models.Concat(members))
             {
                 model.Dispose();
             }
@@ -137,22 +141,58 @@ internal sealed class OveroptimizationRun
     /// threads), and best-of-n's samples with gold's scores beside them (they need no proxy); the costliest start first,
     /// so that the last to finish is a short one. The samples come first: drawing and scoring N x prompts responses with
     /// gold costs more than the largest proxy of the default pipeline (about 110 s against 90 s at one thread).
+    /// An ensemble's members are jobs too, each (recipe, seed) trained once however many ensembles share it (a member
+    /// with the pipeline's proxy seed is the single proxy itself); the ensembles are composed after. Members that are not
+    /// proxies themselves go into <paramref name="extraModels"/>, for the caller to dispose after the ensembles.
     /// </summary>
     private (List<RewardModel> Proxies, CachedBestOfNSamples? BestOfNSamples) ProxiesAndBestOfNSamples(Policy policy, IRewardScorer gold, TextCorpus corpus,
-        IDataView train, IDataView validation, Func<CachedBestOfNSamples>? bestOfNSamples)
+        IDataView train, IDataView validation, Func<CachedBestOfNSamples>? bestOfNSamples, List<RewardModel> extraModels)
     {
         var specs = _pipeline.Proxies;
         var proxies = new RewardModel[specs.Count];
+        int proxySeed = _pipeline.EffectiveProxySeed;
+        var members = specs.Where(s => s.IsEnsemble).SelectMany(e => e.MemberSeeds(proxySeed).Select(seed => (Of: e.Of!, Seed: seed)))
+            .Where(m => m.Seed != proxySeed).Distinct().ToList();
+        var memberModels = new RewardModel[members.Count];
+        long Cost(ProxySpec spec) => spec.Kind switch
+        {
+            TransformerRewardModel.KindName => (long)spec.Layers * spec.ModelDim * spec.ModelDim,
+            FastTreeRewardModel.KindName => (long)spec.Trees * spec.Leaves,
+            _ => 0,
+        };
+        RewardModelStage Stage() => new(new MLContext(_pipeline.Seed), _pipeline, _run, _cache);
         CachedBestOfNSamples? samples = null;
-        var jobs = Enumerable.Range(0, specs.Count)
-            .OrderByDescending(i => specs[i].Kind == TransformerRewardModel.KindName ? (long)specs[i].Layers * specs[i].ModelDim * specs[i].ModelDim : (long)specs[i].Trees * specs[i].Leaves)
-            .Select(i => (Action)(() => proxies[i] = new RewardModelStage(new MLContext(_pipeline.Seed), _pipeline, _run, _cache).Proxy(specs[i], policy, gold, corpus, train, validation)))
-            .ToList();
+        var jobs = Enumerable.Range(0, specs.Count).Where(i => !specs[i].IsEnsemble)
+            .Select(i => (Cost: Cost(specs[i]), Job: (Action)(() => proxies[i] = Stage().Proxy(specs[i], policy, gold, corpus, train, validation))))
+            .Concat(members.Select((m, j) =>
+            {
+                var spec = specs.Single(s => s.Name == m.Of);
+                return (Cost: Cost(spec), Job: (Action)(() => memberModels[j] = Stage().Proxy(spec, policy, gold, corpus, train, validation, m.Seed)));
+            }))
+            .OrderByDescending(j => j.Cost).Select(j => j.Job).ToList();
         if (bestOfNSamples is not null)
         {
             jobs.Insert(0, () => samples = bestOfNSamples());
         }
-        TorchJobs.Run(jobs, _pipeline.EffectiveThreadsPerJob, TorchSharp.torch.get_num_threads());
+        try
+        {
+            TorchJobs.Run(jobs, _pipeline.EffectiveThreadsPerJob, TorchSharp.torch.get_num_threads());
+        }
+        finally
+        {
+            extraModels.AddRange(memberModels.Where(m => m is not null));
+        }
+        for (int i = 0; i < specs.Count; i++)
+        {
+            if (specs[i].IsEnsemble)
+            {
+                var spec = specs[i];
+                var ensemble = spec.MemberSeeds(proxySeed)
+                    .Select(seed => seed == proxySeed ? proxies[specs.FindIndex(s => s.Name == spec.Of)] : memberModels[members.IndexOf((spec.Of!, seed))]).ToList();
+                proxies[i] = _ml.RewardModels().Ensemble(ensemble, spec.EnsembleObjective, spec.Name,
+                    spec.UncertaintyPenalty ?? EnsembleRewardTrainer.Defaults.UncertaintyPenalty, validation);
+            }
+        }
         return (proxies.ToList(), samples);
     }
 

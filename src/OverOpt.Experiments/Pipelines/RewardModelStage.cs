@@ -101,12 +101,17 @@ internal sealed class RewardModelStage
         return (_ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Skip(held))), _ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Take(held))), rows);
     }
 
-    public RewardModel Proxy(ProxySpec spec, Policy policy, IRewardScorer gold, TextCorpus corpus, IDataView train, IDataView validation)
+    /// <summary>
+    /// The proxy <paramref name="spec"/> (a transformer's or FastTree's from the cache, or built), trained with
+    /// <paramref name="seed"/> (an ensemble's member) or else the pipeline's proxy seed.
+    /// </summary>
+    public RewardModel Proxy(ProxySpec spec, Policy policy, IRewardScorer gold, TextCorpus corpus, IDataView train, IDataView validation, int? seed = null)
     {
+        int trainingSeed = seed ?? _pipeline.EffectiveProxySeed;
         if (spec.IsNoisyGold)
         {
             // Gold plus a seeded noise function: nothing to train, so nothing cached (building it costs one gold pass).
-            var options = spec.NoisyGoldOptions(gold, _pipeline.EffectiveProxySeed);
+            var options = spec.NoisyGoldOptions(gold, trainingSeed);
             options.Tokenizer = policy.Tokenizer;
             return _ml.RewardModels().Trainers.NoisyGold(options).Fit(train, validation);
         }
@@ -115,7 +120,7 @@ internal sealed class RewardModelStage
         // The proxy seed enters the key only where it changes the model: a transformer trained with a seed other than the
         // pipeline's. So a pipeline with proxySeed = seed shares the proxies of one without it, and a FastTree proxy (no
         // seed) is trained once for every proxy seed.
-        int? proxySeed = transformer && _pipeline.EffectiveProxySeed != _pipeline.Seed ? _pipeline.EffectiveProxySeed : null;
+        int? proxySeed = transformer && trainingSeed != _pipeline.Seed ? trainingSeed : null;
         // The libtorch threads it trains at change its rounding: a proxy trained at another count is another artifact.
         int threads = TorchSharp.torch.get_num_threads();
         // Key leaves out null members, so a null proxySeed is no part of the key.
@@ -128,7 +133,7 @@ internal sealed class RewardModelStage
                 RewardModel model;
                 if (transformer)
                 {
-                    var options = spec.TransformerOptions(Context, _pipeline.EffectiveProxySeed);
+                    var options = spec.TransformerOptions(Context, trainingSeed);
                     (options.Tokenizer, options.PretrainedInitialization, options.Device, options.Progress) = (policy.Tokenizer, pretrained, _run.Device, _run.Progress);
                     model = _ml.RewardModels().Trainers.Transformer(options).Fit(train, validation);
                 }

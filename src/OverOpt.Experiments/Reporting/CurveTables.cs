@@ -6,8 +6,8 @@ namespace OverOpt.Experiments.Reporting;
 
 /// <summary>
 /// curves.csv and fits.csv: one schema for every method. Both begin with the curve's key (<see cref="CurveKey"/>:
-/// method, policy, proxy, proxy_kind, proxy_params, comparisons, kl_coefficient, seed; proxy_seed last), so that a
-/// fit joins its curve on those columns.
+/// method, policy, proxy, proxy_kind, proxy_params, comparisons, kl_coefficient, seed; proxy_seed after the values), so
+/// that a fit joins its curve on those columns. curves.csv ends with proxy_disagreement (PPO against an ensemble only).
 /// </summary>
 public static class CurveTables
 {
@@ -16,13 +16,13 @@ public static class CurveTables
     {
         var table = new CsvTable("method", "policy", "proxy", "proxy_kind", "proxy_params", "comparisons", "kl_coefficient", "seed", "n", "step", "kl", "kl_measured", "d",
             "proxy_score", "proxy_ci_low", "proxy_ci_high", "gold_score", "gold_ci_low", "gold_ci_high", "rule_score", "rule_ci_low", "rule_ci_high",
-            "k1_estimate", "k3_estimate", "proxy_seed");
+            "k1_estimate", "k3_estimate", "proxy_seed", "proxy_disagreement");
         foreach (var p in points)
         {
             var (k, s) = (p.Key, p.Scores);
             table.Add(k.Method.Label(), k.Policy, k.Proxy, k.ProxyKind, k.ProxyParams, k.Comparisons, k.KlCoefficient, k.Seed.ToString(), p.N, p.Step, p.Kl, p.KlMeasured, p.D,
                 s.Proxy.Mean, s.Proxy.Low, s.Proxy.High, s.Gold.Mean, s.Gold.Low, s.Gold.High, s.Rule.Mean, s.Rule.Low, s.Rule.High,
-                p.K1Estimate, p.K3Estimate, k.ProxySeed);
+                p.K1Estimate, p.K3Estimate, k.ProxySeed, p.ProxyDisagreement);
         }
         table.Save(path);
     }

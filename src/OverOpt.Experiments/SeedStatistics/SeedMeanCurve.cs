@@ -27,6 +27,7 @@ public static class SeedMeanCurve
             point.KlMeasured = at.Average(p => p.KlMeasured);
             point.K1Estimate = at.Average(p => p.K1Estimate);
             point.K3Estimate = at.Average(p => p.K3Estimate);
+            point.ProxyDisagreement = at.Average(p => p.ProxyDisagreement);
             point.D = Math.Sqrt(point.Kl);
             point.Scores = new CurveScores(SeedInterval.Of(at.Select(p => p.ProxyScore)), SeedInterval.Of(at.Select(p => p.GoldScore)), SeedInterval.Of(at.Select(p => p.RuleScore)));
             mean.Add(point);

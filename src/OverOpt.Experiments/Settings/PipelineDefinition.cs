@@ -32,10 +32,11 @@ public sealed class PipelineDefinition
 
     /// <summary>
     /// The seed the proxy <paramref name="name"/> was trained with: <see cref="EffectiveProxySeed"/> for a transformer
-    /// proxy and for a noisyGold one (its noise function's seed); null for gold and FastTree (no seed).
+    /// proxy, a noisyGold one (its noise function's seed) and an ensemble (its members' seeds follow from it); null for
+    /// gold and FastTree (no seed).
     /// </summary>
     public int? ProxySeedOf(string name)
-        => Proxies.FirstOrDefault(p => p.Name == name) is { Kind: TransformerRewardModel.KindName or NoisyGoldRewardModel.KindName } ? EffectiveProxySeed : null;
+        => Proxies.FirstOrDefault(p => p.Name == name) is { Kind: TransformerRewardModel.KindName or NoisyGoldRewardModel.KindName or EnsembleRewardModel.KindName } ? EffectiveProxySeed : null;
 
     /// <summary>
     /// libtorch threads of each independent job: each proxy (its language model, its training and its best-of-n curve),
@@ -195,6 +196,11 @@ public sealed class PipelineDefinition
                 throw new OverOptConfigurationException($"the name '{proxy.Name}' is used twice or is reserved.", $"{prefix}.name", "give every proxy its own name other than 'gold'.");
             }
             Nested(prefix, () => proxy.Validate(Sampling.PromptLength + Sampling.ResponseLength));
+            if (proxy.IsEnsemble && !Proxies.Any(p => p.Name == proxy.Of && p.Kind == TransformerRewardModel.KindName))
+            {
+                throw new OverOptConfigurationException($"ensemble '{proxy.Name}' is of '{proxy.Of}', which is not a transformer proxy of this pipeline.", $"{prefix}.of",
+                    $"name one of: {string.Join(", ", Proxies.Where(p => p.Kind == TransformerRewardModel.KindName).Select(p => p.Name))}.");
+            }
         }
         if (BestOfN.Prompts < 0)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OverOpt.MLNet.BestOfN;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
@@ -10,13 +11,14 @@ namespace OverOpt.Experiments.Settings;
 /// <summary>
 /// One proxy reward model. <c>kind</c> "transformer" uses layers, modelDim, heads, epochs, batchSize, learningRate;
 /// <c>kind</c> "fasttree" uses trees, leaves, ngramLength; <c>kind</c> "noisyGold" (gold plus seeded noise, the proxy
-/// seed its noise function) uses noise, noiseDistribution, degreesOfFreedom.
+/// seed its noise function) uses noise, noiseDistribution, degreesOfFreedom; <c>kind</c> "ensemble" uses of (a transformer
+/// proxy of the pipeline, every member's recipe), members, objective, uncertaintyPenalty.
 /// </summary>
 public sealed class ProxySpec
 {
     public string Name { get; set; } = "proxy";
 
-    /// <summary>"transformer", "fasttree" or "noisyGold".</summary>
+    /// <summary>"transformer", "fasttree", "noisyGold" or "ensemble".</summary>
     public string Kind { get; set; } = TransformerRewardModel.KindName;
 
     public int Layers { get; set; } = TransformerRewardTrainer.Defaults.Layers;
@@ -52,6 +54,47 @@ public sealed class ProxySpec
     /// <summary>noisyGold with <c>studentT</c>: whole degrees of freedom; null is 3.</summary>
     [Sweeps.Definition.OmittedWhileNull]
     public int? DegreesOfFreedom { get; set; }
+
+    /// <summary>ensemble: the transformer proxy (by name) every member is trained as, with a seed of its own.</summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public string? Of { get; set; }
+
+    /// <summary>ensemble: members; null is 3.</summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public int? Members { get; set; }
+
+    /// <summary>ensemble: <c>mean</c> (null), <c>worstCase</c> or <c>uncertaintyWeighted</c>.</summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public string? Objective { get; set; }
+
+    /// <summary>ensemble with <c>uncertaintyWeighted</c>: lambda; null is 0.5.</summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public double? UncertaintyPenalty { get; set; }
+
+    /// <summary>Whether this proxy is an ensemble of another proxy's seeds (<see cref="EnsembleRewardModel"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsEnsemble => Kind == EnsembleRewardModel.KindName;
+
+    /// <summary>
+    /// An ensemble's member seeds at proxy seed <paramref name="proxySeed"/>: (proxySeed - 1) k + 1 .. proxySeed k, so the
+    /// replicates of a sweep over proxy seeds draw disjoint members, and proxy seed 1's members are seeds 1 .. k (the
+    /// single proxies of a size sweep's proxy seeds 1 .. k, reused from the cache).
+    /// </summary>
+    public IReadOnlyList<int> MemberSeeds(int proxySeed)
+    {
+        int k = Members ?? EnsembleRewardTrainer.Defaults.Members;
+        return Enumerable.Range((proxySeed - 1) * k + 1, k).ToArray();
+    }
+
+    /// <summary>The ensemble's objective as the library names it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public BestOfNObjective EnsembleObjective => Objective switch
+    {
+        null or "mean" => BestOfNObjective.Mean,
+        "worstCase" => BestOfNObjective.WorstCase,
+        "uncertaintyWeighted" => BestOfNObjective.UncertaintyWeighted,
+        _ => throw new OverOptConfigurationException($"unknown objective '{Objective}'.", "objective", "use \"mean\", \"worstCase\" or \"uncertaintyWeighted\"."),
+    };
 
     /// <summary>Whether this proxy is gold plus noise (<see cref="NoisyGoldRewardModel"/>): built, not trained or cached.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -113,6 +156,18 @@ public sealed class ProxySpec
                 case TransformerRewardModel.KindName:
                     TransformerOptions(context, seed: 0).ValidateSettings();
                     break;
+                case EnsembleRewardModel.KindName:
+                    new EnsembleRewardTrainer.Options
+                    {
+                        Members = Members ?? EnsembleRewardTrainer.Defaults.Members,
+                        Objective = EnsembleObjective,
+                        UncertaintyPenalty = UncertaintyPenalty ?? EnsembleRewardTrainer.Defaults.UncertaintyPenalty,
+                    }.ValidateSettings();
+                    if (Of is null)
+                    {
+                        throw new OverOptConfigurationException("an ensemble names the proxy its members are trained as.", "of", "set of to the name of a transformer proxy of this pipeline.");
+                    }
+                    break;
                 case NoisyGoldRewardModel.KindName:
                     NoisyGoldOptions(gold: null, seed: 0).ValidateSettings();
                     if (Readout is not null)
@@ -122,7 +177,12 @@ public sealed class ProxySpec
                     break;
                 default:
                     throw new OverOptConfigurationException($"unknown kind '{Kind}'.", "kind",
-                        $"use \"{TransformerRewardModel.KindName}\", \"{FastTreeRewardModel.KindName}\" or \"{NoisyGoldRewardModel.KindName}\".");
+                        $"use \"{TransformerRewardModel.KindName}\", \"{FastTreeRewardModel.KindName}\", \"{NoisyGoldRewardModel.KindName}\" or \"{EnsembleRewardModel.KindName}\".");
+            }
+            if (!IsEnsemble && (Of is not null || Members is not null || Objective is not null || UncertaintyPenalty is not null))
+            {
+                string field = Of is not null ? "of" : Members is not null ? "members" : Objective is not null ? "objective" : "uncertaintyPenalty";
+                throw new OverOptConfigurationException($"{field} is an ensemble's setting, and this proxy's kind is '{Kind}'.", field, $"leave it out, or set kind to \"{EnsembleRewardModel.KindName}\".");
             }
             if (!IsNoisyGold && (Noise is not null || NoiseDistribution is not null || DegreesOfFreedom is not null))
             {

@@ -65,6 +65,20 @@ public sealed class RewardModelCatalog
         string scoreColumnName = RewardColumnDefaults.Score)
         => RewardModelEvaluator.Evaluate(data, labelColumnName, rowGroupColumnName, scoreColumnName);
 
+    /// <summary>
+    /// Reward models already trained (e.g. loaded, or several seeds of one recipe) scored as one ensemble objective
+    /// (<see cref="EnsembleRewardModel"/>), with its validation loss and accuracy on <paramref name="validationData"/>
+    /// where given. The caller keeps the members and disposes them after the ensemble.
+    /// </summary>
+    public EnsembleRewardModel Ensemble(IReadOnlyList<RewardModel> members, BestOfN.BestOfNObjective objective, string name = "ensemble",
+        double uncertaintyPenalty = EnsembleRewardTrainer.Defaults.UncertaintyPenalty, IDataView? validationData = null)
+    {
+        var ensemble = EnsembleRewardModel.Create(_ml, name, members, objective, uncertaintyPenalty, ownsMembers: false);
+        return validationData is null ? ensemble
+            : (EnsembleRewardModel)RewardModelValidation.Validated(_ml, validationData, new RewardColumns(ensemble.Info.PromptColumnName, ensemble.Info.ResponseColumnName,
+                RewardColumnDefaults.Label, RewardColumnDefaults.GroupId), name, ensemble);
+    }
+
     /// <summary>Saves to an OverOpt archive: an ML.NET model file (loadable with <c>mlContext.Model.Load</c> too) with the model's description, vocabulary and weights beside it.</summary>
     public void Save(RewardModel model, string path) => model.Save(_ml, path);
 

@@ -57,6 +57,12 @@ public sealed class RewardModelTrainers
     /// </summary>
     public NoisyGoldRewardTrainer NoisyGold(NoisyGoldRewardTrainer.Options options) => new(_ml, options);
 
+    /// <summary>
+    /// k transformer reward models of one recipe (seeds FirstSeed .. FirstSeed + k - 1) trained on the same preference rows
+    /// and scored as one objective: mean, worst case or uncertainty-weighted (Coste et al. 2024).
+    /// </summary>
+    public EnsembleRewardTrainer Ensemble(EnsembleRewardTrainer.Options options) => new(_ml, options);
+
     /// <summary>A FastTree ranking reward model on response n-grams, trained on preference rows.</summary>
     public FastTreeRewardTrainer FastTree(FastTreeRewardTrainer.Options options) => new(_ml, options);
 

@@ -68,6 +68,12 @@ public sealed class CurvePoint
     /// <summary>RL only: the k3 estimate mean(sum_t exp(-r) - 1 + r), r = log pi - log pi_init (never negative).</summary>
     public double K3Estimate { get; set; } = double.NaN;
 
+    /// <summary>
+    /// RL against an ensemble only: the members' disagreement on the evaluation samples, the mean over samples of the
+    /// population variance of the members' scores; NaN otherwise.
+    /// </summary>
+    public double ProxyDisagreement { get; set; } = double.NaN;
+
     /// <summary>sqrt(<see cref="Kl"/>).</summary>
     public double D { get; set; }
 

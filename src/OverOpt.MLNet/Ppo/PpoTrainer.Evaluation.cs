@@ -18,7 +18,9 @@ public sealed partial class PpoTrainer
         var samples = PolicySampler.SampleAll(policy.Model, reference.Model, chosen, 1, sampling, generator);
         var responses = samples.Select(s => s.Response).ToArray();
         double[] Scores(RewardModels.IRewardScorer scorer) => scorer.Score(chosen, responses).Select(s => (double)s).ToArray();
-        var proxy = Scores(_options.Reward!);
+        // An ensemble's members score once, for both its objective and their disagreement.
+        var members = (_options.Reward as RewardModels.EnsembleRewardModel)?.MemberScores(chosen, responses);
+        var proxy = members is null ? Scores(_options.Reward!) : ((RewardModels.EnsembleRewardModel)_options.Reward!).Combine(members).Select(s => (double)s).ToArray();
         var gold = Scores(_options.Gold ?? _options.Reward!);
         var rule = _options.Rule is null ? null : Scores(_options.Rule);
         if (proxy.Concat(gold).Concat(rule ?? []).Any(v => !double.IsFinite(v)))
@@ -27,6 +29,7 @@ public sealed partial class PpoTrainer
         }
         var key = new CurveKey { Proxy = _options.Reward!.Name, KlCoefficient = _options.KlCoefficient, Seed = _options.Seed };
         var point = RlCurvePoints.At(key, step, samples.Select(s => s.Kl).ToArray(), proxy, gold, rule);
+        point.ProxyDisagreement = members is null ? double.NaN : RewardModels.EnsembleRewardModel.Disagreement(members).Average();
         point.K1Estimate = samples.Average(s => s.LogRatio);
         point.K3Estimate = samples.Average(s => s.LogProbs.Zip(s.ReferenceLogProbs, (p, q) => Math.Exp(q - (double)p) - 1 + (p - (double)q)).Sum());
         return point;

@@ -34,18 +34,7 @@ public abstract class RewardTrainerOptions
 
     /// <summary><paramref name="model"/> with its validation loss and accuracy on <paramref name="validationData"/> (raw scores); itself without validation data.</summary>
     internal RewardModel Validated(MLContext mlContext, IDataView? validationData, RewardModel model)
-    {
-        if (validationData is null)
-        {
-            return model;
-        }
-        var rows = Comparisons.PreferenceData.ReadPairs(mlContext, validationData, Columns, $"validating reward model '{Name}'");
-        var prompts = rows.Select(r => r.PromptTokens).ToArray();
-        var metrics = Comparisons.PairwiseMetrics.Compute(
-            model.RawScore(prompts, rows.Select(r => r.ChosenTokens).ToArray()),
-            model.RawScore(prompts, rows.Select(r => r.RejectedTokens).ToArray()));
-        return model.WithInfo(model.Info with { ValidationLoss = metrics.BradleyTerryLoss, ValidationAccuracy = metrics.PairwiseAccuracy });
-    }
+        => validationData is null ? model : RewardModelValidation.Validated(mlContext, validationData, Columns, Name, model);
 
     /// <summary>The tokenizer given, or a configuration error saying which one to pass.</summary>
     private protected static WordTokenizer RequireTokenizer(WordTokenizer? tokenizer)

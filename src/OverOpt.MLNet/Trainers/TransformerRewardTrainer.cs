@@ -110,6 +110,15 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
             RewardReadoutChecks.RequireLanguageModel(Readout, PretrainedInitialization is not null);
         }
 
+        /// <summary>A copy of these options with another seed and name (an ensemble's member).</summary>
+        internal Options WithSeed(int seed, string name)
+        {
+            var copy = (Options)MemberwiseClone();
+            copy.Seed = seed;
+            copy.Name = name;
+            return copy;
+        }
+
         /// <summary>Checks every setting that needs neither data nor a tokenizer; an error names the option's field.</summary>
         public void ValidateSettings()
         {

@@ -27,7 +27,7 @@ public sealed record StudyCurve
     /// <summary>The proxy's name.</summary>
     public string Proxy => Key.Proxy;
 
-    /// <summary>"transformer", "fasttree" or "noisyGold".</summary>
+    /// <summary>"transformer", "fasttree", "noisyGold" or "ensemble".</summary>
     public string Kind => Key.ProxyKind;
 
     /// <summary>The proxy's parameters (for FastTree: trees x leaves).</summary>
@@ -62,6 +62,12 @@ public sealed record StudyCurve
 
     /// <summary>A noisyGold proxy's noise law (<c>normal</c> or <c>studentT</c>, from its task's configuration); empty for the others.</summary>
     public string NoiseDistribution { get; init; } = "";
+
+    /// <summary>An ensemble's recipe: the single proxy its members are trained as (from its task's configuration); empty for the others.</summary>
+    public string EnsembleOf { get; init; } = "";
+
+    /// <summary>An ensemble's objective (<c>mean</c>, <c>worstCase</c>, <c>uncertaintyWeighted</c>); empty for the others.</summary>
+    public string EnsembleObjective { get; init; } = "";
 
     /// <summary>A noisyGold proxy's predicted slope of gold against the proxy, Var X / (Var X + Var Z) (<c>reward_models</c>); NaN for the others.</summary>
     public double PredictedGoldSlope { get; init; } = double.NaN;

@@ -74,8 +74,10 @@ public sealed class StudyData
         var predicted = PredictedGoldSlopes(connection);
         var policies = Policies(connection);
         var fits = Fits(connection);
+        // An ensemble's disagreement along PPO: a column databases made before ensembles lack (read as NaN).
+        string disagreement = columns.Contains("proxy_disagreement") ? "proxy_disagreement" : "NULL";
         string sql = $"""
-            SELECT task_index, {SelectKey}, n, step, kl, d, proxy_score, gold_score, gold_ci_low, gold_ci_high
+            SELECT task_index, {SelectKey}, n, step, kl, d, proxy_score, gold_score, gold_ci_low, gold_ci_high, {disagreement}
             FROM curve_points WHERE CAST(seed AS TEXT) <> 'mean' AND gold_score IS NOT NULL AND d IS NOT NULL
             ORDER BY task_index, method, policy, proxy, kl_coefficient, seed, n, step
             """;
@@ -83,13 +85,14 @@ public sealed class StudyData
         {
             Key = ReadKey(r, 1), N = (int)Long(r, 10), Step = Real(r, 11), Kl = Real(r, 12), D = Real(r, 13),
             Scores = new CurveScores(new ScoreInterval(Real(r, 14), double.NaN, double.NaN), new ScoreInterval(Real(r, 15), Real(r, 16), Real(r, 17)), ScoreInterval.None),
+            ProxyDisagreement = Real(r, 18),
         }));
         var curves = new List<StudyCurve>();
         var seen = new HashSet<(CurveKey, int, long, string)>();
         foreach (var g in rows.GroupBy(r => (r.Task, r.Point.Key)))
         {
             var (task, key) = g.Key;
-            var (taskSeed, epochsByProxy, world, noiseByProxy) = configurations.GetValueOrDefault(task, (0, EmptyEpochs, "", EmptyNoise));
+            var (taskSeed, epochsByProxy, world, settingsByProxy) = configurations.GetValueOrDefault(task, (0, EmptyEpochs, "", EmptySettings));
             bool ppo = key.Method == OptimizationMethod.Ppo;
             var points = g.Select(x => x.Point).OrderBy(p => ppo ? p.Step : p.N).ToList();
             (double Alpha, double Beta) fit = fits.GetValueOrDefault((task, key), (double.NaN, double.NaN));
@@ -101,7 +104,9 @@ public sealed class StudyData
                 World = world,
                 ValidationLoss = losses.GetValueOrDefault((task, key.Policy, key.Proxy), double.NaN),
                 PredictedGoldSlope = predicted.GetValueOrDefault((task, key.Policy, key.Proxy), double.NaN),
-                NoiseDistribution = key.ProxyKind == NoisyGoldRewardModel.KindName ? noiseByProxy.GetValueOrDefault(key.Proxy, "normal") : "",
+                NoiseDistribution = key.ProxyKind == NoisyGoldRewardModel.KindName ? settingsByProxy.GetValueOrDefault(key.Proxy)?.Noise ?? "normal" : "",
+                EnsembleOf = key.ProxyKind == EnsembleRewardModel.KindName ? settingsByProxy.GetValueOrDefault(key.Proxy)?.Of ?? "" : "",
+                EnsembleObjective = key.ProxyKind == EnsembleRewardModel.KindName ? settingsByProxy.GetValueOrDefault(key.Proxy)?.Objective ?? "mean" : "",
                 Epochs = key.ProxyKind == TransformerRewardModel.KindName ? epochsByProxy.GetValueOrDefault(key.Proxy) : 0,
                 Alpha = fit.Alpha, Beta = fit.Beta, Points = points,
             };
@@ -126,15 +131,18 @@ public sealed class StudyData
 
     private static readonly Dictionary<string, int> EmptyEpochs = [];
 
-    private static readonly Dictionary<string, string> EmptyNoise = [];
+    private static readonly Dictionary<string, ProxySettings> EmptySettings = [];
+
+    /// <summary>What a task's configuration says of a noisyGold proxy (its noise law) or an ensemble (its recipe and objective).</summary>
+    private sealed record ProxySettings(string? Noise, string? Of, string? Objective);
 
     /// <summary>
-    /// Each task's pipeline seed, its proxies' training epochs by name, its world and its noisyGold proxies' noise laws by
-    /// name, from its configuration in <c>runs</c>.
+    /// Each task's pipeline seed, its proxies' training epochs by name, its world and its noisyGold and ensemble proxies'
+    /// settings by name, from its configuration in <c>runs</c>.
     /// </summary>
-    private static Dictionary<int, (long Seed, Dictionary<string, int> Epochs, string World, Dictionary<string, string> Noise)> TaskConfigurations(SqliteConnection connection)
+    private static Dictionary<int, (long Seed, Dictionary<string, int> Epochs, string World, Dictionary<string, ProxySettings> Settings)> TaskConfigurations(SqliteConnection connection)
     {
-        var result = new Dictionary<int, (long, Dictionary<string, int>, string, Dictionary<string, string>)>();
+        var result = new Dictionary<int, (long, Dictionary<string, int>, string, Dictionary<string, ProxySettings>)>();
         if (!Columns(connection, "runs").Contains("configuration"))
         {
             return result;
@@ -146,7 +154,7 @@ public sealed class StudyData
                 var node = json is null ? null : JsonNode.Parse(json);
                 long seed = node?["seed"]?.GetValue<long>() ?? 1;
                 var epochs = new Dictionary<string, int>(StringComparer.Ordinal);
-                var noise = new Dictionary<string, string>(StringComparer.Ordinal);
+                var settings = new Dictionary<string, ProxySettings>(StringComparer.Ordinal);
                 foreach (var proxy in node?["proxies"] is JsonArray proxies ? proxies : new JsonArray())
                 {
                     if (proxy?["name"]?.GetValue<string>() is not { } name)
@@ -157,12 +165,12 @@ public sealed class StudyData
                     {
                         epochs.TryAdd(name, e.GetValue<int>());
                     }
-                    if (proxy["kind"]?.GetValue<string>() == NoisyGoldRewardModel.KindName)
+                    if (proxy["kind"]?.GetValue<string>() is NoisyGoldRewardModel.KindName or EnsembleRewardModel.KindName)
                     {
-                        noise.TryAdd(name, proxy["noiseDistribution"]?.GetValue<string>() ?? "normal");
+                        settings.TryAdd(name, new ProxySettings(proxy["noiseDistribution"]?.GetValue<string>(), proxy["of"]?.GetValue<string>(), proxy["objective"]?.GetValue<string>()));
                     }
                 }
-                result[task] = (seed, epochs, WorldLabel(node?["world"]), noise);
+                result[task] = (seed, epochs, WorldLabel(node?["world"]), settings);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
             {

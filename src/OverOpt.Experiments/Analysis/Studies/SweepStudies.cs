@@ -10,7 +10,7 @@ namespace OverOpt.Experiments.Analysis.Studies;
 /// <summary>
 /// The paper's findings measured on a sweep database alone: reward-model size, data size, repeated data, validation
 /// loss, advance prediction, proxy against gold and RL against best-of-n, KL penalty, policy size and regressional
-/// Goodhart (gold plus noise), each a section of
+/// Goodhart (gold plus noise) and ensembles (Coste et al.), each a section of
 /// sweep-report.md with its figures, and one findings table that lists every finding of the reproduction spec the
 /// database can address as "holds", "does not hold" or "not measured", with the numbers behind it.
 /// </summary>
@@ -35,8 +35,9 @@ public static class SweepStudies
         try
         {
             var read = StudyData.Read(connection);
-            // Gold plus noise is the regressional study's alone: every other study is about learned proxies.
-            var all = read.Where(c => c.Kind != NoisyGoldRewardModel.KindName);
+            // Gold plus noise is the regressional study's alone, and ensembles the ensemble study's: every other study is
+            // about single learned proxies (an ensemble's parameters are no reward-model size).
+            var all = read.Where(c => c.Kind != NoisyGoldRewardModel.KindName && c.Kind != EnsembleRewardModel.KindName);
             // Runs that repeat their data for more epochs are the repetition study's alone, not more replicates.
             var data = all.AtBaseEpochs();
             var size = RewardModelSizeStudy.Run(data, folder);
@@ -52,6 +53,7 @@ public static class SweepStudies
                 PolicySizeStudy.Run(data, folder),
                 KlPenaltyStudy.Run(data, folder),
                 RegressionalGoodhartStudy.Run(read, folder),
+                EnsembleStudy.Run(read, folder),
             };
             // A sweep over world seeds: the size laws world by world, right after the pooled size study.
             if (WorldSeedStudy.Run(data, folder) is { } worlds)
@@ -61,7 +63,7 @@ public static class SweepStudies
             var findings = sections.SelectMany(s => s.Findings).ToList();
             findings.Add(Finding.NotMeasured("8", "iterated RLHF: k rounds of d/k give R = d(alpha - beta ln d + beta ln k) (sec. 4.2)", "the sweep runs no iterated RLHF"));
             // The spec's order: 1 .. 8, the best-of-n form's advance prediction after finding 2.
-            var order = new[] { "1", "2", "BoN form", "3", "4", "5", "6", "7", "8" };
+            var order = new[] { "1", "2", "BoN form", "3", "4", "5", "6", "7", "8", "Coste" };
             findings = findings.OrderBy(f => Array.IndexOf(order, f.Spec) is var i and >= 0 ? i : order.Length).ToList();
             return new Result(sections, findings, size.Lines, dataSize.ChanceThreshold, read.Curves.Count);
         }
