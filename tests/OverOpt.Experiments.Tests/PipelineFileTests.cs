@@ -124,6 +124,10 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"gold\": { \"readout\": \"lastToken\" } }", "gold.readout")]
     [InlineData("{ \"gold\": { \"termLossWeight\": -1 } }", "gold.termLossWeight")]
     [InlineData("{ \"gold\": { \"kind\": \"exact\" } }", "gold.kind")]
+    [InlineData("{ \"directAlignment\": { \"losses\": [\"dpo\", \"kto\"] } }", "directAlignment.losses[1]")]
+    [InlineData("{ \"directAlignment\": { \"betas\": [0.1, 0] } }", "directAlignment.betas[1]")]
+    [InlineData("{ \"directAlignment\": { \"epochs\": 0 } }", "directAlignment.epochs")]
+    [InlineData("{ \"directAlignment\": { \"seeds\": [] } }", "directAlignment.seeds")]
     [InlineData("{ \"gold\": { \"pretrained\": false, \"readout\": \"meanPoolAndLikelihood\" } }", "gold.readout")]
     public void ABadWorldOrGoldSettingIsRefusedAtLoadUnderItsField(string json, string field)
     {

@@ -296,6 +296,43 @@ public sealed class SweepStudiesTests : IDisposable
         Assert.Contains("| 1 | beta_bon falls as reward models grow (fig. 3) | not measured |", text);
     }
 
+    [Fact]
+    public void DirectAlignmentIsJudgedOnItsSeedMeansAndItsStepsInEpochs()
+    {
+        // One task, DPO at beta 0.1 and 0.5 on seeds 1-3, 100 pairs in batches of 10 (10 steps an epoch). Gold follows the
+        // best-of-n form d(1 - 0.5 d), which peaks at d = 1: step 3 or 4 at beta 0.1 (d = 0.3 step), 6 or 7 at beta 0.5 (d = 0.15 step).
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.RewardPipeline,
+            """{ "directAlignment": [ { "losses": ["dpo"], "betas": [0.1, 0.5], "seeds": [1, 2, 3], "batchSize": 10 } ] }"""));
+        var layout = new SweepLayout(_files.Output);
+        var task = sweep.Tasks.Single();
+        string folder = layout.TaskDirectory(task);
+        Directory.CreateDirectory(folder);
+        var curves = new StringBuilder(CurvesHeader);
+        foreach (var (beta, perStep) in new[] { (0.1, 0.3), (0.5, 0.15) })
+        {
+            for (int seed = 1; seed <= 3; seed++)
+            {
+                for (int step = 0; step <= 12; step++)
+                {
+                    double d = perStep * step, gold = d * (1 - 0.5 * d) + 0.001 * seed * step;
+                    curves.Append(C, $"daa,a,dpo,implicit,0,100,{beta},{seed},1,{step},{d * d:R},{d:R},{d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},\n");
+                }
+            }
+        }
+        File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
+        SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+
+        Assert.Contains("| DAA | under direct alignment gold rises then falls as KL grows, for every beta (Rafailov et al. 2024) | holds |", text);
+        // The curves follow the best-of-n form exactly, so the R_RL form does not fit as well: an honest "does not hold".
+        Assert.Contains("| DAA | the R_RL form d(alpha - beta ln d) fits direct alignment's gold at least as well as the best-of-n form d(alpha - beta d) | does not hold |", text);
+        Assert.Contains("| DAA | a lower beta spends more KL | holds | dpo: final KL 12.96 at beta 0.1, 3.24 at beta 0.5;", text);
+        Assert.Matches(@"\| DAA \| gold begins to fall within the first epoch \| holds \| dpo beta 0\.1: peak at step [34] = 0\.[34]0 epochs; dpo beta 0\.5: peak at step [67] = 0\.[67]0 epochs;", text);
+        Assert.True(File.Exists(Path.Combine(layout.Root, DirectAlignmentStudy.Figure)));
+    }
+
     /// <summary>The columns of curves.csv the studies read, in a task's own order.</summary>
     private const string CurvesHeader = "method,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n";
 

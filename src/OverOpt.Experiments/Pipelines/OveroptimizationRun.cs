@@ -77,7 +77,7 @@ internal sealed class OveroptimizationRun
                 models.AddRange(proxies);
                 summaries.AddRange(proxies.Select(m => Summary(name, m)));
                 Add(timings, "comparisons, proxies and best-of-n samples", stageClock.Elapsed.TotalSeconds);
-                if (proxies.Count == 0)
+                if (proxies.Count == 0 && _pipeline.DirectAlignment is null)
                 {
                     continue;
                 }
@@ -95,7 +95,15 @@ internal sealed class OveroptimizationRun
                 {
                     Add(timings, "ppo", stageClock.Elapsed.TotalSeconds);
                 }
-                outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, bon, ppo));
+                IReadOnlyList<DirectAlignmentConfiguration> directAlignment = [];
+                if (_pipeline.DirectAlignment is not null)
+                {
+                    stageClock.Restart();
+                    int pairs = rows.Count - RewardModelStage.HeldOut(rows.Count, _pipeline.Comparisons.ValidationFraction);
+                    directAlignment = new DirectAlignmentStage(_pipeline, _run).Run(policy, name, gold, rule, train, pairs, prompts, output);
+                    Add(timings, "direct alignment", stageClock.Elapsed.TotalSeconds);
+                }
+                outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, bon, ppo) { DirectAlignment = directAlignment });
             }
             RewardModelStage.WriteSummary(summaries, Path.Combine(output, OutputFiles.RewardModels));
             result = result with { RewardModels = summaries, StageSeconds = timings };
@@ -221,7 +229,8 @@ internal sealed class OveroptimizationRun
     private void WriteTables(string output, IReadOnlyList<PolicyOutcome> outcomes)
     {
         var points = outcomes.SelectMany(o => (o.BestOfN?.Curves.SelectMany(c => c.Result.Points) ?? [])
-            .Concat(o.Ppo.SelectMany(c => c.Seeds.SelectMany(s => s.Result.Curve).Concat(c.MeanCurve))));
+            .Concat(o.Ppo.SelectMany(c => c.Seeds.SelectMany(s => s.Result.Curve).Concat(c.MeanCurve)))
+            .Concat(o.DirectAlignment.SelectMany(c => c.Seeds.SelectMany(s => s.Curve).Concat(c.MeanCurve))));
         CurveTables.WriteCurves(Path.Combine(output, OutputFiles.Curves), points);
         var fits = new List<FitRow>();
         fits.AddRange(outcomes.SelectMany(o => o.BestOfN?.Curves.Select(c => new FitRow(c.Result.Points[0].Key, c.Result.Fit)) ?? []));
@@ -230,6 +239,11 @@ internal sealed class OveroptimizationRun
             fits.AddRange(c.Seeds.Select(s => new FitRow(s.Result.Curve[0].Key, s.Result.Fit)));
             fits.Add(new FitRow(c.MeanCurve[0].Key, c.MeanFit));
             fits.Add(new FitRow(c.MeanCurve[0].Key, c.SharedAlphaFit, AlphaShared: true));
+        }
+        foreach (var c in outcomes.SelectMany(o => o.DirectAlignment))
+        {
+            fits.AddRange(c.Seeds.Select(s => new FitRow(s.Curve[0].Key, s.Fit)));
+            fits.Add(new FitRow(c.MeanCurve[0].Key, c.MeanFit));
         }
         CurveTables.WriteFits(Path.Combine(output, OutputFiles.Fits), fits);
     }

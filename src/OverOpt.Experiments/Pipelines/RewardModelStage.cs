@@ -89,7 +89,7 @@ internal sealed class RewardModelStage
                 SeedStreams.Comparisons(_pipeline.Seed), _run.Progress)),
             (c, path) => c.Save(path));
         var rows = cached.Rows;
-        int held = (int)Math.Round(rows.Count * spec.ValidationFraction);
+        int held = HeldOut(rows.Count, spec.ValidationFraction);
         var table = new CsvTable("split", "prompt", "chosen", "rejected", "chosen_gold", "rejected_gold", "flipped");
         for (int i = 0; i < rows.Count; i++)
         {
@@ -187,6 +187,9 @@ internal sealed class RewardModelStage
     /// <summary>SHA-256 of the training prompts' token ids: the prompts the comparisons were drawn from.</summary>
     internal static string PromptsKey(IReadOnlyList<int[]> prompts)
         => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(prompts.SelectMany(p => p.Append(-1)).SelectMany(BitConverter.GetBytes).ToArray()));
+
+    /// <summary>How many of <paramref name="comparisons"/> are held out for validation (the first ones).</summary>
+    internal static int HeldOut(int comparisons, double validationFraction) => (int)Math.Round(comparisons * validationFraction);
 
     internal static string Key(object description) => JsonSerializer.Serialize(description, ArchiveJson.Options);
 }

@@ -51,6 +51,10 @@ internal static class ReportWriter
             {
                 PpoSection.Append(text, pipeline, outcome.Ppo, tokenizer);
             }
+            if (outcome.DirectAlignment.Count > 0)
+            {
+                DirectAlignmentSection.Append(text, outcome.DirectAlignment);
+            }
         }
         if (result.RlFindings.Count > 0)
         {

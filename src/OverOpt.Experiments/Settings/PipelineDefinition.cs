@@ -102,6 +102,10 @@ public sealed class PipelineDefinition
     /// <summary>PPO (by default against the smallest and the largest transformer proxy).</summary>
     public PpoSpec Ppo { get; set; } = new();
 
+    /// <summary>Direct alignment (DPO, IPO, SLiC) on the proxies' training comparisons; null (left out): none, and no part of a sweep's hash.</summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public DirectAlignmentSpec? DirectAlignment { get; set; }
+
     /// <summary>The proxies PPO optimizes: <c>ppo.proxies</c>, or else the smallest and the largest transformer proxy (by layers x width).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<string> PpoProxies => Ppo.Proxies ?? Proxies.Where(p => p.Kind == TransformerRewardModel.KindName)
@@ -128,6 +132,7 @@ public sealed class PipelineDefinition
             throw new OverOptConfigurationException("no policies are listed.", "policies", "list at least one policy, e.g. { \"name\": \"small\", \"layers\": 2, \"modelDim\": 64, \"heads\": 4 }.");
         }
         Nested("world", () => World?.Validate(Corpus));
+        Nested("directAlignment", () => DirectAlignment?.Validate());
         Nested("pretraining", Pretraining.Validate);
         for (int i = 0; i < OptimizedPolicies.Count; i++)
         {

@@ -15,4 +15,7 @@ public sealed class OptimizationCatalog
 
     /// <summary>KL-regularized PPO; <c>Fit</c> takes an IDataView of prompts (PromptTokens).</summary>
     public PpoTrainer Ppo(PpoTrainer.Options options) => new(_ml, options);
+
+    /// <summary>Direct alignment (DPO, IPO, SLiC) with no reward model; <c>Fit</c> takes preference rows (<see cref="Comparisons.PreferenceRow"/>).</summary>
+    public DirectAlignment.DirectAlignmentTrainer DirectAlignment(DirectAlignment.DirectAlignmentTrainer.Options options) => new(_ml, options);
 }

@@ -8,4 +8,10 @@ public enum OptimizationMethod
 
     /// <summary>PPO with a KL penalty: x is the optimizer step, KL measured on fresh samples.</summary>
     Ppo,
+
+    /// <summary>
+    /// Direct alignment (DPO, IPO, SLiC) on the preference rows, no reward model: x is the optimizer step, KL measured on
+    /// fresh samples; the curve's proxy is the loss and its KL coefficient beta.
+    /// </summary>
+    DirectAlignment,
 }

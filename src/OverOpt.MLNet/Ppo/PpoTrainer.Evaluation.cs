@@ -36,7 +36,7 @@ public sealed partial class PpoTrainer
     }
 
     /// <summary>R_RL on every evaluation after step 0; intervals from resampling each point within its evaluation interval. Null where the points cannot determine it.</summary>
-    private static GoldCurveFit? FitCurve(IReadOnlyList<CurvePoint> curve)
+    internal static GoldCurveFit? FitCurve(IReadOnlyList<CurvePoint> curve)
     {
         var usable = curve.Where(p => p.D > 0).ToArray();
         if (usable.Select(p => p.D).Distinct().Count() < 2)

@@ -51,8 +51,8 @@ public sealed record StudyCurve
     /// <summary>The seed the proxy was trained with; null for FastTree (no seed).</summary>
     public int? ProxySeed => Key.ProxySeed;
 
-    /// <summary>PPO's seed; null for best-of-n.</summary>
-    public int? RunSeed => Method == OptimizationMethod.Ppo ? Key.Seed.Value : null;
+    /// <summary>PPO's (or direct alignment's) seed; null for best-of-n.</summary>
+    public int? RunSeed => Method != OptimizationMethod.BestOfN ? Key.Seed.Value : null;
 
     /// <summary>Epochs the transformer proxy was trained for (its task's configuration); 0 for FastTree or where unknown.</summary>
     public int Epochs { get; init; }
@@ -62,6 +62,12 @@ public sealed record StudyCurve
 
     /// <summary>A noisyGold proxy's noise law (<c>normal</c> or <c>studentT</c>, from its task's configuration); empty for the others.</summary>
     public string NoiseDistribution { get; init; } = "";
+
+    /// <summary>A direct alignment curve's pairs per optimizer step (its task's configuration), for its steps in epochs; 0 for the others.</summary>
+    public int DirectAlignmentBatchSize { get; init; }
+
+    /// <summary>Optimizer steps in one epoch of a direct alignment curve (its comparisons over its batch size); NaN for the others.</summary>
+    public double StepsPerEpoch => DirectAlignmentBatchSize > 0 ? Math.Ceiling((double)Comparisons / DirectAlignmentBatchSize) : double.NaN;
 
     /// <summary>An ensemble's recipe: the single proxy its members are trained as (from its task's configuration); empty for the others.</summary>
     public string EnsembleOf { get; init; } = "";

@@ -92,8 +92,9 @@ public sealed class StudyData
         foreach (var g in rows.GroupBy(r => (r.Task, r.Point.Key)))
         {
             var (task, key) = g.Key;
-            var (taskSeed, epochsByProxy, world, settingsByProxy) = configurations.GetValueOrDefault(task, (0, EmptyEpochs, "", EmptySettings));
-            bool ppo = key.Method == OptimizationMethod.Ppo;
+            var (taskSeed, epochsByProxy, world, settingsByProxy, directBatch) = configurations.GetValueOrDefault(task, (0, EmptyEpochs, "", EmptySettings, 0));
+            // PPO and direct alignment: curves in optimizer steps, seeded per run.
+            bool ppo = key.Method != OptimizationMethod.BestOfN;
             var points = g.Select(x => x.Point).OrderBy(p => ppo ? p.Step : p.N).ToList();
             (double Alpha, double Beta) fit = fits.GetValueOrDefault((task, key), (double.NaN, double.NaN));
             var curve = new StudyCurve
@@ -105,6 +106,7 @@ public sealed class StudyData
                 ValidationLoss = losses.GetValueOrDefault((task, key.Policy, key.Proxy), double.NaN),
                 PredictedGoldSlope = predicted.GetValueOrDefault((task, key.Policy, key.Proxy), double.NaN),
                 NoiseDistribution = key.ProxyKind == NoisyGoldRewardModel.KindName ? settingsByProxy.GetValueOrDefault(key.Proxy)?.Noise ?? "normal" : "",
+                DirectAlignmentBatchSize = key.Method == OptimizationMethod.DirectAlignment ? directBatch : 0,
                 EnsembleOf = key.ProxyKind == EnsembleRewardModel.KindName ? settingsByProxy.GetValueOrDefault(key.Proxy)?.Of ?? "" : "",
                 EnsembleObjective = key.ProxyKind == EnsembleRewardModel.KindName ? settingsByProxy.GetValueOrDefault(key.Proxy)?.Objective ?? "mean" : "",
                 Epochs = key.ProxyKind == TransformerRewardModel.KindName ? epochsByProxy.GetValueOrDefault(key.Proxy) : 0,
@@ -137,12 +139,12 @@ public sealed class StudyData
     private sealed record ProxySettings(string? Noise, string? Of, string? Objective);
 
     /// <summary>
-    /// Each task's pipeline seed, its proxies' training epochs by name, its world and its noisyGold and ensemble proxies'
-    /// settings by name, from its configuration in <c>runs</c>.
+    /// Each task's pipeline seed, its proxies' training epochs by name, its world, its noisyGold and ensemble proxies'
+    /// settings by name and its direct alignment batch size (0 without the section), from its configuration in <c>runs</c>.
     /// </summary>
-    private static Dictionary<int, (long Seed, Dictionary<string, int> Epochs, string World, Dictionary<string, ProxySettings> Settings)> TaskConfigurations(SqliteConnection connection)
+    private static Dictionary<int, (long Seed, Dictionary<string, int> Epochs, string World, Dictionary<string, ProxySettings> Settings, int DirectAlignmentBatchSize)> TaskConfigurations(SqliteConnection connection)
     {
-        var result = new Dictionary<int, (long, Dictionary<string, int>, string, Dictionary<string, ProxySettings>)>();
+        var result = new Dictionary<int, (long, Dictionary<string, int>, string, Dictionary<string, ProxySettings>, int)>();
         if (!Columns(connection, "runs").Contains("configuration"))
         {
             return result;
@@ -170,7 +172,9 @@ public sealed class StudyData
                         settings.TryAdd(name, new ProxySettings(proxy["noiseDistribution"]?.GetValue<string>(), proxy["of"]?.GetValue<string>(), proxy["objective"]?.GetValue<string>()));
                     }
                 }
-                result[task] = (seed, epochs, WorldLabel(node?["world"]), settings);
+                int directBatch = node?["directAlignment"] is JsonObject direct
+                    ? direct["batchSize"]?.GetValue<int>() ?? OverOpt.MLNet.DirectAlignment.DirectAlignmentTrainer.Defaults.BatchSize : 0;
+                result[task] = (seed, epochs, WorldLabel(node?["world"]), settings, directBatch);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
             {

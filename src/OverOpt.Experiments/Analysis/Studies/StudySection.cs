@@ -40,7 +40,7 @@ internal static class StudySlices
         {
             return replicates.Count == 0 ? [] : replicates[0].Points;
         }
-        bool ppo = replicates[0].Method == OptimizationMethod.Ppo;
+        bool ppo = replicates[0].Method != OptimizationMethod.BestOfN;
         double Key(CurvePoint p) => ppo ? p.Step : p.N;
         var common = replicates.Select(r => r.Points.Select(Key).ToHashSet()).Aggregate((a, b) => { a.IntersectWith(b); return a; });
         var aligned = replicates.Select(r => (IReadOnlyList<CurvePoint>)r.Points.Where(p => common.Contains(Key(p))).OrderBy(Key).ToList()).ToList();

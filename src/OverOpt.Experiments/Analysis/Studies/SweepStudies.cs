@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.Sweeps.Storage;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.RewardModels;
 
 namespace OverOpt.Experiments.Analysis.Studies;
@@ -10,7 +11,7 @@ namespace OverOpt.Experiments.Analysis.Studies;
 /// <summary>
 /// The paper's findings measured on a sweep database alone: reward-model size, data size, repeated data, validation
 /// loss, advance prediction, proxy against gold and RL against best-of-n, KL penalty, policy size and regressional
-/// Goodhart (gold plus noise) and ensembles (Coste et al.), each a section of
+/// Goodhart (gold plus noise), ensembles (Coste et al.) and direct alignment (Rafailov et al.), each a section of
 /// sweep-report.md with its figures, and one findings table that lists every finding of the reproduction spec the
 /// database can address as "holds", "does not hold" or "not measured", with the numbers behind it.
 /// </summary>
@@ -35,9 +36,9 @@ public static class SweepStudies
         try
         {
             var read = StudyData.Read(connection);
-            // Gold plus noise is the regressional study's alone, and ensembles the ensemble study's: every other study is
-            // about single learned proxies (an ensemble's parameters are no reward-model size).
-            var all = read.Where(c => c.Kind != NoisyGoldRewardModel.KindName && c.Kind != EnsembleRewardModel.KindName);
+            // Gold plus noise is the regressional study's alone, ensembles the ensemble study's and direct alignment its own:
+            // every other study is about single learned proxies (an ensemble's parameters are no reward-model size).
+            var all = read.Where(c => c.Kind != NoisyGoldRewardModel.KindName && c.Kind != EnsembleRewardModel.KindName && c.Method != OptimizationMethod.DirectAlignment);
             // Runs that repeat their data for more epochs are the repetition study's alone, not more replicates.
             var data = all.AtBaseEpochs();
             var size = RewardModelSizeStudy.Run(data, folder);
@@ -54,6 +55,7 @@ public static class SweepStudies
                 KlPenaltyStudy.Run(data, folder),
                 RegressionalGoodhartStudy.Run(read, folder),
                 EnsembleStudy.Run(read, folder),
+                DirectAlignmentStudy.Run(read, folder),
             };
             // A sweep over world seeds: the size laws world by world, right after the pooled size study.
             if (WorldSeedStudy.Run(data, folder) is { } worlds)
@@ -63,7 +65,7 @@ public static class SweepStudies
             var findings = sections.SelectMany(s => s.Findings).ToList();
             findings.Add(Finding.NotMeasured("8", "iterated RLHF: k rounds of d/k give R = d(alpha - beta ln d + beta ln k) (sec. 4.2)", "the sweep runs no iterated RLHF"));
             // The spec's order: 1 .. 8, the best-of-n form's advance prediction after finding 2.
-            var order = new[] { "1", "2", "BoN form", "3", "4", "5", "6", "7", "8", "Coste" };
+            var order = new[] { "1", "2", "BoN form", "3", "4", "5", "6", "7", "8", "Coste", "DAA" };
             findings = findings.OrderBy(f => Array.IndexOf(order, f.Spec) is var i and >= 0 ? i : order.Length).ToList();
             return new Result(sections, findings, size.Lines, dataSize.ChanceThreshold, read.Curves.Count);
         }
