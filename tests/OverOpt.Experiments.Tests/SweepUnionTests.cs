@@ -83,16 +83,23 @@ public sealed class SweepUnionTests : IDisposable
         seeded.World = new WorldSpec { Version = "storyworld-1" };
 
         // The hashed text is the whole configuration as before the fields existed: every field but a null proxySeed,
-        // threadsPerJob, proxy and gold readout, gold's term loss weight and kind, and world.
+        // threadsPerJob, proxy and gold readout, gold's term loss weight and kind, world, direct alignment and the noisyGold
+        // and ensemble settings of a proxy.
         var node = CanonicalJson.ToNode(plain).AsObject();
         Assert.True(node.ContainsKey("proxySeed") && node.ContainsKey("threadsPerJob") && node.ContainsKey("world"));
         node.Remove("proxySeed");
         node.Remove("threadsPerJob");
         node.Remove("world");
+        // Sections and proxy settings added later still (direct alignment; gold plus noise and ensembles), null here.
+        Assert.True(node.Remove("directAlignment"));
         Assert.True(node["gold"]!.AsObject().Remove("readout") && node["gold"]!.AsObject().Remove("termLossWeight") && node["gold"]!.AsObject().Remove("kind"));
         foreach (var proxy in node["proxies"]!.AsArray())
         {
             Assert.True(proxy!.AsObject().Remove("readout"));
+            foreach (string field in new[] { "noise", "noiseDistribution", "degreesOfFreedom", "of", "members", "objective", "uncertaintyPenalty" })
+            {
+                Assert.True(proxy.AsObject().Remove(field), field);
+            }
         }
         Assert.Equal(CanonicalJson.ToText(node), CanonicalJson.ToText(plain));
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(CanonicalJson.ToText(seeded), "\"readout\":\"meanPoolAndLikelihood\""));

@@ -1,3 +1,4 @@
+using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.DirectAlignment;
@@ -8,10 +9,11 @@ public static class DirectAlignmentObjective
     /// <summary>The loss of each pair from its margin h (a tensor of margins, one per pair).</summary>
     public static Tensor Loss(Tensor margin, DirectAlignmentLoss loss, double beta) => loss switch
     {
-        // softplus(-beta h) = -log sigmoid(beta h), without overflow for large margins.
-        DirectAlignmentLoss.Dpo => nn.functional.softplus(margin.mul(-beta)),
-        DirectAlignmentLoss.Ipo => margin.sub(1 / (2 * beta)).square(),
-        DirectAlignmentLoss.Slic => nn.functional.relu(margin.mul(-beta).add(1)),
+        // softplus(-beta h) = -log sigmoid(beta h), without overflow for large margins. Scalars through TensorMath, so
+        // none is left to the finalizer.
+        DirectAlignmentLoss.Dpo => margin.Times(-beta).Softplus(),
+        DirectAlignmentLoss.Ipo => margin.Minus(1 / (2 * beta)).Squared(),
+        DirectAlignmentLoss.Slic => nn.functional.relu(margin.Times(-beta).Plus(1.0)),
         _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, null),
     };
 

@@ -110,7 +110,7 @@ public sealed partial class DirectAlignmentTrainer : IEstimator<DirectAlignmentT
         optimizer.Step();
         using (no_grad())
         {
-            return new DirectAlignmentStep(step, lossValue, margin.gt(0).to_type(ScalarType.Float32).mean().item<float>(), margin.mean().item<float>());
+            return new DirectAlignmentStep(step, lossValue, margin.GreaterThan(0).to_type(ScalarType.Float32).mean().item<float>(), margin.mean().item<float>());
         }
     }
 
