@@ -68,10 +68,7 @@ public sealed class EnsembleRewardModel : RewardModel
             Provenance = $"{KindName}|{objective}|{uncertaintyPenalty:R}|{string.Join("|", members.Select(m => m.Provenance))}",
         };
         EnsembleRewardModel? model = null;
-        // Row by row through the batch scorer, so that ML.NET's path and Score agree exactly.
-        var mapping = mlContext.Transforms.CustomMapping<RewardInput, RewardScore>(
-            (input, output) => output.Score = model!.Score([input.PromptTokens], [input.ResponseTokens])[0], contractName: null)
-            .Fit(mlContext.Data.LoadFromEnumerable(Array.Empty<RewardInput>()));
+        var mapping = BatchScorerMapping(mlContext, (prompt, response) => model!.Score([prompt], [response])[0]);
         model = new EnsembleRewardModel(ReadingColumns(mlContext, mapping, info), info, members[0].Tokenizer, members, objective, uncertaintyPenalty, ownsMembers);
         return model;
     }

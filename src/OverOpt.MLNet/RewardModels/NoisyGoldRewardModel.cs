@@ -29,10 +29,7 @@ public sealed class NoisyGoldRewardModel : RewardModel
     internal static NoisyGoldRewardModel Create(MLContext mlContext, IRewardScorer gold, ResponseNoise noise, RewardModelInfo info, WordTokenizer tokenizer)
     {
         NoisyGoldRewardModel? model = null;
-        // Row by row through the batch scorer, so that ML.NET's path and Score agree exactly.
-        var mapping = mlContext.Transforms.CustomMapping<RewardInput, RewardScore>(
-            (input, output) => output.Score = model!.Score([input.PromptTokens], [input.ResponseTokens])[0], contractName: null)
-            .Fit(mlContext.Data.LoadFromEnumerable(Array.Empty<RewardInput>()));
+        var mapping = BatchScorerMapping(mlContext, (prompt, response) => model!.Score([prompt], [response])[0]);
         model = new NoisyGoldRewardModel(ReadingColumns(mlContext, mapping, info), info with { Kind = KindName, Offset = 0, Scale = 1 }, tokenizer, gold, noise);
         return model;
     }

@@ -160,6 +160,15 @@ public abstract class RewardModel : ITransformer, IRewardScorer, IDisposable
         return new TransformerChain<ITransformer>([.. chain]);
     }
 
+    /// <summary>
+    /// An ML.NET chain that scores row by row through <paramref name="score"/> (a model's batch scorer, called with one
+    /// row), so that the ML.NET path and the batch path agree exactly: for models built from other scorers (gold plus
+    /// noise, ensembles), which ML.NET cannot save and which are rebuilt rather than loaded.
+    /// </summary>
+    private protected static ITransformer BatchScorerMapping(MLContext mlContext, Func<int[], int[], float> score)
+        => mlContext.Transforms.CustomMapping<RewardInput, RewardScore>((input, output) => output.Score = score(input.PromptTokens, input.ResponseTokens), contractName: null)
+            .Fit(mlContext.Data.LoadFromEnumerable(Array.Empty<RewardInput>()));
+
     /// <summary>(raw - offset) * scale, in float as ML.NET's affine normalizer computes it.</summary>
     private protected float[] Normalize(float[] raw)
     {

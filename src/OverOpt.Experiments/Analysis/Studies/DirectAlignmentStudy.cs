@@ -87,10 +87,10 @@ public static class DirectAlignmentStudy
         text.AppendLine();
         var findings = new List<Finding>
         {
-            Judge(Claims[0], falls, "every (loss, beta)'s seed-mean curve ends below its peak's seed-level interval", "no curve"),
-            Judge(Claims[1], form, "the R_RL fit's R^2 is at least the R_bon fit's for every (loss, beta)", "no curve"),
-            Judge(Claims[2], spend, "within each loss, the seed-mean final KL falls at every step up in beta", "no loss at two or more betas"),
-            Judge(Claims[3], early, "every overoptimized curve peaks before one epoch", "no curve falls"),
+            JudgeParts(Spec, Claims[0], falls, "every (loss, beta)'s seed-mean curve ends below its peak's seed-level interval", "no curve"),
+            JudgeParts(Spec, Claims[1], form, "the R_RL fit's R^2 is at least the R_bon fit's for every (loss, beta)", "no curve"),
+            JudgeParts(Spec, Claims[2], spend, "within each loss, the seed-mean final KL falls at every step up in beta", "no loss at two or more betas"),
+            JudgeParts(Spec, Claims[3], early, "every overoptimized curve peaks before one epoch", "no curve falls"),
         };
         return new StudySection(Title, text.ToString(), findings, [Figure]);
     }
@@ -110,7 +110,4 @@ public static class DirectAlignmentStudy
         return total > 0 ? 1 - residual / total : double.NaN;
     }
 
-    private static Finding Judge(string claim, IReadOnlyList<(bool Holds, string Text)> parts, string criterion, string absent)
-        => parts.Count == 0 ? Finding.NotMeasured(Spec, claim, absent)
-            : Finding.Judged(Spec, claim, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
 }

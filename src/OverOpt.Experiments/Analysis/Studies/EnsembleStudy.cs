@@ -110,10 +110,10 @@ public static class EnsembleStudy
         var figures = Figures(rows, folder, text);
         var findings = new List<Finding>
         {
-            Judge(Claims[0], bonRobust, "no worst-case or uncertainty-weighted seed-mean best-of-n curve ends below its peak's interval", "no worst-case or uncertainty-weighted ensemble under best-of-n"),
-            Judge(Claims[1], bonGain, "each ensemble's seed-mean best-of-n peak is at least the single proxy's lower interval bound", "no ensemble beside its single proxy under best-of-n"),
-            Judge(Claims[2], ppoRobust, "each such PPO curve is not overoptimized and its peak is at least the single proxy's lower interval bound at the same penalty", "no worst-case or uncertainty-weighted ensemble under PPO at 0 < beta <= 0.01"),
-            Judge(Claims[3], spread, "the mean objective's final disagreement lies above the uncertainty-weighted one's upper interval bound", "no mean and uncertainty-weighted ensembles of one recipe under PPO at one penalty"),
+            JudgeParts(Spec, Claims[0], bonRobust, "no worst-case or uncertainty-weighted seed-mean best-of-n curve ends below its peak's interval", "no worst-case or uncertainty-weighted ensemble under best-of-n"),
+            JudgeParts(Spec, Claims[1], bonGain, "each ensemble's seed-mean best-of-n peak is at least the single proxy's lower interval bound", "no ensemble beside its single proxy under best-of-n"),
+            JudgeParts(Spec, Claims[2], ppoRobust, "each such PPO curve is not overoptimized and its peak is at least the single proxy's lower interval bound at the same penalty", "no worst-case or uncertainty-weighted ensemble under PPO at 0 < beta <= 0.01"),
+            JudgeParts(Spec, Claims[3], spread, "the mean objective's final disagreement lies above the uncertainty-weighted one's upper interval bound", "no mean and uncertainty-weighted ensembles of one recipe under PPO at one penalty"),
         };
         return new StudySection(Title, text.ToString(), findings, figures);
     }
@@ -153,7 +153,4 @@ public static class EnsembleStudy
         return figures;
     }
 
-    private static Finding Judge(string claim, IReadOnlyList<(bool Holds, string Text)> parts, string criterion, string absent)
-        => parts.Count == 0 ? Finding.NotMeasured(Spec, claim, absent)
-            : Finding.Judged(Spec, claim, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
 }

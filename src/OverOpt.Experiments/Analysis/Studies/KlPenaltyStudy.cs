@@ -89,14 +89,11 @@ public static class KlPenaltyStudy
         }
         var findings = new List<Finding>
         {
-            Judge(claims[0], early, "every larger coefficient's seed-mean final KL is smaller"),
-            Judge(claims[1], frontier, "at each penalized run's gold peak, the unpenalized curve's gold lies inside the peak's seed-level interval"),
-            Judge(claims[2], gaps, "at each penalized run's end, its proxy-gold gap is at least the unpenalized one at the same d"),
+            JudgeParts("7", claims[0], early, "every larger coefficient's seed-mean final KL is smaller", "no configuration with two coefficients"),
+            JudgeParts("7", claims[1], frontier, "at each penalized run's gold peak, the unpenalized curve's gold lies inside the peak's seed-level interval", "no configuration with two coefficients"),
+            JudgeParts("7", claims[2], gaps, "at each penalized run's end, its proxy-gold gap is at least the unpenalized one at the same d", "no configuration with two coefficients"),
         };
         return new StudySection(Title, text.ToString(), findings, figures);
     }
 
-    private static Finding Judge(string finding, IReadOnlyList<(bool Holds, string Text)> parts, string criterion)
-        => parts.Count == 0 ? Finding.NotMeasured("7", finding, "no configuration with two coefficients")
-            : Finding.Judged("7", finding, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
 }

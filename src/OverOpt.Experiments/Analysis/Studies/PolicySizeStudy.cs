@@ -77,14 +77,11 @@ public static class PolicySizeStudy
         text.AppendLine();
         var findings = new List<Finding>
         {
-            Judge(claims[0], less, "the larger policy's peak interval lies below the smaller's, for every proxy and method"),
-            Judge(claims[1], same, "peak d within a factor of 1.5, for every proxy and method"),
-            Judge(claims[2], slower, "at the last step both reached, the larger policy's KL is smaller, for every proxy"),
+            JudgeParts("5", claims[0], less, "the larger policy's peak interval lies below the smaller's, for every proxy and method", "no pair of policies with such curves"),
+            JudgeParts("5", claims[1], same, "peak d within a factor of 1.5, for every proxy and method", "no pair of policies with such curves"),
+            JudgeParts("5", claims[2], slower, "at the last step both reached, the larger policy's KL is smaller, for every proxy", "no pair of policies with such curves"),
         };
         return new StudySection(Title, text.ToString(), findings, [Figure]);
     }
 
-    private static Finding Judge(string finding, IReadOnlyList<(bool Holds, string Text)> parts, string criterion)
-        => parts.Count == 0 ? Finding.NotMeasured("5", finding, "no pair of policies with such curves")
-            : Finding.Judged("5", finding, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
 }

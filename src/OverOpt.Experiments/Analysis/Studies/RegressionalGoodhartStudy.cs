@@ -128,14 +128,11 @@ public static class RegressionalGoodhartStudy
         }
         var findings = new List<Finding>
         {
-            Judge(Claims[0], never, "no Gaussian-noise proxy's seed-mean curve ends below its peak's seed-level interval", "no Gaussian-noise proxy"),
-            Judge(Claims[1], slopes, "eq. 1's slope lies inside the measured slope's seed-level 95% interval for every Gaussian noise level", "no best-of-n curve against a Gaussian-noise proxy"),
-            Judge(Claims[2], tails, "every Student's t proxy's seed-mean best-of-n curve ends below its peak's seed-level interval", "no best-of-n curve against a Student's t proxy"),
+            JudgeParts(Spec, Claims[0], never, "no Gaussian-noise proxy's seed-mean curve ends below its peak's seed-level interval", "no Gaussian-noise proxy"),
+            JudgeParts(Spec, Claims[1], slopes, "eq. 1's slope lies inside the measured slope's seed-level 95% interval for every Gaussian noise level", "no best-of-n curve against a Gaussian-noise proxy"),
+            JudgeParts(Spec, Claims[2], tails, "every Student's t proxy's seed-mean best-of-n curve ends below its peak's seed-level interval", "no best-of-n curve against a Student's t proxy"),
         };
         return new StudySection(Title, text.ToString(), findings, figures);
     }
 
-    private static Finding Judge(string claim, IReadOnlyList<(bool Holds, string Text)> parts, string criterion, string absent)
-        => parts.Count == 0 ? Finding.NotMeasured(Spec, claim, absent)
-            : Finding.Judged(Spec, claim, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
 }

@@ -63,5 +63,13 @@ internal static class StudySlices
         text.AppendLine();
     }
 
+    /// <summary>
+    /// A finding judged part by part (a configuration, a size, ...): it holds where every part holds, its numbers are the
+    /// parts' texts and the criterion; with no part it is not measured, for the reason <paramref name="absent"/>.
+    /// </summary>
+    public static Finding JudgeParts(string spec, string claim, IReadOnlyList<(bool Holds, string Text)> parts, string criterion, string absent)
+        => parts.Count == 0 ? Finding.NotMeasured(spec, claim, absent)
+            : Finding.Judged(spec, claim, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
+
     public static string F(double value, string format = "F3") => double.IsFinite(value) ? value.ToString(format, C) : "n/a";
 }
