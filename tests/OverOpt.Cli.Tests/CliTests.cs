@@ -172,6 +172,41 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void IteratedRlhfRetrainsItsProxyOnEveryComparisonSoFarAndSpendsItsKlBudgetByRounds()
+    {
+        string path = Path.Combine(_folder, "iterated.json");
+        File.WriteAllText(path, TestPipelines.Edit(TestPipelines.Tiny, root =>
+        {
+            root["gold"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "rule" };
+            root["bestOfN"]!["prompts"] = 0;
+            root["ppo"]!["proxies"] = new System.Text.Json.Nodes.JsonArray();
+            root["ppo"]!["learningRate"] = 1e-3;
+            root["iteratedRlhf"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "proxy": "t", "rounds": [1, 2], "totalKl": 0.002, "comparisonsPerRound": 40, "seeds": [1, 2], "maxStepsPerRound": 12 }""");
+        }));
+        string output = Path.Combine(_folder, "out");
+
+        var run = Run("run", path, "--output", output, "--cache", Path.Combine(_folder, "cache"));
+
+        Assert.Equal(0, run.Code);
+        var rows = File.ReadAllLines(Path.Combine(output, "iterated.csv")).Skip(1).Select(l => l.Split(',').Select(c => c.Length == 0 ? double.NaN : double.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        // (k, seed, round): k = 1 on 2 seeds, k = 2 on 2 seeds: 6 rounds; each round adds its comparisons to the last's.
+        Assert.Equal(6, rows.Count);
+        Assert.All(rows, r => Assert.Equal(40 * r[2], r[3]));
+        // total_d is the running sum of the rounds' sqrt(KL); a tiny budget stops every round before its step cap.
+        foreach (var run2 in rows.GroupBy(r => (r[0], r[1])))
+        {
+            var ordered = run2.OrderBy(r => r[2]).ToList();
+            Assert.Equal(ordered.Sum(r => Math.Sqrt(r[5])), ordered[^1][6], 9);
+            Assert.All(ordered, r => Assert.True(r[4] < 12, $"round took {r[4]} steps"));
+            Assert.True(double.IsFinite(ordered[^1][10]) && double.IsFinite(ordered[^1][11]));
+        }
+        string report = File.ReadAllText(Path.Combine(output, "report.md"));
+        Assert.Contains("## Iterated RLHF (sec. 4.3)", report);
+        Assert.Matches(@"Finding: iterated RLHF: k rounds of d/k each gain beta_RL d ln k over one round at the same total d \(sec\. 4\.3\): \*\*(holds|does not hold|not measured)\*\*", report);
+        Assert.True(File.Exists(Path.Combine(output, "iterated-gold-vs-d.png")));
+    }
+
+    [Fact]
     public void ProxiesAndPpoRunsGiveTheSameNumbersSideBySideAsOneAfterAnother()
     {
         // threadsPerJob (1) fixes each job's thread count: --threads 2 runs two jobs at once, --threads 1 one at a time.

@@ -128,6 +128,10 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"directAlignment\": { \"betas\": [0.1, 0] } }", "directAlignment.betas[1]")]
     [InlineData("{ \"directAlignment\": { \"epochs\": 0 } }", "directAlignment.epochs")]
     [InlineData("{ \"directAlignment\": { \"seeds\": [] } }", "directAlignment.seeds")]
+    [InlineData("{ \"iteratedRlhf\": { } }", "iteratedRlhf.proxy")]
+    [InlineData("{ \"iteratedRlhf\": { \"proxy\": \"nope\" } }", "iteratedRlhf.proxy")]
+    [InlineData("{ \"iteratedRlhf\": { \"proxy\": \"tf-1x8\", \"rounds\": [2, 4] } }", "iteratedRlhf.rounds")]
+    [InlineData("{ \"iteratedRlhf\": { \"proxy\": \"tf-1x8\", \"totalKl\": 0 } }", "iteratedRlhf.totalKl")]
     [InlineData("{ \"gold\": { \"pretrained\": false, \"readout\": \"meanPoolAndLikelihood\" } }", "gold.readout")]
     public void ABadWorldOrGoldSettingIsRefusedAtLoadUnderItsField(string json, string field)
     {

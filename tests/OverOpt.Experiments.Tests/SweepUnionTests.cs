@@ -83,7 +83,7 @@ public sealed class SweepUnionTests : IDisposable
         seeded.World = new WorldSpec { Version = "storyworld-1" };
 
         // The hashed text is the whole configuration as before the fields existed: every field but a null proxySeed,
-        // threadsPerJob, proxy and gold readout, gold's term loss weight and kind, world, direct alignment and the noisyGold
+        // threadsPerJob, proxy and gold readout, gold's term loss weight and kind, world, direct alignment, iterated RLHF and the noisyGold
         // and ensemble settings of a proxy.
         var node = CanonicalJson.ToNode(plain).AsObject();
         Assert.True(node.ContainsKey("proxySeed") && node.ContainsKey("threadsPerJob") && node.ContainsKey("world"));
@@ -91,7 +91,7 @@ public sealed class SweepUnionTests : IDisposable
         node.Remove("threadsPerJob");
         node.Remove("world");
         // Sections and proxy settings added later still (direct alignment; gold plus noise and ensembles), null here.
-        Assert.True(node.Remove("directAlignment"));
+        Assert.True(node.Remove("directAlignment") && node.Remove("iteratedRlhf"));
         Assert.True(node["gold"]!.AsObject().Remove("readout") && node["gold"]!.AsObject().Remove("termLossWeight") && node["gold"]!.AsObject().Remove("kind"));
         foreach (var proxy in node["proxies"]!.AsArray())
         {

@@ -125,6 +125,27 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
     }
 
     [Fact]
+    public void AKlBudgetStopsTheRunAtTheFirstStepThatReachesItAndEvaluatesThere()
+    {
+        // The same run as above, stopped where its rollout's exact KL first reaches a budget it crosses within 30 steps.
+        var free = _data.Ml.Optimization().Ppo(Options(steps: 30)).Fit(_data.Prompts);
+        free.Policy.Dispose();
+        double budget = free.Diagnostics[15].KlExact;
+        int first = free.Diagnostics.ToList().FindIndex(d => d.KlExact >= budget);
+        var options = Options(steps: 30);
+        options.TargetKl = budget;
+
+        var stopped = _data.Ml.Optimization().Ppo(options).Fit(_data.Prompts);
+        stopped.Policy.Dispose();
+
+        Assert.Equal(first + 1, stopped.Diagnostics.Count);
+        Assert.True(stopped.Diagnostics[^1].KlExact >= budget);
+        Assert.All(stopped.Diagnostics.Take(first), d => Assert.True(d.KlExact < budget));
+        Assert.Equal(first + 1, stopped.Curve[^1].Step);
+        Assert.Equal("targetKl", Assert.Throws<OverOptConfigurationException>(() => { options.TargetKl = 0; options.ValidateSettings(); }).Field);
+    }
+
+    [Fact]
     public void TheFittedTrainerIsATransformerThatSamplesAResponseForEachPromptRow()
     {
         var options = Options(steps: 2);

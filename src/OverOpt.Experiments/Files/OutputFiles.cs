@@ -15,10 +15,14 @@ public static class OutputFiles
     public const string Report = "report.md";
     public const string Summary = "summary.json";
 
+    /// <summary>Iterated RLHF's rounds (the pipeline's <c>iteratedRlhf</c>).</summary>
+    public const string IteratedRlhf = "iterated.csv";
+
     public const string BestOfNScoresFigure = "bon-scores-vs-d.png";
     public const string RlScoresFigure = "rl-scores-vs-d.png";
     public const string RlKlFigure = "rl-kl-vs-step.png";
     public const string GoldAgainstProxyFigure = "gold-vs-proxy.png";
+    public const string IteratedRlhfFigure = "iterated-gold-vs-d.png";
 
     /// <summary>A sweep task's log, beside its outputs.</summary>
     public const string TaskLog = "task.log";

@@ -5,4 +5,7 @@ internal sealed record PolicyOutcome(string Policy, long Parameters, BestOfNOutc
 {
     /// <summary>DPO, IPO or SLiC on the same comparisons (the pipeline's <c>directAlignment</c>); empty without it.</summary>
     public IReadOnlyList<DirectAlignmentConfiguration> DirectAlignment { get; init; } = [];
+
+    /// <summary>Iterated RLHF's runs (the pipeline's <c>iteratedRlhf</c>); empty without it.</summary>
+    public IReadOnlyList<IteratedRlhfRun> IteratedRlhf { get; init; } = [];
 }

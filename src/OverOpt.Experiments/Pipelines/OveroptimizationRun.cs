@@ -77,7 +77,7 @@ internal sealed class OveroptimizationRun
                 models.AddRange(proxies);
                 summaries.AddRange(proxies.Select(m => Summary(name, m)));
                 Add(timings, "comparisons, proxies and best-of-n samples", stageClock.Elapsed.TotalSeconds);
-                if (proxies.Count == 0 && _pipeline.DirectAlignment is null)
+                if (proxies.Count == 0 && _pipeline.DirectAlignment is null && _pipeline.IteratedRlhf is null)
                 {
                     continue;
                 }
@@ -103,7 +103,14 @@ internal sealed class OveroptimizationRun
                     directAlignment = new DirectAlignmentStage(_pipeline, _run).Run(policy, name, gold, rule, train, pairs, prompts, output);
                     Add(timings, "direct alignment", stageClock.Elapsed.TotalSeconds);
                 }
-                outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, bon, ppo) { DirectAlignment = directAlignment });
+                IReadOnlyList<IteratedRlhfRun> iterated = [];
+                if (_pipeline.IteratedRlhf is not null)
+                {
+                    stageClock.Restart();
+                    iterated = new IteratedRlhfStage(_ml, _pipeline, _run, _cache).Run(policy, name, gold, rule, corpus, prompts, output);
+                    Add(timings, "iterated RLHF", stageClock.Elapsed.TotalSeconds);
+                }
+                outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, bon, ppo) { DirectAlignment = directAlignment, IteratedRlhf = iterated });
             }
             RewardModelStage.WriteSummary(summaries, Path.Combine(output, OutputFiles.RewardModels));
             result = result with { RewardModels = summaries, StageSeconds = timings };

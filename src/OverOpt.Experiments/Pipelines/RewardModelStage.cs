@@ -34,7 +34,7 @@ internal sealed class RewardModelStage
         _cache = cache;
     }
 
-    private int Context => _pipeline.Sampling.PromptLength + _pipeline.Sampling.ResponseLength;
+    internal int Context => _pipeline.Sampling.PromptLength + _pipeline.Sampling.ResponseLength;
 
     /// <summary>Gold of the pipeline's world: <paramref name="rule"/> learned on pi_init's samples (cached).</summary>
     public RewardModel Gold(Policy policy, TextCorpus corpus, IPreferenceRule rule)
@@ -180,6 +180,13 @@ internal sealed class RewardModelStage
     /// <summary>The language model itself, pretrained on the corpus only when a reward model is built (and cached like the policies).</summary>
     private Policy LanguageModel(TextCorpus corpus, OverOpt.MLNet.Pretraining.PretrainingOptions options, string name)
         => _ml.Policies().Pretrain(corpus, options, _cache, _run.Device, RelabelledProgress.Wrap(_run.Progress, stage => $"{stage} {name} (language model)"));
+
+    /// <summary>
+    /// The language model a transformer proxy of <paramref name="spec"/>'s shape starts from (pretrained on the corpus, cached
+    /// like the policies), for proxies trained outside <see cref="Proxy"/> (iterated RLHF's); null where the spec is not pretrained.
+    /// </summary>
+    public Policy? LanguageModelFor(ProxySpec spec, TextCorpus corpus)
+        => spec.Pretrained ? LanguageModel(corpus, LanguageModelOptions(spec.Layers, spec.ModelDim, spec.Heads), spec.Name) : null;
 
     /// <summary>What of the sampling changes what gold and the proxies see: prompt and response length and temperature.</summary>
     private object SamplingKey => new { _pipeline.Sampling.PromptLength, _pipeline.Sampling.ResponseLength, _pipeline.Sampling.Temperature };

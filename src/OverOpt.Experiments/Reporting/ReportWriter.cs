@@ -55,6 +55,10 @@ internal static class ReportWriter
             {
                 DirectAlignmentSection.Append(text, outcome.DirectAlignment);
             }
+            if (outcome.IteratedRlhf.Count > 0)
+            {
+                IteratedRlhfSection.Append(text, outcome.IteratedRlhf, Path.GetDirectoryName(Path.GetFullPath(path))!);
+            }
         }
         if (result.RlFindings.Count > 0)
         {

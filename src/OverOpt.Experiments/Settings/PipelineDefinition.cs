@@ -106,6 +106,10 @@ public sealed class PipelineDefinition
     [Sweeps.Definition.OmittedWhileNull]
     public DirectAlignmentSpec? DirectAlignment { get; set; }
 
+    /// <summary>Iterated RLHF (sec. 4.3) against proxies of one recipe retrained each round; null (left out): none, and no part of a sweep's hash.</summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public IteratedRlhfSpec? IteratedRlhf { get; set; }
+
     /// <summary>The proxies PPO optimizes: <c>ppo.proxies</c>, or else the smallest and the largest transformer proxy (by layers x width).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<string> PpoProxies => Ppo.Proxies ?? Proxies.Where(p => p.Kind == TransformerRewardModel.KindName)
@@ -133,6 +137,12 @@ public sealed class PipelineDefinition
         }
         Nested("world", () => World?.Validate(Corpus));
         Nested("directAlignment", () => DirectAlignment?.Validate());
+        Nested("iteratedRlhf", () => IteratedRlhf?.Validate());
+        if (IteratedRlhf is { } iterated && !Proxies.Any(p => p.Name == iterated.Proxy && p.Kind == TransformerRewardModel.KindName))
+        {
+            throw new OverOptConfigurationException($"iteratedRlhf.proxy names '{iterated.Proxy}', which is not a transformer proxy of this pipeline.", "iteratedRlhf.proxy",
+                $"name one of: {string.Join(", ", Proxies.Where(p => p.Kind == TransformerRewardModel.KindName).Select(p => p.Name))}.");
+        }
         Nested("pretraining", Pretraining.Validate);
         for (int i = 0; i < OptimizedPolicies.Count; i++)
         {

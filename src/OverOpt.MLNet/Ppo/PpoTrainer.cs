@@ -33,7 +33,10 @@ public sealed partial class PpoTrainer : IEstimator<PpoPolicyTransformer>
         _options = options;
     }
 
-    /// <summary>Trains for <see cref="Options.Steps"/> steps, resuming from the checkpoint folder when it holds a checkpoint of the same run.</summary>
+    /// <summary>
+    /// Trains for <see cref="Options.Steps"/> steps (or until <see cref="Options.TargetKl"/> is reached), resuming from the
+    /// checkpoint folder when it holds a checkpoint of the same run.
+    /// </summary>
     public PpoPolicyTransformer Fit(IDataView prompts)
     {
         var train = ReadPrompts(prompts, "the training prompts");
@@ -67,14 +70,15 @@ public sealed partial class PpoTrainer : IEstimator<PpoPolicyTransformer>
             state.Curve.Add(RlCurvePoints.Centre(start, state.Baseline));
             Checkpoint(fingerprint, actorCritic, optimizer, generator, state);
         }
-        while (state.Step < _options.Steps)
+        while (state.Step < _options.Steps && !BudgetSpent(state))
         {
             state.Step++;
             var diagnostics = Step(actorCritic, reference.Model, train, sampling, optimizer, generator, state);
             state.Diagnostics.Add(diagnostics);
             _options.Progress?.Report(new ProgressUpdate($"ppo {_options.Name}", state.Step, _options.Steps,
                 $"score {diagnostics.MeanScore:F3}, KL {diagnostics.KlExact:F3}, beta {diagnostics.Beta:G3}"));
-            bool evaluate = schedule.Contains(state.Step);
+            // The last step of a run that stops at its KL budget is evaluated too.
+            bool evaluate = schedule.Contains(state.Step) || BudgetSpent(state);
             if (evaluate)
             {
                 state.Curve.Add(RlCurvePoints.Centre(EvaluateRaw(policy, reference, evaluation, sampling, state.Step), state.Baseline!));
@@ -87,6 +91,9 @@ public sealed partial class PpoTrainer : IEstimator<PpoPolicyTransformer>
         actorCritic.eval();
         return new PpoPolicyTransformer(_ml, _options, policy, state.Curve.ToList(), state.Diagnostics.ToList(), FitCurve(state.Curve), state.Baseline!, resumed, discarded);
     }
+
+    /// <summary>Whether the last step's rollout reached <see cref="Options.TargetKl"/> (read from the diagnostics, which a checkpoint restores).</summary>
+    private bool BudgetSpent(RunState state) => _options.TargetKl is { } target && state.Diagnostics.Count > 0 && state.Diagnostics[^1].KlExact >= target;
 
     private PpoDiagnostics Step(ActorCritic actorCritic, GptModel reference, IReadOnlyList<int[]> prompts, SamplingOptions sampling,
         AdamOptimizer optimizer, Generator generator, RunState state)

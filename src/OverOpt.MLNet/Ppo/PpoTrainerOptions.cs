@@ -95,6 +95,12 @@ public sealed partial class PpoTrainer
         /// <summary>Evaluations after step 0, spaced evenly in log(step) from step 1 to the last step (<see cref="EvaluationSchedule"/>).</summary>
         public int EvaluationPoints = Defaults.EvaluationPoints;
 
+        /// <summary>
+        /// Stops at the first step whose rollout's exact KL(pi || <see cref="InitialPolicy"/>) reaches this many nats per
+        /// response, evaluating there (a KL budget, as iterated RLHF spends one per round); null runs every step.
+        /// </summary>
+        public double? TargetKl;
+
         /// <summary>Steps between checkpoints (every evaluation also writes one).</summary>
         public int CheckpointInterval = 25;
 
@@ -132,6 +138,10 @@ public sealed partial class PpoTrainer
             foreach (var (value, field) in new[] { (BatchSize, "batchSize"), (PpoEpochs, "ppoEpochs"), (MiniBatches, "miniBatches"), (ResponseLength, "responseLength"), (Steps, "steps"), (EvaluationPoints, "evaluationPoints"), (CheckpointInterval, "checkpointInterval"), (EvaluationSamples, "evaluationSamples"), (AdaptiveKlHorizon, "adaptiveKlHorizon") })
             {
                 Require.Positive(value, field);
+            }
+            if (TargetKl is { } target && (!(target > 0) || double.IsInfinity(target)))
+            {
+                throw new OverOptConfigurationException($"targetKl = {target}; it must be a positive number of nats.", "targetKl", "leave it out to run every step, or use e.g. 4.");
             }
             if (KlCoefficient < 0 || !double.IsFinite(KlCoefficient))
             {
@@ -181,7 +191,9 @@ public sealed partial class PpoTrainer
                 EvaluationSamples,
                 // Numbers reproduce at a fixed thread count only: a checkpoint written at another is not this run.
                 Threads = TorchSharp.torch.get_num_threads(),
-            });
+            })
+            // Appended only where set, so that checkpoints of runs without a KL budget keep their fingerprint.
+            + (TargetKl is { } target ? FormattableString.Invariant($"|targetKl={target:R}") : "");
 
         private static string PromptHash(IReadOnlyList<int[]> prompts)
         {

@@ -30,4 +30,10 @@ public static class SeedStreams
 
     /// <summary>Responses a trained PPO policy samples when its transformer is applied to prompt rows.</summary>
     public static int PpoPolicySamples(int ppoSeed) => ppoSeed + 104_729;
+
+    /// <summary>Iterated RLHF's comparisons of round <paramref name="round"/> of a run of <paramref name="rounds"/> rounds on <paramref name="seed"/>.</summary>
+    public static int IteratedComparisons(int seed, int rounds, int round) => 700_001 + seed * 10_007 + rounds * 101 + round;
+
+    /// <summary>Iterated RLHF's last measurement of a run: its policy and pi_init sampled on held-out prompts.</summary>
+    public static ulong IteratedMeasurement(int seed, int rounds) => (ulong)(900_001 + seed * 10_007 + rounds);
 }
