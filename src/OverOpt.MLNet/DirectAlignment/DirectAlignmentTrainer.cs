@@ -42,8 +42,11 @@ public sealed partial class DirectAlignmentTrainer : IEstimator<DirectAlignmentT
         var policy = reference.Clone();
         try
         {
-            using var generator = new Generator((ulong)_options.Seed, reference.Device);
+            // The order of pairs is drawn on the host (it indexes host arrays), whatever the device.
+            using var generator = new Generator((ulong)_options.Seed);
             var (chosenReference, rejectedReference) = ReferenceLogProbs(reference.Model, chosen, rejected, promptLength, responseLength);
+            using var chosenReferenceScope = chosenReference;
+            using var rejectedReferenceScope = rejectedReference;
             int perEpoch = (pairs.Count + _options.BatchSize - 1) / _options.BatchSize;
             int steps = perEpoch * _options.Epochs;
             var schedule = new HashSet<int>(Ppo.EvaluationSchedule.LogSpaced(steps, _options.EvaluationPoints));
@@ -93,7 +96,7 @@ public sealed partial class DirectAlignmentTrainer : IEstimator<DirectAlignmentT
         long[] batch, long promptLength, long responseLength, int step)
     {
         using var scope = NewDisposeScope();
-        var index = tensor(batch);
+        var index = tensor(batch, device: chosen.device);
         var sequences = cat([chosen.index_select(0, index), rejected.index_select(0, index)], 0);
         var logProbs = SequenceLogProbs(model, sequences, promptLength, responseLength);
         var margin = logProbs.narrow(0, 0, batch.Length) - chosenReference.index_select(0, index)
