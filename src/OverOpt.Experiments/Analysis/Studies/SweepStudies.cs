@@ -63,7 +63,7 @@ public static class SweepStudies
                 sections.Insert(1, worlds);
             }
             var findings = sections.SelectMany(s => s.Findings).ToList();
-            findings.Add(Finding.NotMeasured("8", "iterated RLHF: k rounds of d/k give R = d(alpha - beta ln d + beta ln k) (sec. 4.2)", "the sweep runs no iterated RLHF"));
+            findings.Add(Finding.NotMeasured("8", "iterated RLHF: k rounds of d/k give R = d(alpha - beta ln d + beta ln k) (sec. 4.2)", "a sweep database holds no iterated RLHF: a pipeline's iteratedRlhf section judges it in its report.md (pipelines/iterated-rlhf.json)"));
             // The spec's order: 1 .. 8, the best-of-n form's advance prediction after finding 2.
             var order = new[] { "1", "2", "BoN form", "3", "4", "5", "6", "7", "8", "Coste", "DAA" };
             findings = findings.OrderBy(f => Array.IndexOf(order, f.Spec) is var i and >= 0 ? i : order.Length).ToList();
