@@ -76,20 +76,29 @@ internal sealed class BestOfNStage
         var ruleScores = rule.Score(promptTokens, responses);
         var goldByPrompt = ByPrompt(goldScores, spec.SamplesPerPrompt);
         var ruleByPrompt = ByPrompt(ruleScores, spec.SamplesPerPrompt);
+        // Every model that scores is scored once, a job of its own (see PipelineDefinition.ThreadsPerJob): an ensemble's
+        // members in its place, however many ensembles share them (or are proxies themselves); an ensemble's scores are
+        // then its objective over theirs, which is what its Score computes.
+        // (Reward models are compared by reference: one model object, one scoring.)
+        var scorers = proxies.SelectMany(Scorers).Distinct().ToList();
+        var scored = TorchJobs.Run(scorers.Select(m => (Func<float[]>)(() => m.Score(promptTokens, responses))).ToList(), _pipeline.EffectiveThreadsPerJob, get_num_threads());
+        var scores = scorers.Zip(scored).ToDictionary(x => x.First, x => x.Second);
+        float[] ScoresOf(RewardModel proxy) => proxy is EnsembleRewardModel e ? e.Combine(e.Members.Select(ScoresOf).ToArray()) : scores[proxy];
         int finished = 0;
-        // Each proxy's scoring and curve is a job of its own (see PipelineDefinition.ThreadsPerJob).
         return TorchJobs.Run(proxies.Select(p => (Func<ProxyCurve>)(() =>
         {
-            var curve = Curve(p, policyName, promptTokens, responses, goldByPrompt, ruleByPrompt);
+            var curve = Curve(p, ScoresOf(p), policyName, goldByPrompt, ruleByPrompt);
             _run.Progress?.Report(new ProgressUpdate("best-of-n curves", Interlocked.Increment(ref finished), proxies.Count, p.Name));
             return curve;
         })).ToList(), _pipeline.EffectiveThreadsPerJob, get_num_threads());
     }
 
-    private ProxyCurve Curve(RewardModel proxy, string policyName, int[][] promptTokens, int[][] responses, float[][] goldByPrompt, float[][] ruleByPrompt)
+    /// <summary>The models whose scores make up <paramref name="proxy"/>'s: itself, or an ensemble's members.</summary>
+    private static IEnumerable<RewardModel> Scorers(RewardModel proxy) => proxy is EnsembleRewardModel e ? e.Members.SelectMany(Scorers) : [proxy];
+
+    private ProxyCurve Curve(RewardModel proxy, float[] proxyScores, string policyName, float[][] goldByPrompt, float[][] ruleByPrompt)
     {
         var spec = _pipeline.BestOfN;
-        var proxyScores = proxy.Score(promptTokens, responses);
         var proxyByPrompt = ByPrompt(proxyScores, spec.SamplesPerPrompt);
         var options = new BestOfNOptions
         {
