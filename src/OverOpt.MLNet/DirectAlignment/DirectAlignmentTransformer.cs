@@ -18,13 +18,15 @@ public sealed class DirectAlignmentTransformer : TrainedPolicyTransformer
         : base(mlContext, policy, reference, RewardColumnDefaults.Prompt, new SamplingOptions { ResponseLength = responseLength, Temperature = 1.0, BatchSize = 64 }, seed)
     {
         (Curve, Steps, StepsPerEpoch) = (curve, steps, stepsPerEpoch);
+        // Once, as PPO's is: the fit's intervals resample the curve 500 times.
+        Fit = Ppo.PpoTrainer.FitCurve(curve);
     }
 
     /// <summary>Implicit reward, gold and rule against step, KL and d at every evaluation, re-centred on pi_init.</summary>
     public IReadOnlyList<CurvePoint> Curve { get; }
 
     /// <summary>The R_RL fit d(alpha - beta ln d) of <see cref="Curve"/>'s gold (Rafailov et al.'s form for direct alignment); null where the curve has too few distinct points.</summary>
-    public Fits.GoldCurveFit? Fit => Ppo.PpoTrainer.FitCurve(Curve);
+    public Fits.GoldCurveFit? Fit { get; }
 
     /// <summary>One row per optimizer step.</summary>
     public IReadOnlyList<DirectAlignmentStep> Steps { get; }
