@@ -36,9 +36,7 @@ public static class DirectAlignmentStudy
         if (curves.Count == 0)
         {
             const string why = "the sweep runs no direct alignment";
-            text.AppendLine(C, $"Not measured: {why}.");
-            text.AppendLine();
-            return new StudySection(Title, text.ToString(), Claims.Select(c => Finding.NotMeasured(Spec, c, why)).ToList(), []);
+            return NotMeasuredSection(text, Title, Spec, Claims, why);
         }
         var configurations = curves.GroupBy(c => (c.Policy, Loss: c.Proxy, Beta: c.KlCoefficient, c.Comparisons)).OrderBy(g => g.Key.Loss, StringComparer.Ordinal).ThenBy(g => g.Key.Beta)
             .Select(g => (g.Key, Seeds: g.Count(), Mean: Mean(g.ToList()), PerEpoch: g.First().StepsPerEpoch)).Where(c => c.Mean.Count >= 3).ToList();

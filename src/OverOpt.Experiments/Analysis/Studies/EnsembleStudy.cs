@@ -43,9 +43,7 @@ public static class EnsembleStudy
         if (ensembles.Count == 0)
         {
             const string why = "the sweep has no ensemble proxy";
-            text.AppendLine(C, $"Not measured: {why}.");
-            text.AppendLine();
-            return new StudySection(Title, text.ToString(), Claims.Select(c => Finding.NotMeasured(Spec, c, why)).ToList(), []);
+            return NotMeasuredSection(text, Title, Spec, Claims, why);
         }
         var recipes = ensembles.Select(c => c.EnsembleOf).ToHashSet(StringComparer.Ordinal);
         var singles = data.Curves.Where(c => c.Kind == "transformer" && recipes.Contains(c.Proxy) && ensembles.Any(e => e.Policy == c.Policy));

@@ -35,9 +35,7 @@ public static class KlPenaltyStudy
         if (groups.Count == 0)
         {
             const string why = "no proxy was optimized by PPO at two or more KL coefficients";
-            text.AppendLine(C, $"Not measured: {why}.");
-            text.AppendLine();
-            return new StudySection(Title, text.ToString(), claims.Select(c => Finding.NotMeasured("7", c, why)).ToList(), []);
+            return NotMeasuredSection(text, Title, "7", claims, why);
         }
         var early = new List<(bool, string)>();
         var frontier = new List<(bool, string)>();

@@ -35,9 +35,7 @@ public static class PolicySizeStudy
         if (groups.Count == 0)
         {
             const string why = "no proxy shape was optimized for two policies of different sizes";
-            text.AppendLine(C, $"Not measured: {why}.");
-            text.AppendLine();
-            return new StudySection(Title, text.ToString(), claims.Select(c => Finding.NotMeasured("5", c, why)).ToList(), []);
+            return NotMeasuredSection(text, Title, "5", claims, why);
         }
         var less = new List<(bool, string)>();
         var same = new List<(bool, string)>();

@@ -59,9 +59,7 @@ public static class RegressionalGoodhartStudy
         if (groups.Count == 0)
         {
             const string why = "the sweep has no noisyGold proxy (gold plus independent noise)";
-            text.AppendLine(C, $"Not measured: {why}.");
-            text.AppendLine();
-            return new StudySection(Title, text.ToString(), Claims.Select(c => Finding.NotMeasured(Spec, c, why)).ToList(), []);
+            return NotMeasuredSection(text, Title, Spec, Claims, why);
         }
         var rows = new List<string[]>();
         var never = new List<(bool, string)>();

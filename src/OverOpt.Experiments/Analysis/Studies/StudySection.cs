@@ -71,5 +71,13 @@ internal static class StudySlices
         => parts.Count == 0 ? Finding.NotMeasured(spec, claim, absent)
             : Finding.Judged(spec, claim, parts.All(p => p.Holds), $"{string.Join("; ", parts.Select(p => p.Text))}; criterion: {criterion}");
 
+    /// <summary>A section that says why it measured nothing, with every one of its <paramref name="claims"/> not measured for that reason.</summary>
+    public static StudySection NotMeasuredSection(StringBuilder text, string title, string spec, IEnumerable<string> claims, string why)
+    {
+        text.AppendLine(C, $"Not measured: {why}.");
+        text.AppendLine();
+        return new StudySection(title, text.ToString(), claims.Select(c => Finding.NotMeasured(spec, c, why)).ToList(), []);
+    }
+
     public static string F(double value, string format = "F3") => double.IsFinite(value) ? value.ToString(format, C) : "n/a";
 }
