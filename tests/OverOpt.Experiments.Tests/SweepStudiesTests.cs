@@ -136,12 +136,8 @@ public sealed class SweepStudiesTests : IDisposable
                     curves.Append(C, $"ppo,a,p1000-c8000,transformer,1000,8000,{beta:R},1,1,{step},{kl:R},{d:R},{2 * d:R},{gold:R},{gold - 0.2:R},{gold + 0.2:R},{seed}\n");
                 }
             }
-            string folder = layout.TaskDirectory(task);
-            Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
-            File.WriteAllText(Path.Combine(folder, "reward_models.csv"), models.ToString());
-            File.WriteAllText(Path.Combine(folder, "policies.csv"), "policy,shape,parameters\na,1x16,5000\nb,2x32,40000\n");
-            SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+            Complete(layout, task, ("curves.csv", curves.ToString()), ("reward_models.csv", models.ToString()),
+                ("policies.csv", "policy,shape,parameters\na,1x16,5000\nb,2x32,40000\n"));
         }
         var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
 
@@ -183,11 +179,8 @@ public sealed class SweepStudiesTests : IDisposable
             double alpha = (name, count) switch { ("p", 900) => 0.8, ("p", _) => 1.2, (_, 900) => 0.9, _ => 1.3 };
             var curves = new StringBuilder(CurvesHeader);
             BonCurve(curves, "a", name, 1000, count, seed, alpha + 0.01 * seed, 0.3);
-            string folder = layout.TaskDirectory(task);
-            Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
-            File.WriteAllText(Path.Combine(folder, "reward_models.csv"), string.Create(C, $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\na,{name},transformer,1000,{count},0.66,{seed}\n"));
-            SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+            Complete(layout, task, ("curves.csv", curves.ToString()),
+                ("reward_models.csv", string.Create(C, $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\na,{name},transformer,1000,{count},0.66,{seed}\n")));
         }
         var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
 
@@ -216,8 +209,6 @@ public sealed class SweepStudiesTests : IDisposable
         foreach (var task in sweep.Tasks)
         {
             int seed = task.Pipeline.ProxySeed!.Value;
-            string folder = layout.TaskDirectory(task);
-            Directory.CreateDirectory(folder);
             var curves = new StringBuilder(CurvesHeader);
             foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
             {
@@ -225,10 +216,8 @@ public sealed class SweepStudiesTests : IDisposable
                 curves.Append(C, $"bon,a,normal-1,noisyGold,0,200,0,1,{n},,{kl:R},{d:R},{proxy:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{seed}\n");
                 curves.Append(C, $"bon,a,t2,noisyGold,0,200,0,1,{n},,{kl:R},{d:R},{proxy:R},{tGold:R},{tGold - 0.01:R},{tGold + 0.01:R},{seed}\n");
             }
-            File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
-            File.WriteAllText(Path.Combine(folder, "reward_models.csv"), string.Create(C,
-                $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed,predicted_gold_slope\na,normal-1,noisyGold,0,200,0.6,{seed},0.5\na,t2,noisyGold,0,200,0.65,{seed},0\n"));
-            SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+            Complete(layout, task, ("curves.csv", curves.ToString()), ("reward_models.csv", string.Create(C,
+                $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed,predicted_gold_slope\na,normal-1,noisyGold,0,200,0.6,{seed},0.5\na,t2,noisyGold,0,200,0.65,{seed},0\n")));
         }
         var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
 
@@ -260,8 +249,6 @@ public sealed class SweepStudiesTests : IDisposable
         foreach (var task in sweep.Tasks)
         {
             int seed = task.Pipeline.ProxySeed!.Value;
-            string folder = layout.TaskDirectory(task);
-            Directory.CreateDirectory(folder);
             var curves = new StringBuilder("method,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed,proxy_disagreement\n");
             void Point(string method, string proxy, string kind, double beta, int n, double step, double d, double gold, double disagreement)
                 => curves.Append(C, $"{method},a,{proxy},{kind},{(kind == "ensemble" ? 300 : 100)},200,{beta},1,{n},{(double.IsNaN(step) ? "" : step.ToString(C))},{d * d:R},{d:R},{2 * d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{seed},{(double.IsNaN(disagreement) ? "" : disagreement.ToString("R", C))}\n");
@@ -278,8 +265,7 @@ public sealed class SweepStudiesTests : IDisposable
                 Point("ppo", "t-mean", "ensemble", 0.01, 1, step, d, d * (1 - 0.1 * d), (0.5 + 0.01 * seed) * step / 5);
                 Point("ppo", "t-uwo", "ensemble", 0.01, 1, step, d, d * (1 - 0.1 * d), (0.1 + 0.01 * seed) * step / 5);
             }
-            File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
-            SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+            Complete(layout, task, ("curves.csv", curves.ToString()));
         }
         var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
 
@@ -305,8 +291,6 @@ public sealed class SweepStudiesTests : IDisposable
             """{ "directAlignment": [ { "losses": ["dpo"], "betas": [0.1, 0.5], "seeds": [1, 2, 3], "batchSize": 10 } ] }"""));
         var layout = new SweepLayout(_files.Output);
         var task = sweep.Tasks.Single();
-        string folder = layout.TaskDirectory(task);
-        Directory.CreateDirectory(folder);
         var curves = new StringBuilder(CurvesHeader);
         foreach (var (beta, perStep) in new[] { (0.1, 0.3), (0.5, 0.15) })
         {
@@ -319,8 +303,7 @@ public sealed class SweepStudiesTests : IDisposable
                 }
             }
         }
-        File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
-        SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
+        Complete(layout, task, ("curves.csv", curves.ToString()));
         var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
 
         string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
@@ -348,19 +331,28 @@ public sealed class SweepStudiesTests : IDisposable
     /// <summary>A finished task whose one proxy's best-of-n curve follows d(alpha - beta d) exactly.</summary>
     private static void Finish(SweepLayout layout, SweepTask task, long parameters, int proxySeed, double alpha, double beta, double validationLoss)
     {
-        string folder = layout.TaskDirectory(task);
-        Directory.CreateDirectory(folder);
         var curves = new StringBuilder(CurvesHeader);
         foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
         {
             double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl), gold = d * (alpha - beta * d);
             curves.Append(C, $"bon,a,p{parameters},transformer,{parameters},1000,0,1,{n},,{kl:R},{d:R},{d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{proxySeed}\n");
         }
-        File.WriteAllText(Path.Combine(folder, "curves.csv"), curves.ToString());
-        File.WriteAllText(Path.Combine(folder, "fits.csv"), string.Create(C,
-            $"method,alpha_shared,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,alpha,beta,proxy_seed\nbon,false,a,p{parameters},transformer,{parameters},1000,0,1,{alpha:R},{beta:R},{proxySeed}\n"));
-        File.WriteAllText(Path.Combine(folder, "reward_models.csv"), string.Create(C,
-            $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\na,gold,transformer,5000,0,,\na,p{parameters},transformer,{parameters},900,{validationLoss:R},{proxySeed}\n"));
+        Complete(layout, task, ("curves.csv", curves.ToString()),
+            ("fits.csv", string.Create(C,
+                $"method,alpha_shared,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,alpha,beta,proxy_seed\nbon,false,a,p{parameters},transformer,{parameters},1000,0,1,{alpha:R},{beta:R},{proxySeed}\n")),
+            ("reward_models.csv", string.Create(C,
+                $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\na,gold,transformer,5000,0,,\na,p{parameters},transformer,{parameters},900,{validationLoss:R},{proxySeed}\n")));
+    }
+
+    /// <summary>A finished task: its output files written as given, then its done marker (what the merge reads).</summary>
+    private static void Complete(SweepLayout layout, SweepTask task, params (string File, string Text)[] files)
+    {
+        string folder = layout.TaskDirectory(task);
+        Directory.CreateDirectory(folder);
+        foreach (var (file, text) in files)
+        {
+            File.WriteAllText(Path.Combine(folder, file), text);
+        }
         SweepTaskRecord.For(task, DateTime.UtcNow, 1.0).Save(layout.DoneMarker(task));
     }
 
