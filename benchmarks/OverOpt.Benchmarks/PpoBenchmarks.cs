@@ -21,7 +21,10 @@ namespace OverOpt.Benchmarks;
 [Config(typeof(Config))]
 public class PpoBenchmarks
 {
-    private const int Steps = 10;
+    /// <summary>PPO steps in the timed run: one operation is one of them.</summary>
+    internal const int Steps = 10;
+    /// <summary>The default pi_init shape, the one shape this class times.</summary>
+    internal const string ShapeName = "2x64";
     private const int PromptLength = 8;
     private const int EvaluationSamples = 64;
     private MLContext _ml = null!;
@@ -77,7 +80,7 @@ public class PpoBenchmarks
         _matmul.Dispose();
     }
 
-    private static GptShape PolicyShape(int vocabularySize) => new() { Layers = 2, ModelDim = 64, Heads = 4, Context = 32, VocabularySize = vocabularySize };
+    private static GptShape PolicyShape(int vocabularySize) => Shapes.Parse(ShapeName, vocabularySize);
 
     /// <summary>
     /// Rollout: 64 sequences sampled with the cache. A PPO step: its rollout and pi_init's pass over the 24-token

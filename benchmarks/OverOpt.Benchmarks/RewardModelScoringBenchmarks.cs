@@ -14,7 +14,7 @@ namespace OverOpt.Benchmarks;
 [Config(typeof(Config))]
 public class RewardModelScoringBenchmarks
 {
-    private const int Samples = 1024;
+    internal const int Samples = 1024;
     private const int PromptLength = 8;
     private const int ResponseLength = 16;
 

@@ -18,8 +18,8 @@ public class SamplingBenchmarks
     private const int Batch = 256;
     private const int PromptLength = 8;
     private const int ResponseLength = 16;
-    private const int Tokens = Batch * ResponseLength;
-    private const int Vocabulary = 154;
+    internal const int Tokens = Batch * ResponseLength;
+    internal const int Vocabulary = 154;
 
     private GptModel _model = null!;
     private Tensor _prompts = null!;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Torch;
 
-/// <summary>Loads libtorch once per process (its CPU kernels pinned first, see <see cref="CpuKernels"/>), explains a failed load, and resolves devices and thread counts.</summary>
+/// <summary>Loads libtorch once per process (its CPU kernels pinned and glibc told to keep freed memory first, see <see cref="CpuKernels"/> and <see cref="NativeAllocator"/>), explains a failed load, and resolves devices and thread counts.</summary>
 public static class TorchRuntime
 {
     private const string RequiredSymbol = "GLIBCXX_3.4.32";
@@ -55,6 +55,7 @@ public static class TorchRuntime
         try
         {
             CpuKernels.Pin();
+            NativeAllocator.Tune();
             InitializeDeviceType(DeviceType.CPU);
             return null;
         }
