@@ -103,6 +103,47 @@ public sealed class SweepStudiesTests : IDisposable
     }
 
     [Fact]
+    public void DataSizeLawsAreJudgedOnEachWorldSeedAndHoldOnlyWhereEveryWorldShowsThem()
+    {
+        // 2 worlds x 2 proxy seeds; in each task 2 sizes x 3 comparison counts of best-of-n. Gold grows with data in both
+        // worlds; in world 1 the larger proxy gains faster (0.6 against 0.2 of alpha per decade), in world 2 both gain alike.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline,
+            """{ "world": [ { "version": "storyworld-1", "seed": 1 }, { "version": "storyworld-1", "seed": 2 } ], "proxySeed": [1, 2] }"""));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            int seed = task.Pipeline.ProxySeed!.Value;
+            bool fasterForLarger = task.Pipeline.World!.Seed == 1;
+            var curves = new StringBuilder(CurvesHeader);
+            var models = new StringBuilder("policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\n");
+            foreach (long parameters in new long[] { 1000, 100000 })
+            {
+                foreach (long count in new long[] { 500, 2000, 8000 })
+                {
+                    double perDecade = fasterForLarger ? 0.4 * (Math.Log10(parameters) - 2) / 2 : 0.2;
+                    double alpha = 0.05 + perDecade * Math.Log10(count / 500.0) + 0.01 * seed;
+                    string name = $"p{parameters}-c{count}";
+                    BonCurve(curves, "a", name, parameters, count, seed, alpha, 0.3);
+                    models.Append(C, $"a,{name},transformer,{parameters},{count},{(count == 500 ? 0.6929 : 0.66 - 0.01 * Math.Log10(count)):R},{seed}\n");
+                }
+            }
+            Complete(layout, task, ("curves.csv", curves.ToString()), ("reward_models.csv", models.ToString()), ("policies.csv", "policy,shape,parameters\na,1x16,5000\n"));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+
+        Assert.Contains("## Data size on each world seed", text);
+        Assert.Contains("| more comparisons give higher gold: gold's best-of-n peak rises with log10(comparisons) for every size (fig. 4, 13) | holds | holds |", text);
+        Assert.Contains("| larger reward models improve faster past the threshold: gold's peak rises faster with log10(comparisons) for the largest size than for the smallest (fig. 13, 17) | holds | does not hold |", text);
+        Assert.Contains("| 3 | on every world seed: more comparisons give higher gold: gold's best-of-n peak rises with log10(comparisons) for every size (fig. 4, 13) | holds |", text);
+        Assert.Matches(@"\| 3 \| on every world seed: larger reward models improve faster past the threshold: [^|]* \| does not hold \| world storyworld-1:1 holds \([^|]*\); world storyworld-1:2 does not hold \([^|]*\); criterion: it holds on each of the 2 worlds \|", text);
+        Assert.Contains("Chance threshold by world: storyworld-1:1: 500 comparisons; storyworld-1:2: 500 comparisons.", text);
+        Assert.True(File.Exists(Path.Combine(layout.Root, "world-storyworld-1-2", DataSizeStudy.PeakGoldFigure)));
+        Assert.Contains("](world-storyworld-1-1/" + DataSizeStudy.PeakGoldFigure + ")", text);
+    }
+
+    [Fact]
     public void DataSizePolicySizeAndKlPenaltyAreMeasuredWhereTheDatabaseHasThem()
     {
         // Two replicates (pipeline seeds); in each: 2 sizes x 3 comparison counts of best-of-n on policy "a", the same

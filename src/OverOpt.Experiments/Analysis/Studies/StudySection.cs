@@ -26,6 +26,12 @@ internal static class StudySlices
         => curves.GroupBy(c => c.Comparisons).OrderByDescending(g => g.Select(c => c.Params).Distinct().Count()).ThenByDescending(g => g.Key)
             .Select(g => (long?)g.Key).FirstOrDefault();
 
+    /// <summary>The folder beside the report that holds a world seed's own study figures, e.g. <c>world-storyworld-1-2</c>.</summary>
+    public static string WorldFolder(string world) => "world-" + string.Concat(world.Select(ch => char.IsLetterOrDigit(ch) ? ch : '-'));
+
+    /// <summary>A world as the reports name it (the bundled tinytales corpus has no world setting).</summary>
+    public static string WorldLabel(string world) => world == "" ? "tinytales" : world;
+
     /// <summary>The least KL coefficient among PPO curves (0 where the sweep has unpenalized runs).</summary>
     public static double LeastKl(IEnumerable<StudyCurve> curves) => curves.Select(c => c.KlCoefficient).DefaultIfEmpty(0).Min();
 

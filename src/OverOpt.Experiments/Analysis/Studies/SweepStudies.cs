@@ -57,7 +57,12 @@ public static class SweepStudies
                 EnsembleStudy.Run(read, folder),
                 DirectAlignmentStudy.Run(read, folder),
             };
-            // A sweep over world seeds: the size laws world by world, right after the pooled size study.
+            // A sweep over world seeds: the data laws world by world right after the pooled data study, and the size laws
+            // right after the pooled size study.
+            if (DataSizeWorldSeedStudy.Run(data, folder) is { } dataWorlds)
+            {
+                sections.Insert(2, dataWorlds);
+            }
             if (WorldSeedStudy.Run(data, folder) is { } worlds)
             {
                 sections.Insert(1, worlds);

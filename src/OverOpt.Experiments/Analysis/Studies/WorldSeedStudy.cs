@@ -35,7 +35,7 @@ public static class WorldSeedStudy
         var perWorld = new List<(string World, string Folder, IReadOnlyDictionary<string, ScalingLine> Lines, IReadOnlyList<string> Figures)>();
         foreach (string world in worlds)
         {
-            string sub = "world-" + string.Concat(world.Select(ch => char.IsLetterOrDigit(ch) ? ch : '-'));
+            string sub = WorldFolder(world);
             Directory.CreateDirectory(Path.Combine(folder, sub));
             var worldData = data.Where(c => c.World == world);
             var size = RewardModelSizeStudy.Run(worldData, Path.Combine(folder, sub));
@@ -45,7 +45,7 @@ public static class WorldSeedStudy
             {
                 lines["val. loss"] = loss;
             }
-            perWorld.Add((world == "" ? "tinytales" : world, sub, lines, size.Section.Figures));
+            perWorld.Add((WorldLabel(world), sub, lines, size.Section.Figures));
         }
 
         var text = new StringBuilder();
