@@ -114,19 +114,7 @@ public sealed class SweepStudiesTests : IDisposable
         {
             int seed = task.Pipeline.ProxySeed!.Value;
             bool fasterForLarger = task.Pipeline.World!.Seed == 1;
-            var curves = new StringBuilder(CurvesHeader);
-            var models = new StringBuilder("policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\n");
-            foreach (long parameters in new long[] { 1000, 100000 })
-            {
-                foreach (long count in new long[] { 500, 2000, 8000 })
-                {
-                    double perDecade = fasterForLarger ? 0.4 * (Math.Log10(parameters) - 2) / 2 : 0.2;
-                    double alpha = 0.05 + perDecade * Math.Log10(count / 500.0) + 0.01 * seed;
-                    string name = $"p{parameters}-c{count}";
-                    BonCurve(curves, "a", name, parameters, count, seed, alpha, 0.3);
-                    models.Append(C, $"a,{name},transformer,{parameters},{count},{(count == 500 ? 0.6929 : 0.66 - 0.01 * Math.Log10(count)):R},{seed}\n");
-                }
-            }
+            var (curves, models) = DataGrid(seed, parameters => fasterForLarger ? LargerGainsFaster(parameters) : 0.2);
             Complete(layout, task, ("curves.csv", curves.ToString()), ("reward_models.csv", models.ToString()), ("policies.csv", "policy,shape,parameters\na,1x16,5000\n"));
         }
         var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
@@ -153,19 +141,7 @@ public sealed class SweepStudiesTests : IDisposable
         foreach (var task in sweep.Tasks)
         {
             int seed = task.Pipeline.Seed;
-            var curves = new StringBuilder(CurvesHeader);
-            var models = new StringBuilder("policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\n");
-            foreach (long parameters in new long[] { 1000, 100000 })
-            {
-                foreach (long count in new long[] { 500, 2000, 8000 })
-                {
-                    // Gold grows with data, faster for the larger proxy; at 500 comparisons the loss is chance.
-                    double alpha = 0.05 + 0.4 * Math.Log10(count / 500.0) * (Math.Log10(parameters) - 2) / 2 + 0.01 * seed;
-                    string name = $"p{parameters}-c{count}";
-                    BonCurve(curves, "a", name, parameters, count, seed, alpha, 0.3);
-                    models.Append(C, $"a,{name},transformer,{parameters},{count},{(count == 500 ? 0.6929 : 0.66 - 0.01 * Math.Log10(count)):R},{seed}\n");
-                }
-            }
+            var (curves, models) = DataGrid(seed, LargerGainsFaster);
             BonCurve(curves, "b", "p1000-c8000", 1000, 8000, seed, 0.2 + 0.01 * seed, 0.3);
             models.Append(C, $"b,p1000-c8000,transformer,1000,8000,0.65,{seed}\n");
             foreach (double beta in new[] { 0.0, 0.1 })
@@ -359,6 +335,30 @@ public sealed class SweepStudiesTests : IDisposable
 
     /// <summary>The columns of curves.csv the studies read, in a task's own order.</summary>
     private const string CurvesHeader = "method,policy,proxy,proxy_kind,proxy_params,comparisons,kl_coefficient,seed,n,step,kl,d,proxy_score,gold_score,gold_ci_low,gold_ci_high,proxy_seed\n";
+
+    /// <summary>
+    /// Best-of-n on policy "a" for 2 sizes (1,000 and 100,000 parameters) x 3 comparison counts (500, 2,000, 8,000): gold's
+    /// alpha grows by <paramref name="perDecade"/>(size) per decade of comparisons (+0.01 by seed); at 500 the loss is chance.
+    /// </summary>
+    private static (StringBuilder Curves, StringBuilder Models) DataGrid(int seed, Func<long, double> perDecade)
+    {
+        var curves = new StringBuilder(CurvesHeader);
+        var models = new StringBuilder("policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\n");
+        foreach (long parameters in new long[] { 1000, 100000 })
+        {
+            foreach (long count in new long[] { 500, 2000, 8000 })
+            {
+                double alpha = 0.05 + perDecade(parameters) * Math.Log10(count / 500.0) + 0.01 * seed;
+                string name = $"p{parameters}-c{count}";
+                BonCurve(curves, "a", name, parameters, count, seed, alpha, 0.3);
+                models.Append(C, $"a,{name},transformer,{parameters},{count},{(count == 500 ? 0.6929 : 0.66 - 0.01 * Math.Log10(count)):R},{seed}\n");
+            }
+        }
+        return (curves, models);
+    }
+
+    /// <summary>0.2 of alpha per decade of comparisons at 1,000 parameters, 0.6 at 100,000.</summary>
+    private static double LargerGainsFaster(long parameters) => 0.4 * (Math.Log10(parameters) - 2) / 2;
 
     private static void BonCurve(StringBuilder curves, string policy, string proxy, long parameters, long count, int seed, double alpha, double beta)
     {
