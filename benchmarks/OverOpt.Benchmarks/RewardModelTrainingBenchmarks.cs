@@ -32,8 +32,12 @@ public class RewardModelTrainingBenchmarks
     private TransformerRewardTrainer _trainer = null!;
     private PeakMatmul _matmul = null!;
 
-    /// <summary>The default proxy and the quick pipeline's largest transformer proxy.</summary>
-    [Params("2x32", "3x64")]
+    /// <summary>
+    /// The default proxy and the quick pipeline's largest transformer proxy, and each depth at width 4: there almost
+    /// nothing but the part of a Fit that does not grow with width is left (per-op dispatch, host work per step, thin
+    /// attention and norms), the part that training k replicates as one stacked model could share (docs/speed.md).
+    /// </summary>
+    [Params("2x32", "3x64", "2x4", "3x4")]
     public string Shape { get; set; } = "2x32";
 
     [GlobalSetup]
