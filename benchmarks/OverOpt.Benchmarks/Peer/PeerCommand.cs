@@ -44,12 +44,12 @@ internal static class PeerCommand
                 using var project = ProjectCases.Create(path, shape);
                 TorchRuntime.SetThreads(threads);
                 // One untimed call sizes the repeats so that each side is timed for about the same seconds.
-                var probe = PeerTiming.Measure(project.Call, warmup, 1);
-                int repeats = probe.RepeatsFor(seconds, least: 5, most: 200);
-                var ours = PeerTiming.Measure(project.Call, 0, repeats);
+                double probe = PeerTiming.MedianSeconds(project.Call, warmup, 1);
+                int repeats = PeerTiming.RepeatsFor(probe, seconds, least: 5, most: 200);
+                double ours = PeerTiming.MedianSeconds(project.Call, 0, repeats);
                 var theirs = peer.Measure(path, shape, threads, warmup, repeats, Shapes.Tokenizer.VocabularySize);
                 var row = new PeerRow(path, shape, threads, project.Unit, project.Parameters, theirs.Params,
-                    ours.MedianSeconds / project.UnitsPerCall, theirs.MedianS / theirs.OpsPerCall, repeats);
+                    ours / project.UnitsPerCall, theirs.MedianS / theirs.OpsPerCall, repeats);
                 rows.Add(row);
                 Console.WriteLine(row.Describe());
             }

@@ -87,5 +87,5 @@ internal sealed class PytorchPeer(string repository, string python)
     }
 }
 
-/// <summary>One JSON line of <c>pytorch_peer.py</c>: seconds per call, units per call, and the timed network's parameters.</summary>
-internal sealed record PeerResult(string Path, string Shape, int Threads, long Params, string Unit, int OpsPerCall, double MedianS, double MinS, double MeanS);
+/// <summary>What the runner reads of a JSON line of <c>pytorch_peer.py</c>: median seconds per call, units per call, and the timed network's parameters.</summary>
+internal sealed record PeerResult(long Params, int OpsPerCall, double MedianS);

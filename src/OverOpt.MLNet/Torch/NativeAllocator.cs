@@ -26,6 +26,9 @@ public static class NativeAllocator
     private const int PaddedBytes = 64 << 20;
     private const int KeptBytes = int.MaxValue;
 
+    /// <summary>The <see cref="Mode"/> where the settings are applied.</summary>
+    public const string KeepFreed = "keep-freed";
+
     private static readonly Lazy<string> Applied = new(Apply);
 
     /// <summary>What was applied: <c>keep-freed</c>, or why nothing was (<c>default</c>, <c>not-glibc</c>).</summary>
@@ -35,7 +38,7 @@ public static class NativeAllocator
     /// The same settings as glibc tunables for another process (e.g. a Python peer timed beside this one), or null where
     /// this process applied none.
     /// </summary>
-    public static string? EquivalentTunables => Mode == "keep-freed" ? $"glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold={KeptBytes}:glibc.malloc.top_pad={PaddedBytes}" : null;
+    public static string? EquivalentTunables => Mode == KeepFreed ? $"glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold={KeptBytes}:glibc.malloc.top_pad={PaddedBytes}" : null;
 
     /// <summary>Applies the settings once per process; <see cref="TorchRuntime.EnsureLoaded"/> calls it before libtorch loads.</summary>
     public static void Tune() => _ = Applied.Value;
@@ -53,7 +56,7 @@ public static class NativeAllocator
         try
         {
             // mallopt returns 1 on success; musl and other C libraries have no such entry point.
-            return mallopt(MmapMax, 0) == 1 && mallopt(TrimThreshold, KeptBytes) == 1 && mallopt(TopPad, PaddedBytes) == 1 ? "keep-freed" : "default";
+            return mallopt(MmapMax, 0) == 1 && mallopt(TrimThreshold, KeptBytes) == 1 && mallopt(TopPad, PaddedBytes) == 1 ? KeepFreed : "default";
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {

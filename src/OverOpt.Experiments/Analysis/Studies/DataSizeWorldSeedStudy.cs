@@ -38,10 +38,10 @@ public static class DataSizeWorldSeedStudy
         var text = new StringBuilder();
         text.AppendLine(C, $"The data-size study on each world's curves alone ({perWorld.Count} worlds), each finding judged by that study's own criterion on the world's replicates; a finding holds on every world seed where it holds on each.");
         text.AppendLine();
-        int count = perWorld.Max(w => w.Findings.Count);
-        var statements = Enumerable.Range(0, count).Select(i => perWorld.First(w => w.Findings.Count > i).Findings[i].Statement).ToList();
+        // The data-size study judges the same claims in the same order whatever the data (not measured where it cannot tell).
+        var statements = perWorld[0].Findings.Select(f => f.Statement).ToList();
         Table(text, ["finding", .. perWorld.Select(w => w.World)],
-            statements.Select((s, i) => new[] { s }.Concat(perWorld.Select(w => w.Findings.Count > i ? w.Findings[i].VerdictText : "n/a"))));
+            statements.Select((s, i) => new[] { s }.Concat(perWorld.Select(w => w.Findings[i].VerdictText))));
         text.AppendLine(C, $"Chance threshold by world: {string.Join("; ", perWorld.Select(w => $"{w.World}: {(w.Threshold is { } t ? $"{t:N0} comparisons" : "none")}"))}.");
         text.AppendLine();
         foreach (var w in perWorld)
@@ -52,12 +52,12 @@ public static class DataSizeWorldSeedStudy
 
         var findings = statements.Select((statement, i) =>
         {
-            var verdicts = perWorld.Select(w => (w.World, Finding: w.Findings.Count > i ? w.Findings[i] : null)).ToList();
+            var verdicts = perWorld.Select(w => (w.World, Finding: w.Findings[i])).ToList();
             // A findings-table cell: worlds apart by "; world ..." (a "|" would end the cell).
-            string numbers = string.Join("; ", verdicts.Select(v => $"world {v.World} {(v.Finding is null ? "n/a" : $"{v.Finding.VerdictText} ({v.Finding.Numbers})")}"));
-            bool? holds = verdicts.Any(v => v.Finding is null || v.Finding.Verdict == FindingVerdict.NotMeasured)
+            string numbers = string.Join("; ", verdicts.Select(v => $"world {v.World} {v.Finding.VerdictText} ({v.Finding.Numbers})"));
+            bool? holds = verdicts.Any(v => v.Finding.Verdict == FindingVerdict.NotMeasured)
                 ? null
-                : verdicts.All(v => v.Finding!.Verdict == FindingVerdict.Holds);
+                : verdicts.All(v => v.Finding.Verdict == FindingVerdict.Holds);
             return Finding.Judged("3", $"on every world seed: {statement}", holds, numbers + $"; criterion: it holds on each of the {perWorld.Count} worlds");
         }).ToList();
         var figures = perWorld.SelectMany(w => new[] { DataSizeStudy.ValidationLossFigure, DataSizeStudy.PeakGoldFigure }.Select(f => $"{w.Folder}/{f}")).ToList();

@@ -82,13 +82,17 @@ public static class EnsembleStudy
             if (r.Method == OptimizationMethod.BestOfN)
             {
                 // Removing overoptimization is measured only where the single proxy overoptimizes: else there is none to remove.
-                if (Robust(r) && single is { Verdict.Overoptimized: true })
+                if (Robust(r))
                 {
-                    bonRobust.Add((!r.Verdict.Overoptimized, $"{label}: {Peak(r)}, ends {F(r.Verdict.LastGold)}; {versus}"));
-                }
-                else if (Robust(r))
-                {
-                    uninformative.Add($"{label}: {Peak(r)}, ends {F(r.Verdict.LastGold)}; {versus}");
+                    string part = $"{label}: {Peak(r)}, ends {F(r.Verdict.LastGold)}; {versus}";
+                    if (single is { Verdict.Overoptimized: true })
+                    {
+                        bonRobust.Add((!r.Verdict.Overoptimized, part));
+                    }
+                    else
+                    {
+                        uninformative.Add(part);
+                    }
                 }
                 if (single is not null)
                 {

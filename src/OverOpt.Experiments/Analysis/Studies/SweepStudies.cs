@@ -61,11 +61,11 @@ public static class SweepStudies
             // right after the pooled size study.
             if (DataSizeWorldSeedStudy.Run(data, folder) is { } dataWorlds)
             {
-                sections.Insert(2, dataWorlds);
+                sections.Insert(sections.IndexOf(dataSize.Section) + 1, dataWorlds);
             }
             if (WorldSeedStudy.Run(data, folder) is { } worlds)
             {
-                sections.Insert(1, worlds);
+                sections.Insert(sections.IndexOf(size.Section) + 1, worlds);
             }
             var findings = sections.SelectMany(s => s.Findings).ToList();
             findings.Add(Finding.NotMeasured("8", "iterated RLHF: k rounds of d/k give R = d(alpha - beta ln d + beta ln k) (sec. 4.2)", "a sweep database holds no iterated RLHF: a pipeline's iteratedRlhf section judges it in its report.md (pipelines/iterated-rlhf.json)"));
