@@ -15,6 +15,9 @@ public static class OutputFiles
     public const string Report = "report.md";
     public const string Summary = "summary.json";
 
+    /// <summary>When each job of a policy's proxies, best-of-n and PPO ran, and on which worker.</summary>
+    public const string Jobs = "jobs.csv";
+
     /// <summary>Iterated RLHF's rounds (the pipeline's <c>iteratedRlhf</c>).</summary>
     public const string IteratedRlhf = "iterated.csv";
 

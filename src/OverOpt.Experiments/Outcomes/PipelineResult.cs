@@ -38,7 +38,7 @@ public sealed record PipelineResult
 
     public int PromptSources { get; init; }
 
-    /// <summary>Wall seconds per stage (pretraining, gold, comparisons, proxies and best-of-n samples, best-of-n curves, ppo).</summary>
+    /// <summary>Wall seconds per stage (pretraining, gold, comparisons, then proxies, best-of-n and ppo as one job graph, direct alignment, iterated RLHF).</summary>
     public IReadOnlyDictionary<string, double> StageSeconds { get; init; } = new Dictionary<string, double>();
 
     public double WallSeconds { get; init; }

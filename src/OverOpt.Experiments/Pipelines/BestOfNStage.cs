@@ -1,4 +1,3 @@
-using Microsoft.ML;
 using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.Settings;
 using OverOpt.MLNet.Artifacts;
@@ -20,14 +19,12 @@ namespace OverOpt.Experiments.Pipelines;
 /// </summary>
 internal sealed class BestOfNStage
 {
-    private readonly MLContext _ml;
     private readonly PipelineDefinition _pipeline;
     private readonly PipelineRunOptions _run;
     private readonly ArtifactCache _cache;
 
-    public BestOfNStage(MLContext mlContext, PipelineDefinition pipeline, PipelineRunOptions run, ArtifactCache cache)
+    public BestOfNStage(PipelineDefinition pipeline, PipelineRunOptions run, ArtifactCache cache)
     {
-        _ml = mlContext;
         _pipeline = pipeline;
         _run = run;
         _cache = cache;
@@ -64,42 +61,14 @@ internal sealed class BestOfNStage
             (c, path) => c.Save(path));
     }
 
-    /// <summary>Every proxy's best-of-n curve (with gold's and the rule's scores) on <paramref name="cached"/>'s samples.</summary>
-    public IReadOnlyList<ProxyCurve> Curves(CachedBestOfNSamples cached, string policyName, IRewardScorer rule, IReadOnlyList<RewardModel> proxies)
+    /// <summary><paramref name="scorer"/>'s scores of <paramref name="cached"/>'s samples.</summary>
+    public float[] Scores(CachedBestOfNSamples cached, IRewardScorer scorer)
+        => scorer.Score(cached.Samples.Select(s => s.Prompt).ToArray(), cached.Samples.Select(s => s.Response).ToArray());
+
+    /// <summary><paramref name="proxy"/>'s best-of-n curve from its scores of <paramref name="cached"/>'s samples, with gold's and the rule's.</summary>
+    public ProxyCurve Curve(RewardModel proxy, float[] proxyScores, CachedBestOfNSamples cached, float[] ruleScores, string policyName)
     {
         var spec = _pipeline.BestOfN;
-        var samples = cached.Samples;
-        var promptTokens = samples.Select(s => s.Prompt).ToArray();
-        var responses = samples.Select(s => s.Response).ToArray();
-        _run.Log($"scoring {samples.Count} samples with the rule and {proxies.Count} proxies");
-        var goldScores = cached.Gold;
-        var ruleScores = rule.Score(promptTokens, responses);
-        var goldByPrompt = ByPrompt(goldScores, spec.SamplesPerPrompt);
-        var ruleByPrompt = ByPrompt(ruleScores, spec.SamplesPerPrompt);
-        // Every model that scores is scored once, a job of its own (see PipelineDefinition.ThreadsPerJob): an ensemble's
-        // members in its place, however many ensembles share them (or are proxies themselves); an ensemble's scores are
-        // then its objective over theirs, which is what its Score computes.
-        // (Reward models are compared by reference: one model object, one scoring.)
-        var scorers = proxies.SelectMany(Scorers).Distinct().ToList();
-        var scored = TorchJobs.Run(scorers.Select(m => (Func<float[]>)(() => m.Score(promptTokens, responses))).ToList(), _pipeline.EffectiveThreadsPerJob, get_num_threads());
-        var scores = scorers.Zip(scored).ToDictionary(x => x.First, x => x.Second);
-        float[] ScoresOf(RewardModel proxy) => proxy is EnsembleRewardModel e ? e.Combine(e.Members.Select(ScoresOf).ToArray()) : scores[proxy];
-        int finished = 0;
-        return TorchJobs.Run(proxies.Select(p => (Func<ProxyCurve>)(() =>
-        {
-            var curve = Curve(p, ScoresOf(p), policyName, goldByPrompt, ruleByPrompt);
-            _run.Progress?.Report(new ProgressUpdate("best-of-n curves", Interlocked.Increment(ref finished), proxies.Count, p.Name));
-            return curve;
-        })).ToList(), _pipeline.EffectiveThreadsPerJob, get_num_threads());
-    }
-
-    /// <summary>The models whose scores make up <paramref name="proxy"/>'s: itself, or an ensemble's members.</summary>
-    private static IEnumerable<RewardModel> Scorers(RewardModel proxy) => proxy is EnsembleRewardModel e ? e.Members.SelectMany(Scorers) : [proxy];
-
-    private ProxyCurve Curve(RewardModel proxy, float[] proxyScores, string policyName, float[][] goldByPrompt, float[][] ruleByPrompt)
-    {
-        var spec = _pipeline.BestOfN;
-        var proxyByPrompt = ByPrompt(proxyScores, spec.SamplesPerPrompt);
         var options = new BestOfNOptions
         {
             MaxN = spec.MaxN,
@@ -108,7 +77,8 @@ internal sealed class BestOfNStage
             Seed = _pipeline.Seed,
             Proxy = proxy.Name,
         };
-        var result = BestOfNEvaluator.Evaluate(proxyByPrompt, goldByPrompt, options, ruleByPrompt);
+        var result = BestOfNEvaluator.Evaluate(ByPrompt(proxyScores, spec.SamplesPerPrompt), ByPrompt(cached.Gold, spec.SamplesPerPrompt), options,
+            ByPrompt(ruleScores, spec.SamplesPerPrompt));
         new CurveLabels(policyName, proxy.Info, _pipeline.ProxySeedOf(proxy.Name)).Stamp(result.Points);
         return new ProxyCurve(proxy, result, OveroptimizationVerdict.Assess(result.Points), proxyScores);
     }

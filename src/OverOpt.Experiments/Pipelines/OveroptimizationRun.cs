@@ -71,29 +71,18 @@ internal sealed class OveroptimizationRun
                 // responses (pi_init's in every pipeline that optimizes it), as gold is standardized on pi_init's samples.
                 rule ??= RuleRewardScorer.Standardized(worldRule,
                     rows.SelectMany(r => new[] { r.PromptTokens, r.PromptTokens }).ToArray(), rows.SelectMany(r => new[] { r.ChosenTokens, r.RejectedTokens }).ToArray());
-                var bonStage = new BestOfNStage(_ml, _pipeline, _run, _cache);
-                var (proxies, bonSamples) = ProxiesAndBestOfNSamples(policy, gold, corpus, train, validation,
-                    _pipeline.BestOfN.Prompts > 0 && _pipeline.Proxies.Count > 0 ? () => bonStage.Samples(policy, gold, prompts) : null, members);
-                models.AddRange(proxies);
-                summaries.AddRange(proxies.Select(m => Summary(name, m)));
-                Add(timings, "comparisons, proxies and best-of-n samples", stageClock.Elapsed.TotalSeconds);
-                if (proxies.Count == 0 && _pipeline.DirectAlignment is null && _pipeline.IteratedRlhf is null)
+                Add(timings, "comparisons", stageClock.Elapsed.TotalSeconds);
+                if (_pipeline.Proxies.Count == 0 && _pipeline.DirectAlignment is null && _pipeline.IteratedRlhf is null)
                 {
                     continue;
                 }
-                BestOfNOutcome? bon = null;
-                if (bonSamples is not null)
-                {
-                    stageClock.Restart();
-                    var curves = bonStage.Curves(bonSamples, name, rule, proxies);
-                    bon = new BestOfNOutcome(bonSamples.Samples, bonSamples.Gold, curves);
-                    Add(timings, "best-of-n curves", stageClock.Elapsed.TotalSeconds);
-                }
                 stageClock.Restart();
-                var ppo = RunPpo(policy, name, proxies, gold, rule, prompts, output);
-                if (ppo.Count > 0)
+                var optimized = new OptimizationGraph(_ml, _pipeline, _run, _cache).Run(policy, name, gold, rule, corpus, train, validation, prompts, output, members);
+                models.AddRange(optimized.Proxies);
+                summaries.AddRange(optimized.Proxies.Select(m => Summary(name, m)));
+                if (_pipeline.Proxies.Count > 0)
                 {
-                    Add(timings, "ppo", stageClock.Elapsed.TotalSeconds);
+                    Add(timings, "proxies, best-of-n and ppo", stageClock.Elapsed.TotalSeconds);
                 }
                 IReadOnlyList<DirectAlignmentConfiguration> directAlignment = [];
                 if (_pipeline.DirectAlignment is not null)
@@ -110,7 +99,7 @@ internal sealed class OveroptimizationRun
                     iterated = new IteratedRlhfStage(_ml, _pipeline, _run, _cache).Run(policy, name, gold, rule, corpus, prompts, output);
                     Add(timings, "iterated RLHF", stageClock.Elapsed.TotalSeconds);
                 }
-                outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, bon, ppo) { DirectAlignment = directAlignment, IteratedRlhf = iterated });
+                outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, optimized.BestOfN, optimized.Ppo) { DirectAlignment = directAlignment, IteratedRlhf = iterated });
             }
             RewardModelStage.WriteSummary(summaries, Path.Combine(output, OutputFiles.RewardModels));
             result = result with { RewardModels = summaries, StageSeconds = timings };
@@ -150,88 +139,6 @@ internal sealed class OveroptimizationRun
     }
 
     private static void Add(Dictionary<string, double> timings, string stage, double seconds) => timings[stage] = timings.GetValueOrDefault(stage) + seconds;
-
-    /// <summary>
-    /// Every proxy, each a job of its own with a context of its own (an MLContext is not meant to be shared across
-    /// threads), and best-of-n's samples with gold's scores beside them (they need no proxy); the costliest start first,
-    /// so that the last to finish is a short one. The samples come first: drawing and scoring N x prompts responses with
-    /// gold costs more than the largest proxy of the default pipeline (about 110 s against 90 s at one thread).
-    /// An ensemble's members are jobs too, each (recipe, seed) trained once however many ensembles share it (a member
-    /// with the pipeline's proxy seed is the single proxy itself); the ensembles are composed after. Members that are not
-    /// proxies themselves go into <paramref name="extraModels"/>, for the caller to dispose after the ensembles.
-    /// </summary>
-    private (List<RewardModel> Proxies, CachedBestOfNSamples? BestOfNSamples) ProxiesAndBestOfNSamples(Policy policy, IRewardScorer gold, TextCorpus corpus,
-        IDataView train, IDataView validation, Func<CachedBestOfNSamples>? bestOfNSamples, List<RewardModel> extraModels)
-    {
-        var specs = _pipeline.Proxies;
-        var proxies = new RewardModel[specs.Count];
-        int proxySeed = _pipeline.EffectiveProxySeed;
-        var members = specs.Where(s => s.IsEnsemble).SelectMany(e => e.MemberSeeds(proxySeed).Select(seed => (Of: e.Of!, Seed: seed)))
-            .Where(m => m.Seed != proxySeed).Distinct().ToList();
-        var memberModels = new RewardModel[members.Count];
-        long Cost(ProxySpec spec) => spec.Kind switch
-        {
-            TransformerRewardModel.KindName => (long)spec.Layers * spec.ModelDim * spec.ModelDim,
-            FastTreeRewardModel.KindName => (long)spec.Trees * spec.Leaves,
-            _ => 0,
-        };
-        RewardModelStage Stage() => new(new MLContext(_pipeline.Seed), _pipeline, _run, _cache);
-        CachedBestOfNSamples? samples = null;
-        var jobs = Enumerable.Range(0, specs.Count).Where(i => !specs[i].IsEnsemble)
-            .Select(i => (Cost: Cost(specs[i]), Job: (Action)(() => proxies[i] = Stage().Proxy(specs[i], policy, gold, corpus, train, validation))))
-            .Concat(members.Select((m, j) =>
-            {
-                var spec = specs.Single(s => s.Name == m.Of);
-                return (Cost: Cost(spec), Job: (Action)(() => memberModels[j] = Stage().Proxy(spec, policy, gold, corpus, train, validation, m.Seed)));
-            }))
-            .OrderByDescending(j => j.Cost).Select(j => j.Job).ToList();
-        if (bestOfNSamples is not null)
-        {
-            jobs.Insert(0, () => samples = bestOfNSamples());
-        }
-        try
-        {
-            TorchJobs.Run(jobs, _pipeline.EffectiveThreadsPerJob, TorchSharp.torch.get_num_threads());
-        }
-        finally
-        {
-            extraModels.AddRange(memberModels.Where(m => m is not null));
-        }
-        for (int i = 0; i < specs.Count; i++)
-        {
-            if (specs[i].IsEnsemble)
-            {
-                var spec = specs[i];
-                var ensemble = spec.MemberSeeds(proxySeed)
-                    .Select(seed => seed == proxySeed ? proxies[specs.FindIndex(s => s.Name == spec.Of)] : memberModels[members.IndexOf((spec.Of!, seed))]).ToList();
-                proxies[i] = _ml.RewardModels().Ensemble(ensemble, spec.EnsembleObjective, spec.Name,
-                    spec.UncertaintyPenalty ?? EnsembleRewardTrainer.Defaults.UncertaintyPenalty, validation);
-            }
-        }
-        return (proxies.ToList(), samples);
-    }
-
-    private List<PpoConfiguration> RunPpo(Policy policy, string policyName, IReadOnlyList<RewardModel> proxies, IRewardScorer gold, IRewardScorer rule,
-        PromptSplit prompts, string output)
-    {
-        var runs = (from beta in _pipeline.Ppo.KlCoefficients
-                    from proxyName in _pipeline.PpoProxies
-                    from seed in _pipeline.Ppo.Seeds
-                    select (Beta: beta, Proxy: proxies.Single(p => p.Name == proxyName), Seed: seed)).ToList();
-        var finished = TorchJobs.Run(runs.Select(r => (Func<PpoSeedRun>)(() =>
-        {
-            var watch = Stopwatch.StartNew();
-            // A context of its own: runs may go side by side, and an MLContext is not meant to be shared across threads.
-            var (run, finalSamples) = new PpoStage(new MLContext(_pipeline.Seed), _pipeline, _run).Run(policy, policyName, r.Proxy, gold, rule, prompts, r.Beta, r.Seed, output);
-            run.Policy.Dispose();
-            return new PpoSeedRun(r.Seed, run, watch.Elapsed.TotalSeconds, finalSamples);
-        })).ToList(), _pipeline.EffectiveThreadsPerJob, TorchSharp.torch.get_num_threads());
-        var configurations = runs.Select((r, i) => (r, Run: finished[i]))
-            .GroupBy(x => (x.r.Beta, x.r.Proxy.Name))
-            .Select(g => PpoConfiguration.Of(policyName, g.First().r.Proxy, g.Key.Beta, g.Select(x => x.Run).ToList()))
-            .ToList();
-        return PpoConfiguration.WithSharedAlpha(configurations).ToList();
-    }
 
     private void WriteTables(string output, IReadOnlyList<PolicyOutcome> outcomes)
     {

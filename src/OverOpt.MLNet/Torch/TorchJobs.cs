@@ -1,6 +1,3 @@
-using System.Runtime.ExceptionServices;
-using static TorchSharp.torch;
-
 namespace OverOpt.MLNet.Torch;
 
 /// <summary>
@@ -31,66 +28,11 @@ public static class TorchJobs
     /// <summary>As <see cref="Run{T}"/>, for jobs of different kinds that keep their own results.</summary>
     public static void Run(IReadOnlyList<Action> jobs, int threadsPerJob, int threadBudget)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(threadsPerJob);
-        var failures = new ExceptionDispatchInfo?[jobs.Count];
-        void RunJob(int i)
+        var graph = new TorchJobGraph();
+        for (int i = 0; i < jobs.Count; i++)
         {
-            try
-            {
-                jobs[i]();
-            }
-            catch (Exception e)
-            {
-                failures[i] = ExceptionDispatchInfo.Capture(e);
-            }
+            graph.Add($"job {i}", jobs[i]);
         }
-        if (threadsPerJob == 0)
-        {
-            for (int i = 0; i < jobs.Count; i++)
-            {
-                RunJob(i);
-            }
-        }
-        else
-        {
-            TorchRuntime.EnsureLoaded();
-            int next = -1;
-            int workers = Math.Clamp(threadBudget / threadsPerJob, 1, Math.Max(1, jobs.Count));
-            int callerThreads = get_num_threads();
-            var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
-            {
-                TorchRuntime.SetThreads(threadsPerJob);
-                for (int i = Interlocked.Increment(ref next); i < jobs.Count; i = Interlocked.Increment(ref next))
-                {
-                    RunOwningItsTensors(() => RunJob(i));
-                }
-            })
-            { IsBackground = true, Name = "torch-job" }).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
-            // The workers' set_num_threads also wrote libtorch's process-wide default; the caller's count is put back.
-            TorchRuntime.SetThreads(callerThreads);
-        }
-        failures.FirstOrDefault(f => f is not null)?.Throw();
-    }
-
-    /// <summary>
-    /// Runs <paramref name="job"/> in a dispose scope that owns, until the job ends, every tensor the job makes outside
-    /// scopes of its own, and then lets them go (detached, not disposed: a result may hold them). While other jobs
-    /// allocate, a collection can come at any moment, and TorchSharp hands a temporary tensor's handle to libtorch
-    /// without keeping the tensor alive: left unowned, the finalizer could free it mid-call.
-    /// </summary>
-    private static void RunOwningItsTensors(Action job)
-    {
-        var owner = NewDisposeScope();
-        try
-        {
-            job();
-        }
-        finally
-        {
-            owner.Detach(owner.DisposablesView.ToList());
-            owner.Dispose();
-        }
+        graph.Run(threadsPerJob, threadBudget);
     }
 }
