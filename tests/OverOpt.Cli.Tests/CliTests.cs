@@ -76,6 +76,36 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AFixedValidationSetIsTheSameWhateverTheCountAndEveryCountIsTrainedOn()
+    {
+        // Two counts with validationCount: every comparison of the count is trained on, and both are validated on the same
+        // pairs, drawn apart (a share of a small count would leave a few pairs, on which the fitted temperature flatters).
+        string cache = Path.Combine(_folder, "cache");
+        var validation = new List<string[]>();
+        foreach (int count in new[] { 60, 120 })
+        {
+            string path = Path.Combine(_folder, $"fixed-{count}.json");
+            File.WriteAllText(path, TestPipelines.Edit(TestPipelines.RewardOnly,
+                root => root["comparisons"] = new System.Text.Json.Nodes.JsonObject { ["count"] = count, ["validationCount"] = 50 }));
+            string output = Path.Combine(_folder, $"fixed-{count}");
+
+            var run = Run("run", path, "--output", output, "--cache", cache);
+
+            Assert.Equal(0, run.Code);
+            var rows = File.ReadAllLines(Path.Combine(output, "comparisons.csv")).Skip(1).ToArray();
+            Assert.Equal(50, rows.Count(r => r.StartsWith("validation,", StringComparison.Ordinal)));
+            Assert.Equal(count, rows.Count(r => r.StartsWith("train,", StringComparison.Ordinal)));
+            validation.Add(rows.Where(r => r.StartsWith("validation,", StringComparison.Ordinal)).ToArray());
+            var proxy = File.ReadAllLines(Path.Combine(output, "reward_models.csv")).Single(l => l.Contains(",t,", StringComparison.Ordinal)).Split(',');
+            Assert.Equal(count.ToString(System.Globalization.CultureInfo.InvariantCulture), proxy[4]);
+            Assert.Contains("50 more held out", File.ReadAllText(Path.Combine(output, "report.md")));
+        }
+        Assert.Equal(validation[0], validation[1]);
+        var trainedOn = File.ReadAllLines(Path.Combine(_folder, "fixed-120", "comparisons.csv")).Where(r => r.StartsWith("train,", StringComparison.Ordinal)).Select(r => r["train,".Length..]);
+        Assert.Empty(validation[0].Select(r => r["validation,".Length..]).Intersect(trainedOn));
+    }
+
+    [Fact]
     public void AStoryWorldPipelineRunsInItsWorldAndAnotherWorldSeedSharesNoModel()
     {
         string path = Path.Combine(_folder, "storyworld.json");

@@ -73,6 +73,7 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"ppo\": { \"klCoefficients\": [ 0, -0.1 ] } }", "ppo.klCoefficients[1]")]
     [InlineData("{ \"ppo\": { \"penaltyEstimator\": \"k2\" } }", "ppo.penaltyEstimator")]
     [InlineData("{ \"threadsPerJob\": -1 }", "threadsPerJob")]
+    [InlineData("{ \"comparisons\": { \"validationCount\": 5 } }", "comparisons.validationCount")]
     public void ImpossibleStudySettingsAreRefusedByField(string json, string field)
     {
         var error = LoadFails(json);

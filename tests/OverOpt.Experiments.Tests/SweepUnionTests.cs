@@ -83,8 +83,8 @@ public sealed class SweepUnionTests : IDisposable
         seeded.World = new WorldSpec { Version = "storyworld-1" };
 
         // The hashed text is the whole configuration as before the fields existed: every field but a null proxySeed,
-        // threadsPerJob, proxy and gold readout, gold's term loss weight and kind, world, direct alignment, iterated RLHF and the noisyGold
-        // and ensemble settings of a proxy.
+        // threadsPerJob, proxy and gold readout, gold's term loss weight and kind, world, direct alignment, iterated RLHF, the noisyGold
+        // and ensemble settings of a proxy, and the comparisons' validationCount.
         var node = CanonicalJson.ToNode(plain).AsObject();
         Assert.True(node.ContainsKey("proxySeed") && node.ContainsKey("threadsPerJob") && node.ContainsKey("world"));
         node.Remove("proxySeed");
@@ -93,6 +93,7 @@ public sealed class SweepUnionTests : IDisposable
         // Sections and proxy settings added later still (direct alignment; gold plus noise and ensembles), null here.
         Assert.True(node.Remove("directAlignment") && node.Remove("iteratedRlhf"));
         Assert.True(node["gold"]!.AsObject().Remove("readout") && node["gold"]!.AsObject().Remove("termLossWeight") && node["gold"]!.AsObject().Remove("kind"));
+        Assert.True(node["comparisons"]!.AsObject().Remove("validationCount"));
         foreach (var proxy in node["proxies"]!.AsArray())
         {
             Assert.True(proxy!.AsObject().Remove("readout"));

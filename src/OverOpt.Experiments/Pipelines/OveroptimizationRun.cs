@@ -66,7 +66,7 @@ internal sealed class OveroptimizationRun
             {
                 var policy = policies[_pipeline.Policies.FindIndex(p => p.Name == name)];
                 stageClock.Restart();
-                var (train, validation, rows) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : OutputFiles.Comparisons));
+                var (train, validation, rows, trainingPairs) = stage.Comparisons(policy, gold, prompts, Path.Combine(output, several ? $"comparisons-{name}.csv" : OutputFiles.Comparisons));
                 // The world's truth beside a gold network, standardized once, on the first optimized policy's comparison
                 // responses (pi_init's in every pipeline that optimizes it), as gold is standardized on pi_init's samples.
                 rule ??= RuleRewardScorer.Standardized(worldRule,
@@ -88,8 +88,7 @@ internal sealed class OveroptimizationRun
                 if (_pipeline.DirectAlignment is not null)
                 {
                     stageClock.Restart();
-                    int pairs = rows.Count - RewardModelStage.HeldOut(rows.Count, _pipeline.Comparisons.ValidationFraction);
-                    directAlignment = new DirectAlignmentStage(_pipeline, _run).Run(policy, name, gold, rule, train, pairs, prompts, output);
+                    directAlignment = new DirectAlignmentStage(_pipeline, _run).Run(policy, name, gold, rule, train, trainingPairs, prompts, output);
                     Add(timings, "direct alignment", stageClock.Elapsed.TotalSeconds);
                 }
                 IReadOnlyList<IteratedRlhfRun> iterated = [];
@@ -102,7 +101,8 @@ internal sealed class OveroptimizationRun
                 outcomes.Add(new PolicyOutcome(name, policy.Description.Parameters, optimized.BestOfN, optimized.Ppo) { DirectAlignment = directAlignment, IteratedRlhf = iterated });
             }
             RewardModelStage.WriteSummary(summaries, Path.Combine(output, OutputFiles.RewardModels));
-            result = result with { RewardModels = summaries, StageSeconds = timings };
+            // After pretraining's, so that report.md lists every stage.
+            result = result with { RewardModels = summaries, StageSeconds = result.StageSeconds.Concat(timings).ToDictionary() };
             if (outcomes.Count == 0)
             {
                 return result;

@@ -96,8 +96,7 @@ public sealed class PipelineRunner
             };
             if (pipeline.Gold is not null)
             {
-                var after = new OveroptimizationRun(_ml, pipeline, run, cache, reused).Run(corpus, policies, prompts, output, result, clock);
-                result = after with { StageSeconds = result.StageSeconds.Concat(after.StageSeconds).ToDictionary() };
+                result = new OveroptimizationRun(_ml, pipeline, run, cache, reused).Run(corpus, policies, prompts, output, result, clock);
             }
             result = result with { WallSeconds = clock.Elapsed.TotalSeconds };
             AtomicFile.WriteAllText(Path.Combine(output, OutputFiles.Summary), JsonSerializer.Serialize(result, ArchiveJson.Options));

@@ -76,29 +76,48 @@ internal sealed class RewardModelStage
     /// <summary>pi_init's responses a rule gold is standardized on: its mean and scale then carry sampling errors of about 1.6% and 1.1% of a standard deviation.</summary>
     public const int RuleGoldSamples = 4096;
 
-    /// <summary>Labels the comparisons (deterministic for the seed), splits off the held-out share and writes comparisons.csv.</summary>
-    public (IDataView Train, IDataView Validation, IReadOnlyList<ComparisonRow> Rows) Comparisons(Policy policy, IRewardScorer gold, PromptSplit prompts, string file)
+    /// <summary>
+    /// Labels the comparisons (deterministic for the seed), splits off the held-out share (or labels
+    /// <c>validationCount</c> held-out ones apart) and writes comparisons.csv, the held-out rows first.
+    /// </summary>
+    public (IDataView Train, IDataView Validation, IReadOnlyList<ComparisonRow> Rows, int TrainingPairs) Comparisons(Policy policy, IRewardScorer gold, PromptSplit prompts, string file)
     {
         var spec = _pipeline.Comparisons;
-        // Sampling and labelling 2 x count responses is a stage of its own; a rerun (e.g. with the proxies cached) loads them.
-        string key = Key(new { artifact = "comparisons", policy = policy.Description.Provenance, gold = gold.Provenance, comparisons = spec, sampling = SamplingKey, prompts = PromptsKey(prompts.Train), seed = _pipeline.Seed });
-        using var cached = _cache.GetOrBuild(
-            "comparisons", key, CachedComparisons.Load, c => c.Key,
-            () => new CachedComparisons(key, ComparisonBuilder.Build(policy, gold, prompts.Train, spec.Count, spec.LabelNoise,
-                _pipeline.Sampling.ToBulkOptions(),
-                SeedStreams.Comparisons(_pipeline.Seed), _run.Progress)),
-            (c, path) => c.Save(path));
-        var rows = cached.Rows;
-        int held = HeldOut(rows.Count, spec.ValidationFraction);
+        var (policyKey, goldKey, promptsKey) = (policy.Description.Provenance, gold.Provenance, PromptsKey(prompts.Train));
+        // The trained-on comparisons keep the key they always had (the whole section, their count in it); held-out ones
+        // drawn apart are keyed by their own count and stream, the same whatever the count trained on.
+        var rows = Labelled(policy, gold, prompts, spec.Count, SeedStreams.Comparisons(_pipeline.Seed),
+            Key(new { artifact = "comparisons", policy = policyKey, gold = goldKey, comparisons = spec, sampling = SamplingKey, prompts = promptsKey, seed = _pipeline.Seed }));
+        int held = spec.HeldOutOfCount();
+        var validation = spec.ValidationCount is { } count
+            ? Labelled(policy, gold, prompts, count, SeedStreams.ValidationComparisons(_pipeline.Seed),
+                Key(new { artifact = "validation comparisons", policy = policyKey, gold = goldKey, count, spec.LabelNoise, stream = SeedStreams.ValidationComparisons(_pipeline.Seed), sampling = SamplingKey, prompts = promptsKey }))
+            : rows.Take(held).ToList();
+        var train = rows.Skip(held).ToList();
         var table = new CsvTable("split", "prompt", "chosen", "rejected", "chosen_gold", "rejected_gold", "flipped");
-        for (int i = 0; i < rows.Count; i++)
+        foreach (var (r, split) in validation.Select(r => (r, "validation")).Concat(train.Select(r => (r, "train"))))
         {
-            var r = rows[i];
-            table.Add(i < held ? "validation" : "train", policy.Tokenizer.Decode(r.PromptTokens), policy.Tokenizer.Decode(r.ChosenTokens),
+            table.Add(split, policy.Tokenizer.Decode(r.PromptTokens), policy.Tokenizer.Decode(r.ChosenTokens),
                 policy.Tokenizer.Decode(r.RejectedTokens), r.ChosenGold, r.RejectedGold, r.Flipped);
         }
         table.Save(file);
-        return (_ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Skip(held))), _ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(rows.Take(held))), rows);
+        return (_ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(train)), _ml.Data.LoadFromEnumerable(PreferenceData.FromComparisons(validation)),
+            validation.Concat(train).ToList(), train.Count);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> comparisons labelled by gold from the seed stream <paramref name="stream"/>, cached under
+    /// <paramref name="key"/>: sampling and labelling 2 x count responses is a stage of its own, and a rerun (e.g. with the
+    /// proxies cached) loads them.
+    /// </summary>
+    private IReadOnlyList<ComparisonRow> Labelled(Policy policy, IRewardScorer gold, PromptSplit prompts, int count, int stream, string key)
+    {
+        using var cached = _cache.GetOrBuild(
+            "comparisons", key, CachedComparisons.Load, c => c.Key,
+            () => new CachedComparisons(key, ComparisonBuilder.Build(policy, gold, prompts.Train, count, _pipeline.Comparisons.LabelNoise,
+                _pipeline.Sampling.ToBulkOptions(), stream, _run.Progress)),
+            (c, path) => c.Save(path));
+        return cached.Rows;
     }
 
     /// <summary>
@@ -194,9 +213,6 @@ internal sealed class RewardModelStage
     /// <summary>SHA-256 of the training prompts' token ids: the prompts the comparisons were drawn from.</summary>
     internal static string PromptsKey(IReadOnlyList<int[]> prompts)
         => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(prompts.SelectMany(p => p.Append(-1)).SelectMany(BitConverter.GetBytes).ToArray()));
-
-    /// <summary>How many of <paramref name="comparisons"/> are held out for validation (the first ones).</summary>
-    internal static int HeldOut(int comparisons, double validationFraction) => (int)Math.Round(comparisons * validationFraction);
 
     internal static string Key(object description) => JsonSerializer.Serialize(description, ArchiveJson.Options);
 }

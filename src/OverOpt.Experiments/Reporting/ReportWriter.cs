@@ -34,7 +34,7 @@ internal static class ReportWriter
         {
             AppendGoldNetwork(text, goldNetwork, rule);
         }
-        text.AppendLine(C, $"Comparisons: {pipeline.Comparisons.Count} pairs of pi_init responses labelled by gold, {pipeline.Comparisons.LabelNoise * 100:F0}% of labels flipped, {pipeline.Comparisons.ValidationFraction * 100:F0}% held out.");
+        text.AppendLine(C, $"Comparisons: {pipeline.Comparisons.Count} pairs of pi_init responses labelled by gold, {pipeline.Comparisons.LabelNoise * 100:F0}% of labels flipped, {(pipeline.Comparisons.ValidationCount is { } held ? $"{held} more held out (drawn apart, the same for every count)" : $"{pipeline.Comparisons.ValidationFraction * 100:F0}% held out")}.");
         text.AppendLine();
         foreach (var outcome in outcomes)
         {

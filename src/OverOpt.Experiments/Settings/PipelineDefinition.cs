@@ -201,6 +201,10 @@ public sealed class PipelineDefinition
         {
             throw new OverOptConfigurationException($"comparisons.validationFraction = {Comparisons.ValidationFraction} lies outside (0, 0.5).", "comparisons.validationFraction", "use 0.1 (the paper holds out 10%).");
         }
+        if (Comparisons.ValidationCount is < 10)
+        {
+            throw new OverOptConfigurationException($"comparisons.validationCount = {Comparisons.ValidationCount} is too few to validate on.", "comparisons.validationCount", "use at least 10, e.g. 1000, or leave it out to hold out validationFraction of count.");
+        }
         var names = new HashSet<string>(StringComparer.Ordinal) { "gold" };
         for (int i = 0; i < Proxies.Count; i++)
         {

@@ -16,6 +16,9 @@ public static class SeedStreams
     /// <summary>The comparisons a pipeline labels: pi_init's responses, their pairing and the label noise.</summary>
     public static int Comparisons(int pipelineSeed) => pipelineSeed + 1;
 
+    /// <summary>Held-out comparisons drawn apart from the trained-on ones (a pipeline's <c>comparisons.validationCount</c>).</summary>
+    public static int ValidationComparisons(int pipelineSeed) => pipelineSeed + 80_021;
+
     /// <summary>pi_init's responses on which a gold that is the world's rule is standardized.</summary>
     public static ulong RuleGoldStandardization(int pipelineSeed) => (ulong)(pipelineSeed + 60_013);
 
