@@ -62,6 +62,15 @@ public sealed class CliTests : IDisposable
         {
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         }
+        // jobs.csv: every job of the proxies, best-of-n and PPO, each started after the jobs it waits for had finished.
+        var jobs = File.ReadAllLines(Path.Combine(output, "jobs.csv"));
+        Assert.Equal("job,worker,started_s,finished_s,seconds", jobs[0]);
+        var timeline = jobs.Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0], c => (Start: double.Parse(c[2], System.Globalization.CultureInfo.InvariantCulture), End: double.Parse(c[3], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(["best-of-n samples", "train t", "train f", "ppo-a-t-s1", "ppo-a-t-s2", "best-of-n rule scores", "best-of-n scores t", "best-of-n scores f", "best-of-n curve t", "best-of-n curve f"], timeline.Keys);
+        foreach (var (job, after) in new[] { ("ppo-a-t-s1", "train t"), ("ppo-a-t-s2", "train t"), ("best-of-n scores t", "train t"), ("best-of-n scores t", "best-of-n samples"), ("best-of-n curve f", "best-of-n scores f"), ("best-of-n curve t", "best-of-n rule scores") })
+        {
+            Assert.True(timeline[job].Start >= timeline[after].End, $"{job} started at {timeline[job].Start} s, before {after} ended at {timeline[after].End} s");
+        }
         Assert.Contains("resumed", second.Error);
         Assert.Equal(firstCurves, File.ReadAllText(Path.Combine(output, "curves.csv")));
         Assert.Contains("reusing", second.Error.Split('\n').Single(l => l.Contains("/gold/")));

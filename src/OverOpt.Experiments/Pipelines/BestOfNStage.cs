@@ -8,7 +8,6 @@ using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Text;
-using OverOpt.MLNet.Torch;
 using static TorchSharp.torch;
 
 namespace OverOpt.Experiments.Pipelines;

@@ -131,7 +131,10 @@ internal sealed class OptimizationGraph
         finally
         {
             extraModels.AddRange(memberModels.Where(m => m is not null));
-            WriteTimeline(graph, Path.Combine(output, _pipeline.PoliciesToOptimize.Count > 1 ? $"jobs-{policyName}.csv" : OutputFiles.Jobs));
+            if (graph.Count > 0)
+            {
+                WriteTimeline(graph, Path.Combine(output, _pipeline.PoliciesToOptimize.Count > 1 ? $"jobs-{policyName}.csv" : OutputFiles.Jobs));
+            }
         }
         var configurations = runs.Select((r, i) => (r, Run: finished[i]))
             .GroupBy(x => (x.r.Beta, x.r.Proxy))

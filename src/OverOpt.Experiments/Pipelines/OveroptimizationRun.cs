@@ -5,13 +5,10 @@ using OverOpt.Experiments.Files;
 using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.Reporting;
 using OverOpt.Experiments.Settings;
-using OverOpt.MLNet;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Text;
-using OverOpt.MLNet.Torch;
-using OverOpt.MLNet.Trainers;
 
 namespace OverOpt.Experiments.Pipelines;
 
