@@ -98,6 +98,9 @@ public sealed class SweepFileTests : IDisposable
         Assert.All(files, file => Assert.NotEmpty(SweepLoader.Load(file).Tasks));
         Assert.Equal(6, SweepLoader.Load(Repository.File("pipelines/quick-seeds.sweep.json")).Tasks.Count);
         Assert.Equal(9, SweepLoader.Load(Repository.File("pipelines/storyworld-size.sweep.json")).Tasks.Count);
+        // Sweeps of sweeps: the listed sweeps' tasks in order (54 + 18; 9 + 54 + 3).
+        Assert.Equal(72, SweepLoader.Load(Repository.File("pipelines/storyworld-data-all.json")).Tasks.Count);
+        Assert.Equal(66, SweepLoader.Load(Repository.File("pipelines/storyworld-paper.json")).Tasks.Count);
         // Iterated RLHF holds its seeds in one pipeline, not a sweep.
         Assert.Equal([1, 2, 4], PipelineLoader.Load(Repository.File("pipelines/iterated-rlhf.json")).IteratedRlhf!.Rounds);
     }
