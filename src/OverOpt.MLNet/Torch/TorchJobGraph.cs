@@ -56,23 +56,29 @@ public sealed class TorchJobGraph
         var state = new JobStates(_jobs.Select(j => j.After).ToArray());
         _timings = new TorchJobTiming?[_jobs.Count];
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        void Timed(int i, int worker, Action job)
+        // One worker's loop: on the calling thread (every earlier job is then done or failed, so it never waits and keeps
+        // the order added), or on a dedicated thread that owns what its jobs leave to the finalizer.
+        void Work(int worker, bool ownTensors)
         {
-            double started = clock.Elapsed.TotalSeconds;
-            job();
-            _timings[i] = new TorchJobTiming(_jobs[i].Name, worker, started, clock.Elapsed.TotalSeconds);
+            for (int i = state.TakeNext(); i >= 0; i = state.TakeNext())
+            {
+                double started = clock.Elapsed.TotalSeconds;
+                ExceptionDispatchInfo? failure = null;
+                if (ownTensors)
+                {
+                    RunOwningItsTensors(() => failure = Attempt(i));
+                }
+                else
+                {
+                    failure = Attempt(i);
+                }
+                _timings[i] = new TorchJobTiming(_jobs[i].Name, worker, started, clock.Elapsed.TotalSeconds);
+                state.Finish(i, failure);
+            }
         }
         if (threadsPerJob == 0)
         {
-            for (int i = 0; i < _jobs.Count; i++)
-            {
-                if (state.TryStart(i))
-                {
-                    ExceptionDispatchInfo? failure = null;
-                    Timed(i, 0, () => failure = Attempt(i));
-                    state.Finish(i, failure);
-                }
-            }
+            Work(0, ownTensors: false);
         }
         else
         {
@@ -82,12 +88,7 @@ public sealed class TorchJobGraph
             var threads = Enumerable.Range(0, workers).Select(worker => new Thread(() =>
             {
                 TorchRuntime.SetThreads(threadsPerJob);
-                for (int i = state.TakeNext(); i >= 0; i = state.TakeNext())
-                {
-                    ExceptionDispatchInfo? failure = null;
-                    Timed(i, worker, () => RunOwningItsTensors(() => failure = Attempt(i)));
-                    state.Finish(i, failure);
-                }
+                Work(worker, ownTensors: true);
             })
             { IsBackground = true, Name = "torch-job" }).ToList();
             threads.ForEach(t => t.Start());
@@ -141,21 +142,6 @@ public sealed class TorchJobGraph
         private readonly object _gate = new();
 
         public ExceptionDispatchInfo? FirstFailure => _failures.FirstOrDefault(f => f is not null);
-
-        /// <summary>Marks job <paramref name="i"/> running if its prerequisites are done; false (and skipped) if one failed.</summary>
-        public bool TryStart(int i)
-        {
-            lock (_gate)
-            {
-                if (after[i].Any(p => _states[p] == State.Failed))
-                {
-                    _states[i] = State.Failed;
-                    return false;
-                }
-                _states[i] = State.Running;
-                return true;
-            }
-        }
 
         /// <summary>The first waiting job whose prerequisites are done, marked running; waits while none is ready but some run; -1 when none is left.</summary>
         public int TakeNext()
