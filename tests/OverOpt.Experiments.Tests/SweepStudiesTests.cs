@@ -251,6 +251,36 @@ public sealed class SweepStudiesTests : IDisposable
     }
 
     [Fact]
+    public void GoldAsItsOwnProxyTellsWhetherGoldHasACeilingOnItsPipelineSeedsNotItsProxySeeds()
+    {
+        // Gold as its own proxy (noise 0) on pipeline seeds 1-3 x proxy seeds 1-2. Its gold bends, d(1.3 - beta d) with beta
+        // 0.19 + 0.01 seed, as a capped taste does; the proxy seed changes nothing, as with no noise it cannot.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.RewardPipeline, """
+            { "seed": [1, 2, 3], "proxySeed": [1, 2], "proxies": [ [ { "name": "oracle", "kind": "noisyGold", "noise": 0 } ] ] }
+            """));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            long seed = task.Pipeline.Seed;
+            int proxySeed = task.Pipeline.ProxySeed!.Value;
+            var curves = new StringBuilder(CurvesHeader);
+            foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
+            {
+                double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl), gold = d * (1.3 - (0.19 + 0.01 * seed) * d);
+                curves.Append(C, $"bon,a,oracle,noisyGold,0,200,0,{seed},{n},,{kl:R},{d:R},{gold:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{proxySeed}\n");
+            }
+            Complete(layout, task, ("curves.csv", curves.ToString()), ("reward_models.csv", string.Create(C,
+                $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed,predicted_gold_slope\na,oracle,noisyGold,0,200,0.6,{proxySeed},1\n")));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+
+        // Three replicates (the pipeline seeds), not six: betas 0.20, 0.21, 0.22, so 0.21 +- t(0.975, 2) x 0.01 / sqrt(3) = 0.025.
+        Assert.Contains("| world | gold has no ceiling within best-of-n's reach: gold as its own proxy (noise 0) keeps rising, its fitted beta_bon's interval reaching 0, so that a proxy's beta_bon measures overoptimization, not the approach to a ceiling | does not hold | oracle: beta_bon 0.210 [0.185, 0.235] over 3 (world, pipeline seed) replicate(s);", text);
+    }
+
+    [Fact]
     public void EnsemblesAreSetBesideTheirSingleProxyAndTheirDisagreementIsCompared()
     {
         // Three proxy seeds. Best-of-n: the single proxy t bends down, its worst-case ensemble keeps rising. PPO at KL 0.01:

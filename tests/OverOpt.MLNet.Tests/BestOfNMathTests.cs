@@ -42,6 +42,38 @@ public class BestOfNMathTests
         }
     }
 
+    /// <summary>
+    /// Gold as its own proxy (the oracle, world-pilot section 13) bounds every proxy's best-of-n gold at every n, ties
+    /// included: on each n-subset the oracle picks a sample of the subset's highest gold, and the estimator averages
+    /// over subsets. Its curve never falls with n.
+    /// </summary>
+    [Fact]
+    public void NoProxyBeatsGoldAsItsOwnProxyAtAnyN()
+    {
+        var random = new Random(7);
+        // A discrete gold, as the reader's taste is: many ties, a ceiling.
+        float[] gold = Enumerable.Range(0, 200).Select(_ => (float)random.Next(-3, 2)).ToArray();
+        float[][] proxies =
+        [
+            gold.Select(g => g + (float)random.NextDouble()).ToArray(),
+            gold.Select(_ => (float)random.Next(0, 3)).ToArray(),
+            gold.Select(g => -g).ToArray(),
+        ];
+
+        double previous = double.NegativeInfinity;
+        foreach (int n in new[] { 1, 2, 5, 20, 80, 200 })
+        {
+            double oracle = BestOfNMath.Expected(gold, gold, n).Gold;
+            Assert.True(oracle >= previous - 1e-12, $"the oracle's gold fell from {previous} to {oracle} at n = {n}");
+            foreach (var proxy in proxies)
+            {
+                Assert.True(BestOfNMath.Expected(proxy, gold, n).Gold <= oracle + 1e-12, $"a proxy beat the oracle at n = {n}");
+            }
+            previous = oracle;
+        }
+        Assert.Equal(1.0, previous, 12);
+    }
+
     [Fact]
     public void WeightsSumToOneWithoutOverflowForLargeN()
     {
