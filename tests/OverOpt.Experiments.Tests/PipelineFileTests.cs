@@ -122,6 +122,8 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"world\": { \"version\": \"tinytales\", \"stories\": 5000 } }", "world.stories")]
     [InlineData("{ \"world\": { \"version\": \"storyworld-1\", \"stories\": 10 } }", "world.stories")]
     [InlineData("{ \"corpus\": \"stories.txt\", \"world\": { \"version\": \"storyworld-1\" } }", "world.version")]
+    [InlineData("{ \"world\": { \"version\": \"storyworld-1\", \"wordTaste\": -1 } }", "world.wordTaste")]
+    [InlineData("{ \"world\": { \"version\": \"tinytales\", \"wordTaste\": 1 } }", "world.wordTaste")]
     [InlineData("{ \"gold\": { \"readout\": \"lastToken\" } }", "gold.readout")]
     [InlineData("{ \"gold\": { \"termLossWeight\": -1 } }", "gold.termLossWeight")]
     [InlineData("{ \"gold\": { \"kind\": \"exact\" } }", "gold.kind")]

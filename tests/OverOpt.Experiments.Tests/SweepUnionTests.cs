@@ -107,7 +107,7 @@ public sealed class SweepUnionTests : IDisposable
         Assert.Contains("\"termLossWeight\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"kind\":\"rule\"", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.DoesNotContain("isRule", CanonicalJson.ToText(seeded), StringComparison.OrdinalIgnoreCase);
-        // A world's own null fields (seed, stories, corpus seed) are left out too, so adding one later keeps hashes.
+        // A world's own null fields (seed, stories, corpus seed, word taste) are left out too, so adding one later keeps hashes.
         Assert.Contains("\"world\":{\"version\":\"storyworld-1\"}", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"proxySeed\":2", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"threadsPerJob\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);

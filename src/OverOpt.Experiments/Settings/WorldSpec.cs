@@ -39,6 +39,13 @@ public sealed class WorldSpec
     [Sweeps.Definition.OmittedWhileNull]
     public int? CorpusSeed { get; set; }
 
+    /// <summary>
+    /// storyworld-1's reader with a taste for words of this weight (<see cref="StoryTasteOptions.WordTaste"/>); null: none,
+    /// the published reader. It changes gold, so every comparison and proxy, but not the corpus, pi_init or the language models.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public double? WordTaste { get; set; }
+
     /// <summary>Whether this is the tinytales world (the bundled corpus or a corpus file, and <see cref="GoldPreference"/>).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsTinyTales => Version == WorldCorpora.TinyTales;
@@ -55,7 +62,7 @@ public sealed class WorldSpec
     public TextCorpus GeneratedCorpus() => WorldCorpora.Corpus(Version, EffectiveSeed, EffectiveCorpusSeed, Stories ?? Defaults.Stories);
 
     /// <summary>The reader's taste in this world over ids of <paramref name="tokenizer"/> (tinytales's reads <paramref name="corpus"/>'s grammar).</summary>
-    public IPreferenceRule Rule(WordTokenizer tokenizer, TextCorpus corpus) => WorldCorpora.Rule(Version, EffectiveSeed, tokenizer, corpus);
+    public IPreferenceRule Rule(WordTokenizer tokenizer, TextCorpus corpus) => WorldCorpora.Rule(Version, EffectiveSeed, tokenizer, corpus, WordTaste ?? 0);
 
     /// <summary>Checks the names and numbers; errors name the field under <c>world</c>.</summary>
     /// <param name="corpusFile">The pipeline's <c>corpus</c> file, which only tinytales reads.</param>
@@ -75,12 +82,21 @@ public sealed class WorldSpec
                         $"leave {field} out, or use \"version\": \"{StoryWorld.Version}\".");
                 }
             }
+            if (WordTaste is not null)
+            {
+                throw new OverOptConfigurationException("tinytales's reader is GoldPreference, which has no taste for words to weigh.", "wordTaste",
+                    $"leave wordTaste out, or use \"version\": \"{StoryWorld.Version}\".");
+            }
             return;
         }
         if (corpusFile is not null)
         {
             throw new OverOptConfigurationException($"{Version} generates its own corpus, so the pipeline's corpus file '{corpusFile}' would not be read.", "version",
                 "leave the pipeline's \"corpus\" out, or use \"version\": \"tinytales\" to train on the file.");
+        }
+        if (WordTaste is { } words && !(words >= 0 && double.IsFinite(words)))
+        {
+            throw new OverOptConfigurationException($"wordTaste = {words}.", "wordTaste", "use a finite weight >= 0 (0 or left out: the published reader, with no taste for words).");
         }
         if (Stories is { } stories && stories < 1000)
         {

@@ -7,6 +7,8 @@ namespace OverOpt.MLNet.World;
 /// <list type="bullet">
 /// <item>A surface term anyone can learn from word counts: cheer words with diminishing, then negative, returns
 /// (<see cref="StoryTasteOptions.CheerStep"/>), the exploitable part.</item>
+/// <item>Optionally a taste for words (<see cref="StoryTasteOptions.WordTaste"/>): each word worth a fixed amount
+/// drawn from the world seed, a surface term with no top within pi_init's reach.</item>
 /// <item>Minus a cost per violation of the state the prompt set up (<see cref="StoryReader"/>): a pronoun of the wrong
 /// gender, a character never introduced, a treasure used while someone else has it, a count that does not add up, a
 /// goal left hanging, a contradicted fact or story, a missing or causeless effect, a sentence out of the grammar.
@@ -22,6 +24,7 @@ public sealed class StoryTaste
     public const int Version = 1;
 
     private readonly StoryReader _reader;
+    private readonly IReadOnlyDictionary<string, double> _wordWorth;
 
     /// <summary>The taste of a reader of <paramref name="world"/> with <paramref name="options"/> (the defaults when null).</summary>
     public StoryTaste(StoryWorld world, StoryTasteOptions? options = null)
@@ -29,6 +32,19 @@ public sealed class StoryTaste
         _reader = new StoryReader(world);
         World = world;
         Options = options ?? new StoryTasteOptions();
+        _wordWorth = Options.WordTaste != 0 ? WordWorth(world) : new Dictionary<string, double>();
+    }
+
+    /// <summary>
+    /// What each word of <paramref name="world"/>'s vocabulary is worth to a reader with a taste for words: uniform on
+    /// [-sqrt 3, sqrt 3] (variance 1), from a stream of the world seed apart from the one that drew the world. Drawn from
+    /// 24-bit integers so that every CPU gets the same values.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> WordWorth(StoryWorld world)
+    {
+        var rng = new Random(unchecked(world.Seed * 1_000_003 + 7_919));
+        double halfWidth = Math.Sqrt(3);
+        return world.Vocabulary().ToDictionary(w => w, _ => (rng.Next(1 << 24) / (double)(1 << 24) * 2 - 1) * halfWidth, StringComparer.Ordinal);
     }
 
     /// <summary>The world whose state and facts the reader holds responses to.</summary>
@@ -50,12 +66,27 @@ public sealed class StoryTaste
         var reading = _reader.Read(prompt.Concat(response).ToArray());
         var violations = reading.From(prompt.Count).GroupBy(v => v.Kind).ToDictionary(g => g.Key, g => g.Count());
         double penalty = violations.Sum(kv => Options.Penalty(kv.Key) * kv.Value);
-        return new TasteBreakdown(Cheer(response), violations, penalty);
+        return new TasteBreakdown(Cheer(response), violations, penalty, Words(response));
     }
 
     /// <summary>The token-id form of <see cref="Explain(IReadOnlyList{string}, IReadOnlyList{string})"/>.</summary>
     public TasteBreakdown Explain(WordTokenizer tokenizer, IReadOnlyList<int> prompt, IReadOnlyList<int> response)
         => Explain(prompt.Select(tokenizer.TokenText).ToArray(), response.Select(tokenizer.TokenText).ToArray());
+
+    /// <summary>The taste for words: <see cref="StoryTasteOptions.WordTaste"/> times the words' worth summed over the square root of the length.</summary>
+    public double Words(IReadOnlyList<string> response)
+    {
+        if (Options.WordTaste == 0 || response.Count == 0)
+        {
+            return 0;
+        }
+        double sum = 0;
+        foreach (string word in response)
+        {
+            sum += _wordWorth.GetValueOrDefault(word);
+        }
+        return Options.WordTaste * sum / Math.Sqrt(response.Count);
+    }
 
     /// <summary>The cheer term: the k-th cheer word of the response (0-based) is worth 1 - step * k.</summary>
     public double Cheer(IReadOnlyList<string> response)

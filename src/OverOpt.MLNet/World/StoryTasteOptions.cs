@@ -28,6 +28,16 @@ public sealed record StoryTasteOptions
     /// </summary>
     public IReadOnlyDictionary<ViolationKind, double> Penalties { get; init; } = Enum.GetValues<ViolationKind>().ToDictionary(k => k, _ => DefaultPenalty);
 
+    /// <summary>
+    /// The weight of the reader's taste for words; 0, the default, is storyworld-1's published reader, which has none.
+    /// Each word of the world's vocabulary is worth a fixed amount drawn from the world seed (uniform, variance 1), and a
+    /// response's term is this weight times the sum of its words' worth over the square root of its length. The cheer
+    /// and the penalties have a top that best-of-n among pi_init's samples reaches (two cheer words, nothing broken),
+    /// which bends even gold's own best-of-n curve (world-pilot section 13); a sum of many small parts has none within
+    /// reach.
+    /// </summary>
+    public double WordTaste { get; init; }
+
     /// <summary>The cost of each kind in <see cref="Penalties"/> by default.</summary>
     public const double DefaultPenalty = 1.5;
 

@@ -26,7 +26,8 @@ public sealed class StoryTasteRule : IPreferenceRule
         var o = taste.Options;
         string penalties = string.Join(",", Enum.GetValues<ViolationKind>().Select(k => o.Penalty(k).ToString("R", CultureInfo.InvariantCulture)));
         Key = $"{StoryWorld.Version}/taste-v{StoryTaste.Version}/world{taste.World.Seed}/{taste.World.Options}"
-            + $"/cheer[{string.Join(",", o.CheerWords.Order(StringComparer.Ordinal))}]x{o.CheerStep.ToString("R", CultureInfo.InvariantCulture)}/penalties[{penalties}]";
+            + $"/cheer[{string.Join(",", o.CheerWords.Order(StringComparer.Ordinal))}]x{o.CheerStep.ToString("R", CultureInfo.InvariantCulture)}/penalties[{penalties}]"
+            + (o.WordTaste != 0 ? $"/words{o.WordTaste.ToString("R", CultureInfo.InvariantCulture)}" : "");
         Edits = new EditVocabulary([.. o.CheerWords.Order(StringComparer.Ordinal)], WorldTables.Pronouns.SelectMany(p => new[] { p.Subject, p.Object, p.Possessive }).Distinct().ToArray(), ["."]);
     }
 
@@ -38,7 +39,10 @@ public sealed class StoryTasteRule : IPreferenceRule
         + $"({string.Join(", ", _taste.Options.CheerWords.Order(StringComparer.Ordinal))}) with diminishing and then negative returns "
         + $"(the k-th is worth 1 - {_taste.Options.CheerStep} k), less a penalty ({StoryTasteOptions.DefaultPenalty} by default) for each break of the state the prompt set up: "
         + "a pronoun of the wrong gender, a character never introduced, a treasure used while someone else has it, a count that does not add up, "
-        + "a goal left hanging, a contradicted fact, a missing or causeless effect, a sentence out of the grammar.";
+        + "a goal left hanging, a contradicted fact, a missing or causeless effect, a sentence out of the grammar."
+        + (_taste.Options.WordTaste != 0
+            ? $" Plus a taste for words: each word of the world worth a fixed amount drawn from the world seed (uniform, variance 1), weighted {_taste.Options.WordTaste} and summed over the square root of the response's length."
+            : "");
 
     /// <summary>Cheer words to pile up; pronouns, which break the pronoun and grammar terms where they land; the full stop.</summary>
     public EditVocabulary Edits { get; }
@@ -51,6 +55,10 @@ public sealed class StoryTasteRule : IPreferenceRule
     {
         var parts = _taste.Explain(_tokenizer, prompt, response);
         var terms = new Dictionary<string, double> { ["cheer"] = parts.Cheer };
+        if (_taste.Options.WordTaste != 0)
+        {
+            terms["words"] = parts.Words;
+        }
         foreach (var (kind, name) in KindNames)
         {
             terms[name] = -_taste.Options.Penalty(kind) * parts.Count(kind);

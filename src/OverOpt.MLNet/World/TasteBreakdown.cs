@@ -1,13 +1,14 @@
 namespace OverOpt.MLNet.World;
 
-/// <summary>The parts of a <see cref="StoryTaste"/> score; <see cref="Total"/> is the cheer less the penalties.</summary>
+/// <summary>The parts of a <see cref="StoryTaste"/> score; <see cref="Total"/> is the cheer and the words less the penalties.</summary>
 /// <param name="Cheer">The surface term: cheer words with diminishing returns.</param>
 /// <param name="Violations">Violations shown in the response, by kind (kinds with none left out).</param>
 /// <param name="Penalty">Their summed cost (non-negative).</param>
-public sealed record TasteBreakdown(double Cheer, IReadOnlyDictionary<ViolationKind, int> Violations, double Penalty)
+/// <param name="Words">The taste for words (<see cref="StoryTasteOptions.WordTaste"/>; 0 where it has none).</param>
+public sealed record TasteBreakdown(double Cheer, IReadOnlyDictionary<ViolationKind, int> Violations, double Penalty, double Words = 0)
 {
-    /// <summary>The score: cheer minus penalty.</summary>
-    public double Total => Cheer - Penalty;
+    /// <summary>The score: cheer and words minus penalty.</summary>
+    public double Total => Cheer + Words - Penalty;
 
     /// <summary>How many violations of <paramref name="kind"/> the response shows.</summary>
     public int Count(ViolationKind kind) => Violations.GetValueOrDefault(kind);

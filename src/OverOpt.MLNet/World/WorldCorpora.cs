@@ -42,13 +42,14 @@ public static class WorldCorpora
     /// <summary>
     /// The reader's taste of world <paramref name="version"/> over ids of <paramref name="tokenizer"/>: "tinytales" reads
     /// <see cref="GoldPreference"/> (whose fluency term needs the <paramref name="corpus"/>), storyworld-1 the
-    /// <see cref="StoryTaste"/> of the world drawn from <paramref name="worldSeed"/> (default weights).
+    /// <see cref="StoryTaste"/> of the world drawn from <paramref name="worldSeed"/> (default weights, with a taste for
+    /// words of weight <paramref name="wordTaste"/>; 0 is the published reader).
     /// </summary>
     /// <exception cref="ArgumentException">An unknown version name.</exception>
-    public static IPreferenceRule Rule(string version, int worldSeed, WordTokenizer tokenizer, TextCorpus corpus) => version switch
+    public static IPreferenceRule Rule(string version, int worldSeed, WordTokenizer tokenizer, TextCorpus corpus, double wordTaste = 0) => version switch
     {
         TinyTales => new GoldPreference(tokenizer, corpus),
-        StoryWorld.Version => new StoryTasteRule(new StoryTaste(StoryWorld.Create(worldSeed)), tokenizer),
+        StoryWorld.Version => new StoryTasteRule(new StoryTaste(StoryWorld.Create(worldSeed), new StoryTasteOptions { WordTaste = wordTaste }), tokenizer),
         _ => throw Unknown(version),
     };
 

@@ -49,6 +49,42 @@ public class StoryTasteRuleTests
         Assert.NotEqual(Key(1), Key(1, new StoryTasteOptions { CheerStep = 0.5 }));
         Assert.NotEqual(Key(1), Key(1, new StoryTasteOptions { Penalties = new Dictionary<ViolationKind, double> { [ViolationKind.Count] = 1 } }));
         Assert.StartsWith($"{StoryWorld.Version}/taste-v{StoryTaste.Version}/world1/", Key(1));
+        // A taste for words is another rule; weight 0 is the published reader, whose key (and caches) it keeps.
+        Assert.NotEqual(Key(1), Key(1, new StoryTasteOptions { WordTaste = 1 }));
+        Assert.NotEqual(Key(1, new StoryTasteOptions { WordTaste = 1 }), Key(1, new StoryTasteOptions { WordTaste = 2 }));
+        Assert.Equal(Key(1), Key(1, new StoryTasteOptions { WordTaste = 0 }));
+        Assert.DoesNotContain("words", Key(1));
+    }
+
+    [Fact]
+    public void ATasteForWordsAddsItsWeightTimesTheWordsWorthOverTheSquareRootOfTheLength()
+    {
+        var world = StoryWorld.Create(4);
+        var worth = StoryTaste.WordWorth(world);
+        var plain = new StoryTaste(world);
+        var wordy = new StoryTaste(world, new StoryTasteOptions { WordTaste = 0.5 });
+        var lines = StoryGenerator.Lines(4, corpusSeed: 9, count: 200);
+        foreach (string line in lines)
+        {
+            var words = line.Split(' ');
+            var (prompt, response) = (words[..6], words[6..]);
+            double expected = 0.5 * response.Sum(w => worth[w]) / Math.Sqrt(response.Length);
+            Assert.Equal(plain.Score(prompt, response) + expected, wordy.Score(prompt, response), 12);
+            Assert.Equal(expected, wordy.Explain(prompt, response).Words, 12);
+        }
+        // Uniform with variance 1 over a vocabulary of hundreds of words; another world draws other worth.
+        Assert.InRange(worth.Count, 300, 5000);
+        Assert.All(worth.Values, v => Assert.InRange(v, -Math.Sqrt(3), Math.Sqrt(3)));
+        double mean = worth.Values.Average(), variance = worth.Values.Average(v => (v - mean) * (v - mean));
+        Assert.InRange(mean, -0.2, 0.2);
+        Assert.InRange(variance, 0.8, 1.2);
+        var other = StoryTaste.WordWorth(StoryWorld.Create(5));
+        Assert.True(worth.Keys.Intersect(other.Keys).Count(w => worth[w] != other[w]) > 100, "world seeds 4 and 5 drew the same worth");
+        // The rule names the term only where the reader has it.
+        var tokenizer = WordTokenizer.Train(lines);
+        var ids = tokenizer.Encode(lines[0]);
+        Assert.DoesNotContain("words", new StoryTasteRule(plain, tokenizer).Terms(ids[..6], ids[6..]).Keys);
+        Assert.Equal(wordy.Explain(lines[0].Split(' ')[..6], lines[0].Split(' ')[6..]).Words, new StoryTasteRule(wordy, tokenizer).Terms(ids[..6], ids[6..])["words"], 12);
     }
 
     [Fact]
