@@ -98,6 +98,9 @@ public sealed class SweepStudiesTests : IDisposable
         Assert.Matches(@"\| 1 \| beta_bon falls as reward models grow, on every world seed \(fig\. 3\) \| holds \| storyworld-1:1: -0\.0500 .*; mean over worlds -0\.0400 \[", text);
         Assert.Contains("| 1 | validation loss falls as reward models grow, on every world seed (fig. 6) | holds |", text);
         Assert.Contains("beta_RL falls as reward models grow, on every world seed (fig. 3) | not measured |", text);
+        // No gold plus noise here: the ceiling finding is not measured, under its own spec column.
+        Assert.Contains("| world | gold has no ceiling within best-of-n's reach", text);
+        Assert.DoesNotContain("| 8 | gold has no ceiling", text);
         Assert.True(File.Exists(Path.Combine(layout.Root, "world-storyworld-1-2", RewardModelSizeStudy.BetaBonFigure)));
         Assert.Contains("](world-storyworld-1-2/" + RewardModelSizeStudy.BetaBonFigure + ")", text);
     }

@@ -73,7 +73,8 @@ public static class RegressionalGoodhartStudy
         if (groups.Count == 0)
         {
             const string why = "the sweep has no noisyGold proxy (gold plus independent noise)";
-            return NotMeasuredSection(text, Title, Spec, Claims, why);
+            var section = NotMeasuredSection(text, Title, Spec, Claims[..^1], why);
+            return section with { Findings = [.. section.Findings, Finding.NotMeasured(WorldSpec, Claims[^1], why)] };
         }
         var rows = new List<string[]>();
         var never = new List<(bool, string)>();
