@@ -2,7 +2,6 @@ using System.Text;
 using OverOpt.Experiments.Figures;
 using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.SeedStatistics;
-using OverOpt.MLNet.Fits;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 
 namespace OverOpt.Experiments.Analysis.Studies;
@@ -40,8 +39,8 @@ public static class DataSizeStudy
         public SeedSummary Loss => SeedSummary.Of(Curves.Select(c => c.ValidationLoss));
         public SeedSummary Peak => SeedSummary.Of(Curves.Select(c => c.Verdict.PeakGold));
         public SeedSummary Last => SeedSummary.Of(Curves.Select(c => c.Points[^1].GoldScore));
-        public SeedSummary Alpha => SeedSummary.Of(Curves.Select(c => Fit(c).Alpha));
-        public SeedSummary Beta => SeedSummary.Of(Curves.Select(c => Fit(c).Beta));
+        public SeedSummary Alpha => SeedSummary.Of(Curves.Select(c => c.Fit().Alpha));
+        public SeedSummary Beta => SeedSummary.Of(Curves.Select(c => c.Fit().Beta));
     }
 
     /// <summary>Runs the study on <paramref name="data"/>, writing its figures into <paramref name="folder"/>.</summary>
@@ -128,22 +127,6 @@ public static class DataSizeStudy
             text.AppendLine();
         }
         return new Result(new StudySection(Title, text.ToString(), Findings(cells, sizes, counts, threshold), figures), threshold);
-    }
-
-    private static (double Alpha, double Beta) Fit(StudyCurve c)
-    {
-        if (double.IsFinite(c.Alpha) && double.IsFinite(c.Beta))
-        {
-            return (c.Alpha, c.Beta);
-        }
-        try
-        {
-            return CurveFitter.LeastSquares(GoldCurveForm.BestOfN, c.Points.Select(p => p.D).ToArray(), c.Points.Select(p => p.GoldScore).ToArray());
-        }
-        catch (ArgumentException)
-        {
-            return (double.NaN, double.NaN);
-        }
     }
 
     private static List<Finding> NotMeasured(string why) =>

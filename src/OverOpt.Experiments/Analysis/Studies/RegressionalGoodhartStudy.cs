@@ -3,7 +3,6 @@ using OverOpt.Experiments.Figures;
 using OverOpt.Experiments.Outcomes;
 using OverOpt.Experiments.SeedStatistics;
 using OverOpt.MLNet.Curves;
-using OverOpt.MLNet.Fits;
 using OverOpt.MLNet.RewardModels;
 using static OverOpt.Experiments.Analysis.Studies.StudySlices;
 
@@ -169,7 +168,8 @@ public static class RegressionalGoodhartStudy
     private static (bool Holds, string Text)? Ceiling(string proxy, IReadOnlyList<StudyCurve> curves)
     {
         var betas = curves.GroupBy(c => (c.World, c.Seed))
-            .Select(r => r.Average(c => CurveFitter.LeastSquares(GoldCurveForm.BestOfN, c.Points.Select(p => p.D).ToArray(), c.Points.Select(p => p.GoldScore).ToArray()).Beta))
+            .Select(r => r.Average(c => c.Fit().Beta))
+            .Where(double.IsFinite)
             .ToList();
         if (betas.Count < 2)
         {

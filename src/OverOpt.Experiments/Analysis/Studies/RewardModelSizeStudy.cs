@@ -64,7 +64,7 @@ public static class RewardModelSizeStudy
         // Per-seed values: best-of-n fits per curve; beta_RL from one alpha per replicate shared across sizes.
         var bonValues = bon.Select(c =>
         {
-            var (alpha, beta) = double.IsFinite(c.Alpha) && double.IsFinite(c.Beta) ? (c.Alpha, c.Beta) : Refit(c);
+            var (alpha, beta) = c.Fit();
             var v = c.Verdict;
             return (Curve: c, Alpha: alpha, Beta: beta, Predicted: CurveFitter.Peak(GoldCurveForm.BestOfN, alpha, beta).D, ObservedD: v.PeakD, PeakGold: v.PeakGold, LastGold: c.Points[^1].GoldScore);
         }).ToList();
@@ -75,7 +75,7 @@ public static class RewardModelSizeStudy
             try
             {
                 var (alpha, betas) = SharedAlphaFit.LeastSquares(GoldCurveForm.ReinforcementLearning, curves.Select(c => c.Points).ToList());
-                rlValues.AddRange(curves.Select((c, j) => (c, alpha, betas[j], double.IsFinite(c.Alpha) ? c.Alpha : Refit(c).Alpha)));
+                rlValues.AddRange(curves.Select((c, j) => (c, alpha, betas[j], double.IsFinite(c.Alpha) ? c.Alpha : c.Fit().Alpha)));
             }
             catch (ArgumentException)
             {
@@ -158,18 +158,6 @@ public static class RewardModelSizeStudy
             text.AppendLine();
         }
         return new Result(new StudySection(Title, text.ToString(), Findings(lines, sizes, bonValues.Select(v => (v.Curve.Params, v.Predicted, v.ObservedD)).ToList(), rlValues.Count > 0), figures), lines);
-    }
-
-    private static (double Alpha, double Beta) Refit(StudyCurve c)
-    {
-        try
-        {
-            return CurveFitter.LeastSquares(c.Form, c.Points.Select(p => p.D).ToArray(), c.Points.Select(p => p.GoldScore).ToArray());
-        }
-        catch (ArgumentException)
-        {
-            return (double.NaN, double.NaN);
-        }
     }
 
     /// <summary>Size means with intervals, and the per-seed points behind them.</summary>

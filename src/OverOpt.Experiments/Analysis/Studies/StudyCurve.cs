@@ -84,6 +84,27 @@ public sealed record StudyCurve
     /// <summary>See <see cref="Alpha"/>.</summary>
     public double Beta { get; init; } = double.NaN;
 
+    /// <summary>
+    /// (alpha, beta) in this curve's <see cref="Form"/>: those of <c>fits</c> where the database has them, else least
+    /// squares on its points (a database merged from tasks that wrote no fits); NaN where the points cannot be fitted
+    /// (fewer than two with d &gt; 0).
+    /// </summary>
+    public (double Alpha, double Beta) Fit()
+    {
+        if (double.IsFinite(Alpha) && double.IsFinite(Beta))
+        {
+            return (Alpha, Beta);
+        }
+        try
+        {
+            return CurveFitter.LeastSquares(Form, Points.Select(p => p.D).ToArray(), Points.Select(p => p.GoldScore).ToArray());
+        }
+        catch (ArgumentException)
+        {
+            return (double.NaN, double.NaN);
+        }
+    }
+
     /// <summary>The points in order of n (best-of-n) or step (PPO).</summary>
     public required IReadOnlyList<CurvePoint> Points { get; init; }
 
