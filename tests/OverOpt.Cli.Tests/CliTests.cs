@@ -138,6 +138,36 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ProxySeedsOfOneLanguageModelShareItsLikelihoodsAndDrawTheCurvesOfAnEmptyCache()
+    {
+        // The rule as gold and no PPO: one proxy reading its language model's likelihood, and best-of-n.
+        string Write(int proxySeed)
+        {
+            string path = Path.Combine(_folder, $"storyworld-{proxySeed}.json");
+            File.WriteAllText(path, TestPipelines.Edit(TestPipelines.StoryWorld, root =>
+            {
+                root["gold"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "rule" };
+                root["proxies"]!.AsArray().RemoveAt(1);
+                root["ppo"] = new System.Text.Json.Nodes.JsonObject { ["proxies"] = new System.Text.Json.Nodes.JsonArray() };
+                root["proxySeed"] = proxySeed;
+            }));
+            return path;
+        }
+        string shared = Path.Combine(_folder, "cache");
+
+        var first = Run("run", Write(1), "--output", Path.Combine(_folder, "seed1"), "--cache", shared);
+        var second = Run("run", Write(2), "--output", Path.Combine(_folder, "seed2"), "--cache", shared);
+        var fresh = Run("run", Write(2), "--output", Path.Combine(_folder, "seed2-fresh"), "--cache", Path.Combine(_folder, "empty"));
+
+        Assert.Equal((0, 0, 0), (first.Code, second.Code, fresh.Code));
+        // One language model, one set of samples: its likelihoods are computed once, by the first proxy seed.
+        string likelihoods = Assert.Single(Directory.GetFiles(Path.Combine(shared, "bon-likelihoods"), "*.zip"));
+        Assert.Contains(second.Error.Split('\n'), l => l.Contains("reusing", StringComparison.Ordinal) && l.Contains(likelihoods, StringComparison.Ordinal));
+        Assert.NotEqual(File.ReadAllText(Path.Combine(_folder, "seed1", "curves.csv")), File.ReadAllText(Path.Combine(_folder, "seed2", "curves.csv")));
+        Assert.Equal(File.ReadAllText(Path.Combine(_folder, "seed2-fresh", "curves.csv")), File.ReadAllText(Path.Combine(_folder, "seed2", "curves.csv")));
+    }
+
+    [Fact]
     public void AGoldThatIsTheRuleTrainsNoNetworkLabelsByTheRuleAndScoresAsTheRuleColumn()
     {
         string path = Path.Combine(_folder, "rule-gold.json");

@@ -122,6 +122,37 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
     }
 
     [Fact]
+    public void ProxiesOfOneLanguageModelShareItsLikelihoodsAndScoreWithThemExactlyAsWithout()
+    {
+        var policy = _data.Policy;
+        TransformerRewardModel Fit(int seed, int rows) => (TransformerRewardModel)new MLContext(seed).RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
+        {
+            Name = $"likelihood-{seed}", Tokenizer = policy.Tokenizer, Shape = policy.Shape, Epochs = 1, PretrainedInitialization = policy, Readout = RewardReadout.MeanPoolAndLikelihood,
+        }).Fit(_data.Ml.Data.TakeRows(_data.Train, rows));
+        using var first = Fit(seed: 3, rows: 300);
+        using var second = Fit(seed: 4, rows: 200);
+        using var pooled = (TransformerRewardModel)Transformer(1, 8, 2, epochs: 1);
+        using var unrelated = new RewardNetwork(policy.Shape, seed: 5, RewardReadout.MeanPoolAndLikelihood);
+        // More pairs than one scoring batch (512), so that the likelihoods must line up with the batches across a boundary.
+        var prompts = _data.Rows.Take(700).Select(r => r.PromptTokens).ToArray();
+        var responses = _data.Rows.Take(700).Select(r => r.ChosenTokens).ToArray();
+
+        var likelihoods = first.LanguageModelLikelihoods(prompts, responses);
+
+        Assert.NotNull(first.LanguageModelFingerprint);
+        Assert.Equal(first.LanguageModelFingerprint, second.LanguageModelFingerprint);
+        Assert.NotEqual(first.LanguageModelFingerprint, unrelated.LanguageModelFingerprint);
+        Assert.Equal(first.Score(prompts, responses), first.Score(prompts, responses, likelihoods));
+        Assert.Equal(second.Score(prompts, responses), second.Score(prompts, responses, likelihoods));
+        Assert.NotEqual(first.Score(prompts, responses), second.Score(prompts, responses));
+        // The likelihood is a real input: other values give other scores.
+        Assert.NotEqual(first.Score(prompts, responses), first.Score(prompts, responses, likelihoods.Select(v => v - 5f).ToArray()));
+        Assert.Throws<ArgumentException>(() => first.Score(prompts, responses, likelihoods[..600]));
+        Assert.Null(pooled.LanguageModelFingerprint);
+        Assert.Throws<InvalidOperationException>(() => pooled.LanguageModelLikelihoods(prompts, responses));
+    }
+
+    [Fact]
     public void ALikelihoodReadoutWithoutALanguageModelToReadIsRefused()
     {
         var error = Assert.Throws<OverOptConfigurationException>(() => _data.Ml.RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options

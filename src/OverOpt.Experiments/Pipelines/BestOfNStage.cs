@@ -60,9 +60,31 @@ internal sealed class BestOfNStage
             (c, path) => c.Save(path));
     }
 
-    /// <summary><paramref name="scorer"/>'s scores of <paramref name="cached"/>'s samples.</summary>
+    /// <summary>
+    /// <paramref name="scorer"/>'s scores of <paramref name="cached"/>'s samples. A proxy that reads its language model's
+    /// likelihood takes it from the cache, where a proxy with the same frozen language model (another seed, another
+    /// comparison count) put it.
+    /// </summary>
     public float[] Scores(CachedBestOfNSamples cached, IRewardScorer scorer)
-        => scorer.Score(cached.Samples.Select(s => s.Prompt).ToArray(), cached.Samples.Select(s => s.Response).ToArray());
+    {
+        var prompts = cached.Samples.Select(s => s.Prompt).ToArray();
+        var responses = cached.Samples.Select(s => s.Response).ToArray();
+        if (scorer is not TransformerRewardModel { LanguageModelFingerprint: { } languageModel } proxy)
+        {
+            return scorer.Score(prompts, responses);
+        }
+        string key = RewardModelStage.Key(new
+        {
+            artifact = "bon-likelihoods", samples = cached.Key, languageModel,
+            // The thread count and device change the rounding, as they do the samples' own scores.
+            threads = get_num_threads(), device = proxy.Network.parameters().First().device.ToString(),
+        });
+        var likelihoods = _cache.GetOrBuild(
+            "bon-likelihoods", key, CachedLanguageModelLikelihoods.Load, c => c.Key,
+            () => new CachedLanguageModelLikelihoods(key, proxy.LanguageModelLikelihoods(prompts, responses)),
+            (c, path) => c.Save(path));
+        return proxy.Score(prompts, responses, likelihoods.Values);
+    }
 
     /// <summary><paramref name="proxy"/>'s best-of-n curve from its scores of <paramref name="cached"/>'s samples, with gold's and the rule's.</summary>
     public ProxyCurve Curve(RewardModel proxy, float[] proxyScores, CachedBestOfNSamples cached, float[] ruleScores, string policyName)

@@ -107,9 +107,12 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     /// <summary>
     /// What the score head reads (batch, <see cref="FeatureCount"/>): the mean of the final hidden states, and where the
     /// readout has one, the sequence's log-likelihood under the frozen language model. A trainer may fit other heads on
-    /// them beside the score (the gold trainer's per-term heads).
+    /// them beside the score (the gold trainer's per-term heads). <paramref name="likelihood"/> (batch, 1), where given,
+    /// is that log-likelihood computed before by <see cref="LanguageLogLikelihood"/> on the same batch: the frozen copy
+    /// is the same for every reward model pretrained from one language model, so a caller that scores the same samples
+    /// with several of them computes it once.
     /// </summary>
-    public Tensor Features(Tensor sequences)
+    public Tensor Features(Tensor sequences, Tensor? likelihood = null)
     {
         using var hidden = backbone.Forward(sequences, null);
         if (languageBackbone is null || languageHead is null)
@@ -118,20 +121,55 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         }
         using var scope = NewDisposeScope();
         var pooled = hidden.mean([1]);
-        Tensor likelihood;
-        using (no_grad())
-        {
-            long length = sequences.shape[1];
-            // Position t predicts token t + 1: the log-probability of every token after the first, summed. A sum in nats,
-            // not a mean per token: a pair's responses differ by a few nats, which a weight near 1 turns into a
-            // Bradley-Terry margin, where a per-token mean would need a weight of tens that Adam's steps of the
-            // learning rate would not reach in a few hundred updates. The prompt's share is common to both responses.
-            var logits = languageHead.forward(languageBackbone.Forward(sequences, null).narrow(1, 0, length - 1));
-            likelihood = logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).sum([1], keepdim: true);
-        }
-        return cat([pooled, likelihood], 1).MoveToOuterDisposeScope();
+        return cat([pooled, likelihood ?? LanguageLogLikelihood(sequences)], 1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The log-likelihood (batch, 1) of token sequences (batch, length) under the frozen language model, in nats summed
+    /// over every token after the first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The readout reads no likelihood.</exception>
+    public Tensor LanguageLogLikelihood(Tensor sequences)
+    {
+        if (languageBackbone is null || languageHead is null)
+        {
+            throw new InvalidOperationException($"A reward network reading {Readout} has no language model whose likelihood it reads.");
+        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        long length = sequences.shape[1];
+        // Position t predicts token t + 1: the log-probability of every token after the first, summed. A sum in nats,
+        // not a mean per token: a pair's responses differ by a few nats, which a weight near 1 turns into a
+        // Bradley-Terry margin, where a per-token mean would need a weight of tens that Adam's steps of the
+        // learning rate would not reach in a few hundred updates. The prompt's share is common to both responses.
+        var logits = languageHead.forward(languageBackbone.Forward(sequences, null).narrow(1, 0, length - 1));
+        return logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).sum([1], keepdim: true).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// What identifies the frozen language model (a SHA-256 of its weights, in hex), so that likelihoods computed with
+    /// one network serve every network with the same copy; null where the readout reads no likelihood. Computed on each
+    /// call (milliseconds), since loading or <see cref="InitializeBackbone"/> replaces the weights in place.
+    /// </summary>
+    public string? LanguageModelFingerprint => FingerprintOf(LanguageModelParameters.ToList());
 
     /// <summary>Raw scores (batch) of <see cref="Features"/>.</summary>
     public Tensor Score(Tensor features) => scoreHead.forward(features).squeeze(-1);
+
+    private static string? FingerprintOf(IReadOnlyList<Parameter> parameters)
+    {
+        if (parameters.Count == 0)
+        {
+            return null;
+        }
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var parameter in parameters)
+        {
+            using var scope = NewDisposeScope();
+            var values = parameter.detach().cpu().to_type(ScalarType.Float32).data<float>().ToArray();
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(parameter.shape.AsSpan()));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        }
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
 }

@@ -24,7 +24,7 @@ public sealed class TransformerRewardModel : RewardModel
         _scorer = scorer;
     }
 
-    /// <summary>The TorchSharp network behind <see cref="Score"/> and <see cref="RawScore"/>, freed with this model and shared by copies from <see cref="WithInfo"/> (the ML.NET chain carries its own copy of the weights).</summary>
+    /// <summary>The TorchSharp network behind <see cref="Score(IReadOnlyList{int[]}, IReadOnlyList{int[]})"/> and <see cref="RawScore"/>, freed with this model and shared by copies from <see cref="WithInfo"/> (the ML.NET chain carries its own copy of the weights).</summary>
     public RewardNetwork Network => _scorer.Network;
 
     /// <summary>
@@ -48,6 +48,23 @@ public sealed class TransformerRewardModel : RewardModel
 
     /// <inheritdoc/>
     public override float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => Normalize(RawScore(prompts, responses));
+
+    /// <summary>
+    /// What identifies the frozen language model whose likelihood this model reads (<see cref="RewardNetwork.LanguageModelFingerprint"/>);
+    /// null for a mean-pool model. Models with the same fingerprint give the same <see cref="LanguageModelLikelihoods"/>.
+    /// </summary>
+    public string? LanguageModelFingerprint => Network.LanguageModelFingerprint;
+
+    /// <summary>The frozen language model's log-likelihood of each pair, to pass to <see cref="Score(IReadOnlyList{int[]}, IReadOnlyList{int[]}, float[])"/> of any model with the same fingerprint.</summary>
+    /// <exception cref="InvalidOperationException">The model reads no likelihood.</exception>
+    public float[] LanguageModelLikelihoods(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => _scorer.Likelihoods(prompts, responses);
+
+    /// <summary>
+    /// <see cref="Score(IReadOnlyList{int[]}, IReadOnlyList{int[]})"/> with the likelihoods computed before, by a model with the same
+    /// <see cref="LanguageModelFingerprint"/> on the same pairs: the very scores, without the language model's pass.
+    /// </summary>
+    public float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, float[] likelihoods)
+        => Normalize(_scorer.Raw(prompts, responses, likelihoods));
 
     /// <inheritdoc/>
     public override RewardModel WithInfo(RewardModelInfo info) => new TransformerRewardModel(Transformer, info, Tokenizer, _scorer);

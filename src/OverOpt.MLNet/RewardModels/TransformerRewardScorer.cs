@@ -8,6 +8,7 @@ namespace OverOpt.MLNet.RewardModels;
 /// </summary>
 internal sealed class TransformerRewardScorer
 {
+    // Likelihoods given to Raw must come from batches of this very size, so that each is what Raw would have computed.
     private const int BatchSize = 512;
     private readonly object _gate = new();
 
@@ -19,17 +20,39 @@ internal sealed class TransformerRewardScorer
 
     public RewardNetwork Network { get; }
 
-    public float[] Raw(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses)
+    /// <summary>
+    /// Raw scores of the pairs. <paramref name="likelihoods"/>, where given, are <see cref="Likelihoods"/> of the same pairs
+    /// from a network with the same frozen language model, used in place of computing them again.
+    /// </summary>
+    public float[] Raw(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, float[]? likelihoods = null)
+    {
+        if (likelihoods is not null && likelihoods.Length != prompts.Count)
+        {
+            throw new ArgumentException($"{likelihoods.Length} likelihoods for {prompts.Count} prompts.", nameof(likelihoods));
+        }
+        return InBatches(prompts, responses, (batch, start, count) =>
+        {
+            using var likelihood = likelihoods is null ? null : tensor(likelihoods.AsSpan(start, count).ToArray(), [count, 1]).to(batch.device);
+            using var features = Network.Features(batch, likelihood);
+            return Network.Score(features);
+        });
+    }
+
+    /// <summary>The frozen language model's log-likelihood of each pair, in the batches <see cref="Raw"/> uses.</summary>
+    public float[] Likelihoods(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses)
+        => InBatches(prompts, responses, (batch, _, _) => Network.LanguageLogLikelihood(batch).squeeze(-1));
+
+    private float[] InBatches(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, Func<Tensor, int, int, Tensor> perBatch)
     {
         if (prompts.Count != responses.Count)
         {
             throw new ArgumentException($"{prompts.Count} prompts but {responses.Count} responses.", nameof(responses));
         }
-        var scores = new float[prompts.Count];
+        var values = new float[prompts.Count];
         var device = Network.parameters().First().device;
-        for (int start = 0; start < scores.Length; start += BatchSize)
+        for (int start = 0; start < values.Length; start += BatchSize)
         {
-            int count = Math.Min(BatchSize, scores.Length - start);
+            int count = Math.Min(BatchSize, values.Length - start);
             var sequences = Enumerable.Range(start, count).Select(i => prompts[i].Concat(responses[i]).ToArray()).ToArray();
             int length = sequences[0].Length;
             if (sequences.Any(s => s.Length != length))
@@ -49,9 +72,9 @@ internal sealed class TransformerRewardScorer
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 var batch = Sampling.TokenTensors.Stack(sequences, device);
-                Network.forward(batch).cpu().data<float>().CopyTo(scores, start);
+                perBatch(batch, start, count).cpu().data<float>().CopyTo(values, start);
             }
         }
-        return scores;
+        return values;
     }
 }
