@@ -38,6 +38,13 @@ public sealed class ActorCritic : nn.Module
         }
     }
 
+    /// <summary>Values (batch, length) of a causal pass, without the projection onto the vocabulary that <see cref="Forward"/> adds.</summary>
+    public Tensor Values(Tensor sequences)
+    {
+        using var hidden = policy.Hidden(sequences);
+        return valueHead.forward(hidden).squeeze(-1);
+    }
+
     /// <summary>Logits (batch, length, vocabulary) and values (batch, length) of a causal pass.</summary>
     public (Tensor Logits, Tensor Values) Forward(Tensor sequences)
     {

@@ -50,8 +50,21 @@ public sealed partial class PpoTrainer
                     klTerm = (logProbsAll.exp() * (logProbsAll - reference)).sum(-1).mean();
                     loss = loss.Plus(klTerm.Times(rollout.KlWeight));
                 }
-                double lossValue = loss.item<float>();
-                if (!double.IsFinite(lossValue))
+                // The statistics before the step, from this forward pass, read with the loss in one copy rather than
+                // an .item() each.
+                Tensor statistics;
+                using (no_grad())
+                {
+                    statistics = stack(
+                    [
+                        loss, surrogate, valueError, klTerm ?? zeros_like(loss),
+                        ratio.Minus(1L).abs().GreaterThan(_options.ClipRange).to_type(ScalarType.Float32).mean(),
+                        (logProbs - oldLogProb).Squared().Times(0.5).mean(),
+                        (-(logProbsAll.exp() * logProbsAll).sum(-1)).mean(),
+                    ]).cpu();
+                }
+                var read = statistics.data<float>().ToArray();
+                if (!float.IsFinite(read[0]))
                 {
                     throw new PpoDivergedException(step, "the PPO loss became NaN or infinite");
                 }
@@ -60,15 +73,12 @@ public sealed partial class PpoTrainer
                 nn.utils.clip_grad_norm_(actorCritic.parameters(), _options.GradientClip);
                 optimizer.Step();
 
-                using (no_grad())
-                {
-                    policyLoss += surrogate.item<float>();
-                    valueLoss += valueError.item<float>();
-                    klLoss += klTerm is null ? 0 : klTerm.item<float>() * _options.ResponseLength;
-                    clipFraction += ratio.Minus(1L).abs().GreaterThan(_options.ClipRange).to_type(ScalarType.Float32).mean().item<float>();
-                    approxKl += (logProbs - oldLogProb).Squared().Times(0.5).mean().item<float>();
-                    entropy += (-(logProbsAll.exp() * logProbsAll).sum(-1)).mean().item<float>();
-                }
+                policyLoss += read[1];
+                valueLoss += read[2];
+                klLoss += klTerm is null ? 0 : read[3] * _options.ResponseLength;
+                clipFraction += read[4];
+                approxKl += read[5];
+                entropy += read[6];
                 updates++;
             }
         }

@@ -126,7 +126,7 @@ public sealed partial class PpoTrainer : IEstimator<PpoPolicyTransformer>
         using (no_grad())
         {
             actorCritic.eval();
-            oldValues = actorCritic.Forward(sequences).Values.narrow(1, promptLength - 1, _options.ResponseLength);
+            oldValues = actorCritic.Values(sequences).narrow(1, promptLength - 1, _options.ResponseLength);
         }
         var logRatio = batch.LogProbs - batch.ReferenceLogProbs;
         var rewards = (_options.PenaltyEstimator == KlPenaltyEstimator.K1 ? logRatio : KlOfNextState(batch.TokenKl)).Times(-state.Beta);

@@ -36,7 +36,8 @@ internal static class RewardNetworkWeights
         foreach (var parameter in network.parameters())
         {
             using var scope = NewDisposeScope();
-            packed.AddRange(parameter.detach().cpu().to_type(ScalarType.Float32).data<float>());
+            // ToArray copies the block at once; the accessor as an IEnumerable would be read an element at a time.
+            packed.AddRange(parameter.detach().cpu().to_type(ScalarType.Float32).data<float>().ToArray());
         }
         return [.. packed];
     }

@@ -70,7 +70,7 @@ internal sealed class TransformerRewardScorer
             lock (_gate)
             {
                 using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
+                using var inference = inference_mode();
                 var batch = Sampling.TokenTensors.Stack(sequences, device);
                 perBatch(batch, start, count).cpu().data<float>().CopyTo(values, start);
             }

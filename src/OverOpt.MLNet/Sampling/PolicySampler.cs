@@ -27,7 +27,9 @@ public static class PolicySampler
             throw new ArgumentException($"prompt ({promptLength}) plus response ({responseLength}) tokens exceed the policy's context of {policy.Shape.Context}.", nameof(options));
         }
         using var outer = NewDisposeScope();
-        using var noGrad = no_grad();
+        // Inference mode, not no_grad: nothing sampled is differentiated, and it skips autograd's version counters and
+        // view tracking on every small op of the decode loop. What PPO keeps of a batch it only reads or copies.
+        using var inference = inference_mode();
         policy.eval();
         reference.eval();
         var device = prompts.device;
