@@ -284,6 +284,74 @@ public sealed class SweepStudiesTests : IDisposable
     }
 
     [Fact]
+    public void BetaBonBeyondTheCeilingIsEachProxysBendMinusItsLaddersAtTheSameAlpha()
+    {
+        // Proxy seeds 1-3. The noise ladder bends more the better it is, as under a ceiling: noise 1 d(0.8 - 0.05 d), noise
+        // 0.5 d(1.1 - 0.15 d). The 100-parameter proxy has alpha 0.8 and beta 0.10 + 0.01 seed (0.05 beyond the ceiling),
+        // the 1,000-parameter one alpha 1.1 and beta 0.16 + 0.01 seed (0.01 beyond): beta_bon rises with size, the excess
+        // falls by 0.04 per decade. A third size, alpha 1.3, lies above the ladder: it has no reference and is counted.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.RewardPipeline, """
+            { "proxySeed": [1, 2, 3], "proxies": [ [
+              { "name": "small", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 },
+              { "name": "large", "kind": "transformer", "layers": 1, "modelDim": 16, "heads": 2, "epochs": 1 },
+              { "name": "huge", "kind": "transformer", "layers": 1, "modelDim": 32, "heads": 2, "epochs": 1 },
+              { "name": "n1", "kind": "noisyGold", "noise": 1 },
+              { "name": "n0.5", "kind": "noisyGold", "noise": 0.5 } ] ] }
+            """));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            int seed = task.Pipeline.ProxySeed!.Value;
+            var curves = new StringBuilder(CurvesHeader);
+            foreach (int n in new[] { 1, 4, 16, 64, 256, 1000 })
+            {
+                double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl);
+                foreach (var (proxy, kind, parameters, alpha, beta) in new[]
+                {
+                    ("small", "transformer", 100, 0.8, 0.10 + 0.01 * seed), ("large", "transformer", 1000, 1.1, 0.16 + 0.01 * seed),
+                    ("huge", "transformer", 10000, 1.3, 0.2), ("n1", "noisyGold", 0, 0.8, 0.05), ("n0.5", "noisyGold", 0, 1.1, 0.15),
+                })
+                {
+                    double gold = d * (alpha - beta * d);
+                    curves.Append(C, $"bon,a,{proxy},{kind},{parameters},200,0,1,{n},,{kl:R},{d:R},{2 * d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{seed}\n");
+                }
+            }
+            Complete(layout, task, ("curves.csv", curves.ToString()));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+
+        Assert.Contains("## beta_bon beyond the ceiling (fig. 3 against gold plus noise)", text);
+        Assert.Matches(@"\| 1 \| beta_bon falls as reward models grow \(fig\. 3\) \| does not hold \|", text);
+        Assert.Contains("| 1 | beta_bon beyond the ceiling falls as reward models grow: a transformer proxy's beta_bon minus that of gold plus Gaussian noise at the same alpha_bon on the same samples (fig. 3, the ceiling's share removed) | holds | beta_bon beyond the ceiling: slope -0.040", text);
+        Assert.Contains("over 6 curves (3 curve(s) with alpha_bon outside their ladder, 0 without a ladder in their replicate)", text);
+        Assert.True(File.Exists(Path.Combine(layout.Root, CeilingExcessStudy.Figure)));
+    }
+
+    [Fact]
+    public void ASweepWithoutAGaussianLadderReportsNothingBeyondTheCeiling()
+    {
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.RewardPipeline, """{ "proxySeed": [1, 2] }"""));
+        var layout = new SweepLayout(_files.Output);
+        foreach (var task in sweep.Tasks)
+        {
+            var curves = new StringBuilder(CurvesHeader);
+            foreach (int n in new[] { 1, 4, 16, 64 })
+            {
+                double kl = Math.Log(n) - (n - 1.0) / n, d = Math.Sqrt(kl), gold = d * (1 - 0.2 * d);
+                curves.Append(C, $"bon,a,t8,transformer,100,200,0,1,{n},,{kl:R},{d:R},{2 * d:R},{gold:R},{gold - 0.01:R},{gold + 0.01:R},{task.Pipeline.ProxySeed}\n");
+            }
+            Complete(layout, task, ("curves.csv", curves.ToString()));
+        }
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+
+        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+
+        Assert.DoesNotContain("beyond the ceiling", text);
+    }
+
+    [Fact]
     public void EnsemblesAreSetBesideTheirSingleProxyAndTheirDisagreementIsCompared()
     {
         // Three proxy seeds. Best-of-n: the single proxy t bends down, its worst-case ensemble keeps rising. PPO at KL 0.01:

@@ -42,9 +42,8 @@ public static class RewardModelSizeStudy
     public static Result Run(StudyData data, string folder)
     {
         var all = data.Curves.Transformers().ToList();
-        string? policy = MainPolicy(all.Where(c => c.Method == OptimizationMethod.BestOfN)) ?? MainPolicy(all);
+        var (policy, count) = SizeSlice(all);
         var atPolicy = all.Where(c => c.Policy == policy).ToList();
-        long? count = SizeCount(atPolicy.Where(c => c.Method == OptimizationMethod.BestOfN)) ?? SizeCount(atPolicy);
         var bon = atPolicy.Where(c => c.Method == OptimizationMethod.BestOfN && c.Comparisons == count).ToList();
         var ppoAll = atPolicy.Where(c => c.Method == OptimizationMethod.Ppo && c.Comparisons == count).ToList();
         double leastKl = LeastKl(ppoAll);
@@ -161,7 +160,7 @@ public static class RewardModelSizeStudy
     }
 
     /// <summary>Size means with intervals, and the per-seed points behind them.</summary>
-    private static List<StudySeries> SizeSeries(string name, IReadOnlyList<(double X, double Y)> points)
+    internal static List<StudySeries> SizeSeries(string name, IReadOnlyList<(double X, double Y)> points)
     {
         var groups = points.Where(p => double.IsFinite(p.Y)).GroupBy(p => p.X).OrderBy(g => g.Key).Select(g => (X: g.Key, S: SeedSummary.Of(g.Select(p => p.Y)))).ToList();
         return

@@ -26,6 +26,18 @@ internal static class StudySlices
         => curves.GroupBy(c => c.Comparisons).OrderByDescending(g => g.Select(c => c.Params).Distinct().Count()).ThenByDescending(g => g.Key)
             .Select(g => (long?)g.Key).FirstOrDefault();
 
+    /// <summary>
+    /// The reward-model size study's slice of transformer curves: the policy most best-of-n curves optimize (else most
+    /// curves), and at it the comparison count with the most sizes among best-of-n curves (else among all).
+    /// </summary>
+    public static (string? Policy, long? Count) SizeSlice(IReadOnlyList<StudyCurve> transformers)
+    {
+        bool BestOfN(StudyCurve c) => c.Method == OptimizationMethod.BestOfN;
+        string? policy = MainPolicy(transformers.Where(BestOfN)) ?? MainPolicy(transformers);
+        var atPolicy = transformers.Where(c => c.Policy == policy).ToList();
+        return (policy, SizeCount(atPolicy.Where(BestOfN)) ?? SizeCount(atPolicy));
+    }
+
     /// <summary>The folder beside the report that holds a world seed's own study figures, e.g. <c>world-storyworld-1-2</c>.</summary>
     public static string WorldFolder(string world) => "world-" + string.Concat(world.Select(ch => char.IsLetterOrDigit(ch) ? ch : '-'));
 

@@ -57,6 +57,12 @@ public static class SweepStudies
                 EnsembleStudy.Run(read, folder),
                 DirectAlignmentStudy.Run(read, folder),
             };
+            // Where the sweep has a Gaussian-noise ladder (gold plus noise), beta_bon beyond the ceiling right after the size
+            // study (and after its world-by-world section).
+            if (CeilingExcessStudy.Run(data, read, folder) is { } ceiling)
+            {
+                sections.Insert(sections.IndexOf(size.Section) + 1, ceiling);
+            }
             // A sweep over world seeds: the data laws world by world right after the pooled data study, and the size laws
             // right after the pooled size study.
             if (DataSizeWorldSeedStudy.Run(data, folder) is { } dataWorlds)
