@@ -150,6 +150,7 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
         Assert.Throws<ArgumentException>(() => first.Score(prompts, responses, likelihoods[..600]));
         Assert.Null(pooled.LanguageModelFingerprint);
         Assert.Throws<InvalidOperationException>(() => pooled.LanguageModelLikelihoods(prompts, responses));
+        Assert.Throws<InvalidOperationException>(() => pooled.Score(prompts, responses, likelihoods));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using OverOpt.MLNet.Policies;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -114,6 +116,10 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor Features(Tensor sequences, Tensor? likelihood = null)
     {
+        if (likelihood is not null && languageBackbone is null)
+        {
+            throw new InvalidOperationException($"A reward network reading {Readout} reads no likelihood; it was given one.");
+        }
         using var hidden = backbone.Forward(sequences, null);
         if (languageBackbone is null || languageHead is null)
         {
@@ -162,13 +168,13 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         {
             return null;
         }
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var parameter in parameters)
         {
             using var scope = NewDisposeScope();
             var values = parameter.detach().cpu().to_type(ScalarType.Float32).data<float>().ToArray();
-            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(parameter.shape.AsSpan()));
-            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            hash.AppendData(MemoryMarshal.AsBytes(parameter.shape.AsSpan()));
+            hash.AppendData(MemoryMarshal.AsBytes(values.AsSpan()));
         }
         return Convert.ToHexString(hash.GetHashAndReset());
     }
