@@ -12,7 +12,9 @@ using static TorchSharp.torch;
 namespace OverOpt.Benchmarks;
 
 /// <summary>
-/// PPO steps per second for the default pi_init shape (2 layers, d=64, 4 heads, vocabulary 154): batch 64, prompt 8,
+/// PPO steps per second for the default pi_init shape (2 layers, d=64, 4 heads, vocabulary 154), and the same depth at
+/// width 4 (the part of a step that does not grow with width, which PPO seeds batched as one stacked model could share at
+/// most: docs/speed.md): batch 64, prompt 8,
 /// response 16, 4 PPO epochs of 4 minibatches, a token-count reward. One operation is one PPO step (a 10-step run,
 /// with its two 64-sample evaluations amortized); the baseline is sampling one rollout batch alone, so the Ratio
 /// column says what a whole step costs in rollouts. Matmul is the peak (<see cref="PeakMatmul"/>) in the same run;
@@ -23,7 +25,7 @@ public class PpoBenchmarks
 {
     /// <summary>PPO steps in the timed run: one operation is one of them.</summary>
     internal const int Steps = 10;
-    /// <summary>The default pi_init shape, the one shape this class times.</summary>
+    /// <summary>The default pi_init shape, the one the peer benchmark times.</summary>
     internal const string ShapeName = "2x64";
     private const int PromptLength = 8;
     private const int EvaluationSamples = 64;
@@ -34,6 +36,10 @@ public class PpoBenchmarks
     private Generator _generator = null!;
     private PeakMatmul _matmul = null!;
 
+    /// <summary>The policy's shape: the default, and its depth at width 4.</summary>
+    [Params(ShapeName, "2x4")]
+    public string Shape { get; set; } = ShapeName;
+
     [GlobalSetup]
     public void Setup()
     {
@@ -41,7 +47,7 @@ public class PpoBenchmarks
         _ml = new MLContext(1);
         var corpus = TextCorpus.Bundled();
         var tokenizer = WordTokenizer.Train(corpus.Stories);
-        var model = new GptModel(PolicyShape(tokenizer.VocabularySize), seed: 1);
+        var model = new GptModel(Shapes.Parse(Shape, tokenizer.VocabularySize), seed: 1);
         TransformerFlops.Check(model, model.Shape, model.Shape.VocabularySize);
         _policy = new Policy(model, tokenizer, new PolicyDescription());
         var prompts = TextCorpus.Prompts(tokenizer, corpus.TrainStories, PromptLength).Take(256).ToArray();
@@ -80,17 +86,15 @@ public class PpoBenchmarks
         _matmul.Dispose();
     }
 
-    private static GptShape PolicyShape(int vocabularySize) => Shapes.Parse(ShapeName, vocabularySize);
-
     /// <summary>
     /// Rollout: 64 sequences sampled with the cache. A PPO step: its rollout and pi_init's pass over the 24-token
-    /// sequences (the policy is a copy, so the reference is computed), the old values (a forward with logits and value
-    /// head), 4 epochs of forward and backward over the 64 sequences, and 1/10 of the run's two evaluations (64 samples
+    /// sequences (the policy is a copy, so the reference is computed), the old values (a forward with the value head
+    /// alone), 4 epochs of forward and backward over the 64 sequences, and 1/10 of the run's two evaluations (64 samples
     /// and their reference pass each).
     /// </summary>
     private static double? Flops(BenchmarkCase benchmarkCase)
     {
-        var shape = PolicyShape(Shapes.Tokenizer.VocabularySize);
+        var shape = Shapes.Parse(FlopConfig.Param(benchmarkCase, nameof(Shape)), Shapes.Tokenizer.VocabularySize);
         var options = new PpoTrainer.Options();
         int tokens = PromptLength + options.ResponseLength, vocabulary = shape.VocabularySize;
         double sample = TransformerFlops.CachedSampling(shape, PromptLength, options.ResponseLength);
@@ -101,7 +105,7 @@ public class PpoBenchmarks
             PeakMatmul.MethodName => PeakMatmul.Flops,
             nameof(Rollout) => options.BatchSize * sample,
             nameof(PpoStep) => options.BatchSize * (sampleAndReference
-                    + TransformerFlops.Forward(shape, tokens, vocabulary + 1)
+                    + TransformerFlops.Forward(shape, tokens, 1)
                     + options.PpoEpochs * TransformerFlops.Training(shape, tokens, vocabulary + 1))
                 + evaluations * EvaluationSamples * sampleAndReference / Steps,
             _ => null,
