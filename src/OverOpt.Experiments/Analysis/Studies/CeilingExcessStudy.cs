@@ -35,7 +35,7 @@ public static class CeilingExcessStudy
     {
         var ladders = all.Curves
             .Where(c => c.Method == OptimizationMethod.BestOfN && c.Kind == NoisyGoldRewardModel.KindName && c.NoiseDistribution == "normal")
-            .GroupBy(c => (c.Policy, c.World, c.Seed, c.ProxySeed))
+            .GroupBy(Replicate)
             .ToDictionary(g => g.Key, g => Ladder(g));
         if (ladders.Count == 0)
         {
@@ -51,7 +51,7 @@ public static class CeilingExcessStudy
         int outside = 0, unmatched = 0;
         foreach (var curve in bon)
         {
-            if (!ladders.TryGetValue((curve.Policy, curve.World, curve.Seed, curve.ProxySeed), out var ladder))
+            if (!ladders.TryGetValue(Replicate(curve), out var ladder))
             {
                 unmatched++;
                 continue;
@@ -97,6 +97,12 @@ public static class CeilingExcessStudy
             : Finding.Judged(Spec, Claim, line.Falling, $"beta_bon beyond the ceiling: {line.Describe()} over {points.Count} curves ({skipped}); criterion: the slope's interval lies below 0");
         return new StudySection(Title, text.ToString(), [finding], figures);
     }
+
+    /// <summary>
+    /// What a ladder must share with a proxy's curve: the policy, world, pipeline seed and proxy seed (the samples and the
+    /// noise), and the largest n (so that a sweep of sweeps with best-of-n of several reaches never pairs across them).
+    /// </summary>
+    private static (string, string, long, int?, int) Replicate(StudyCurve c) => (c.Policy, c.World, c.Seed, c.ProxySeed, c.Points.Count == 0 ? 0 : c.Points[^1].N);
 
     /// <summary>A replicate's rungs (alpha_bon, beta_bon), one per noise level, by alpha_bon.</summary>
     private static IReadOnlyList<(double Alpha, double Beta)> Ladder(IEnumerable<StudyCurve> rungs)
