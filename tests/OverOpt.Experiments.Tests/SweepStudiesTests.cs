@@ -286,14 +286,14 @@ public sealed class SweepStudiesTests : IDisposable
     [Fact]
     public void BetaBonBeyondTheCeilingIsEachProxysBendMinusItsLaddersAtTheSameAlpha()
     {
-        // Proxy seeds 1-3. The noise ladder bends more the better it is, as under a ceiling: noise 1 d(0.8 - 0.05 d), noise
+        // World seeds 1-2 x proxy seeds 1-3. The noise ladder bends more the better it is, as under a ceiling: noise 1 d(0.8 - 0.05 d), noise
         // 0.5 d(1.1 - 0.15 d). The 100-parameter proxy has alpha 0.8 and beta 0.10 + 0.01 seed (0.05 beyond the ceiling),
         // the 1,000-parameter one alpha 1.1 and beta 0.16 + 0.01 seed (0.01 beyond): beta_bon rises with size, the excess
         // falls by 0.04 per decade. A third size, alpha 1.3, lies above the ladder: it has no reference and is counted.
         // A rung that stops at n = 256 (best-of-n of another reach) sits at the small proxy's alpha: paired, it would move
         // that reference.
         var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.RewardPipeline, """
-            { "proxySeed": [1, 2, 3], "proxies": [ [
+            { "world": [ { "version": "storyworld-1", "seed": 1 }, { "version": "storyworld-1", "seed": 2 } ], "proxySeed": [1, 2, 3], "proxies": [ [
               { "name": "small", "kind": "transformer", "layers": 1, "modelDim": 8, "heads": 2, "epochs": 1 },
               { "name": "large", "kind": "transformer", "layers": 1, "modelDim": 16, "heads": 2, "epochs": 1 },
               { "name": "huge", "kind": "transformer", "layers": 1, "modelDim": 32, "heads": 2, "epochs": 1 },
@@ -333,7 +333,10 @@ public sealed class SweepStudiesTests : IDisposable
         Assert.Contains("## beta_bon beyond the ceiling (fig. 3 against gold plus noise)", text);
         Assert.Matches(@"\| 1 \| beta_bon falls as reward models grow \(fig\. 3\) \| does not hold \|", text);
         Assert.Contains("| 1 | beta_bon beyond the ceiling falls as reward models grow: a transformer proxy's beta_bon minus that of gold plus Gaussian noise at the same alpha_bon on the same samples (fig. 3, the ceiling's share removed) | holds | beta_bon beyond the ceiling: slope -0.040", text);
-        Assert.Contains("over 6 curves (3 curve(s) with alpha_bon outside their ladder, 0 without a ladder in their replicate)", text);
+        Assert.Contains("over 12 curves (6 curve(s) with alpha_bon outside their ladder, 0 without a ladder in their replicate)", text);
+        // Two world seeds, the same curves on each: each world alone gives the pooled slope.
+        Assert.Contains("| storyworld-1:1 | 6 | -0.0400 [", text);
+        Assert.Contains("| storyworld-1:2 | 6 | -0.0400 [", text);
         Assert.True(File.Exists(Path.Combine(layout.Root, CeilingExcessStudy.Figure)));
     }
 

@@ -85,6 +85,16 @@ public static class CeilingExcessStudy
         }));
         var points = excess.Select(e => (e.Curve.LogParams, e.Beta - e.Reference)).ToList();
         var line = ScalingLine.Fit(points);
+        var worlds = excess.GroupBy(e => e.Curve.World).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        if (worlds.Count > 1)
+        {
+            // Each world seed alone, a reading beside the pooled finding (as the size study's world-by-world section is).
+            Table(text, ["world", "curves", "slope of the excess per decade [95%]"], worlds.Select(g =>
+            {
+                var w = ScalingLine.Fit(g.Select(e => (e.Curve.LogParams, e.Beta - e.Reference)));
+                return new[] { WorldLabel(g.Key), g.Count().ToString(C), w is null ? "n/a" : $"{F(w.Slope, "F4")} [{F(w.SlopeLow, "F4")}, {F(w.SlopeHigh, "F4")}]" };
+            }));
+        }
         var figures = new List<string>();
         var series = RewardModelSizeStudy.SizeSeries("beta_bon beyond the ceiling", points);
         var extra = line is null ? [] : new[] { StudyPlots.Fitted($"least squares: {line.Describe()}", line.Intercept, line.Slope, series) };
