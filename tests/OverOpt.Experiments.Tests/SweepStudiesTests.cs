@@ -120,9 +120,7 @@ public sealed class SweepStudiesTests : IDisposable
             var (curves, models) = DataGrid(seed, parameters => fasterForLarger ? LargerGainsFaster(parameters) : 0.2);
             Complete(layout, task, ("curves.csv", curves.ToString()), ("reward_models.csv", models.ToString()), ("policies.csv", "policy,shape,parameters\na,1x16,5000\n"));
         }
-        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
-
-        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+        string text = MergedReport(sweep, layout);
 
         Assert.Contains("## Data size on each world seed", text);
         Assert.Contains("| more comparisons give higher gold: gold's best-of-n peak rises with log10(comparisons) for every size (fig. 4, 13) | holds | holds |", text);
@@ -202,9 +200,7 @@ public sealed class SweepStudiesTests : IDisposable
             Complete(layout, task, ("curves.csv", curves.ToString()),
                 ("reward_models.csv", string.Create(C, $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed\na,{name},transformer,1000,{count},0.66,{seed}\n")));
         }
-        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
-
-        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+        string text = MergedReport(sweep, layout);
 
         Assert.Contains("| 3 | repeating small data for more epochs does not substitute for more data (fig. 13) | holds | 1 of 1 pairs: p-e16 (1,000) 900 x 16:", text);
         Assert.Contains("| p-e16 (1,000) | 900 x 16 | 2 |", text);
@@ -239,9 +235,7 @@ public sealed class SweepStudiesTests : IDisposable
             Complete(layout, task, ("curves.csv", curves.ToString()), ("reward_models.csv", string.Create(C,
                 $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed,predicted_gold_slope\na,normal-1,noisyGold,0,200,0.6,{seed},0.5\na,t2,noisyGold,0,200,0.65,{seed},0\n")));
         }
-        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
-
-        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+        string text = MergedReport(sweep, layout);
 
         // Per-seed slopes 0.45, 0.50, 0.55 exactly: mean 0.5, half-width t(0.975, 2) x 0.05 / sqrt(3) = 0.124.
         Assert.Contains("| normal-1 | bon | normal | 3 | 0.500 | 0.500 [0.376, 0.624] |", text);
@@ -275,9 +269,7 @@ public sealed class SweepStudiesTests : IDisposable
             Complete(layout, task, ("curves.csv", curves.ToString()), ("reward_models.csv", string.Create(C,
                 $"policy,name,kind,parameters,training_comparisons,validation_loss,proxy_seed,predicted_gold_slope\na,oracle,noisyGold,0,200,0.6,{proxySeed},1\n")));
         }
-        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
-
-        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+        string text = MergedReport(sweep, layout);
 
         // Three replicates (the pipeline seeds), not six: betas 0.20, 0.21, 0.22, so 0.21 +- t(0.975, 2) x 0.01 / sqrt(3) = 0.025.
         Assert.Contains("| world | gold has no ceiling within best-of-n's reach: gold as its own proxy (noise 0) keeps rising, its fitted beta_bon's interval reaching 0, so that a proxy's beta_bon measures overoptimization, not the approach to a ceiling | does not hold | oracle: beta_bon 0.210 [0.185, 0.235] over 3 (world, pipeline seed) replicate(s);", text);
@@ -326,9 +318,7 @@ public sealed class SweepStudiesTests : IDisposable
             }
             Complete(layout, task, ("curves.csv", curves.ToString()));
         }
-        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
-
-        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+        string text = MergedReport(sweep, layout);
 
         Assert.Contains("## beta_bon beyond the ceiling (fig. 3 against gold plus noise)", text);
         Assert.Matches(@"\| 1 \| beta_bon falls as reward models grow \(fig\. 3\) \| does not hold \|", text);
@@ -355,9 +345,7 @@ public sealed class SweepStudiesTests : IDisposable
             }
             Complete(layout, task, ("curves.csv", curves.ToString()));
         }
-        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
-
-        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+        string text = MergedReport(sweep, layout);
 
         Assert.DoesNotContain("beyond the ceiling", text);
     }
@@ -396,9 +384,7 @@ public sealed class SweepStudiesTests : IDisposable
             }
             Complete(layout, task, ("curves.csv", curves.ToString()));
         }
-        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
-
-        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+        string text = MergedReport(sweep, layout);
 
         Assert.Contains("| bon | 0 | t | single | 3 |", text);
         Assert.Contains("| Coste | worst-case and uncertainty-weighted ensembles do not overoptimize under best-of-n (Coste et al. 2024, with 25% label noise) | holds | t-min (worstCase):", text);
@@ -433,9 +419,7 @@ public sealed class SweepStudiesTests : IDisposable
             }
         }
         Complete(layout, task, ("curves.csv", curves.ToString()));
-        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
-
-        string text = File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+        string text = MergedReport(sweep, layout);
 
         Assert.Contains("| DAA | under direct alignment gold rises then falls as KL grows, for every beta (Rafailov et al. 2024) | holds |", text);
         // The curves follow the best-of-n form exactly, so the R_RL form does not fit as well: an honest "does not hold".
@@ -498,6 +482,13 @@ public sealed class SweepStudiesTests : IDisposable
     }
 
     /// <summary>A finished task: its output files written as given, then its done marker (what the merge reads).</summary>
+    /// <summary>Merges the completed tasks of <paramref name="sweep"/> and returns the report's text.</summary>
+    private static string MergedReport(SweepDefinition sweep, SweepLayout layout)
+    {
+        var merged = SweepDatabase.Merge(sweep, layout, t => $"rerun {t.Index}");
+        return File.ReadAllText(SweepReport.Write(merged.DatabasePath, layout.ReportPath));
+    }
+
     private static void Complete(SweepLayout layout, SweepTask task, params (string File, string Text)[] files)
     {
         string folder = layout.TaskDirectory(task);
