@@ -47,7 +47,7 @@ public static class CeilingExcessStudy
         var text = new StringBuilder();
         text.AppendLine("Each transformer proxy's best-of-n beta_bon minus the beta_bon of gold plus Gaussian noise (its replicate's ladder: same world, pipeline seed and proxy seed, so the same samples) at the proxy's own alpha_bon, interpolated linearly between the two rungs around it. Such a proxy cannot make gold fall (eq. 1), so its bend is the ceiling's alone; the excess is what the proxy bends beyond it. Slopes are least squares through the per-seed points against log10(parameters), per decade, with 95% t intervals.");
         text.AppendLine();
-        var excess = new List<(StudyCurve Curve, double Beta, double Reference)>();
+        var excess = new List<(StudyCurve Curve, double Beta, double Reference, double Excess)>();
         int outside = 0, unmatched = 0;
         foreach (var curve in bon)
         {
@@ -63,7 +63,7 @@ public static class CeilingExcessStudy
                 outside++;
                 continue;
             }
-            excess.Add((curve, beta, reference));
+            excess.Add((curve, beta, reference, beta - reference));
         }
         string skipped = $"{outside} curve(s) with alpha_bon outside their ladder, {unmatched} without a ladder in their replicate";
         if (excess.Select(e => e.Curve.Params).Distinct().Count() < 2)
@@ -80,10 +80,10 @@ public static class CeilingExcessStudy
             return new[]
             {
                 Label(size, at.Select(e => e.Curve)), at.Count.ToString(C), SeedSummary.Of(at.Select(e => e.Beta)).Describe(),
-                SeedSummary.Of(at.Select(e => e.Reference)).Describe(), SeedSummary.Of(at.Select(e => e.Beta - e.Reference)).Describe(),
+                SeedSummary.Of(at.Select(e => e.Reference)).Describe(), SeedSummary.Of(at.Select(e => e.Excess)).Describe(),
             };
         }));
-        var points = excess.Select(e => (e.Curve.LogParams, e.Beta - e.Reference)).ToList();
+        var points = excess.Select(e => (e.Curve.LogParams, e.Excess)).ToList();
         var line = ScalingLine.Fit(points);
         var worlds = excess.GroupBy(e => e.Curve.World).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         if (worlds.Count > 1)
@@ -91,8 +91,8 @@ public static class CeilingExcessStudy
             // Each world seed alone, a reading beside the pooled finding (as the size study's world-by-world section is).
             Table(text, ["world", "curves", "slope of the excess per decade [95%]"], worlds.Select(g =>
             {
-                var w = ScalingLine.Fit(g.Select(e => (e.Curve.LogParams, e.Beta - e.Reference)));
-                return new[] { WorldLabel(g.Key), g.Count().ToString(C), w is null ? "n/a" : $"{F(w.Slope, "F4")} [{F(w.SlopeLow, "F4")}, {F(w.SlopeHigh, "F4")}]" };
+                var w = ScalingLine.Fit(g.Select(e => (e.Curve.LogParams, e.Excess)));
+                return new[] { WorldLabel(g.Key), g.Count().ToString(C), w?.SlopeInterval() ?? "n/a" };
             }));
         }
         var figures = new List<string>();
@@ -119,7 +119,7 @@ public static class CeilingExcessStudy
         => rungs.Select(c => c.Fit()).Where(f => double.IsFinite(f.Alpha) && double.IsFinite(f.Beta)).Select(f => (f.Alpha, f.Beta)).OrderBy(f => f.Alpha).ToList();
 
     /// <summary>The ladder's beta_bon at <paramref name="alpha"/>, linear between the rungs around it; NaN outside them.</summary>
-    internal static double Interpolate(IReadOnlyList<(double Alpha, double Beta)> ladder, double alpha)
+    private static double Interpolate(IReadOnlyList<(double Alpha, double Beta)> ladder, double alpha)
     {
         for (int i = 0; i + 1 < ladder.Count; i++)
         {

@@ -117,7 +117,7 @@ public static class RewardModelSizeStudy
             }
         }
         Table(text, ["against log10(params)", "slope per decade [95%]", "intercept", "points", "R^2 (per seed)", "R^2 (size means)"],
-            Coefficients.Where(lines.ContainsKey).Select(n => new[] { n, $"{F(lines[n].Slope, "F4")} [{F(lines[n].SlopeLow, "F4")}, {F(lines[n].SlopeHigh, "F4")}]", F(lines[n].Intercept), lines[n].Points.ToString(C), F(lines[n].RSquared, "F2"), F(lines[n].MeansRSquared, "F2") }));
+            Coefficients.Where(lines.ContainsKey).Select(n => new[] { n, lines[n].SlopeInterval(), F(lines[n].Intercept), lines[n].Points.ToString(C), F(lines[n].RSquared, "F2"), F(lines[n].MeansRSquared, "F2") }));
 
         foreach (var (file, name, axis) in new[] { (AlphaBonFigure, "alpha_bon", "alpha_bon"), (BetaBonFigure, "beta_bon", "beta_bon"), (BetaRlFigure, "beta_RL", "beta_RL (alpha shared across sizes)") })
         {

@@ -44,10 +44,12 @@ public sealed record ScalingLine(double Slope, double SlopeLow, double SlopeHigh
     /// <summary>Whether the slope's interval lies wholly below 0 (NaN bounds: no).</summary>
     public bool Falling => SlopeHigh < 0;
 
-    /// <summary>"-0.031 [-0.050, -0.012] per decade (n = 18 points, R^2 0.71)".</summary>
+    /// <summary>"slope -0.031 [-0.050, -0.012] per decade (18 points, R^2 0.71)".</summary>
     public string Describe(string unit = "per decade", string format = "F3")
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"slope {Text(Slope, format)} [{Text(SlopeLow, format)}, {Text(SlopeHigh, format)}] {unit} ({Points} points, R^2 {Text(RSquared, "F2")})");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"slope {SlopeInterval(format)} {unit} ({Points} points, R^2 {Text(RSquared, "F2")})");
+
+    /// <summary>The slope and its interval alone, "-0.0310 [-0.0500, -0.0120]" at the default format.</summary>
+    public string SlopeInterval(string format = "F4") => $"{Text(Slope, format)} [{Text(SlopeLow, format)}, {Text(SlopeHigh, format)}]";
 
     private static string Text(double value, string format) => double.IsFinite(value) ? value.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "n/a";
 }

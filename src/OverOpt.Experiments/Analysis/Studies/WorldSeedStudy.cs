@@ -52,7 +52,7 @@ public static class WorldSeedStudy
         text.AppendLine(C, $"The reward-model size study on each world's curves alone ({perWorld.Count} worlds); per world, each law's least-squares slope per decade of parameters through the per-seed points with its 95% interval; then the mean of the per-world slopes with a 95% Student-t interval over world seeds. The pooled study above treats world seeds as replicates beside proxy and PPO seeds.");
         text.AppendLine();
         Table(text, ["world", .. Laws.Select(l => $"{l.Name} slope [95%]")],
-            perWorld.Select(w => new[] { w.World }.Concat(Laws.Select(l => w.Lines.TryGetValue(l.Name, out var line) ? Slope(line) : "n/a"))));
+            perWorld.Select(w => new[] { w.World }.Concat(Laws.Select(l => w.Lines.TryGetValue(l.Name, out var line) ? line.SlopeInterval() : "n/a"))));
         var findings = new List<Finding>();
         var across = new List<string>();
         foreach (var (name, finding, rising) in Laws)
@@ -67,7 +67,7 @@ public static class WorldSeedStudy
             across.Add($"{name}: {slopes.Describe("F4")} per decade over {slopes.Seeds} world seeds");
             bool holds = measured.Count == perWorld.Count && measured.All(w => rising ? w.Lines[name].Rising : w.Lines[name].Falling);
             findings.Add(Finding.Judged("1", finding, holds,
-                string.Join("; ", measured.Select(w => $"{w.World}: {Slope(w.Lines[name])}")) +
+                string.Join("; ", measured.Select(w => $"{w.World}: {w.Lines[name].SlopeInterval()}")) +
                 $"; mean over worlds {slopes.Describe("F4")}; criterion: on each of the {perWorld.Count} worlds the slope's interval lies {(rising ? "above" : "below")} 0"));
         }
         if (across.Count > 0)
@@ -85,6 +85,4 @@ public static class WorldSeedStudy
         }
         return new StudySection(Title, text.ToString(), findings, perWorld.SelectMany(w => w.Figures.Select(f => $"{w.Folder}/{f}")).ToList());
     }
-
-    private static string Slope(ScalingLine line) => $"{F(line.Slope, "F4")} [{F(line.SlopeLow, "F4")}, {F(line.SlopeHigh, "F4")}]";
 }
