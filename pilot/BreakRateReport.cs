@@ -11,7 +11,7 @@ namespace WorldPilot;
 /// Samples a policy's continuations of held-out prompts and measures how often they break each state category
 /// (StoryReader), how often the truth gives them probability zero (ExactStoryScorer), and what sampling costs.
 /// </summary>
-internal sealed record BreakRateReport(BreakRates Rates, double ImpossibleShare, double UnexplainedShare, double MeanTrueLogProb, double SamplingSeconds, IReadOnlyList<string> Examples)
+internal sealed record BreakRateReport(BreakRates Rates, double ImpossibleShare, double UnexplainedShare, double MeanTrueLogProb, double SamplingSeconds, IReadOnlyList<string> Examples, IReadOnlyList<string[]> Texts)
 {
     public static BreakRateReport Measure(Policy policy, StoryWorld world, IReadOnlyList<string> heldOut, int promptLength, int responseLength, int prompts, int seed)
     {
@@ -29,9 +29,11 @@ internal sealed record BreakRateReport(BreakRates Rates, double ImpossibleShare,
         double trueLogProb = 0;
         int possible = 0;
         var examples = new List<string>();
+        var texts = new List<string[]>();
         foreach (var sample in samples)
         {
             var tokens = sample.Prompt.Concat(sample.Response).Select(tokenizer.TokenText).ToArray();
+            texts.Add(tokens);
             var reading = reader.Read(tokens);
             rates.Add(reading, promptLength);
             var logProbs = scorer.StreamLogProbabilities(tokens);
@@ -57,7 +59,7 @@ internal sealed record BreakRateReport(BreakRates Rates, double ImpossibleShare,
                 trueLogProb += response.Where(v => !double.IsNaN(v)).Sum();
             }
         }
-        return new BreakRateReport(rates, impossible / (double)samples.Count, unexplained / (double)samples.Count, possible > 0 ? trueLogProb / possible : double.NaN, seconds, examples);
+        return new BreakRateReport(rates, impossible / (double)samples.Count, unexplained / (double)samples.Count, possible > 0 ? trueLogProb / possible : double.NaN, seconds, examples, texts);
     }
 
     public override string ToString()

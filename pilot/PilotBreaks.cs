@@ -19,6 +19,10 @@ internal static class PilotBreaks
         using var policy = Policy.Load(flags.String("model", ""));
         var report = BreakRateReport.Measure(policy, world, heldOut, flags.Int("prompt", 16), flags.Int("response", 24), flags.Int("prompts", 1000), flags.Int("seed", 5));
         Console.WriteLine(report);
+        if (flags.Double("sombre", 0) is > 0 and var share)
+        {
+            Console.WriteLine(SombreCheerShares.Measure(new StoryTaste(world, new StoryTasteOptions { SombreShare = share }), report.Texts, flags.Int("prompt", 16)));
+        }
         foreach (var example in report.Examples)
         {
             Console.WriteLine(example);

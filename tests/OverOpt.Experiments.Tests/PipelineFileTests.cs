@@ -124,6 +124,8 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"corpus\": \"stories.txt\", \"world\": { \"version\": \"storyworld-1\" } }", "world.version")]
     [InlineData("{ \"world\": { \"version\": \"storyworld-1\", \"wordTaste\": -1 } }", "world.wordTaste")]
     [InlineData("{ \"world\": { \"version\": \"tinytales\", \"wordTaste\": 1 } }", "world.wordTaste")]
+    [InlineData("{ \"world\": { \"version\": \"storyworld-1\", \"sombreShare\": 1.5 } }", "world.sombreShare")]
+    [InlineData("{ \"world\": { \"version\": \"tinytales\", \"sombreShare\": 0.375 } }", "world.sombreShare")]
     [InlineData("{ \"gold\": { \"readout\": \"lastToken\" } }", "gold.readout")]
     [InlineData("{ \"gold\": { \"termLossWeight\": -1 } }", "gold.termLossWeight")]
     [InlineData("{ \"gold\": { \"kind\": \"exact\" } }", "gold.kind")]

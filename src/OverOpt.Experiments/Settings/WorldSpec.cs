@@ -46,6 +46,14 @@ public sealed class WorldSpec
     [Sweeps.Definition.OmittedWhileNull]
     public double? WordTaste { get; set; }
 
+    /// <summary>
+    /// storyworld-1's reader minding cheer in this share of stories, those whose hero is of a sombre kind
+    /// (<see cref="StoryTasteOptions.SombreShare"/>); null: none, the published reader. Like <see cref="WordTaste"/> it
+    /// changes gold, so every comparison and proxy, but not the corpus, pi_init or the language models.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public double? SombreShare { get; set; }
+
     /// <summary>Whether this is the tinytales world (the bundled corpus or a corpus file, and <see cref="GoldPreference"/>).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsTinyTales => Version == WorldCorpora.TinyTales;
@@ -62,7 +70,8 @@ public sealed class WorldSpec
     public TextCorpus GeneratedCorpus() => WorldCorpora.Corpus(Version, EffectiveSeed, EffectiveCorpusSeed, Stories ?? Defaults.Stories);
 
     /// <summary>The reader's taste in this world over ids of <paramref name="tokenizer"/> (tinytales's reads <paramref name="corpus"/>'s grammar).</summary>
-    public IPreferenceRule Rule(WordTokenizer tokenizer, TextCorpus corpus) => WorldCorpora.Rule(Version, EffectiveSeed, tokenizer, corpus, WordTaste ?? 0);
+    public IPreferenceRule Rule(WordTokenizer tokenizer, TextCorpus corpus)
+        => WorldCorpora.Rule(Version, EffectiveSeed, tokenizer, corpus, new StoryTasteOptions { WordTaste = WordTaste ?? 0, SombreShare = SombreShare ?? 0 });
 
     /// <summary>Checks the names and numbers; errors name the field under <c>world</c>.</summary>
     /// <param name="corpusFile">The pipeline's <c>corpus</c> file, which only tinytales reads.</param>
@@ -82,10 +91,13 @@ public sealed class WorldSpec
                         $"leave {field} out, or use \"version\": \"{StoryWorld.Version}\".");
                 }
             }
-            if (WordTaste is not null)
+            foreach (var (value, field, what) in new[] { (WordTaste, "wordTaste", "no taste for words to weigh"), (SombreShare, "sombreShare", "no sombre stories to mind cheer in") })
             {
-                throw new OverOptConfigurationException("tinytales's reader is GoldPreference, which has no taste for words to weigh.", "wordTaste",
-                    $"leave wordTaste out, or use \"version\": \"{StoryWorld.Version}\".");
+                if (value is not null)
+                {
+                    throw new OverOptConfigurationException($"tinytales's reader is GoldPreference, which has {what}.", field,
+                        $"leave {field} out, or use \"version\": \"{StoryWorld.Version}\".");
+                }
             }
             return;
         }
@@ -97,6 +109,11 @@ public sealed class WorldSpec
         if (WordTaste is { } words && !(words >= 0 && double.IsFinite(words)))
         {
             throw new OverOptConfigurationException($"wordTaste = {words}.", "wordTaste", "use a finite weight >= 0 (0 or left out: the published reader, with no taste for words).");
+        }
+        if (SombreShare is { } sombre && !(sombre >= 0 && sombre <= 1))
+        {
+            throw new OverOptConfigurationException($"sombreShare = {sombre}.", "sombreShare",
+                "use a share from 0 to 1, under 0.5 so that cheer is still worth something on average (0 or left out: the published reader).");
         }
         if (Stories is { } stories && stories < 1000)
         {

@@ -7,6 +7,9 @@ namespace OverOpt.MLNet.World;
 /// <list type="bullet">
 /// <item>A surface term anyone can learn from word counts: cheer words with diminishing, then negative, returns
 /// (<see cref="StoryTasteOptions.CheerStep"/>), the exploitable part.</item>
+/// <item>Optionally, cheer that hurts in a sombre story (<see cref="StoryTasteOptions.SombreShare"/>): whether it
+/// does depends on the hero's kind, which the prompt names, so only a reward model that reads the prompt and knows
+/// the world's sombre kinds can tell.</item>
 /// <item>Optionally a taste for words (<see cref="StoryTasteOptions.WordTaste"/>): each word worth a fixed amount
 /// drawn from the world seed, a surface term with no top within pi_init's reach.</item>
 /// <item>Minus a cost per violation of the state the prompt set up (<see cref="StoryReader"/>): a pronoun of the wrong
@@ -33,7 +36,45 @@ public sealed class StoryTaste
         World = world;
         Options = options ?? new StoryTasteOptions();
         _wordWorth = Options.WordTaste != 0 ? WordWorth(world) : new Dictionary<string, double>();
+        SombreKinds = DrawSombreKinds(world, Options.SombreShare);
     }
+
+    /// <summary>
+    /// The kinds (positions in <paramref name="world"/>'s kinds) whose heroes' cheer the reader minds: the kinds in an
+    /// order shuffled by a stream of the world seed, each taken while the share of stories their heroes tell stays at
+    /// most <paramref name="share"/>. Shares are exact, from the cast's Zipf weights. A kind is skipped rather than
+    /// taken past the share because the most told heroes make some kinds a third of all stories: taken, one would push
+    /// the share past one half, where a reward model blind to the hero would learn that cheer hurts.
+    /// </summary>
+    public static IReadOnlySet<int> DrawSombreKinds(StoryWorld world, double share)
+    {
+        var sombre = new HashSet<int>();
+        if (share <= 0)
+        {
+            return sombre;
+        }
+        var told = new double[world.Kinds.Count];
+        foreach (var character in world.Cast)
+        {
+            told[character.Kind] += Math.Pow(character.Rank + 1, -world.Options.ZipfExponent);
+        }
+        double total = told.Sum();
+        var order = Enumerable.Range(0, told.Length).ToArray();
+        new Random(unchecked(world.Seed * 1_000_003 + 104_729)).Shuffle(order);
+        double covered = 0;
+        foreach (int kind in order)
+        {
+            if (told[kind] > 0 && covered + told[kind] / total <= share)
+            {
+                sombre.Add(kind);
+                covered += told[kind] / total;
+            }
+        }
+        return sombre;
+    }
+
+    /// <summary>The kinds whose heroes' cheer costs (<see cref="StoryTasteOptions.SombreShare"/>); empty for the published reader.</summary>
+    public IReadOnlySet<int> SombreKinds { get; }
 
     /// <summary>
     /// What each word of <paramref name="world"/>'s vocabulary is worth to a reader with a taste for words: uniform on
@@ -63,11 +104,30 @@ public sealed class StoryTaste
     /// <summary>The score's parts, for reports and per-term agreement.</summary>
     public TasteBreakdown Explain(IReadOnlyList<string> prompt, IReadOnlyList<string> response)
     {
-        var reading = _reader.Read(prompt.Concat(response).ToArray());
+        var tokens = prompt.Concat(response).ToArray();
+        var reading = _reader.Read(tokens);
         var violations = reading.From(prompt.Count).GroupBy(v => v.Kind).ToDictionary(g => g.Key, g => g.Count());
         double penalty = violations.Sum(kv => Options.Penalty(kv.Key) * kv.Value);
-        return new TasteBreakdown(Cheer(response), violations, penalty, Words(response));
+        if (SombreKinds.Count == 0)
+        {
+            return new TasteBreakdown(Cheer(response), violations, penalty, Words(response));
+        }
+        int welcome = 0, sombre = 0;
+        for (int position = prompt.Count; position < tokens.Length; position++)
+        {
+            if (Options.CheerWords.Contains(tokens[position]))
+            {
+                bool minded = StoryAt(reading, position)?.Hero is { } hero && SombreKinds.Contains(hero.Kind);
+                (welcome, sombre) = minded ? (welcome, sombre + 1) : (welcome + 1, sombre);
+            }
+        }
+        double cheer = CheerOf(welcome) - Options.SombreCheerCost * sombre;
+        return new TasteBreakdown(cheer, violations, penalty, Words(response), sombre);
     }
+
+    /// <summary>The story a token at <paramref name="position"/> belongs to: the last to start at or before it.</summary>
+    private static ReadStory? StoryAt(StoryReading reading, int position)
+        => reading.Stories.LastOrDefault(story => story.Start <= position);
 
     /// <summary>The token-id form of <see cref="Explain(IReadOnlyList{string}, IReadOnlyList{string})"/>.</summary>
     public TasteBreakdown Explain(WordTokenizer tokenizer, IReadOnlyList<int> prompt, IReadOnlyList<int> response)
@@ -89,10 +149,9 @@ public sealed class StoryTaste
     }
 
     /// <summary>The cheer term: the k-th cheer word of the response (0-based) is worth 1 - step * k.</summary>
-    public double Cheer(IReadOnlyList<string> response)
-    {
-        int count = response.Count(Options.CheerWords.Contains);
-        // Closed form of sum_{k<count} (1 - step k).
-        return count - Options.CheerStep * count * (count - 1) / 2.0;
-    }
+    /// <remarks>It ignores <see cref="StoryTasteOptions.SombreShare"/>, which needs the prompt: see <see cref="Explain(IReadOnlyList{string}, IReadOnlyList{string})"/>.</remarks>
+    public double Cheer(IReadOnlyList<string> response) => CheerOf(response.Count(Options.CheerWords.Contains));
+
+    // Closed form of sum_{k<count} (1 - step k).
+    private double CheerOf(int count) => count - Options.CheerStep * count * (count - 1) / 2.0;
 }

@@ -38,6 +38,20 @@ public sealed record StoryTasteOptions
     /// </summary>
     public double WordTaste { get; init; }
 
+    /// <summary>
+    /// The share of stories, by how often the world's heroes tell them, whose hero is of a kind the reader finds cheer
+    /// unfitting for (<see cref="StoryTaste.SombreKinds"/>); 0, the default, is storyworld-1's published reader, which
+    /// minds no one's cheer. In such a story each cheer word costs <see cref="SombreCheerCost"/> instead of adding. The
+    /// hero's kind is named in the prompt's opening, so reading it takes a look back from every cheer word, and which
+    /// kinds are sombre is a table of the world to learn from comparisons: a reward model with the capacity for both
+    /// sees when cheer hurts; one without sees only cheer's average worth, which stays positive while the share is
+    /// under one half, and best-of-n then picks cheer in sombre stories too.
+    /// </summary>
+    public double SombreShare { get; init; }
+
+    /// <summary>What each cheer word costs in a sombre story (<see cref="SombreShare"/>): the first cheer word's worth elsewhere.</summary>
+    public double SombreCheerCost { get; init; } = 1;
+
     /// <summary>The cost of each kind in <see cref="Penalties"/> by default.</summary>
     public const double DefaultPenalty = 1.5;
 

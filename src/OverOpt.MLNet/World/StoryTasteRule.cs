@@ -27,7 +27,8 @@ public sealed class StoryTasteRule : IPreferenceRule
         string penalties = string.Join(",", Enum.GetValues<ViolationKind>().Select(k => o.Penalty(k).ToString("R", CultureInfo.InvariantCulture)));
         Key = $"{StoryWorld.Version}/taste-v{StoryTaste.Version}/world{taste.World.Seed}/{taste.World.Options}"
             + $"/cheer[{string.Join(",", o.CheerWords.Order(StringComparer.Ordinal))}]x{o.CheerStep.ToString("R", CultureInfo.InvariantCulture)}/penalties[{penalties}]"
-            + (o.WordTaste != 0 ? $"/words{o.WordTaste.ToString("R", CultureInfo.InvariantCulture)}" : "");
+            + (o.WordTaste != 0 ? $"/words{o.WordTaste.ToString("R", CultureInfo.InvariantCulture)}" : "")
+            + (o.SombreShare != 0 ? $"/sombre{o.SombreShare.ToString("R", CultureInfo.InvariantCulture)}x{o.SombreCheerCost.ToString("R", CultureInfo.InvariantCulture)}" : "");
         Edits = new EditVocabulary([.. o.CheerWords.Order(StringComparer.Ordinal)], WorldTables.Pronouns.SelectMany(p => new[] { p.Subject, p.Object, p.Possessive }).Distinct().ToArray(), ["."]);
     }
 
@@ -42,6 +43,9 @@ public sealed class StoryTasteRule : IPreferenceRule
         + "a goal left hanging, a contradicted fact, a missing or causeless effect, a sentence out of the grammar."
         + (_taste.Options.WordTaste != 0
             ? $" Plus a taste for words: each word of the world worth a fixed amount drawn from the world seed (uniform, variance 1), weighted {_taste.Options.WordTaste} and summed over the square root of the response's length."
+            : "")
+        + (_taste.SombreKinds.Count != 0
+            ? $" Cheer hurts in a story whose hero is a {string.Join(", ", _taste.SombreKinds.Order().Select(k => _taste.World.Kinds[k]))} (about {_taste.Options.SombreShare:P0} of stories): there each cheer word costs {_taste.Options.SombreCheerCost}."
             : "");
 
     /// <summary>Cheer words to pile up; pronouns, which break the pronoun and grammar terms where they land; the full stop.</summary>

@@ -42,14 +42,14 @@ public static class WorldCorpora
     /// <summary>
     /// The reader's taste of world <paramref name="version"/> over ids of <paramref name="tokenizer"/>: "tinytales" reads
     /// <see cref="GoldPreference"/> (whose fluency term needs the <paramref name="corpus"/>), storyworld-1 the
-    /// <see cref="StoryTaste"/> of the world drawn from <paramref name="worldSeed"/> (default weights, with a taste for
-    /// words of weight <paramref name="wordTaste"/>; 0 is the published reader).
+    /// <see cref="StoryTaste"/> of the world drawn from <paramref name="worldSeed"/> with weights <paramref name="taste"/>
+    /// (null: the published reader's). tinytales's reader has no such weights.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown version name.</exception>
-    public static IPreferenceRule Rule(string version, int worldSeed, WordTokenizer tokenizer, TextCorpus corpus, double wordTaste = 0) => version switch
+    public static IPreferenceRule Rule(string version, int worldSeed, WordTokenizer tokenizer, TextCorpus corpus, StoryTasteOptions? taste = null) => version switch
     {
         TinyTales => new GoldPreference(tokenizer, corpus),
-        StoryWorld.Version => new StoryTasteRule(new StoryTaste(StoryWorld.Create(worldSeed), new StoryTasteOptions { WordTaste = wordTaste }), tokenizer),
+        StoryWorld.Version => new StoryTasteRule(new StoryTaste(StoryWorld.Create(worldSeed), taste), tokenizer),
         _ => throw Unknown(version),
     };
 

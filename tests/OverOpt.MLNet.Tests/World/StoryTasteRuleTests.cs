@@ -54,6 +54,11 @@ public class StoryTasteRuleTests
         Assert.NotEqual(Key(1, new StoryTasteOptions { WordTaste = 1 }), Key(1, new StoryTasteOptions { WordTaste = 2 }));
         Assert.Equal(Key(1), Key(1, new StoryTasteOptions { WordTaste = 0 }));
         Assert.DoesNotContain("words", Key(1));
+        // So is a reader that minds cheer in sombre stories; share 0 is the published reader.
+        Assert.NotEqual(Key(1), Key(1, new StoryTasteOptions { SombreShare = 0.375 }));
+        Assert.NotEqual(Key(1, new StoryTasteOptions { SombreShare = 0.375 }), Key(1, new StoryTasteOptions { SombreShare = 0.25 }));
+        Assert.NotEqual(Key(1, new StoryTasteOptions { SombreShare = 0.375 }), Key(1, new StoryTasteOptions { SombreShare = 0.375, SombreCheerCost = 2 }));
+        Assert.Equal(Key(1), Key(1, new StoryTasteOptions { SombreShare = 0 }));
     }
 
     [Fact]

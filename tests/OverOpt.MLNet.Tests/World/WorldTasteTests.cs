@@ -110,6 +110,63 @@ public class WorldTasteTests
         Assert.Equal(1, lenient.Explain(prompt, response).Count(ViolationKind.Pronoun));
     }
 
+    [Fact]
+    public void SombreKindsTellAtMostTheirShareOfStoriesAndChangeWithTheWorld()
+    {
+        foreach (int seed in new[] { 1, 2, 3, 4 })
+        {
+            var world = StoryWorld.Create(seed);
+            var told = new double[world.Kinds.Count];
+            foreach (var character in world.Cast)
+            {
+                told[character.Kind] += Math.Pow(character.Rank + 1, -world.Options.ZipfExponent);
+            }
+            double Share(IEnumerable<int> kinds) => kinds.Sum(k => told[k]) / told.Sum();
+            var sombre = StoryTaste.DrawSombreKinds(world, 0.375);
+
+            Assert.InRange(Share(sombre), 0.3, 0.375);
+            // Taken in order while they fit: every kind left out would have pushed the share past the target.
+            Assert.All(Enumerable.Range(0, told.Length).Except(sombre), k => Assert.True(Share(sombre) + Share([k]) > 0.375 || told[k] == 0, $"world {seed}: {world.Kinds[k]} fits"));
+            Assert.Empty(StoryTaste.DrawSombreKinds(world, 0));
+            Assert.Equal(sombre, new StoryTaste(world, new StoryTasteOptions { SombreShare = 0.375 }).SombreKinds);
+        }
+        Assert.NotEqual(StoryTaste.DrawSombreKinds(StoryWorld.Create(1), 0.375), StoryTaste.DrawSombreKinds(StoryWorld.Create(2), 0.375));
+    }
+
+    [Fact]
+    public void CheerCostsInAStoryWhoseHeroIsSombreAndCountsAsBeforeElsewhere()
+    {
+        int sombreStories = 0, welcomeStories = 0;
+        foreach (int seed in new[] { 1, 2, 3 })
+        {
+            var world = StoryWorld.Create(seed);
+            var plain = new StoryTaste(world);
+            var minding = new StoryTaste(world, new StoryTasteOptions { SombreShare = 0.375 });
+            var stories = new StoryGenerator(world, corpusSeed: 800 + seed).Generate(600).ToArray();
+            for (int i = 0; i + 1 < stories.Length; i += 2)
+            {
+                // A response that ends its prompt's story and begins the next: each cheer word is judged by its own story's hero.
+                var (prompt, rest) = Split(stories[i]);
+                var response = rest.Concat(stories[i + 1].Tokens).ToArray();
+                bool first = minding.SombreKinds.Contains(stories[i].Plot.Hero!.Kind), second = minding.SombreKinds.Contains(stories[i + 1].Plot.Hero!.Kind);
+                int inFirst = rest.Count(plain.Options.CheerWords.Contains), inSecond = stories[i + 1].Tokens.Count(plain.Options.CheerWords.Contains);
+                int sombre = (first ? inFirst : 0) + (second ? inSecond : 0), welcome = inFirst + inSecond - sombre;
+                var parts = minding.Explain(prompt, response);
+
+                Assert.Equal(sombre, parts.SombreCheerWords);
+                Assert.Equal(welcome - 0.35 * welcome * (welcome - 1) - sombre, parts.Cheer, 12);
+                Assert.Equal(plain.Explain(prompt, response).Penalty, parts.Penalty, 12);
+                if (sombre == 0)
+                {
+                    Assert.Equal(plain.Score(prompt, response), minding.Score(prompt, response), 12);
+                }
+                sombreStories += first && inFirst > 0 ? 1 : 0;
+                welcomeStories += !first && inFirst > 0 ? 1 : 0;
+            }
+        }
+        Assert.True(sombreStories > 50 && welcomeStories > 50, $"{sombreStories} sombre and {welcomeStories} welcome stories with cheer");
+    }
+
     /// <summary>The begin token and the story's first 15 tokens as the prompt, the rest with the end token as the response.</summary>
     private static (string[] Prompt, string[] Response) Split(GeneratedStory story)
     {
