@@ -56,6 +56,8 @@ public sealed class SweepStudiesRunTests : IDisposable
         Assert.Contains("| # | finding | verdict | numbers |", report);
         Assert.Matches(@"\| 1 \| beta_bon falls as reward models grow \(fig\. 3\) \| (holds|does not hold) \| beta_bon: slope ", report);
         Assert.Matches(@"\| 3 \| more comparisons give higher gold \(fig\. 4, 13\) \| not measured \|", report);
+        // Overoptimized best-of-n curves counted per size as well, smallest first.
+        Assert.Matches(@"Best-of-n: \d of 4 curves overoptimize [^\n]* \(t8: \d of 2, t16: \d of 2\)\.", report);
         foreach (string figure in new[] { RewardModelSizeStudy.AlphaBonFigure, RewardModelSizeStudy.BetaBonFigure, RewardModelSizeStudy.BetaRlFigure, RewardModelSizeStudy.PeakFigure,
             RewardModelSizeStudy.BonCurvesFigure, RewardModelSizeStudy.RlCurvesFigure, ValidationLossStudy.Figure, ProxyGoldStudy.Figure })
         {

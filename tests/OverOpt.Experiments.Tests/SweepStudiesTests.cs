@@ -324,9 +324,11 @@ public sealed class SweepStudiesTests : IDisposable
         Assert.Matches(@"\| 1 \| beta_bon falls as reward models grow \(fig\. 3\) \| does not hold \|", text);
         Assert.Contains("| 1 | beta_bon beyond the ceiling falls as reward models grow: a transformer proxy's beta_bon minus that of gold plus Gaussian noise at the same alpha_bon on the same samples (fig. 3, the ceiling's share removed) | holds | beta_bon beyond the ceiling: slope -0.040", text);
         Assert.Contains("over 12 curves (6 curve(s) with alpha_bon outside their ladder, 0 without a ladder in their replicate)", text);
-        // Two world seeds, the same curves on each: each world alone gives the pooled slope.
-        Assert.Contains("| storyworld-1:1 | 6 | -0.0400 [", text);
-        Assert.Contains("| storyworld-1:2 | 6 | -0.0400 [", text);
+        // Two world seeds, the same curves on each: each world alone gives the pooled slope, and each size's mean excess
+        // (0.06-0.08 small, 0.02-0.04 large; the huge proxy has no reference, so no column).
+        Assert.Contains("| world | curves | mean excess, small | mean excess, large | slope of the excess per decade [95%] |", text);
+        Assert.Contains("| storyworld-1:1 | 6 | 0.070 | 0.030 | -0.0400 [", text);
+        Assert.Contains("| storyworld-1:2 | 6 | 0.070 | 0.030 | -0.0400 [", text);
         Assert.True(File.Exists(Path.Combine(layout.Root, CeilingExcessStudy.Figure)));
     }
 

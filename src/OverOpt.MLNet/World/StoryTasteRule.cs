@@ -45,7 +45,7 @@ public sealed class StoryTasteRule : IPreferenceRule
             ? $" Plus a taste for words: each word of the world worth a fixed amount drawn from the world seed (uniform, variance 1), weighted {_taste.Options.WordTaste} and summed over the square root of the response's length."
             : "")
         + (_taste.SombreKinds.Count != 0
-            ? $" Cheer hurts in a story whose hero is a {string.Join(", ", _taste.SombreKinds.Order().Select(k => _taste.World.Kinds[k]))} (about {_taste.Options.SombreShare:P0} of stories): there each cheer word costs {_taste.Options.SombreCheerCost}."
+            ? $" Cheer hurts in a story whose hero is a {string.Join(", ", _taste.SombreKinds.Order().Select(k => _taste.World.Kinds[k]))} (their heroes tell at most {_taste.Options.SombreShare.ToString("R", CultureInfo.InvariantCulture)} of stories): there each cheer word costs {_taste.Options.SombreCheerCost.ToString("R", CultureInfo.InvariantCulture)}."
             : "");
 
     /// <summary>Cheer words to pile up; pronouns, which break the pronoun and grammar terms where they land; the full stop.</summary>

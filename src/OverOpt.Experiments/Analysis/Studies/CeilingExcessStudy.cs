@@ -89,10 +89,13 @@ public static class CeilingExcessStudy
         if (worlds.Count > 1)
         {
             // Each world seed alone, a reading beside the pooled finding (as the size study's world-by-world section is).
-            Table(text, ["world", "curves", "slope of the excess per decade [95%]"], worlds.Select(g =>
+            // Each size's mean excess too, so that two sweeps on the same worlds compare world by world.
+            var header = new[] { "world", "curves" }.Concat(sizes.Select(size => $"mean excess, {excess.First(e => e.Curve.Params == size).Curve.Proxy}")).Append("slope of the excess per decade [95%]").ToArray();
+            Table(text, header, worlds.Select(g =>
             {
                 var w = ScalingLine.Fit(g.Select(e => (e.Curve.LogParams, e.Excess)));
-                return new[] { WorldLabel(g.Key), g.Count().ToString(C), w?.SlopeInterval() ?? "n/a" };
+                var means = sizes.Select(size => g.Where(e => e.Curve.Params == size).Select(e => e.Excess).ToList()).Select(at => at.Count == 0 ? "n/a" : F(at.Average()));
+                return new[] { WorldLabel(g.Key), g.Count().ToString(C) }.Concat(means).Append(w?.SlopeInterval() ?? "n/a").ToArray();
             }));
         }
         var figures = new List<string>();

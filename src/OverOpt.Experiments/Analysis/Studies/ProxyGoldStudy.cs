@@ -14,6 +14,13 @@ namespace OverOpt.Experiments.Analysis.Studies;
 /// </summary>
 public static class ProxyGoldStudy
 {
+    /// <summary>" (tf-1x4: 7 of 12, ...)": the count per size, where there are several, smallest first.</summary>
+    private static string BySize(IReadOnlyList<(StudyCurve Curve, bool Holds)> verdicts)
+    {
+        var sizes = verdicts.GroupBy(v => (v.Curve.Params, v.Curve.Proxy)).OrderBy(g => g.Key.Params).ToList();
+        return sizes.Count < 2 ? "" : $" ({string.Join(", ", sizes.Select(g => $"{g.Key.Proxy}: {g.Count(v => v.Holds)} of {g.Count()}"))})";
+    }
+
     /// <summary>Fig. 8: gold against proxy score, best-of-n and RL, per size.</summary>
     public const string Figure = "study-gold-vs-proxy.png";
 
@@ -42,7 +49,7 @@ public static class ProxyGoldStudy
         var bonVerdicts = bon.Select(c => (Curve: c, Holds: Falls(c.Points, out _))).ToList();
         var rlMeans = ppo.GroupBy(c => (c.Proxy, c.Params)).OrderBy(g => g.Key.Params).Select(g => (g.Key.Proxy, g.Key.Params, Replicates: g.Count(), Mean: Mean(g.ToList()), Bon: Mean(bon.Where(b => b.Params == g.Key.Params).ToList()))).ToList();
         var rlVerdicts = rlMeans.Where(m => m.Mean.Count > 0).Select(m => (m.Proxy, m.Params, m.Replicates, Holds: Falls(m.Mean, out string detail), Detail: detail)).ToList();
-        text.AppendLine(C, $"Policy `{policy}`, transformer proxies trained on {count:N0} comparisons. Best-of-n: {bonVerdicts.Count(v => v.Holds)} of {bonVerdicts.Count} curves overoptimize (gold peaks inside the range, ends below the peak's 95% interval) while the proxy score ends above its value at gold's peak. RL (no KL penalty), per proxy over its replicates: {(rlVerdicts.Count == 0 ? "no RL curves in the sweep" : string.Join("; ", rlVerdicts.Select(v => $"{v.Proxy} ({v.Replicates} runs): {v.Detail}")))}.");
+        text.AppendLine(C, $"Policy `{policy}`, transformer proxies trained on {count:N0} comparisons. Best-of-n: {bonVerdicts.Count(v => v.Holds)} of {bonVerdicts.Count} curves overoptimize (gold peaks inside the range, ends below the peak's 95% interval) while the proxy score ends above its value at gold's peak{BySize(bonVerdicts)}. RL (no KL penalty), per proxy over its replicates: {(rlVerdicts.Count == 0 ? "no RL curves in the sweep" : string.Join("; ", rlVerdicts.Select(v => $"{v.Proxy} ({v.Replicates} runs): {v.Detail}")))}.");
         text.AppendLine();
         var findings = new List<Finding>();
         string Share(int holds, int all, string what) => all == 0 ? "none in the sweep" : $"{holds} of {all} {what}";
