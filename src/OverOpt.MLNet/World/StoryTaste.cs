@@ -59,8 +59,15 @@ public sealed class StoryTaste
             told[character.Kind] += Math.Pow(character.Rank + 1, -world.Options.ZipfExponent);
         }
         double total = told.Sum();
+        // Fisher-Yates written out rather than Random.Shuffle, whose algorithm the runtime does not promise to keep: the
+        // order is part of the reader's definition.
         var order = Enumerable.Range(0, told.Length).ToArray();
-        new Random(unchecked(world.Seed * 1_000_003 + 104_729)).Shuffle(order);
+        var rng = new Random(unchecked(world.Seed * 1_000_003 + 104_729));
+        for (int i = 0; i < order.Length - 1; i++)
+        {
+            int j = rng.Next(i, order.Length);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
         double covered = 0;
         foreach (int kind in order)
         {

@@ -131,6 +131,10 @@ public class WorldTasteTests
             Assert.Equal(sombre, new StoryTaste(world, new StoryTasteOptions { SombreShare = 0.375 }).SombreKinds);
         }
         Assert.NotEqual(StoryTaste.DrawSombreKinds(StoryWorld.Create(1), 0.375), StoryTaste.DrawSombreKinds(StoryWorld.Create(2), 0.375));
+        // The draw is part of the reader's definition (integer draws, the same on every CPU): world 1's of section 16.
+        var world1 = StoryWorld.Create(1);
+        Assert.Equal(["fox", "bear", "frog", "duck", "goat", "hen", "pig", "deer", "wolf", "mole", "otter"],
+            StoryTaste.DrawSombreKinds(world1, 0.375).Order().Select(k => world1.Kinds[k]).ToArray());
     }
 
     [Fact]
