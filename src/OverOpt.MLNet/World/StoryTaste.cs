@@ -42,9 +42,9 @@ public sealed class StoryTaste
     /// <summary>
     /// The kinds (positions in <paramref name="world"/>'s kinds) whose heroes' cheer the reader minds: the kinds in an
     /// order shuffled by a stream of the world seed, each taken while the share of stories their heroes tell stays at
-    /// most <paramref name="share"/>. Shares are exact, from the cast's Zipf weights. A kind is skipped rather than
-    /// taken past the share because the most told heroes make some kinds a third of all stories: taken, one would push
-    /// the share past one half, where a reward model blind to the hero would learn that cheer hurts.
+    /// most <paramref name="share"/>. Shares are exact: the world's own chance of each hero. A kind is skipped rather
+    /// than taken past the share because the most told heroes make some kinds a third of all stories: taken, one would
+    /// push the share past one half, where a reward model blind to the hero would learn that cheer hurts.
     /// </summary>
     public static IReadOnlySet<int> DrawSombreKinds(StoryWorld world, double share)
     {
@@ -53,12 +53,12 @@ public sealed class StoryTaste
         {
             return sombre;
         }
+        // The share of stories each kind's heroes tell: the world's own hero choice, summed by kind.
         var told = new double[world.Kinds.Count];
         foreach (var character in world.Cast)
         {
-            told[character.Kind] += Math.Pow(character.Rank + 1, -world.Options.ZipfExponent);
+            told[character.Kind] += world.CastChoice.Probability(character.Rank);
         }
-        double total = told.Sum();
         // Fisher-Yates written out rather than Random.Shuffle, whose algorithm the runtime does not promise to keep: the
         // order is part of the reader's definition.
         var order = Enumerable.Range(0, told.Length).ToArray();
@@ -71,10 +71,10 @@ public sealed class StoryTaste
         double covered = 0;
         foreach (int kind in order)
         {
-            if (told[kind] > 0 && covered + told[kind] / total <= share)
+            if (told[kind] > 0 && covered + told[kind] <= share)
             {
                 sombre.Add(kind);
-                covered += told[kind] / total;
+                covered += told[kind];
             }
         }
         return sombre;
