@@ -26,11 +26,14 @@ internal static class Program
             case "likelihood":
                 PilotLikelihood.Run(flags);
                 return 0;
+            case "reads":
+                PilotSombreReads.Run(flags);
+                return 0;
             case "report":
                 PilotReport.Run(flags);
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, rewards, likelihood or report");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, rewards, likelihood, reads or report");
                 return 2;
         }
     }
