@@ -55,6 +55,7 @@ internal static partial class PilotSombreReads
         var options = new StoryTasteOptions { WordTaste = spec.WordTaste ?? 0, SombreShare = spec.SombreShare.Value };
         var reader = new StoryTaste(world, options);
         var blind = new StoryTaste(world, options with { SombreShare = 0 });
+        var cheerless = new StoryTaste(world, options with { SombreShare = 0, CheerWords = new HashSet<string>() });
         var comparisons = CsvDocument.Read(Path.Combine(task, OutputFiles.Comparisons));
         int s = comparisons.IndexOf("split"), p = comparisons.IndexOf("prompt"), c = comparisons.IndexOf("chosen"), r = comparisons.IndexOf("rejected");
         static string[] Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -70,8 +71,16 @@ internal static partial class PilotSombreReads
             double difference = reader.Score(prompt, chosen) - reader.Score(prompt, rejected);
             double blindDifference = blind.Score(prompt, chosen) - blind.Score(prompt, rejected);
             bool pivotal = difference != 0 && difference != blindDifference && Math.Sign(blindDifference) != Math.Sign(difference);
-            return (Difference: difference, Pivotal: pivotal);
+            double cheerlessDifference = cheerless.Score(prompt, chosen) - cheerless.Score(prompt, rejected);
+            double cheerlessAgrees = cheerlessDifference == 0 ? 0.5 : Math.Sign(cheerlessDifference) == Math.Sign(difference) ? 1 : 0;
+            return (Difference: difference, Pivotal: pivotal, BlindTie: blindDifference == 0, CheerlessAgrees: cheerlessAgrees);
         }).ToArray();
+        // What a proxy that had learnt the blind reader exactly would score on the pivotal pairs (0, or half on its ties),
+        // and one that had learnt the reader without its cheer term: it reads no hero, yet is right where the other
+        // terms already point the reader's way.
+        var pivotalPairs = truth.Where(x => x.Pivotal).ToArray();
+        double blindAgreement = pivotalPairs.Length == 0 ? double.NaN : pivotalPairs.Average(x => x.BlindTie ? 0.5 : 0);
+        double cheerlessAgreement = pivotalPairs.Length == 0 ? double.NaN : pivotalPairs.Average(x => x.CheerlessAgrees);
         var ml = new MLContext(1);
         foreach (string path in ProxyFiles(task))
         {
@@ -84,7 +93,7 @@ internal static partial class PilotSombreReads
             var other = Enumerable.Range(0, pairs.Length).Where(i => !truth[i].Pivotal && truth[i].Difference != 0).ToArray();
             yield return new SombreReadRow(spec.EffectiveSeed, pipeline.EffectiveProxySeed, model.Name, model.Info.Parameters, split,
                 pivotal.Length, pivotal.Length == 0 ? double.NaN : pivotal.Average(Agrees),
-                other.Length, other.Length == 0 ? double.NaN : other.Average(Agrees));
+                other.Length, other.Length == 0 ? double.NaN : other.Average(Agrees), blindAgreement, cheerlessAgreement);
         }
     }
 
@@ -101,7 +110,12 @@ internal static partial class PilotSombreReads
 
     private static void Summarize(IReadOnlyList<SombreReadRow> rows)
     {
-        Console.WriteLine("\nproxy | parameters | tasks | pivotal pairs (mean) | agreement where sombre cheer decides [95%] | elsewhere [95%]");
+        var tasks = rows.DistinctBy(r => (r.World, r.ProxySeed)).ToArray();
+        var blind = SeedSummary.Of(tasks.Select(r => r.BlindAgreement));
+        var cheerless = SeedSummary.Of(tasks.Select(r => r.CheerlessAgreement));
+        Console.WriteLine($"\non the pivotal pairs the reader agrees on all, the reader blind to the hero on {blind.Mean:F3} (half its ties), "
+            + $"the reader without cheer on {cheerless.Mean:F3} [{cheerless.Low:F3}, {cheerless.High:F3}]");
+        Console.WriteLine("proxy | parameters | tasks | pivotal pairs (mean) | agreement where sombre cheer decides [95%] | elsewhere [95%]");
         foreach (var size in rows.GroupBy(r => r.Proxy).OrderBy(g => g.First().Parameters))
         {
             var sombre = SeedSummary.Of(size.Select(r => r.SombreAgreement));
