@@ -32,18 +32,21 @@ internal static partial class PilotSombreReads
         string output = flags.String("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tasks))!, "sombre-reads"));
         Directory.CreateDirectory(output);
         var rows = new List<SombreReadRow>();
+        var heroes = new SortedDictionary<int, (int Sombre, int Prompts)>();
         foreach (string task in Directory.GetDirectories(tasks).Where(d => File.Exists(Path.Combine(d, "done.json"))).Order(StringComparer.Ordinal))
         {
-            rows.AddRange(Read(task, split));
-            Console.WriteLine(string.Join("\n", rows.TakeLast(3).Select(r => "  " + r)));
+            int before = rows.Count;
+            rows.AddRange(Read(task, split, heroes));
+            Console.WriteLine(string.Join("\n", rows.Skip(before).Select(r => "  " + r)));
         }
         string csv = Path.Combine(output, $"reads-{split}.csv");
         File.WriteAllLines(csv, new[] { SombreReadRow.Header }.Concat(rows.Select(r => r.ToCsv())));
         Console.WriteLine($"wrote {csv}");
         Summarize(rows);
+        Console.WriteLine("\nbest-of-n prompts with a sombre hero: " + string.Join("; ", heroes.Select(h => $"world {h.Key} {h.Value.Sombre} of {h.Value.Prompts}")));
     }
 
-    private static IEnumerable<SombreReadRow> Read(string task, string split)
+    private static IEnumerable<SombreReadRow> Read(string task, string split, IDictionary<int, (int Sombre, int Prompts)> heroes)
     {
         var pipeline = PipelineLoader.Load(Path.Combine(task, "pipeline.json"));
         var spec = pipeline.World ?? throw new InvalidDataException($"{task}/pipeline.json has no world.");
@@ -56,6 +59,10 @@ internal static partial class PilotSombreReads
         var reader = new StoryTaste(world, options);
         var blind = new StoryTaste(world, options with { SombreShare = 0 });
         var cheerless = new StoryTaste(world, options with { SombreShare = 0, CheerWords = new HashSet<string>() });
+        if (!heroes.ContainsKey(spec.EffectiveSeed))
+        {
+            heroes[spec.EffectiveSeed] = BestOfNPromptHeroes.Count(task, pipeline, reader);
+        }
         var comparisons = CsvDocument.Read(Path.Combine(task, OutputFiles.Comparisons));
         int s = comparisons.IndexOf("split"), p = comparisons.IndexOf("prompt"), c = comparisons.IndexOf("chosen"), r = comparisons.IndexOf("rejected");
         static string[] Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
