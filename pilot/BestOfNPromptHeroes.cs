@@ -13,14 +13,23 @@ namespace WorldPilot;
 /// </summary>
 internal static class BestOfNPromptHeroes
 {
-    public static (int Sombre, int Prompts) Count(string task, PipelineDefinition pipeline, StoryTaste reader)
+    /// <summary>Sombre heroes and prompts: best-of-n's, all held out, all for training.</summary>
+    public sealed record PromptHeroes(int Sombre, int Prompts, int SombreHeldOut, int HeldOut, int SombreTrain, int Train)
+    {
+        public override string ToString()
+            => $"{Sombre} of {Prompts} best-of-n prompts, {SombreHeldOut} of {HeldOut} held out ({(double)SombreHeldOut / HeldOut:P0}), {SombreTrain} of {Train} for training ({(double)SombreTrain / Train:P0})";
+    }
+
+    /// <summary>The sombre heroes among the best-of-n prompts, among all the held-out prompts they are the first of, and among the training prompts the comparisons are drawn from.</summary>
+    public static PromptHeroes Count(string task, PipelineDefinition pipeline, StoryTaste reader)
     {
         var policies = CsvDocument.Read(Path.Combine(task, OutputFiles.Policies));
         using var policy = Policy.Load(policies.Rows[0][policies.IndexOf("artifact")]);
-        var spec = pipeline.World!;
-        var prompts = PromptSplit.Create(policy.Tokenizer, spec.GeneratedCorpus(), pipeline.Sampling.PromptLength).HeldOut.Take(pipeline.BestOfN.Prompts).ToArray();
-        int sombre = prompts.Count(prompt => prompt.Length > 1
-            && reader.World.Find(policy.Tokenizer.TokenText(prompt[1])) is { } hero && reader.SombreKinds.Contains(hero.Kind));
-        return (sombre, prompts.Length);
+        var split = PromptSplit.Create(policy.Tokenizer, pipeline.World!.GeneratedCorpus(), pipeline.Sampling.PromptLength);
+        var heldOut = split.HeldOut;
+        bool Sombre(int[] prompt) => prompt.Length > 1
+            && reader.World.Find(policy.Tokenizer.TokenText(prompt[1])) is { } hero && reader.SombreKinds.Contains(hero.Kind);
+        var chosen = heldOut.Take(pipeline.BestOfN.Prompts).ToArray();
+        return new PromptHeroes(chosen.Count(Sombre), chosen.Length, heldOut.Count(Sombre), heldOut.Count, split.Train.Count(Sombre), split.Train.Count);
     }
 }

@@ -13,9 +13,9 @@ namespace WorldPilot;
 /// Whether the proxies a sweep trained read the sombre term (StoryTasteOptions.SombreShare), the mechanism by which a
 /// larger proxy should be exploited less: for each finished task of <c>--tasks</c>, its proxies (the cache files its
 /// log names) score its comparisons (<c>--split</c> validation or train), and <see cref="SombreReadRow"/> counts how
-/// often each orders as the reader does the pairs in which the term is pivotal (a reader blind to the hero orders them
-/// the other way or ties them). Writes reads.csv and prints the agreement by size with seed intervals and its slope
-/// in log10(parameters), pooled and per world.
+/// often each orders as the reader does the pairs that sombre cheer decides and those that cheer elsewhere decides.
+/// Writes reads-{split}.csv and prints the agreement by size with seed intervals and its slope in log10(parameters),
+/// pooled and per world, then how many prompts have a sombre hero (<see cref="BestOfNPromptHeroes"/>).
 /// </summary>
 internal static partial class PilotSombreReads
 {
@@ -29,24 +29,40 @@ internal static partial class PilotSombreReads
             throw new ArgumentException($"--tasks '{tasks}' is not a folder: give a sweep's tasks folder, e.g. runs/storyworld-sombre/tasks.");
         }
         string split = flags.String("split", "validation");
+        // --only prompts counts the best-of-n prompts' sombre heroes and scores nothing.
+        bool promptsOnly = flags.String("only", "") == "prompts";
         string output = flags.String("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tasks))!, "sombre-reads"));
         Directory.CreateDirectory(output);
         var rows = new List<SombreReadRow>();
-        var heroes = new SortedDictionary<int, (int Sombre, int Prompts)>();
+        var heroes = new SortedDictionary<int, BestOfNPromptHeroes.PromptHeroes>();
         foreach (string task in Directory.GetDirectories(tasks).Where(d => File.Exists(Path.Combine(d, "done.json"))).Order(StringComparer.Ordinal))
         {
             int before = rows.Count;
-            rows.AddRange(Read(task, split, heroes));
+            rows.AddRange(Read(task, split, promptsOnly, heroes));
             Console.WriteLine(string.Join("\n", rows.Skip(before).Select(r => "  " + r)));
+        }
+        if (promptsOnly)
+        {
+            PrintHeroes(heroes);
+            return;
         }
         string csv = Path.Combine(output, $"reads-{split}.csv");
         File.WriteAllLines(csv, new[] { SombreReadRow.Header }.Concat(rows.Select(r => r.ToCsv())));
         Console.WriteLine($"wrote {csv}");
         Summarize(rows);
-        Console.WriteLine("\nbest-of-n prompts with a sombre hero: " + string.Join("; ", heroes.Select(h => $"world {h.Key} {h.Value.Sombre} of {h.Value.Prompts}")));
+        PrintHeroes(heroes);
     }
 
-    private static IEnumerable<SombreReadRow> Read(string task, string split, IDictionary<int, (int Sombre, int Prompts)> heroes)
+    private static void PrintHeroes(IDictionary<int, BestOfNPromptHeroes.PromptHeroes> heroes)
+    {
+        Console.WriteLine("\nprompts with a sombre hero:");
+        foreach (var (world, counts) in heroes)
+        {
+            Console.WriteLine($"  world {world}: {counts}");
+        }
+    }
+
+    private static IEnumerable<SombreReadRow> Read(string task, string split, bool promptsOnly, IDictionary<int, BestOfNPromptHeroes.PromptHeroes> heroes)
     {
         var pipeline = PipelineLoader.Load(Path.Combine(task, "pipeline.json"));
         var spec = pipeline.World ?? throw new InvalidDataException($"{task}/pipeline.json has no world.");
@@ -80,7 +96,11 @@ internal static partial class PilotSombreReads
             bool pivotal = difference != 0 && difference != blindDifference && Math.Sign(blindDifference) != Math.Sign(difference);
             double cheerlessDifference = cheerless.Score(prompt, chosen) - cheerless.Score(prompt, rejected);
             double cheerlessAgrees = cheerlessDifference == 0 ? 0.5 : Math.Sign(cheerlessDifference) == Math.Sign(difference) ? 1 : 0;
-            return (Difference: difference, Pivotal: pivotal, BlindTie: blindDifference == 0, CheerlessAgrees: cheerlessAgrees);
+            // The mirror: pairs that cheer outside sombre stories decides. A proxy that dislikes cheer everywhere gets the
+            // sombre-pivotal pairs right without reading any hero, and these wrong; one that reads the hero gets both.
+            double welcomeDifference = Welcome(reader, prompt, chosen) - Welcome(reader, prompt, rejected);
+            bool welcomePivotal = difference != 0 && welcomeDifference != 0 && Math.Sign(difference - welcomeDifference) != Math.Sign(difference);
+            return (Difference: difference, Pivotal: pivotal, BlindTie: blindDifference == 0, CheerlessAgrees: cheerlessAgrees, WelcomePivotal: welcomePivotal);
         }).ToArray();
         // What a proxy that had learnt the blind reader exactly would score on the pivotal pairs (0, or half on its ties),
         // and one that had learnt the reader without its cheer term: it reads no hero, yet is right where the other
@@ -89,7 +109,7 @@ internal static partial class PilotSombreReads
         double blindAgreement = pivotalPairs.Length == 0 ? double.NaN : pivotalPairs.Average(x => x.BlindTie ? 0.5 : 0);
         double cheerlessAgreement = pivotalPairs.Length == 0 ? double.NaN : pivotalPairs.Average(x => x.CheerlessAgrees);
         var ml = new MLContext(1);
-        foreach (string path in ProxyFiles(task))
+        foreach (string path in promptsOnly ? [] : ProxyFiles(task))
         {
             using var model = RewardModel.Load(ml, path);
             var chosenScores = model.ScoreText(pairs.Select(x => x.Prompt).ToArray(), pairs.Select(x => x.Chosen).ToArray());
@@ -97,11 +117,20 @@ internal static partial class PilotSombreReads
             double Agrees(int i) => chosenScores[i] == rejectedScores[i] ? 0.5
                 : Math.Sign(chosenScores[i] - rejectedScores[i]) == Math.Sign(truth[i].Difference) ? 1 : 0;
             var pivotal = Enumerable.Range(0, pairs.Length).Where(i => truth[i].Pivotal).ToArray();
-            var other = Enumerable.Range(0, pairs.Length).Where(i => !truth[i].Pivotal && truth[i].Difference != 0).ToArray();
+            var welcome = Enumerable.Range(0, pairs.Length).Where(i => truth[i].WelcomePivotal).ToArray();
+            var other = Enumerable.Range(0, pairs.Length).Where(i => !truth[i].Pivotal && !truth[i].WelcomePivotal && truth[i].Difference != 0).ToArray();
             yield return new SombreReadRow(spec.EffectiveSeed, pipeline.EffectiveProxySeed, model.Name, model.Info.Parameters, split,
                 pivotal.Length, pivotal.Length == 0 ? double.NaN : pivotal.Average(Agrees),
+                welcome.Length, welcome.Length == 0 ? double.NaN : welcome.Average(Agrees),
                 other.Length, other.Length == 0 ? double.NaN : other.Average(Agrees), blindAgreement, cheerlessAgreement);
         }
+    }
+
+    /// <summary>What cheer outside sombre stories adds to the reader's score of <paramref name="response"/>.</summary>
+    private static double Welcome(StoryTaste reader, string[] prompt, string[] response)
+    {
+        var parts = reader.Explain(prompt, response);
+        return parts.Cheer + reader.Options.SombreCheerCost * parts.SombreCheerWords;
     }
 
     /// <summary>The proxy models a task trained or reused, from the cache paths its log names, in order.</summary>
@@ -122,19 +151,23 @@ internal static partial class PilotSombreReads
         var cheerless = SeedSummary.Of(tasks.Select(r => r.CheerlessAgreement));
         Console.WriteLine($"\non the pivotal pairs the reader agrees on all, the reader blind to the hero on {blind.Mean:F3} (half its ties), "
             + $"the reader without cheer on {cheerless.Mean:F3} [{cheerless.Low:F3}, {cheerless.High:F3}]");
-        Console.WriteLine("proxy | parameters | tasks | pivotal pairs (mean) | agreement where sombre cheer decides [95%] | elsewhere [95%]");
+        Console.WriteLine("proxy | parameters | tasks | pairs (mean): sombre / welcome cheer decides | agreement where sombre cheer decides [95%] | where welcome cheer decides [95%] | elsewhere [95%]");
+        static string Interval(SeedSummary s) => $"{s.Mean:F3} [{s.Low:F3}, {s.High:F3}]";
         foreach (var size in rows.GroupBy(r => r.Proxy).OrderBy(g => g.First().Parameters))
         {
-            var sombre = SeedSummary.Of(size.Select(r => r.SombreAgreement));
-            var other = SeedSummary.Of(size.Select(r => r.OtherAgreement));
-            Console.WriteLine($"{size.Key} | {size.First().Parameters:N0} | {size.Count()} | {size.Average(r => r.PivotalPairs):F0} | "
-                + $"{sombre.Mean:F3} [{sombre.Low:F3}, {sombre.High:F3}] | {other.Mean:F3} [{other.Low:F3}, {other.High:F3}]");
+            Console.WriteLine($"{size.Key} | {size.First().Parameters:N0} | {size.Count()} | {size.Average(r => r.PivotalPairs):F0} / {size.Average(r => r.WelcomePairs):F0} | "
+                + $"{Interval(SeedSummary.Of(size.Select(r => r.SombreAgreement)))} | {Interval(SeedSummary.Of(size.Select(r => r.WelcomeAgreement)))} | "
+                + Interval(SeedSummary.Of(size.Select(r => r.OtherAgreement))));
         }
-        var pooled = ScalingLine.Fit(rows.Where(r => double.IsFinite(r.SombreAgreement)).Select(r => (Math.Log10(r.Parameters), r.SombreAgreement)));
-        Console.WriteLine($"\nagreement where sombre cheer decides, per decade of parameters: pooled {pooled?.SlopeInterval("F3")}");
-        foreach (var world in rows.GroupBy(r => r.World).OrderBy(g => g.Key))
+        foreach (var (what, value) in new (string, Func<SombreReadRow, double>)[]
         {
-            Console.WriteLine($"  world {world.Key}: {ScalingLine.Fit(world.Where(r => double.IsFinite(r.SombreAgreement)).Select(r => (Math.Log10(r.Parameters), r.SombreAgreement)))?.SlopeInterval("F3")}");
+            ("where sombre cheer decides", r => r.SombreAgreement), ("where welcome cheer decides", r => r.WelcomeAgreement),
+            ("the mean of the two", r => (r.SombreAgreement + r.WelcomeAgreement) / 2),
+        })
+        {
+            ScalingLine? Slope(IEnumerable<SombreReadRow> of) => ScalingLine.Fit(of.Where(r => double.IsFinite(value(r))).Select(r => (Math.Log10(r.Parameters), value(r))));
+            Console.WriteLine($"\nagreement {what}, per decade of parameters: pooled {Slope(rows)?.SlopeInterval("F3")}; "
+                + string.Join(", ", rows.GroupBy(r => r.World).OrderBy(g => g.Key).Select(w => $"world {w.Key} {Slope(w)?.SlopeInterval("F3")}")));
         }
     }
 }
