@@ -84,7 +84,7 @@ internal static partial class PilotSombreReads
         static string[] Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var all = comparisons.Rows.Where(row => row[s] == split).Select(row => (Prompt: row[p], Chosen: row[c], Rejected: row[r])).ToArray();
         // A response that sampled <pad> reads back one word short (the tokenizer's text skips it), and where it stood is
-        // lost; such pairs (4 of 7,000 in a task) are left out rather than scored on another text than the reader read.
+        // lost; such pairs (at most 4 of 7,000 in the task checked) are left out rather than scored on another text than the reader read.
         int length = all.Max(x => Words(x.Chosen).Length);
         var pairs = all.Where(x => Words(x.Chosen).Length == length && Words(x.Rejected).Length == length).ToArray();
         // The reader's preference before label noise, and whether the sombre term is pivotal for it.
