@@ -108,8 +108,13 @@ internal static partial class PilotSombreReads
         var pivotalPairs = truth.Where(x => x.Pivotal).ToArray();
         double blindAgreement = pivotalPairs.Length == 0 ? double.NaN : pivotalPairs.Average(x => x.BlindTie ? 0.5 : 0);
         double cheerlessAgreement = pivotalPairs.Length == 0 ? double.NaN : pivotalPairs.Average(x => x.CheerlessAgrees);
+        var proxies = promptsOnly ? [] : ProxyFiles(task).ToArray();
+        if (!promptsOnly && proxies.Length == 0)
+        {
+            throw new InvalidDataException($"{task}/task.log names no proxy cache file (a line 'saved|reusing .../proxies/<key>.zip'): run the task again to write it.");
+        }
         var ml = new MLContext(1);
-        foreach (string path in promptsOnly ? [] : ProxyFiles(task))
+        foreach (string path in proxies)
         {
             using var model = RewardModel.Load(ml, path);
             var chosenScores = model.ScoreText(pairs.Select(x => x.Prompt).ToArray(), pairs.Select(x => x.Chosen).ToArray());
