@@ -27,8 +27,7 @@ internal static class BestOfNPromptHeroes
         using var policy = Policy.Load(policies.Rows[0][policies.IndexOf("artifact")]);
         var split = PromptSplit.Create(policy.Tokenizer, pipeline.World!.GeneratedCorpus(), pipeline.Sampling.PromptLength);
         var heldOut = split.HeldOut;
-        bool Sombre(int[] prompt) => prompt.Length > 1
-            && reader.World.Find(policy.Tokenizer.TokenText(prompt[1])) is { } hero && reader.SombreKinds.Contains(hero.Kind);
+        bool Sombre(int[] prompt) => SombreCheerShares.HasSombreHero(reader, prompt.Select(policy.Tokenizer.TokenText).ToArray());
         var chosen = heldOut.Take(pipeline.BestOfN.Prompts).ToArray();
         return new PromptHeroes(chosen.Count(Sombre), chosen.Length, heldOut.Count(Sombre), heldOut.Count, split.Train.Count(Sombre), split.Train.Count);
     }

@@ -71,10 +71,7 @@ internal static partial class PilotSombreReads
             throw new InvalidDataException($"{task}/pipeline.json: world.sombreShare is not set, so no pair is decided by sombre cheer.");
         }
         var world = StoryWorld.Create(spec.EffectiveSeed);
-        var options = new StoryTasteOptions { WordTaste = spec.WordTaste ?? 0, SombreShare = spec.SombreShare.Value };
-        var reader = new StoryTaste(world, options);
-        var blind = new StoryTaste(world, options with { SombreShare = 0 });
-        var cheerless = new StoryTaste(world, options with { SombreShare = 0, CheerWords = new HashSet<string>() });
+        var reader = new StoryTaste(world, new StoryTasteOptions { WordTaste = spec.WordTaste ?? 0, SombreShare = spec.SombreShare.Value });
         if (!heroes.ContainsKey(spec.EffectiveSeed))
         {
             heroes[spec.EffectiveSeed] = BestOfNPromptHeroes.Count(task, pipeline, reader);
@@ -90,15 +87,16 @@ internal static partial class PilotSombreReads
         // The reader's preference before label noise, and whether the sombre term is pivotal for it.
         var truth = pairs.Select(pair =>
         {
-            var (prompt, chosen, rejected) = (Words(pair.Prompt), Words(pair.Chosen), Words(pair.Rejected));
-            double difference = reader.Score(prompt, chosen) - reader.Score(prompt, rejected);
-            double blindDifference = blind.Score(prompt, chosen) - blind.Score(prompt, rejected);
+            var prompt = Words(pair.Prompt);
+            var (chosen, rejected) = (Readings.Of(reader, prompt, Words(pair.Chosen)), Readings.Of(reader, prompt, Words(pair.Rejected)));
+            double difference = chosen.Reader - rejected.Reader;
+            double blindDifference = chosen.Blind - rejected.Blind;
             bool pivotal = difference != 0 && difference != blindDifference && Math.Sign(blindDifference) != Math.Sign(difference);
-            double cheerlessDifference = cheerless.Score(prompt, chosen) - cheerless.Score(prompt, rejected);
+            double cheerlessDifference = chosen.Cheerless - rejected.Cheerless;
             double cheerlessAgrees = cheerlessDifference == 0 ? 0.5 : Math.Sign(cheerlessDifference) == Math.Sign(difference) ? 1 : 0;
             // The mirror: pairs that cheer outside sombre stories decides. A proxy that dislikes cheer everywhere gets the
             // sombre-pivotal pairs right without reading any hero, and these wrong; one that reads the hero gets both.
-            double welcomeDifference = Welcome(reader, prompt, chosen) - Welcome(reader, prompt, rejected);
+            double welcomeDifference = chosen.Welcome - rejected.Welcome;
             bool welcomePivotal = difference != 0 && welcomeDifference != 0 && Math.Sign(difference - welcomeDifference) != Math.Sign(difference);
             return (Difference: difference, Pivotal: pivotal, BlindTie: blindDifference == 0, CheerlessAgrees: cheerlessAgrees, WelcomePivotal: welcomePivotal);
         }).ToArray();
@@ -131,11 +129,19 @@ internal static partial class PilotSombreReads
         }
     }
 
-    /// <summary>What cheer outside sombre stories adds to the reader's score of <paramref name="response"/>.</summary>
-    private static double Welcome(StoryTaste reader, string[] prompt, string[] response)
+    /// <summary>
+    /// One response read once (the reading is the costly part), scored four ways: by the reader; by a reader blind to the
+    /// hero (every cheer word welcome) and by one without cheer, each summed as <see cref="TasteBreakdown.Total"/> is; and
+    /// what cheer outside sombre stories adds to the reader's score.
+    /// </summary>
+    private sealed record Readings(double Reader, double Blind, double Cheerless, double Welcome)
     {
-        var parts = reader.Explain(prompt, response);
-        return parts.Cheer + reader.Options.SombreCheerCost * parts.SombreCheerWords;
+        public static Readings Of(StoryTaste reader, string[] prompt, string[] response)
+        {
+            var parts = reader.Explain(prompt, response);
+            return new Readings(parts.Total, reader.Cheer(response) + parts.Words - parts.Penalty, 0.0 + parts.Words - parts.Penalty,
+                parts.Cheer + reader.Options.SombreCheerCost * parts.SombreCheerWords);
+        }
     }
 
     /// <summary>The proxy models a task trained or reused, from the cache paths its log names, in order.</summary>

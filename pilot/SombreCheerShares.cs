@@ -18,8 +18,7 @@ internal sealed record SombreCheerShares(string SombreKinds, double SombrePrompt
             var prompt = tokens[..promptLength];
             var response = tokens[promptLength..];
             var parts = taste.Explain(prompt, response);
-            var hero = taste.World.Find(prompt.Length > 1 ? prompt[1] : "");
-            sombrePrompts += hero is not null && taste.SombreKinds.Contains(hero.Kind) ? 1 : 0;
+            sombrePrompts += HasSombreHero(taste, prompt) ? 1 : 0;
             anyCheer += response.Any(taste.Options.CheerWords.Contains) ? 1 : 0;
             sombreCheer += parts.SombreCheerWords > 0 ? 1 : 0;
             cheer += parts.Cheer;
@@ -29,6 +28,10 @@ internal sealed record SombreCheerShares(string SombreKinds, double SombrePrompt
         string kinds = string.Join(" ", taste.SombreKinds.Order().Select(k => taste.World.Kinds[k]));
         return new SombreCheerShares(kinds, sombrePrompts / n, anyCheer / n, sombreCheer / n, cheer / n, blind / n);
     }
+
+    /// <summary>Whether the prompt's hero (its second token, after the begin token) is of a sombre kind.</summary>
+    public static bool HasSombreHero(StoryTaste taste, IReadOnlyList<string> prompt)
+        => prompt.Count > 1 && taste.World.Find(prompt[1]) is { } hero && taste.SombreKinds.Contains(hero.Kind);
 
     public override string ToString()
         => $"sombre kinds [{SombreKinds}]: sombre heroes in {SombrePrompts:P1} of prompts; cheer in {AnyCheer:P1} of responses, "
