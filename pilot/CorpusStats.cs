@@ -10,7 +10,7 @@ internal static class CorpusStats
         var options = WorldFlags.Options(flags);
         foreach (int worldSeed in flags.Ints("worlds", [1, 2, 3]))
         {
-            var world = StoryWorld.Create(worldSeed, options);
+            var world = StoryWorld.Create(WorldFlags.Design(flags), worldSeed, options);
             var stories = new StoryGenerator(world, 1000 + worldSeed).Generate(flags.Int("stories", 20000)).ToList();
             Console.WriteLine($"world {worldSeed}: {StoryWorld.Version} {options}");
             foreach (var s in stories.Take(flags.Int("show", 5)))

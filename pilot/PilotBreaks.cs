@@ -12,7 +12,7 @@ internal static class PilotBreaks
         TorchRuntime.EnsureLoaded();
         TorchRuntime.SetThreads(1);
         int worldSeed = flags.Int("world", 1);
-        var world = StoryWorld.Create(worldSeed, WorldFlags.Options(flags));
+        var world = StoryWorld.Create(WorldFlags.Design(flags), worldSeed, WorldFlags.Options(flags));
         int storyCount = flags.Int("stories", 30000);
         var lines = new StoryGenerator(world, PilotTrain.CorpusSeed(worldSeed)).Generate(storyCount).Select(s => s.Text).ToArray();
         var heldOut = lines.Skip(lines.Length - Math.Max(1, lines.Length / 10)).ToArray();

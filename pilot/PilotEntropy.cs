@@ -11,7 +11,7 @@ internal static class PilotEntropy
         int[] orders = flags.Ints("orders", [0, 1, 2, 3, 4, 6, 8, 12]);
         foreach (int worldSeed in flags.Ints("worlds", [1, 2, 3]))
         {
-            var world = StoryWorld.Create(worldSeed, options);
+            var world = StoryWorld.Create(WorldFlags.Design(flags), worldSeed, options);
             var entropy = CorpusEntropy.Estimate(world, 7_000_000 + worldSeed, 100_000);
             Console.WriteLine($"world {worldSeed}: entropy {entropy}");
             foreach (int size in flags.Ints("sizes", [30_000, 200_000]))

@@ -36,7 +36,7 @@ internal static class PilotLikelihood
         }
         foreach (int worldSeed in flags.Ints("worlds", [1, 2]))
         {
-            var world = StoryWorld.Create(worldSeed, options);
+            var world = StoryWorld.Create(WorldFlags.Design(flags), worldSeed, options);
             using var data = PilotComparisons.Build(flags, world, new StoryTaste(world));
             int vocabulary = data.PiInit.Tokenizer.VocabularySize;
             var prompts = data.Validation.Select(c => c.Row.PromptTokens).ToArray();

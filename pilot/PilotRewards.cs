@@ -38,7 +38,7 @@ internal static class PilotRewards
         }
         foreach (int worldSeed in flags.Ints("worlds", [1, 2]))
         {
-            var world = StoryWorld.Create(worldSeed, options);
+            var world = StoryWorld.Create(WorldFlags.Design(flags), worldSeed, options);
             using var data = PilotComparisons.Build(flags, world, new StoryTaste(world));
             var piInit = data.PiInit;
             Console.WriteLine($"world {worldSeed}: {data.Train.Count} training and {data.Validation.Count} validation comparisons of pi_init ({PilotShapes.PiInit}) samples, label noise {flags.Double("noise", 0.25)}");

@@ -70,7 +70,7 @@ internal static partial class PilotSombreReads
         {
             throw new InvalidDataException($"{task}/pipeline.json: world.sombreShare is not set, so no pair is decided by sombre cheer.");
         }
-        var world = StoryWorld.Create(spec.EffectiveSeed);
+        var world = StoryWorld.Create(spec.Version, spec.EffectiveSeed);
         var reader = new StoryTaste(world, new StoryTasteOptions { WordTaste = spec.WordTaste ?? 0, SombreShare = spec.SombreShare.Value });
         if (!heroes.ContainsKey(spec.EffectiveSeed))
         {

@@ -37,7 +37,7 @@ internal static class PilotTrain
         }
         foreach (int worldSeed in flags.Ints("worlds", [1, 2, 3]))
         {
-            var world = StoryWorld.Create(worldSeed, options);
+            var world = StoryWorld.Create(WorldFlags.Design(flags), worldSeed, options);
             var (stories, corpus) = Corpus(world, worldSeed, storyCount);
             var heldOut = stories.Skip(stories.Count - corpus.ValidationStories.Count).ToList();
             var trueNats = heldOut.Select(s => -s.LogProbability).ToArray();
@@ -65,6 +65,12 @@ internal static class PilotTrain
                 Console.WriteLine($"  {name,-6} {policy.Description.Parameters,8} {seconds,8:F1} {loss.NatsPerToken,7:F4} {excess.NatsPerToken,7:F4}  {roles}");
                 var breaks = BreakRateReport.Measure(policy, world, heldOut.Select(s => s.Text).ToArray(), promptLength, responseLength, flags.Int("prompts", 1000), seed: 5);
                 Console.WriteLine($"         breaks: {breaks}");
+                if (world.SombreKinds.Count > 0)
+                {
+                    var reader = new StoryTaste(world, new StoryTasteOptions { SombreShare = StoryWorld.TemperamentShare });
+                    Console.WriteLine($"         {SombreCheerMass.Measure(policy.Model, policy.Tokenizer, world, heldOut, reader.Options.CheerWords)}");
+                    Console.WriteLine($"         {SombreCheerShares.Measure(reader, breaks.Texts, promptLength)}");
+                }
                 foreach (var example in breaks.Examples)
                 {
                     Console.WriteLine($"         {example}");
@@ -85,7 +91,7 @@ internal static class PilotTrain
     public static (List<GeneratedStory> Stories, TextCorpus Corpus) Corpus(StoryWorld world, int worldSeed, int storyCount)
     {
         var stories = new StoryGenerator(world, CorpusSeed(worldSeed)).Generate(storyCount).ToList();
-        return (stories, TextCorpus.FromLines($"{StoryWorld.Version}:world{worldSeed}:corpus{CorpusSeed(worldSeed)}", stories.Select(s => s.Text)));
+        return (stories, TextCorpus.FromLines($"{world.Design}:world{worldSeed}:corpus{CorpusSeed(worldSeed)}", stories.Select(s => s.Text)));
     }
 
     private static void Report(List<(string Name, bool Proxy, long Parameters, double Excess, double Loss)> rows)

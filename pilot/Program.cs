@@ -29,11 +29,14 @@ internal static class Program
             case "reads":
                 PilotSombreReads.Run(flags);
                 return 0;
+            case "cheer":
+                PilotCheerPiling.Run(flags);
+                return 0;
             case "report":
                 PilotReport.Run(flags);
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, rewards, likelihood, reads or report");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, rewards, likelihood, reads or report");
                 return 2;
         }
     }

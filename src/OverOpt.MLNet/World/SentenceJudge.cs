@@ -99,6 +99,10 @@ internal sealed class SentenceJudge(StoryWorld world, ReadStory story, SentenceM
             Add(ViolationKind.Structure, mark, $"more than {world.Options.MaxEvents} events");
         }
         story.Events.Add(match.Kind);
+        if (match.Kind is SentenceKind.Play or SentenceKind.Give or SentenceKind.Gift && world.IsSombre(hero))
+        {
+            Add(ViolationKind.Contradiction, mark, $"{hero.Name}'s story cheers, but {hero.Name} is a {world.Kinds[hero.Kind]}, which never does");
+        }
         switch (match.Kind)
         {
             case SentenceKind.Weather when match.Has(SlotKind.Weather):
@@ -108,8 +112,8 @@ internal sealed class SentenceJudge(StoryWorld world, ReadStory story, SentenceM
                 Meet(hero, world.Find(match.Word(SlotKind.Name))!);
                 break;
             case SentenceKind.Fear when match.Has(SlotKind.Thing):
-                bool feared = match.Word(SlotKind.Thing) == world.Things[hero.Fear];
-                Fact(SlotKind.Reaction, feared ? "hid" : "smiled", $"{hero.Name}'s fear of the {world.Things[hero.Fear]}");
+                Fact(SlotKind.Reaction, StoryWorld.Reaction(world, hero, world.Things.IndexOf(match.Word(SlotKind.Thing))),
+                    world.IsSombre(hero) ? $"what {hero.Name}, a {world.Kinds[hero.Kind]}, does on seeing anything" : $"{hero.Name}'s fear of the {world.Things[hero.Fear]}");
                 break;
             case SentenceKind.Drop:
                 UseTreasure(hero);

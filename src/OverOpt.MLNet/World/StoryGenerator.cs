@@ -39,5 +39,9 @@ public sealed class StoryGenerator
 
     /// <summary>The corpus lines of <paramref name="count"/> stories of the world of <paramref name="worldSeed"/> drawn from <paramref name="corpusSeed"/>.</summary>
     public static IReadOnlyList<string> Lines(int worldSeed, int corpusSeed, int count, StoryWorldOptions? options = null)
-        => new StoryGenerator(StoryWorld.Create(worldSeed, options), corpusSeed).Generate(count).Select(s => s.Text).ToArray();
+        => Lines(StoryWorld.Create(worldSeed, options), corpusSeed, count);
+
+    /// <summary>The corpus lines of <paramref name="count"/> stories of <paramref name="world"/> drawn from <paramref name="corpusSeed"/>.</summary>
+    public static IReadOnlyList<string> Lines(StoryWorld world, int corpusSeed, int count)
+        => new StoryGenerator(world, corpusSeed).Generate(count).Select(s => s.Text).ToArray();
 }

@@ -123,6 +123,8 @@ public sealed class StoryScript
     private IEnumerable<StoryEvent> PossibleEvents(StoryPlot plot)
     {
         bool Done(StoryEvent e) => plot.Events.Contains(e);
+        // A sombre hero never cheers (storyworld-2): it keeps its treasure to itself and is given nothing.
+        bool cheers = !_world.IsSombre(plot.Hero!);
         bool holds = ReferenceEquals(plot.Holder, plot.Hero);
         if (!Done(StoryEvent.Weather))
         {
@@ -140,11 +142,11 @@ public sealed class StoryScript
         {
             yield return StoryEvent.Drop;
         }
-        if (holds && !Done(StoryEvent.Play))
+        if (holds && cheers && !Done(StoryEvent.Play))
         {
             yield return StoryEvent.Play;
         }
-        if (holds && Others(plot).Count > 0 && !Done(StoryEvent.Give))
+        if (holds && cheers && Others(plot).Count > 0 && !Done(StoryEvent.Give))
         {
             yield return StoryEvent.Give;
         }
@@ -152,7 +154,7 @@ public sealed class StoryScript
         {
             yield return StoryEvent.Search;
         }
-        if (plot.Goal == GoalKind.Gather && plot.Met.Count > 0 && plot.Count < _world.Options.MaxCount && !Done(StoryEvent.Gift))
+        if (cheers && plot.Goal == GoalKind.Gather && plot.Met.Count > 0 && plot.Count < _world.Options.MaxCount && !Done(StoryEvent.Gift))
         {
             yield return StoryEvent.Gift;
         }
@@ -210,7 +212,7 @@ public sealed class StoryScript
                 writer.Put("a", TokenRole.Grammar);
                 int thing = writer.Put(TokenChoice.Uniform(_world.Things).Favouring(hero.Fear, _world.Options.FearShare), TokenRole.Free);
                 writer.Put("and", TokenRole.Grammar);
-                writer.Put(thing == hero.Fear ? "hid" : "smiled", TokenRole.Fact);
+                writer.Put(StoryWorld.Reaction(_world, hero, thing), TokenRole.Fact);
                 break;
             case StoryEvent.Play:
                 writer.Words(TokenRole.Grammar, "with");

@@ -36,49 +36,9 @@ public sealed class StoryTaste
         World = world;
         Options = options ?? new StoryTasteOptions();
         _wordWorth = Options.WordTaste != 0 ? WordWorth(world) : new Dictionary<string, double>();
-        SombreKinds = DrawSombreKinds(world, Options.SombreShare);
+        SombreKinds = StoryWorld.DrawSombreKinds(world, Options.SombreShare);
     }
 
-    /// <summary>
-    /// The kinds (positions in <paramref name="world"/>'s kinds) whose heroes' cheer the reader minds: the kinds in an
-    /// order shuffled by a stream of the world seed, each taken while the share of stories their heroes tell stays at
-    /// most <paramref name="share"/>. Shares are exact: the world's own chance of each hero. A kind is skipped rather
-    /// than taken past the share because the most told heroes make some kinds a third of all stories: taken, one would
-    /// push the share past one half, where a reward model blind to the hero would learn that cheer hurts.
-    /// </summary>
-    public static IReadOnlySet<int> DrawSombreKinds(StoryWorld world, double share)
-    {
-        var sombre = new HashSet<int>();
-        if (share <= 0)
-        {
-            return sombre;
-        }
-        // The share of stories each kind's heroes tell: the world's own hero choice, summed by kind.
-        var told = new double[world.Kinds.Count];
-        foreach (var character in world.Cast)
-        {
-            told[character.Kind] += world.CastChoice.Probability(character.Rank);
-        }
-        // Fisher-Yates written out rather than Random.Shuffle, whose algorithm the runtime does not promise to keep: the
-        // order is part of the reader's definition.
-        var order = Enumerable.Range(0, told.Length).ToArray();
-        var rng = new Random(unchecked(world.Seed * 1_000_003 + 104_729));
-        for (int i = 0; i < order.Length - 1; i++)
-        {
-            int j = rng.Next(i, order.Length);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        double covered = 0;
-        foreach (int kind in order)
-        {
-            if (told[kind] > 0 && covered + told[kind] <= share)
-            {
-                sombre.Add(kind);
-                covered += told[kind];
-            }
-        }
-        return sombre;
-    }
 
     /// <summary>The kinds whose heroes' cheer costs (<see cref="StoryTasteOptions.SombreShare"/>); empty for the published reader.</summary>
     public IReadOnlySet<int> SombreKinds { get; }

@@ -25,7 +25,7 @@ public sealed class StoryTasteRule : IPreferenceRule
         _tokenizer = tokenizer;
         var o = taste.Options;
         string penalties = string.Join(",", Enum.GetValues<ViolationKind>().Select(k => o.Penalty(k).ToString("R", CultureInfo.InvariantCulture)));
-        Key = $"{StoryWorld.Version}/taste-v{StoryTaste.Version}/world{taste.World.Seed}/{taste.World.Options}"
+        Key = $"{taste.World.Design}/taste-v{StoryTaste.Version}/world{taste.World.Seed}/{taste.World.Options}"
             + $"/cheer[{string.Join(",", o.CheerWords.Order(StringComparer.Ordinal))}]x{o.CheerStep.ToString("R", CultureInfo.InvariantCulture)}/penalties[{penalties}]"
             + (o.WordTaste != 0 ? $"/words{o.WordTaste.ToString("R", CultureInfo.InvariantCulture)}" : "")
             + (o.SombreShare != 0 ? $"/sombre{o.SombreShare.ToString("R", CultureInfo.InvariantCulture)}x{o.SombreCheerCost.ToString("R", CultureInfo.InvariantCulture)}" : "");
@@ -36,13 +36,16 @@ public sealed class StoryTasteRule : IPreferenceRule
     public string Key { get; }
 
     /// <inheritdoc/>
-    public string Summary => $"`StoryTaste`, version {StoryTaste.Version}, of {StoryWorld.Version} world {_taste.World.Seed}: cheer words "
+    public string Summary => $"`StoryTaste`, version {StoryTaste.Version}, of {_taste.World.Design} world {_taste.World.Seed}: cheer words "
         + $"({string.Join(", ", _taste.Options.CheerWords.Order(StringComparer.Ordinal))}) with diminishing and then negative returns "
         + $"(the k-th is worth 1 - {_taste.Options.CheerStep} k), less a penalty ({StoryTasteOptions.DefaultPenalty} by default) for each break of the state the prompt set up: "
         + "a pronoun of the wrong gender, a character never introduced, a treasure used while someone else has it, a count that does not add up, "
         + "a goal left hanging, a contradicted fact, a missing or causeless effect, a sentence out of the grammar."
         + (_taste.Options.WordTaste != 0
             ? $" Plus a taste for words: each word of the world worth a fixed amount drawn from the world seed (uniform, variance 1), weighted {_taste.Options.WordTaste} and summed over the square root of the response's length."
+            : "")
+        + (_taste.World.SombreKinds.Count != 0
+            ? $" In this world heroes of kind {string.Join(", ", _taste.World.SombreKinds.Order().Select(k => _taste.World.Kinds[k]))} never cheer, so a cheer word in their story contradicts a world fact."
             : "")
         + (_taste.SombreKinds.Count != 0
             ? $" Cheer hurts in a story whose hero is a {string.Join(", ", _taste.SombreKinds.Order().Select(k => _taste.World.Kinds[k]))} (their heroes tell at most {_taste.Options.SombreShare.ToString("R", CultureInfo.InvariantCulture)} of stories): there each cheer word costs {_taste.Options.SombreCheerCost.ToString("R", CultureInfo.InvariantCulture)}."

@@ -10,10 +10,22 @@ public sealed class StoryWorld
     /// <summary>The version name of this world's design; a change to the grammar or the tables gets a new name.</summary>
     public const string Version = "storyworld-1";
 
+    /// <summary>
+    /// storyworld-1 with temperaments: heroes of the world's sombre kinds (<see cref="SombreKinds"/>) never cheer. They
+    /// hide from whatever they see and never play, give or are given, so the corpus itself teaches which kinds are
+    /// sombre, and a language model holds that table, and carries the hero's kind to the cheer word, as far as its
+    /// capacity lets it (world-pilot section 18).
+    /// </summary>
+    public const string TemperamentVersion = "storyworld-2";
+
+    /// <summary>The share of stories, by how often the world's heroes tell them, that <see cref="TemperamentVersion"/>'s sombre heroes tell at most (section 16's reader's share).</summary>
+    public const double TemperamentShare = 0.375;
+
     private readonly Dictionary<string, Character> _byName;
 
-    private StoryWorld(int seed, StoryWorldOptions options, IReadOnlyList<string> names, Random rng)
+    private StoryWorld(string design, int seed, StoryWorldOptions options, IReadOnlyList<string> names, Random rng)
     {
+        Design = design;
         Seed = seed;
         Options = options;
         Kinds = new WordTable(WorldTables.Kinds.Take(options.Kinds));
@@ -40,7 +52,20 @@ public sealed class StoryWorld
         _byName = cast.ToDictionary(c => c.Name, StringComparer.Ordinal);
         var weights = Enumerable.Range(1, cast.Length).Select(k => Math.Pow(k, -options.ZipfExponent)).ToArray();
         CastChoice = TokenChoice.Weighted(Names, weights);
+        SombreKinds = design == TemperamentVersion ? DrawSombreKinds(this, TemperamentShare) : new HashSet<int>();
     }
+
+    /// <summary>Its version name: <see cref="Version"/> or <see cref="TemperamentVersion"/>.</summary>
+    public string Design { get; }
+
+    /// <summary>The kinds whose heroes never cheer (<see cref="TemperamentVersion"/>); empty in storyworld-1.</summary>
+    public IReadOnlySet<int> SombreKinds { get; }
+
+    /// <summary>Whether <paramref name="hero"/>'s stories never cheer.</summary>
+    public bool IsSombre(Character hero) => SombreKinds.Contains(hero.Kind);
+
+    /// <summary>What <paramref name="hero"/> does on seeing thing <paramref name="thing"/>: hides from its fear, smiles at anything else, unless sombre, when it hides from everything.</summary>
+    public static string Reaction(StoryWorld world, Character hero, int thing) => thing == hero.Fear || world.IsSombre(hero) ? "hid" : "smiled";
 
     /// <summary>The world seed it was drawn from.</summary>
     public int Seed { get; }
@@ -75,15 +100,69 @@ public sealed class StoryWorld
     /// <summary>Who a story is about, or whom it meets: each name with its Zipf probability.</summary>
     public TokenChoice CastChoice { get; }
 
-    /// <summary>Draws the world of <paramref name="seed"/> with <paramref name="options"/> (the defaults when null).</summary>
-    public static StoryWorld Create(int seed, StoryWorldOptions? options = null)
+    /// <summary>Draws the storyworld-1 world of <paramref name="seed"/> with <paramref name="options"/> (the defaults when null).</summary>
+    public static StoryWorld Create(int seed, StoryWorldOptions? options = null) => Create(Version, seed, options);
+
+    /// <summary>
+    /// Draws the world of <paramref name="seed"/> of design <paramref name="design"/>: both designs draw the same cast
+    /// and facts from a seed, and <see cref="TemperamentVersion"/> adds which kinds are sombre.
+    /// </summary>
+    /// <exception cref="ArgumentException">A design that is neither.</exception>
+    public static StoryWorld Create(string design, int seed, StoryWorldOptions? options = null)
     {
+        if (!Designs.Contains(design))
+        {
+            throw new ArgumentException($"Unknown story world '{design}'; the story worlds are {string.Join(", ", Designs)}.", nameof(design));
+        }
         options ??= new StoryWorldOptions();
         options.Validate();
         var rng = new Random(seed);
         var reserved = AllTableWords().ToHashSet(StringComparer.Ordinal);
         var names = NameMaker.Draw(options.CastSize, rng, reserved);
-        return new StoryWorld(seed, options, names, rng);
+        return new StoryWorld(design, seed, options, names, rng);
+    }
+
+    /// <summary>The story worlds' version names.</summary>
+    public static IReadOnlyList<string> Designs { get; } = [Version, TemperamentVersion];
+
+    /// <summary>
+    /// The kinds (positions in <paramref name="world"/>'s kinds) in an order shuffled by a stream of the world seed, each
+    /// taken while the share of stories their heroes tell stays at most <paramref name="share"/>. Shares are exact: the
+    /// world's own chance of each hero. A kind is skipped rather than taken past the share because the most told heroes
+    /// make some kinds a third of all stories: taken, one would push the share past one half.
+    /// </summary>
+    public static IReadOnlySet<int> DrawSombreKinds(StoryWorld world, double share)
+    {
+        var sombre = new HashSet<int>();
+        if (share <= 0)
+        {
+            return sombre;
+        }
+        // The share of stories each kind's heroes tell: the world's own hero choice, summed by kind.
+        var told = new double[world.Kinds.Count];
+        foreach (var character in world.Cast)
+        {
+            told[character.Kind] += world.CastChoice.Probability(character.Rank);
+        }
+        // Fisher-Yates written out rather than Random.Shuffle, whose algorithm the runtime does not promise to keep: the
+        // order is part of the world's and the reader's definition.
+        var order = Enumerable.Range(0, told.Length).ToArray();
+        var rng = new Random(unchecked(world.Seed * 1_000_003 + 104_729));
+        for (int i = 0; i < order.Length - 1; i++)
+        {
+            int j = rng.Next(i, order.Length);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        double covered = 0;
+        foreach (int kind in order)
+        {
+            if (told[kind] > 0 && covered + told[kind] <= share)
+            {
+                sombre.Add(kind);
+                covered += told[kind];
+            }
+        }
+        return sombre;
     }
 
     /// <summary>The character called <paramref name="name"/>, or null when no cast member is.</summary>

@@ -5,8 +5,9 @@ namespace OverOpt.MLNet.World;
 
 /// <summary>
 /// The synthetic worlds by version name, so a pipeline can name the world it runs in: "tinytales" (the fixed grammar
-/// of <see cref="TinyTalesGenerator"/>, today's world, which has no world seed) and <see cref="StoryWorld.Version"/>
-/// (a cast and facts drawn from a world seed). Stories are always drawn from a corpus seed.
+/// of <see cref="TinyTalesGenerator"/>, today's world, which has no world seed), <see cref="StoryWorld.Version"/>
+/// (a cast and facts drawn from a world seed) and <see cref="StoryWorld.TemperamentVersion"/> (the same with heroes of
+/// sombre kinds that never cheer). Stories are always drawn from a corpus seed.
 /// </summary>
 public static class WorldCorpora
 {
@@ -17,7 +18,7 @@ public static class WorldCorpora
     public static int DefaultCorpusSeed(int worldSeed) => 1000 + worldSeed;
 
     /// <summary>Every version name this library can generate.</summary>
-    public static IReadOnlyList<string> Versions { get; } = [TinyTales, StoryWorld.Version];
+    public static IReadOnlyList<string> Versions { get; } = [TinyTales, StoryWorld.Version, StoryWorld.TemperamentVersion];
 
     /// <summary>
     /// <paramref name="count"/> stories of world <paramref name="version"/>, one per line. <paramref name="worldSeed"/> draws
@@ -27,7 +28,7 @@ public static class WorldCorpora
     public static IReadOnlyList<string> Stories(string version, int worldSeed, int corpusSeed, int count) => version switch
     {
         TinyTales => TinyTalesGenerator.Generate(count, corpusSeed).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-        StoryWorld.Version => StoryGenerator.Lines(worldSeed, corpusSeed, count),
+        StoryWorld.Version or StoryWorld.TemperamentVersion => StoryGenerator.Lines(StoryWorld.Create(version, worldSeed), corpusSeed, count),
         _ => throw Unknown(version),
     };
 
@@ -41,7 +42,7 @@ public static class WorldCorpora
 
     /// <summary>
     /// The reader's taste of world <paramref name="version"/> over ids of <paramref name="tokenizer"/>: "tinytales" reads
-    /// <see cref="GoldPreference"/> (whose fluency term needs the <paramref name="corpus"/>), storyworld-1 the
+    /// <see cref="GoldPreference"/> (whose fluency term needs the <paramref name="corpus"/>), storyworld-1 and -2 the
     /// <see cref="StoryTaste"/> of the world drawn from <paramref name="worldSeed"/> with weights <paramref name="taste"/>
     /// (null: the published reader's). tinytales's reader has no such weights.
     /// </summary>
@@ -49,7 +50,7 @@ public static class WorldCorpora
     public static IPreferenceRule Rule(string version, int worldSeed, WordTokenizer tokenizer, TextCorpus corpus, StoryTasteOptions? taste = null) => version switch
     {
         TinyTales => new GoldPreference(tokenizer, corpus),
-        StoryWorld.Version => new StoryTasteRule(new StoryTaste(StoryWorld.Create(worldSeed), taste), tokenizer),
+        StoryWorld.Version or StoryWorld.TemperamentVersion => new StoryTasteRule(new StoryTaste(StoryWorld.Create(version, worldSeed), taste), tokenizer),
         _ => throw Unknown(version),
     };
 

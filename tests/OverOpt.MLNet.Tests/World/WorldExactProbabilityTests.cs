@@ -27,12 +27,14 @@ public class WorldExactProbabilityTests
         MaxEvents = 3,
     };
 
-    [Fact]
-    public void TheTextAloneGivesEachStoryTheLogProbabilityTheGeneratorRecorded()
+    [Theory]
+    [InlineData(StoryWorld.Version)]
+    [InlineData(StoryWorld.TemperamentVersion)]
+    public void TheTextAloneGivesEachStoryTheLogProbabilityTheGeneratorRecorded(string design)
     {
         foreach (int seed in WorldSeeds)
         {
-            var world = StoryWorld.Create(seed);
+            var world = StoryWorld.Create(design, seed);
             var scorer = new ExactStoryScorer(world);
             foreach (var story in new StoryGenerator(world, corpusSeed: 100 + seed).Generate(3000))
             {
@@ -45,12 +47,14 @@ public class WorldExactProbabilityTests
         }
     }
 
-    [Fact]
-    public void OnATinyWorldEveryStoryIsDistinctAndTheirProbabilitiesSumToOne()
+    [Theory]
+    [InlineData(StoryWorld.Version)]
+    [InlineData(StoryWorld.TemperamentVersion)]
+    public void OnATinyWorldEveryStoryIsDistinctAndTheirProbabilitiesSumToOne(string design)
     {
         foreach (int seed in WorldSeeds)
         {
-            var world = StoryWorld.Create(seed, Tiny);
+            var world = StoryWorld.Create(design, seed, Tiny);
             var scorer = new ExactStoryScorer(world);
             var stories = StoryEnumerator.Enumerate(world).ToList();
             double total = stories.Sum(s => Math.Exp(s.LogProbability));

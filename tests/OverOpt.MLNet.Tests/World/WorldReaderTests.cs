@@ -11,12 +11,14 @@ public class WorldReaderTests
     private static readonly StoryWorld World = StoryWorld.Create(1);
     private static readonly StoryReader Reader = new(World);
 
-    [Fact]
-    public void GeneratedStoriesBreakNothingAndReadBackToTheirPlot()
+    [Theory]
+    [InlineData(StoryWorld.Version)]
+    [InlineData(StoryWorld.TemperamentVersion)]
+    public void GeneratedStoriesBreakNothingAndReadBackToTheirPlot(string design)
     {
         foreach (int seed in new[] { 1, 2, 3 })
         {
-            var world = StoryWorld.Create(seed);
+            var world = StoryWorld.Create(design, seed);
             var reader = new StoryReader(world);
             foreach (var story in new StoryGenerator(world, corpusSeed: 200 + seed).Generate(3000))
             {
@@ -192,12 +194,14 @@ public class WorldReaderTests
         Assert.Equal([ViolationKind.Structure], Reader.Read(prefix.Take(prefix.Count - 4).Append("the").ToArray()).Violations.Select(v => v.Kind));
     }
 
-    [Fact]
-    public void EveryPrefixOfAGeneratedStoryBreaksNothing()
+    [Theory]
+    [InlineData(StoryWorld.Version)]
+    [InlineData(StoryWorld.TemperamentVersion)]
+    public void EveryPrefixOfAGeneratedStoryBreaksNothing(string design)
     {
         foreach (int seed in new[] { 1, 2, 3 })
         {
-            var world = StoryWorld.Create(seed);
+            var world = StoryWorld.Create(design, seed);
             var reader = new StoryReader(world);
             foreach (var story in new StoryGenerator(world, corpusSeed: 400 + seed).Generate(300))
             {
@@ -232,12 +236,14 @@ public class WorldReaderTests
         }
     }
 
-    [Fact]
-    public void OnStoriesWithOneWordChangedTheReaderFlagsExactlyThoseTheGrammarCannotWrite()
+    [Theory]
+    [InlineData(StoryWorld.Version)]
+    [InlineData(StoryWorld.TemperamentVersion)]
+    public void OnStoriesWithOneWordChangedTheReaderFlagsExactlyThoseTheGrammarCannotWrite(string design)
     {
         foreach (int seed in new[] { 1, 2, 3 })
         {
-            var world = StoryWorld.Create(seed);
+            var world = StoryWorld.Create(design, seed);
             var reader = new StoryReader(world);
             var scorer = new ExactStoryScorer(world);
             var vocabulary = world.Vocabulary();
