@@ -66,12 +66,12 @@ internal static partial class PilotSombreReads
     {
         var pipeline = PipelineLoader.Load(Path.Combine(task, "pipeline.json"));
         var spec = pipeline.World ?? throw new InvalidDataException($"{task}/pipeline.json has no world.");
-        if (spec.SombreShare is not > 0)
-        {
-            throw new InvalidDataException($"{task}/pipeline.json: world.sombreShare is not set, so no pair is decided by sombre cheer.");
-        }
         var world = StoryWorld.Create(spec.Version, spec.EffectiveSeed);
-        var reader = new StoryTaste(world, new StoryTasteOptions { WordTaste = spec.WordTaste ?? 0, SombreShare = spec.SombreShare.Value });
+        var reader = new StoryTaste(world, new StoryTasteOptions { WordTaste = spec.WordTaste ?? 0, SombreShare = spec.SombreShare ?? 0 });
+        if (reader.SombreStoryKinds.Count == 0)
+        {
+            throw new InvalidDataException($"{task}/pipeline.json: neither world.sombreShare is set nor is the world {StoryWorld.TemperamentVersion}, so no pair is decided by sombre cheer.");
+        }
         if (!heroes.ContainsKey(spec.EffectiveSeed))
         {
             heroes[spec.EffectiveSeed] = BestOfNPromptHeroes.Count(task, pipeline, reader);
@@ -139,6 +139,13 @@ internal static partial class PilotSombreReads
         public static Readings Of(StoryTaste reader, string[] prompt, string[] response)
         {
             var parts = reader.Explain(prompt, response);
+            if (reader.SombreKinds.Count == 0)
+            {
+                // storyworld-2: sombre cheer costs as a contradiction (one a cheer word, since each opens its own sentence).
+                int welcome = response.Count(reader.Options.CheerWords.Contains) - parts.SombreCheerWords;
+                double undone = reader.Options.Penalty(ViolationKind.Contradiction) * parts.SombreCheerWords;
+                return new Readings(parts.Total, parts.Total + undone, parts.Total - parts.Cheer, reader.CheerWorth(welcome));
+            }
             return new Readings(parts.Total, reader.Cheer(response) + parts.Words - parts.Penalty, 0.0 + parts.Words - parts.Penalty,
                 parts.Cheer + reader.Options.SombreCheerCost * parts.SombreCheerWords);
         }

@@ -25,13 +25,13 @@ internal sealed record SombreCheerShares(string SombreKinds, double SombrePrompt
             blind += taste.Cheer(response);
         }
         double n = Math.Max(1, texts.Count);
-        string kinds = string.Join(" ", taste.SombreKinds.Order().Select(k => taste.World.Kinds[k]));
+        string kinds = string.Join(" ", taste.SombreStoryKinds.Order().Select(k => taste.World.Kinds[k]));
         return new SombreCheerShares(kinds, sombrePrompts / n, anyCheer / n, sombreCheer / n, cheer / n, blind / n);
     }
 
     /// <summary>Whether the prompt's hero (its second token, after the begin token) is of a sombre kind.</summary>
     public static bool HasSombreHero(StoryTaste taste, IReadOnlyList<string> prompt)
-        => prompt.Count > 1 && taste.World.Find(prompt[1]) is { } hero && taste.SombreKinds.Contains(hero.Kind);
+        => prompt.Count > 1 && taste.World.Find(prompt[1]) is { } hero && taste.SombreStoryKinds.Contains(hero.Kind);
 
     public override string ToString()
         => $"sombre kinds [{SombreKinds}]: sombre heroes in {SombrePrompts:P1} of prompts; cheer in {AnyCheer:P1} of responses, "

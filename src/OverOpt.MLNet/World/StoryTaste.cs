@@ -44,6 +44,12 @@ public sealed class StoryTaste
     public IReadOnlySet<int> SombreKinds { get; }
 
     /// <summary>
+    /// The kinds whose stories' cheer <see cref="TasteBreakdown.SombreCheerWords"/> counts: those the reader minds, or
+    /// else those storyworld-2's corpus never lets cheer (each such cheer word a contradiction to its reader).
+    /// </summary>
+    public IReadOnlySet<int> SombreStoryKinds => SombreKinds.Count != 0 ? SombreKinds : World.SombreKinds;
+
+    /// <summary>
     /// What each word of <paramref name="world"/>'s vocabulary is worth to a reader with a taste for words: uniform on
     /// [-sqrt 3, sqrt 3] (variance 1), from a stream of the world seed apart from the one that drew the world. Drawn from
     /// 24-bit integers so that every CPU gets the same values.
@@ -75,7 +81,8 @@ public sealed class StoryTaste
         var reading = _reader.Read(tokens);
         var violations = reading.From(prompt.Count).GroupBy(v => v.Kind).ToDictionary(g => g.Key, g => g.Count());
         double penalty = violations.Sum(kv => Options.Penalty(kv.Key) * kv.Value);
-        if (SombreKinds.Count == 0)
+        var minded = SombreStoryKinds;
+        if (minded.Count == 0)
         {
             return new TasteBreakdown(Cheer(response), violations, penalty, Words(response));
         }
@@ -84,11 +91,11 @@ public sealed class StoryTaste
         {
             if (Options.CheerWords.Contains(tokens[position]))
             {
-                bool minded = StoryAt(reading, position)?.Hero is { } hero && SombreKinds.Contains(hero.Kind);
-                (welcome, sombre) = minded ? (welcome, sombre + 1) : (welcome + 1, sombre);
+                bool inSombreStory = StoryAt(reading, position)?.Hero is { } hero && minded.Contains(hero.Kind);
+                (welcome, sombre) = inSombreStory ? (welcome, sombre + 1) : (welcome + 1, sombre);
             }
         }
-        double cheer = CheerOf(welcome) - Options.SombreCheerCost * sombre;
+        double cheer = SombreKinds.Count != 0 ? CheerWorth(welcome) - Options.SombreCheerCost * sombre : CheerWorth(welcome + sombre);
         return new TasteBreakdown(cheer, violations, penalty, Words(response), sombre);
     }
 
@@ -117,8 +124,8 @@ public sealed class StoryTaste
 
     /// <summary>The cheer term: the k-th cheer word of the response (0-based) is worth 1 - step * k.</summary>
     /// <remarks>It ignores <see cref="StoryTasteOptions.SombreShare"/>, which needs the prompt: see <see cref="Explain(IReadOnlyList{string}, IReadOnlyList{string})"/>.</remarks>
-    public double Cheer(IReadOnlyList<string> response) => CheerOf(response.Count(Options.CheerWords.Contains));
+    public double Cheer(IReadOnlyList<string> response) => CheerWorth(response.Count(Options.CheerWords.Contains));
 
-    // Closed form of sum_{k<count} (1 - step k).
-    private double CheerOf(int count) => count - Options.CheerStep * count * (count - 1) / 2.0;
+    /// <summary>What <paramref name="count"/> cheer words are worth together: sum over k below the count of 1 - step * k, in closed form.</summary>
+    public double CheerWorth(int count) => count - Options.CheerStep * count * (count - 1) / 2.0;
 }

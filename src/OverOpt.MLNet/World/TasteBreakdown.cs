@@ -5,7 +5,7 @@ namespace OverOpt.MLNet.World;
 /// <param name="Violations">Violations shown in the response, by kind (kinds with none left out).</param>
 /// <param name="Penalty">Their summed cost (non-negative).</param>
 /// <param name="Words">The taste for words (<see cref="StoryTasteOptions.WordTaste"/>; 0 where it has none).</param>
-/// <param name="SombreCheerWords">Cheer words of the response in a sombre story (each counted in <paramref name="Cheer"/> at its cost).</param>
+/// <param name="SombreCheerWords">Cheer words of the response in a sombre story: each counted in <paramref name="Cheer"/> at its cost where the reader minds them (<see cref="StoryTasteOptions.SombreShare"/>), each also a contradiction in storyworld-2 (<see cref="StoryWorld.SombreKinds"/>).</param>
 public sealed record TasteBreakdown(double Cheer, IReadOnlyDictionary<ViolationKind, int> Violations, double Penalty, double Words = 0, int SombreCheerWords = 0)
 {
     /// <summary>The score: cheer and words minus penalty.</summary>

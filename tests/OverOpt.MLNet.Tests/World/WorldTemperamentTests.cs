@@ -100,5 +100,23 @@ public class WorldTemperamentTests
         Assert.Empty(Kinds(world, opening + $" {s} dropped {p} {treasure} ." + ending));
     }
 
+    [Fact]
+    public void ThePublishedReaderCountsSombreCheerWordsAndPricesThemOnlyAsTheContradiction()
+    {
+        var world = StoryWorld.Create(StoryWorld.TemperamentVersion, 1);
+        var taste = new StoryTaste(world);
+        var hero = world.Cast.First(world.IsSombre);
+        string s = StoryWorld.Subject(hero), p = StoryWorld.Possessive(hero);
+        var prompt = $"{hero.Name} the {world.Kinds[hero.Kind]} lived in the {world.Places[hero.Home]} . one day {s} lost {p} {world.Treasures[hero.Treasure]} .".Split(' ');
+        var response = $"{s} saw a {world.Things[(hero.Fear + 1) % world.Things.Count]} and smiled .".Split(' ');
+        var parts = taste.Explain(prompt, response);
+
+        Assert.Same(world.SombreKinds, taste.SombreStoryKinds);
+        Assert.Equal(1, parts.SombreCheerWords);
+        Assert.Equal(taste.Cheer(response), parts.Cheer);
+        Assert.Equal(1, parts.Violations[ViolationKind.Contradiction]);
+        Assert.Equal(1 - StoryTasteOptions.DefaultPenalty, parts.Total, 12);
+    }
+
     private static ViolationKind[] Kinds(StoryWorld world, string story) => new StoryReader(world).ReadStory(story).Violations.Select(v => v.Kind).ToArray();
 }
