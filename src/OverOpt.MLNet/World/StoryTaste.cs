@@ -39,7 +39,6 @@ public sealed class StoryTaste
         SombreKinds = StoryWorld.DrawSombreKinds(world, Options.SombreShare);
     }
 
-
     /// <summary>The kinds whose heroes' cheer costs (<see cref="StoryTasteOptions.SombreShare"/>); empty for the published reader.</summary>
     public IReadOnlySet<int> SombreKinds { get; }
 
