@@ -28,5 +28,13 @@ internal sealed class Flags
 
     public string String(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
 
+    /// <summary>The sweep tasks folder <c>--tasks</c> names; it must exist.</summary>
+    public string TasksFolder()
+    {
+        string tasks = String("tasks", "");
+        return Directory.Exists(tasks) ? tasks
+            : throw new ArgumentException($"--tasks '{tasks}' is not a folder: give a sweep's tasks folder, e.g. runs/storyworld-sombre-24/tasks.");
+    }
+
     public int[] Ints(string name, int[] fallback) => _values.TryGetValue(name, out var v) ? v.Split(',').Select(int.Parse).ToArray() : fallback;
 }

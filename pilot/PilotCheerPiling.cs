@@ -22,11 +22,7 @@ internal static class PilotCheerPiling
     {
         TorchRuntime.EnsureLoaded();
         TorchRuntime.SetThreads(flags.Int("threads", 1));
-        string tasks = flags.String("tasks", "");
-        if (!Directory.Exists(tasks))
-        {
-            throw new ArgumentException($"--tasks '{tasks}' is not a folder: give a sweep's tasks folder, e.g. runs/storyworld-sombre-24/tasks.");
-        }
+        string tasks = flags.TasksFolder();
         int perPrompt = flags.Int("per-prompt", 32);
         var seen = new HashSet<int>();
         var rows = new List<CheerPilingRow>();

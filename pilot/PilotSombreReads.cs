@@ -23,11 +23,7 @@ internal static partial class PilotSombreReads
     {
         TorchRuntime.EnsureLoaded();
         TorchRuntime.SetThreads(flags.Int("threads", 1));
-        string tasks = flags.String("tasks", "");
-        if (!Directory.Exists(tasks))
-        {
-            throw new ArgumentException($"--tasks '{tasks}' is not a folder: give a sweep's tasks folder, e.g. runs/storyworld-sombre/tasks.");
-        }
+        string tasks = flags.TasksFolder();
         string split = flags.String("split", "validation");
         // --only prompts counts the best-of-n prompts' sombre heroes and scores nothing.
         bool promptsOnly = flags.String("only", "") == "prompts";
