@@ -137,7 +137,7 @@ internal static partial class PilotSombreReads
             var parts = reader.Explain(prompt, response);
             if (reader.SombreKinds.Count == 0)
             {
-                // storyworld-2: sombre cheer costs as a contradiction (one a cheer word, since each opens its own sentence).
+                // storyworld-2: sombre cheer costs as a contradiction, one a cheer word (each sits in a sentence of its own).
                 int welcome = response.Count(reader.Options.CheerWords.Contains) - parts.SombreCheerWords;
                 double undone = reader.Options.Penalty(ViolationKind.Contradiction) * parts.SombreCheerWords;
                 return new Readings(parts.Total, parts.Total + undone, parts.Total - parts.Cheer, reader.CheerWorth(welcome));

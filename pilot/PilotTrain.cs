@@ -67,6 +67,7 @@ internal static class PilotTrain
                 Console.WriteLine($"         breaks: {breaks}");
                 if (world.SombreKinds.Count > 0)
                 {
+                    // Section 16's sombre reader, whose kinds are this world's, so the shares read as `breaks --sombre` printed them there.
                     var reader = new StoryTaste(world, new StoryTasteOptions { SombreShare = StoryWorld.TemperamentShare });
                     Console.WriteLine($"         {SombreCheerMass.Measure(policy.Model, policy.Tokenizer, world, heldOut, reader.Options.CheerWords)}");
                     Console.WriteLine($"         {SombreCheerShares.Measure(reader, breaks.Texts, promptLength)}");
