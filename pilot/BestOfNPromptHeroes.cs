@@ -1,7 +1,3 @@
-using OverOpt.Experiments.Files;
-using OverOpt.Experiments.Settings;
-using OverOpt.MLNet.Policies;
-using OverOpt.MLNet.Text;
 using OverOpt.MLNet.World;
 
 namespace WorldPilot;
@@ -21,14 +17,13 @@ internal static class BestOfNPromptHeroes
     }
 
     /// <summary>The sombre heroes among the best-of-n prompts, among all the held-out prompts they are the first of, and among the training prompts the comparisons are drawn from.</summary>
-    public static PromptHeroes Count(string task, PipelineDefinition pipeline, StoryTaste reader)
+    public static PromptHeroes Count(SweepTask task, StoryTaste reader)
     {
-        var policies = CsvDocument.Read(Path.Combine(task, OutputFiles.Policies));
-        using var policy = Policy.Load(policies.Rows[0][policies.IndexOf("artifact")]);
-        var split = PromptSplit.Create(policy.Tokenizer, pipeline.World!.GeneratedCorpus(), pipeline.Sampling.PromptLength);
+        using var policy = task.LoadPiInit();
+        var split = task.Prompts(policy);
         var heldOut = split.HeldOut;
         bool Sombre(int[] prompt) => SombreCheerShares.HasSombreHero(reader, prompt.Select(policy.Tokenizer.TokenText).ToArray());
-        var chosen = heldOut.Take(pipeline.BestOfN.Prompts).ToArray();
+        var chosen = heldOut.Take(task.Pipeline.BestOfN.Prompts).ToArray();
         return new PromptHeroes(chosen.Count(Sombre), chosen.Length, heldOut.Count(Sombre), heldOut.Count, split.Train.Count(Sombre), split.Train.Count);
     }
 }

@@ -12,7 +12,7 @@ internal static class CorpusStats
         {
             var world = StoryWorld.Create(WorldFlags.Design(flags), worldSeed, options);
             var stories = new StoryGenerator(world, 1000 + worldSeed).Generate(flags.Int("stories", 20000)).ToList();
-            Console.WriteLine($"world {worldSeed}: {StoryWorld.Version} {options}");
+            Console.WriteLine($"world {worldSeed}: {world.Design} {options}");
             foreach (var s in stories.Take(flags.Int("show", 5)))
             {
                 Console.WriteLine($"  [{-s.LogProbability:F1} nats, {s.ScoredTokens} tok] {s.Text}");

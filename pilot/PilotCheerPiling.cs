@@ -1,8 +1,4 @@
-using OverOpt.Experiments.Files;
-using OverOpt.Experiments.Settings;
-using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Sampling;
-using OverOpt.MLNet.Text;
 using OverOpt.MLNet.Torch;
 using OverOpt.MLNet.World;
 using static TorchSharp.torch;
@@ -26,13 +22,11 @@ internal static class PilotCheerPiling
         int perPrompt = flags.Int("per-prompt", 32);
         var seen = new HashSet<int>();
         var rows = new List<CheerPilingRow>();
-        foreach (string task in Directory.GetDirectories(tasks).Where(d => File.Exists(Path.Combine(d, "done.json"))).Order(StringComparer.Ordinal))
+        foreach (var task in SweepTask.Finished(tasks))
         {
-            var pipeline = PipelineLoader.Load(Path.Combine(task, "pipeline.json"));
-            var spec = pipeline.World ?? throw new InvalidDataException($"{task}/pipeline.json has no world.");
-            if (seen.Add(spec.EffectiveSeed))
+            if (seen.Add(task.World.EffectiveSeed))
             {
-                rows.AddRange(Tabulate(task, pipeline, StoryWorld.Create(spec.Version, spec.EffectiveSeed), perPrompt, flags.Int("seed", 5)));
+                rows.AddRange(Tabulate(task, perPrompt, flags.Int("seed", 5)));
             }
         }
         string output = flags.String("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tasks))!, "cheer-piling.csv"));
@@ -42,16 +36,15 @@ internal static class PilotCheerPiling
         Console.WriteLine($"wrote {output}");
     }
 
-    private static IEnumerable<CheerPilingRow> Tabulate(string task, PipelineDefinition pipeline, StoryWorld world, int perPrompt, int seed)
+    private static IEnumerable<CheerPilingRow> Tabulate(SweepTask task, int perPrompt, int seed)
     {
-        var policies = CsvDocument.Read(Path.Combine(task, OutputFiles.Policies));
-        using var policy = Policy.Load(policies.Rows[0][policies.IndexOf("artifact")]);
+        using var policy = task.LoadPiInit();
         var tokenizer = policy.Tokenizer;
-        var prompts = PromptSplit.Create(tokenizer, pipeline.World!.GeneratedCorpus(), pipeline.Sampling.PromptLength).HeldOut;
+        var prompts = task.Prompts(policy).HeldOut;
         using var generator = new Generator((ulong)seed, policy.Device);
-        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts, perPrompt, pipeline.Sampling.ToBulkOptions(), generator);
-        var reader = new StoryTaste(world);
-        int worldSeed = world.Seed;
+        var samples = PolicySampler.SampleAll(policy.Model, policy.Model, prompts, perPrompt, task.Pipeline.Sampling.ToBulkOptions(), generator);
+        int worldSeed = task.World.EffectiveSeed;
+        var reader = new StoryTaste(StoryWorld.Create(task.World.Version, worldSeed));
         var byCheer = new SortedDictionary<int, (int Responses, int Broken, double Penalty)>();
         foreach (var sample in samples)
         {

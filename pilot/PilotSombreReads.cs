@@ -31,7 +31,7 @@ internal static partial class PilotSombreReads
         Directory.CreateDirectory(output);
         var rows = new List<SombreReadRow>();
         var heroes = new SortedDictionary<int, BestOfNPromptHeroes.PromptHeroes>();
-        foreach (string task in Directory.GetDirectories(tasks).Where(d => File.Exists(Path.Combine(d, "done.json"))).Order(StringComparer.Ordinal))
+        foreach (var task in SweepTask.Finished(tasks))
         {
             int before = rows.Count;
             rows.AddRange(Read(task, split, promptsOnly, heroes));
@@ -58,10 +58,9 @@ internal static partial class PilotSombreReads
         }
     }
 
-    private static IEnumerable<SombreReadRow> Read(string task, string split, bool promptsOnly, IDictionary<int, BestOfNPromptHeroes.PromptHeroes> heroes)
+    private static IEnumerable<SombreReadRow> Read(SweepTask sweepTask, string split, bool promptsOnly, IDictionary<int, BestOfNPromptHeroes.PromptHeroes> heroes)
     {
-        var pipeline = PipelineLoader.Load(Path.Combine(task, "pipeline.json"));
-        var spec = pipeline.World ?? throw new InvalidDataException($"{task}/pipeline.json has no world.");
+        var (task, pipeline, spec) = sweepTask;
         var world = StoryWorld.Create(spec.Version, spec.EffectiveSeed);
         var reader = new StoryTaste(world, new StoryTasteOptions { WordTaste = spec.WordTaste ?? 0, SombreShare = spec.SombreShare ?? 0 });
         if (reader.SombreStoryKinds.Count == 0)
@@ -70,7 +69,7 @@ internal static partial class PilotSombreReads
         }
         if (!heroes.ContainsKey(spec.EffectiveSeed))
         {
-            heroes[spec.EffectiveSeed] = BestOfNPromptHeroes.Count(task, pipeline, reader);
+            heroes[spec.EffectiveSeed] = BestOfNPromptHeroes.Count(sweepTask, reader);
         }
         var comparisons = CsvDocument.Read(Path.Combine(task, OutputFiles.Comparisons));
         int s = comparisons.IndexOf("split"), p = comparisons.IndexOf("prompt"), c = comparisons.IndexOf("chosen"), r = comparisons.IndexOf("rejected");

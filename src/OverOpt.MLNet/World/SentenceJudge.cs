@@ -112,7 +112,7 @@ internal sealed class SentenceJudge(StoryWorld world, ReadStory story, SentenceM
                 Meet(hero, world.Find(match.Word(SlotKind.Name))!);
                 break;
             case SentenceKind.Fear when match.Has(SlotKind.Thing):
-                Fact(SlotKind.Reaction, StoryWorld.Reaction(world, hero, world.Things.IndexOf(match.Word(SlotKind.Thing))),
+                Fact(SlotKind.Reaction, world.Reaction(hero, world.Things.IndexOf(match.Word(SlotKind.Thing))),
                     world.IsSombre(hero) ? $"what {hero.Name}, a {world.Kinds[hero.Kind]}, does on seeing anything" : $"{hero.Name}'s fear of the {world.Things[hero.Fear]}");
                 break;
             case SentenceKind.Drop:

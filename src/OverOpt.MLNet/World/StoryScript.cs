@@ -212,7 +212,7 @@ public sealed class StoryScript
                 writer.Put("a", TokenRole.Grammar);
                 int thing = writer.Put(TokenChoice.Uniform(_world.Things).Favouring(hero.Fear, _world.Options.FearShare), TokenRole.Free);
                 writer.Put("and", TokenRole.Grammar);
-                writer.Put(StoryWorld.Reaction(_world, hero, thing), TokenRole.Fact);
+                writer.Put(_world.Reaction(hero, thing), TokenRole.Fact);
                 break;
             case StoryEvent.Play:
                 writer.Words(TokenRole.Grammar, "with");
