@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.ML;
 using OverOpt.Experiments.Analysis.Studies;
 using OverOpt.Experiments.Files;
@@ -17,7 +16,7 @@ namespace WorldPilot;
 /// Writes reads-{split}.csv and prints the agreement by size with seed intervals and its slope in log10(parameters),
 /// pooled and per world, then how many prompts have a sombre hero (<see cref="BestOfNPromptHeroes"/>).
 /// </summary>
-internal static partial class PilotSombreReads
+internal static class PilotSombreReads
 {
     public static void Run(Flags flags)
     {
@@ -61,59 +60,27 @@ internal static partial class PilotSombreReads
     private static IEnumerable<SombreReadRow> Read(SweepTask sweepTask, string split, bool promptsOnly, IDictionary<int, BestOfNPromptHeroes.PromptHeroes> heroes)
     {
         var (task, pipeline, spec) = sweepTask;
-        var world = StoryWorld.Create(spec.Version, spec.EffectiveSeed);
-        var reader = new StoryTaste(world, new StoryTasteOptions { WordTaste = spec.WordTaste ?? 0, SombreShare = spec.SombreShare ?? 0 });
-        if (reader.SombreStoryKinds.Count == 0)
-        {
-            throw new InvalidDataException($"{task}/pipeline.json: neither world.sombreShare is set nor is the world {StoryWorld.TemperamentVersion}, so no pair is decided by sombre cheer.");
-        }
+        var reader = sweepTask.SombreReader();
         if (!heroes.ContainsKey(spec.EffectiveSeed))
         {
             heroes[spec.EffectiveSeed] = BestOfNPromptHeroes.Count(sweepTask, reader);
         }
-        var comparisons = CsvDocument.Read(Path.Combine(task, OutputFiles.Comparisons));
-        int s = comparisons.IndexOf("split"), p = comparisons.IndexOf("prompt"), c = comparisons.IndexOf("chosen"), r = comparisons.IndexOf("rejected");
-        static string[] Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var all = comparisons.Rows.Where(row => row[s] == split).Select(row => (Prompt: row[p], Chosen: row[c], Rejected: row[r])).ToArray();
-        // A response that sampled <pad> reads back one word short (the tokenizer's text skips it), and where it stood is
-        // lost; such pairs (at most 4 of 7,000 in the task checked) are left out rather than scored on another text than the reader read.
-        int length = all.Max(x => Words(x.Chosen).Length);
-        var pairs = all.Where(x => Words(x.Chosen).Length == length && Words(x.Rejected).Length == length).ToArray();
-        // The reader's preference before label noise, and whether the sombre term is pivotal for it.
-        var truth = pairs.Select(pair =>
-        {
-            var prompt = Words(pair.Prompt);
-            var (chosen, rejected) = (Readings.Of(reader, prompt, Words(pair.Chosen)), Readings.Of(reader, prompt, Words(pair.Rejected)));
-            double difference = chosen.Reader - rejected.Reader;
-            double blindDifference = chosen.Blind - rejected.Blind;
-            bool pivotal = difference != 0 && difference != blindDifference && Math.Sign(blindDifference) != Math.Sign(difference);
-            double cheerlessDifference = chosen.Cheerless - rejected.Cheerless;
-            double cheerlessAgrees = cheerlessDifference == 0 ? 0.5 : Math.Sign(cheerlessDifference) == Math.Sign(difference) ? 1 : 0;
-            // The mirror: pairs that cheer outside sombre stories decides. A proxy that dislikes cheer everywhere gets the
-            // sombre-pivotal pairs right without reading any hero, and these wrong; one that reads the hero gets both.
-            double welcomeDifference = chosen.Welcome - rejected.Welcome;
-            bool welcomePivotal = difference != 0 && welcomeDifference != 0 && Math.Sign(difference - welcomeDifference) != Math.Sign(difference);
-            return (Difference: difference, Pivotal: pivotal, BlindTie: blindDifference == 0, CheerlessAgrees: cheerlessAgrees, WelcomePivotal: welcomePivotal);
-        }).ToArray();
+        var pairs = SweepComparisons.Read(task, split);
+        var truth = pairs.Select(pair => SombrePairTruth.Of(reader, pair)).ToArray();
         // What a proxy that had learnt the blind reader exactly would score on the pivotal pairs (0, or half on its ties),
         // and one that had learnt the reader without its cheer term: it reads no hero, yet is right where the other
         // terms already point the reader's way.
         var pivotalPairs = truth.Where(x => x.Pivotal).ToArray();
         double blindAgreement = pivotalPairs.Length == 0 ? double.NaN : pivotalPairs.Average(x => x.BlindTie ? 0.5 : 0);
         double cheerlessAgreement = pivotalPairs.Length == 0 ? double.NaN : pivotalPairs.Average(x => x.CheerlessAgrees);
-        var proxies = promptsOnly ? [] : ProxyFiles(task).ToArray();
-        if (!promptsOnly && proxies.Length == 0)
-        {
-            throw new InvalidDataException($"{task}/task.log names no proxy cache file (a line 'saved|reusing .../proxies/<key>.zip'): run the task again to write it.");
-        }
+        var proxies = promptsOnly ? [] : sweepTask.ProxyFiles().ToArray();
         var ml = new MLContext(1);
         foreach (string path in proxies)
         {
             using var model = RewardModel.Load(ml, path);
             var chosenScores = model.ScoreText(pairs.Select(x => x.Prompt).ToArray(), pairs.Select(x => x.Chosen).ToArray());
             var rejectedScores = model.ScoreText(pairs.Select(x => x.Prompt).ToArray(), pairs.Select(x => x.Rejected).ToArray());
-            double Agrees(int i) => chosenScores[i] == rejectedScores[i] ? 0.5
-                : Math.Sign(chosenScores[i] - rejectedScores[i]) == Math.Sign(truth[i].Difference) ? 1 : 0;
+            double Agrees(int i) => truth[i].Agreement(chosenScores[i], rejectedScores[i]);
             var pivotal = Enumerable.Range(0, pairs.Length).Where(i => truth[i].Pivotal).ToArray();
             var welcome = Enumerable.Range(0, pairs.Length).Where(i => truth[i].WelcomePivotal).ToArray();
             var other = Enumerable.Range(0, pairs.Length).Where(i => !truth[i].Pivotal && !truth[i].WelcomePivotal && truth[i].Difference != 0).ToArray();
@@ -123,39 +90,6 @@ internal static partial class PilotSombreReads
                 other.Length, other.Length == 0 ? double.NaN : other.Average(Agrees), blindAgreement, cheerlessAgreement);
         }
     }
-
-    /// <summary>
-    /// One response read once (the reading is the costly part), scored four ways: by the reader; by a reader blind to the
-    /// hero (every cheer word welcome) and by one without cheer, each summed as <see cref="TasteBreakdown.Total"/> is; and
-    /// what cheer outside sombre stories adds to the reader's score.
-    /// </summary>
-    private sealed record Readings(double Reader, double Blind, double Cheerless, double Welcome)
-    {
-        public static Readings Of(StoryTaste reader, string[] prompt, string[] response)
-        {
-            var parts = reader.Explain(prompt, response);
-            if (reader.SombreKinds.Count == 0)
-            {
-                // storyworld-2: sombre cheer costs as a contradiction, one a cheer word (each sits in a sentence of its own).
-                int welcome = response.Count(reader.Options.CheerWords.Contains) - parts.SombreCheerWords;
-                double undone = reader.Options.Penalty(ViolationKind.Contradiction) * parts.SombreCheerWords;
-                return new Readings(parts.Total, parts.Total + undone, parts.Total - parts.Cheer, reader.CheerWorth(welcome));
-            }
-            return new Readings(parts.Total, reader.Cheer(response) + parts.Words - parts.Penalty, 0.0 + parts.Words - parts.Penalty,
-                parts.Cheer + reader.Options.SombreCheerCost * parts.SombreCheerWords);
-        }
-    }
-
-    /// <summary>The proxy models a task trained or reused, from the cache paths its log names, in order.</summary>
-    private static IEnumerable<string> ProxyFiles(string task)
-        => File.ReadLines(Path.Combine(task, "task.log"))
-            .Select(line => ProxyPath().Match(line))
-            .Where(m => m.Success)
-            .Select(m => m.Groups[1].Value)
-            .Distinct(StringComparer.Ordinal);
-
-    [GeneratedRegex(@"(?:saved|reusing) (\S+/proxies/[0-9a-f]+\.zip)$")]
-    private static partial Regex ProxyPath();
 
     private static void Summarize(IReadOnlyList<SombreReadRow> rows)
     {

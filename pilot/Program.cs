@@ -29,6 +29,9 @@ internal static class Program
             case "reads":
                 PilotSombreReads.Run(flags);
                 return 0;
+            case "surprise":
+                PilotWordSurprise.Run(flags);
+                return 0;
             case "cheer":
                 PilotCheerPiling.Run(flags);
                 return 0;
@@ -36,7 +39,7 @@ internal static class Program
                 PilotReport.Run(flags);
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, rewards, likelihood, reads or report");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, rewards, likelihood, reads, surprise or report");
                 return 2;
         }
     }

@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
 using OverOpt.Experiments.Files;
 using OverOpt.Experiments.Settings;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.Text;
+using OverOpt.MLNet.World;
 
 namespace WorldPilot;
 
@@ -9,7 +11,7 @@ namespace WorldPilot;
 /// A finished task of a sweep, as the pilot's modes that read sweeps (<c>reads</c>, <c>cheer</c>) need it: its pipeline,
 /// its world, its pi_init (from policies.csv) and the prompts it drew, rebuilt as the task built them.
 /// </summary>
-internal sealed record SweepTask(string Folder, PipelineDefinition Pipeline, WorldSpec World)
+internal sealed partial record SweepTask(string Folder, PipelineDefinition Pipeline, WorldSpec World)
 {
     /// <summary>The finished tasks (those with done.json) of a sweep's tasks folder, in the sweep's order.</summary>
     public static IEnumerable<SweepTask> Finished(string tasks)
@@ -30,4 +32,32 @@ internal sealed record SweepTask(string Folder, PipelineDefinition Pipeline, Wor
 
     /// <summary>The task's prompts split as the pipeline split them, in the tokens of <paramref name="piInit"/>.</summary>
     public PromptSplit Prompts(Policy piInit) => PromptSplit.Create(piInit.Tokenizer, World.GeneratedCorpus(), Pipeline.Sampling.PromptLength);
+
+    /// <summary>The task's reader, which must hold sombre kinds (storyworld-2, or world.sombreShare set).</summary>
+    public StoryTaste SombreReader()
+    {
+        var reader = new StoryTaste(StoryWorld.Create(World.Version, World.EffectiveSeed),
+            new StoryTasteOptions { WordTaste = World.WordTaste ?? 0, SombreShare = World.SombreShare ?? 0 });
+        if (reader.SombreStoryKinds.Count == 0)
+        {
+            throw new InvalidDataException($"{Folder}/pipeline.json: neither world.sombreShare is set nor is the world {StoryWorld.TemperamentVersion}, so no pair is decided by sombre cheer.");
+        }
+        return reader;
+    }
+
+    /// <summary>The proxy models the task trained or reused, from the cache paths its log names, in order.</summary>
+    public IReadOnlyList<string> ProxyFiles()
+    {
+        var files = File.ReadLines(Path.Combine(Folder, "task.log"))
+            .Select(line => ProxyPath().Match(line))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        return files.Length > 0 ? files
+            : throw new InvalidDataException($"{Folder}/task.log names no proxy cache file (a line 'saved|reusing .../proxies/<key>.zip'): run the task again to write it.");
+    }
+
+    [GeneratedRegex(@"(?:saved|reusing) (\S+/proxies/[0-9a-f]+\.zip)$")]
+    private static partial Regex ProxyPath();
 }

@@ -137,6 +137,20 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     /// <exception cref="InvalidOperationException">The readout reads no likelihood.</exception>
     public Tensor LanguageLogLikelihood(Tensor sequences)
     {
+        // A sum in nats, not a mean per token: a pair's responses differ by a few nats, which a weight near 1 turns into a
+        // Bradley-Terry margin, where a per-token mean would need a weight of tens that Adam's steps of the learning rate
+        // would not reach in a few hundred updates. The prompt's share is common to both responses.
+        using var tokens = LanguageTokenLogProbabilities(sequences);
+        return tokens.sum([1], keepdim: true);
+    }
+
+    /// <summary>
+    /// The log-probability (batch, length - 1) of every token after the first of token sequences (batch, length) under
+    /// the frozen language model, given the tokens before it: where in a sequence its language model is surprised.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The readout reads no likelihood.</exception>
+    public Tensor LanguageTokenLogProbabilities(Tensor sequences)
+    {
         if (languageBackbone is null || languageHead is null)
         {
             throw new InvalidOperationException($"A reward network reading {Readout} has no language model whose likelihood it reads.");
@@ -144,12 +158,9 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         long length = sequences.shape[1];
-        // Position t predicts token t + 1: the log-probability of every token after the first, summed. A sum in nats,
-        // not a mean per token: a pair's responses differ by a few nats, which a weight near 1 turns into a
-        // Bradley-Terry margin, where a per-token mean would need a weight of tens that Adam's steps of the
-        // learning rate would not reach in a few hundred updates. The prompt's share is common to both responses.
+        // Position t predicts token t + 1.
         var logits = languageHead.forward(languageBackbone.Forward(sequences, null).narrow(1, 0, length - 1));
-        return logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).sum([1], keepdim: true).MoveToOuterDisposeScope();
+        return logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
