@@ -145,8 +145,7 @@ internal static class PilotWordSurprise
                 + string.Join(", ", probe.GroupBy(r => r.World).OrderBy(g => g.Key).Select(w => $"world {w.Key} {Slope(w)?.SlopeInterval("F3")}")));
         }
         // Paired by replicate (world, proxy seed): what reading per-word surprise adds to the likelihood probe.
-        Console.WriteLine("
-wordSurprise minus likelihood, the mean of the two, paired by replicate:");
+        Console.WriteLine("\nwordSurprise minus likelihood, the mean of the two, paired by replicate:");
         foreach (var size in rows.GroupBy(r => r.Proxy).OrderBy(g => g.First().Parameters))
         {
             var gains = size.GroupBy(r => (r.World, r.ProxySeed))
