@@ -128,8 +128,14 @@ internal static class PilotWordSurprise
         }
     }
 
-    private static void Summarize(IReadOnlyList<WordSurpriseRow> rows)
+    private static void Summarize(IReadOnlyList<WordSurpriseRow> all)
     {
+        // The proxy seed seeds a proxy's head and its order of comparisons, neither of which a probe reads: one world's
+        // tasks give the same comparisons and language models, so their rows repeat and only the worlds are replicates.
+        var rows = all.GroupBy(r => (r.World, r.Proxy, r.Probe))
+            .SelectMany(g => g.Select(r => r with { ProxySeed = 0 }).Distinct().Count() == 1 ? g.Take(1) : g)
+            .ToArray();
+        Console.WriteLine($"\n{rows.Length} distinct rows of {all.Count} (a world's proxy seeds give the same probe)");
         static string Interval(SeedSummary s) => $"{s.Mean:F3} [{s.Low:F3}, {s.High:F3}]";
         foreach (var probe in rows.GroupBy(r => r.Probe))
         {
