@@ -1,10 +1,7 @@
 using Microsoft.ML;
 using OverOpt.Experiments.Analysis.Studies;
-using OverOpt.Experiments.Files;
-using OverOpt.Experiments.Settings;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Torch;
-using OverOpt.MLNet.World;
 
 namespace WorldPilot;
 
