@@ -101,10 +101,16 @@ public static class CurvePlots
         return plot;
     }
 
-    internal static void Save(Plot plot, string path)
+    /// <summary>Writes <paramref name="plot"/> to <paramref name="path"/> as a 1200 x 650 PNG, through a temporary file.</summary>
+    /// <param name="plot">The figure.</param>
+    /// <param name="path">The PNG to write.</param>
+    /// <param name="legend">Where the legend goes, beside the data: right for many short entries (curves), bottom for a
+    /// few long ones (a study's fitted line with its interval), which on the right narrowed the data area until a
+    /// title centred over it ran off the figure's left edge.</param>
+    internal static void Save(Plot plot, string path, Edge legend = Edge.Right)
     {
         // Beside the data, not over it: with four KL coefficients or two policies the legend inside hid the curves.
-        plot.ShowLegend(Edge.Right);
+        plot.ShowLegend(legend);
         string temporary = path + ".tmp.png";
         plot.SavePng(temporary, 1200, 650);
         File.Move(temporary, path, overwrite: true);

@@ -52,7 +52,7 @@ public static class StudyPlots
             line.LinePattern = l.Dashed ? LinePattern.Dashed : LinePattern.Solid;
             line.LegendText = l.Label;
         }
-        CurvePlots.Save(plot, path);
+        CurvePlots.Save(plot, path, Edge.Bottom);
     }
 
     /// <summary>A horizontal line across the x range of <paramref name="series"/> (e.g. the chance loss ln 2).</summary>
