@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.ML;
 using OverOpt.Experiments.Analysis.Studies;
+using OverOpt.Experiments.Files;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Sampling;
@@ -29,10 +31,11 @@ internal static class PilotWordSurprise
         string output = flags.String("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tasks))!, "sombre-reads"));
         Directory.CreateDirectory(output);
         var rows = new List<WordSurpriseRow>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var task in SweepTask.Finished(tasks))
         {
             int before = rows.Count;
-            rows.AddRange(Read(task));
+            rows.AddRange(Read(task, seen));
             Console.WriteLine(string.Join("\n", rows.Skip(before).Select(r => "  " + r)));
         }
         string csv = Path.Combine(output, "word-surprise.csv");
@@ -41,20 +44,28 @@ internal static class PilotWordSurprise
         Summarize(rows);
     }
 
-    private static IEnumerable<WordSurpriseRow> Read(SweepTask task)
+    /// <summary>
+    /// The probes of <paramref name="task"/>'s proxies whose comparisons and frozen language model are not in
+    /// <paramref name="seen"/>. The proxy seed seeds a proxy's head and its order of comparisons, neither of which a probe
+    /// reads, so a world's tasks share both and their probes would repeat: each pair of them is probed once, and only the
+    /// world seeds are replicates.
+    /// </summary>
+    private static IEnumerable<WordSurpriseRow> Read(SweepTask task, ISet<string> seen)
     {
-        var reader = task.SombreReader();
-        var train = SweepComparisons.Read(task.Folder, "train");
-        var validation = SweepComparisons.Read(task.Folder, "validation");
-        var truth = validation.Select(pair => SombrePairTruth.Of(reader, pair)).ToArray();
+        string comparisonsFile = Path.Combine(task.Folder, OutputFiles.Comparisons);
+        string comparisons = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(comparisonsFile)));
+        (SweepComparisons.Pair[] Train, SweepComparisons.Pair[] Validation, SombrePairTruth[] Truth)? data = null;
         var ml = new MLContext(1);
         foreach (string path in task.ProxyFiles())
         {
             using var model = RewardModel.Load(ml, path);
-            if (model is not TransformerRewardModel { Network.Readout: RewardReadout.MeanPoolAndLikelihood } proxy)
+            if (model is not TransformerRewardModel { Network.Readout: RewardReadout.MeanPoolAndLikelihood } proxy
+                || !seen.Add(comparisons + proxy.LanguageModelFingerprint))
             {
                 continue;
             }
+            data ??= ReadComparisons(task);
+            var (train, validation, truth) = data.Value;
             var trainSurprise = Surprises(proxy, train);
             var validationSurprise = Surprises(proxy, validation);
             foreach (var probe in new[] { "likelihood", "wordSurprise" })
@@ -73,6 +84,13 @@ internal static class PilotWordSurprise
                     Agreement(t => !t.Pivotal && !t.WelcomePivotal && t.Difference != 0), metrics.PairwiseAccuracy);
             }
         }
+    }
+
+    private static (SweepComparisons.Pair[] Train, SweepComparisons.Pair[] Validation, SombrePairTruth[] Truth) ReadComparisons(SweepTask task)
+    {
+        var reader = task.SombreReader();
+        var validation = SweepComparisons.Read(task.Folder, "validation");
+        return (SweepComparisons.Read(task.Folder, "train"), validation, validation.Select(pair => SombrePairTruth.Of(reader, pair)).ToArray());
     }
 
     /// <summary>What the frozen language model of <paramref name="proxy"/> makes of each pair's two responses.</summary>
@@ -128,14 +146,8 @@ internal static class PilotWordSurprise
         }
     }
 
-    private static void Summarize(IReadOnlyList<WordSurpriseRow> all)
+    private static void Summarize(IReadOnlyList<WordSurpriseRow> rows)
     {
-        // The proxy seed seeds a proxy's head and its order of comparisons, neither of which a probe reads: one world's
-        // tasks give the same comparisons and language models, so their rows repeat and only the worlds are replicates.
-        var rows = all.GroupBy(r => (r.World, r.Proxy, r.Probe))
-            .SelectMany(g => g.Select(r => r with { ProxySeed = 0 }).Distinct().Count() == 1 ? g.Take(1) : g)
-            .ToArray();
-        Console.WriteLine($"\n{rows.Length} distinct rows of {all.Count} (a world's proxy seeds give the same probe)");
         static string Interval(SeedSummary s) => $"{s.Mean:F3} [{s.Low:F3}, {s.High:F3}]";
         foreach (var probe in rows.GroupBy(r => r.Probe))
         {
