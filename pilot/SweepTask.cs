@@ -8,7 +8,7 @@ using OverOpt.MLNet.World;
 namespace WorldPilot;
 
 /// <summary>
-/// A finished task of a sweep, as the pilot's modes that read sweeps (<c>reads</c>, <c>cheer</c>) need it: its pipeline,
+/// A finished task of a sweep, as the pilot's modes that read sweeps (<c>reads</c>, <c>cheer</c>, <c>surprise</c>) need it: its pipeline,
 /// its world, its pi_init (from policies.csv) and the prompts it drew, rebuilt as the task built them.
 /// </summary>
 internal sealed partial record SweepTask(string Folder, PipelineDefinition Pipeline, WorldSpec World)
