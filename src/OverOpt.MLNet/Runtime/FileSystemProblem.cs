@@ -12,6 +12,9 @@ public static class FileSystemProblem
     private const int ReadOnlyFileSystem = 30;
     private const int QuotaExceeded = 122;
 
+    private const int AlreadyExists = 17;
+    private const int MaxAttemptsWhenRacing = 20;
+
     /// <summary>True for a failure of the file system itself (permissions, space, a missing or read-only folder), not of a file's content.</summary>
     public static bool Is(Exception e)
         => e is UnauthorizedAccessException || (e is IOException && e is not EndOfStreamException && e is not FileNotFoundException);
@@ -34,24 +37,42 @@ public static class FileSystemProblem
         return $"{fix}; then rerun: finished work is kept and resumed.";
     }
 
+    private static bool IsWhatARacingCheckCauses(IOException e)
+        => e is DirectoryNotFoundException or FileNotFoundException || e.HResult == AlreadyExists;
+
     /// <summary>
     /// Checks, before any work that would write there, that <paramref name="folder"/> can be created (where missing)
-    /// and a file created in it; leaves the file system as it found it. Throws <see cref="OverOptConfigurationException"/>
+    /// and a file created in it; leaves the file system as it found it (checks racing on one missing folder may leave
+    /// it there, empty, as a worker that goes on to write would). Throws <see cref="OverOptConfigurationException"/>
     /// naming <paramref name="setting"/> (e.g. "--output"), the folder, the cause and the fix.
     /// </summary>
     public static void RequireWritableFolder(string folder, string setting)
     {
         string full = Path.GetFullPath(folder);
-        var missing = new List<string>();
-        for (string? at = full; at is not null && !Directory.Exists(at); at = Path.GetDirectoryName(at))
-        {
-            missing.Add(at);
-        }
+        var missing = new SortedSet<string>(Comparer<string>.Create((a, b) => b.Length != a.Length ? b.Length.CompareTo(a.Length) : string.CompareOrdinal(a, b)));
         try
         {
-            Directory.CreateDirectory(full);
-            using (File.Create(Path.Combine(full, $".overopt-write-check.{Environment.ProcessId}.{Guid.NewGuid():N}"), 1, FileOptions.DeleteOnClose))
+            for (int attempt = 1; ; attempt++)
             {
+                for (string? at = full; at is not null && !Directory.Exists(at); at = Path.GetDirectoryName(at))
+                {
+                    missing.Add(at);
+                }
+                try
+                {
+                    Directory.CreateDirectory(full);
+                    using (File.Create(Path.Combine(full, $".overopt-write-check.{Environment.ProcessId}.{Guid.NewGuid():N}"), 1, FileOptions.DeleteOnClose))
+                    {
+                    }
+                    break;
+                }
+                // Two workers of a sweep start at once on a folder that does not exist yet: the other's check removes
+                // what it created (empty again) while we create the folder or write in it, which .NET reports as a
+                // file or folder not found, or as "already exists" when the folder went between mkdir and its stat.
+                // Creating it again is the answer; a folder the file system refuses (/proc) fails every time.
+                catch (IOException e) when (IsWhatARacingCheckCauses(e) && attempt < MaxAttemptsWhenRacing)
+                {
+                }
             }
         }
         // Creating a folder, "not found" is the file system refusing it (mkdir in /proc gives ENOENT), not a missing input.
