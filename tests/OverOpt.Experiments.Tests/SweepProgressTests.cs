@@ -25,11 +25,27 @@ public sealed class SweepProgressTests
         Assert.Equal(615, progress.EstimatedSecondsLeft!.Value, 6);
         Assert.Equal((3, 0, 3), (progress.Done, progress.Running, progress.Pending));
 
-        // A part with no finished task yet is expected to take the mean over all; two workers share the work.
-        var mixed = new SweepProgress(total: 3, alreadyDone: 0, workers: 2, ["a", "b", "b"]);
+        // A part with no task done yet is expected to take the mean over all; two workers share the work.
+        var mixed = new SweepProgress(total: 4, alreadyDone: 0, workers: 2, ["a", "a", "b", "b"]);
         mixed.Started(0, "a");
-        mixed.Finished(0, succeeded: false, 40);
-        Assert.Equal(40, mixed.EstimatedSecondsLeft!.Value, 6);
-        Assert.Equal(1, mixed.Failed);
+        mixed.Finished(0, succeeded: true, 40);
+        Assert.Equal(60, mixed.EstimatedSecondsLeft!.Value, 6);
+        Assert.Equal(1, mixed.Done);
+    }
+
+    [Fact]
+    public void AFailedTaskSaysNothingOfHowLongTheOthersTake()
+    {
+        // A worker that fails at its start (a folder it cannot write) ends in a second; the tasks left take minutes.
+        var progress = new SweepProgress(total: 3, alreadyDone: 0, workers: 1, ["", "", ""]);
+        progress.Started(0, null);
+        progress.Finished(0, succeeded: false, 1);
+        Assert.Null(progress.EstimatedSecondsLeft);
+        Assert.EndsWith("eta once a task is done", progress.ToString());
+
+        progress.Started(1, null);
+        progress.Finished(1, succeeded: true, 600);
+        Assert.Equal(600, progress.EstimatedSecondsLeft!.Value, 6);
+        Assert.Equal((1, 1, 1), (progress.Done, progress.Failed, progress.Pending));
     }
 }

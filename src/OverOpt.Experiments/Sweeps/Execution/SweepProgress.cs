@@ -5,15 +5,16 @@ namespace OverOpt.Experiments.Sweeps.Execution;
 
 /// <summary>
 /// The whole sweep's progress as one line: done, running, failed, pending, elapsed time and an estimate of the time
-/// left. A task is expected to take the mean wall time of the tasks of its kind (its part of a sweep of sweeps) finished
-/// in this run, or of all finished tasks where none of its kind has; a running task is expected to need that less what
-/// it has already run. Kinds matter because one sweep of sweeps mixes tasks of seconds with tasks of minutes.
+/// left. A task is expected to take the mean wall time of the tasks of its kind (its part of a sweep of sweeps) done in
+/// this run, or of all tasks done where none of its kind is; a running task is expected to need that less what it has
+/// already run. Kinds matter because one sweep of sweeps mixes tasks of seconds with tasks of minutes; a failed task
+/// does not count, since one that fails at its start says nothing of how long the work takes.
 /// </summary>
 public sealed class SweepProgress
 {
     private readonly int _workers;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly List<(string Kind, double Seconds)> _finished = [];
+    private readonly List<(string Kind, double Seconds)> _done = [];
     private readonly Dictionary<int, (string Kind, TimeSpan Start)> _running = [];
     private readonly Dictionary<string, int> _pending = new(StringComparer.Ordinal);
 
@@ -61,25 +62,25 @@ public sealed class SweepProgress
         if (succeeded)
         {
             Done++;
+            _done.Add((kind, wallSeconds));
         }
         else
         {
             Failed++;
         }
-        _finished.Add((kind, wallSeconds));
     }
 
-    /// <summary>The seconds left, or null before any task has finished in this run.</summary>
+    /// <summary>The seconds left, or null before any task is done in this run.</summary>
     public double? EstimatedSecondsLeft
     {
         get
         {
-            if (_finished.Count == 0)
+            if (_done.Count == 0)
             {
                 return null;
             }
-            double all = _finished.Average(f => f.Seconds);
-            double Expected(string kind) => _finished.Where(f => f.Kind == kind).Select(f => f.Seconds).DefaultIfEmpty(all).Average();
+            double all = _done.Average(f => f.Seconds);
+            double Expected(string kind) => _done.Where(f => f.Kind == kind).Select(f => f.Seconds).DefaultIfEmpty(all).Average();
             double now = _clock.Elapsed.TotalSeconds;
             double work = _pending.Sum(p => p.Value * Expected(p.Key))
                 + _running.Values.Sum(r => Math.Max(0, Expected(r.Kind) - (now - r.Start.TotalSeconds)));
@@ -90,7 +91,7 @@ public sealed class SweepProgress
 
     public override string ToString()
     {
-        string eta = EstimatedSecondsLeft is { } left ? $"eta ~{Clock(left)}" : "eta after the first task";
+        string eta = EstimatedSecondsLeft is { } left ? $"eta ~{Clock(left)}" : "eta once a task is done";
         return string.Create(CultureInfo.InvariantCulture,
             $"{Done}/{Total} done, {Running} running, {Failed} failed, {Pending} pending; {Clock(_clock.Elapsed.TotalSeconds)} elapsed, {(Pending + Running == 0 ? "finished" : eta)}");
     }
