@@ -49,7 +49,7 @@ public static class FileSystemProblem
     public static void RequireWritableFolder(string folder, string setting)
     {
         string full = Path.GetFullPath(folder);
-        var missing = new SortedSet<string>(Comparer<string>.Create((a, b) => b.Length != a.Length ? b.Length.CompareTo(a.Length) : string.CompareOrdinal(a, b)));
+        var missing = new List<string>();
         try
         {
             for (int attempt = 1; ; attempt++)
@@ -82,9 +82,10 @@ public static class FileSystemProblem
         }
         finally
         {
-            foreach (string created in missing.Where(Directory.Exists))
+            // Deepest first (a folder's path is longer than its parent's); one that another process filled meanwhile
+            // is not empty and stays.
+            foreach (string created in missing.Distinct().OrderByDescending(p => p.Length).Where(Directory.Exists))
             {
-                // Deepest first; one that another process filled meanwhile is not empty and stays.
                 try
                 {
                     Directory.Delete(created);
