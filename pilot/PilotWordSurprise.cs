@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.ML;
 using OverOpt.Experiments.Analysis.Studies;
 using OverOpt.Experiments.Files;
+using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Comparisons;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Sampling;
@@ -53,7 +53,7 @@ internal static class PilotWordSurprise
     private static IEnumerable<WordSurpriseRow> Read(SweepTask task, ISet<string> seen)
     {
         string comparisonsFile = Path.Combine(task.Folder, OutputFiles.Comparisons);
-        string comparisons = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(comparisonsFile)));
+        string comparisons = ModelArchive.Sha256(File.ReadAllBytes(comparisonsFile));
         (SweepComparisons.Pair[] Train, SweepComparisons.Pair[] Validation, SombrePairTruth[] Truth)? data = null;
         var ml = new MLContext(1);
         foreach (string path in task.ProxyFiles())
