@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OverOpt.Experiments.Reporting;
 using OverOpt.MLNet.Runtime;
 
 namespace OverOpt.Cli;
@@ -37,7 +38,7 @@ internal sealed class ConsoleProgress : IProgress<ProgressUpdate>
         }
         _stages[value.Stage] = (stage.Clock, now, value.Done, last);
         double fraction = value.Total > 0 ? (double)value.Done / value.Total : 1;
-        string eta = value.Done > 0 && !last ? $", eta {TimeSpan.FromSeconds(now / fraction - now):m\\:ss}" : "";
+        string eta = value.Done > 0 && !last ? $", eta {ClockText.Of(now / fraction - now)}" : "";
         string detail = value.Detail is null ? "" : $"  {value.Detail}";
         Console.Error.WriteLine($"[{value.Stage}] {value.Done}/{value.Total} ({fraction:P0}, {now:F0}s{eta}){detail}");
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OverOpt.Experiments.Reporting;
 
 namespace OverOpt.Experiments.Sweeps.Execution;
 
@@ -91,14 +92,8 @@ public sealed class SweepProgress
 
     public override string ToString()
     {
-        string eta = EstimatedSecondsLeft is { } left ? $"eta ~{Clock(left)}" : "eta once a task is done";
+        string eta = EstimatedSecondsLeft is { } left ? $"eta ~{ClockText.Of(left)}" : "eta once a task is done";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Done}/{Total} done, {Running} running, {Failed} failed, {Pending} pending; {Clock(_clock.Elapsed.TotalSeconds)} elapsed, {(Pending + Running == 0 ? "finished" : eta)}");
-    }
-
-    private static string Clock(double seconds)
-    {
-        var t = TimeSpan.FromSeconds(Math.Round(seconds));
-        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t:mm\\:ss}" : $"{t:m\\:ss}";
+            $"{Done}/{Total} done, {Running} running, {Failed} failed, {Pending} pending; {ClockText.Of(_clock.Elapsed.TotalSeconds)} elapsed, {(Pending + Running == 0 ? "finished" : eta)}");
     }
 }
