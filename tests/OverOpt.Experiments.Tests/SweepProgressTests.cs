@@ -48,4 +48,15 @@ public sealed class SweepProgressTests
         Assert.Equal(600, progress.EstimatedSecondsLeft!.Value, 6);
         Assert.Equal((1, 1, 1), (progress.Done, progress.Failed, progress.Pending));
     }
+
+    [Fact]
+    public void ATaskLeftToAnotherProcessLeavesTheTotalAndIsNeitherDoneNorFailed()
+    {
+        var progress = new SweepProgress(total: 3, alreadyDone: 0, workers: 1, ["", "", ""]);
+        progress.Started(0, null);
+        progress.LeftToAnotherProcess(0);
+
+        Assert.Equal((2, 0, 0, 0, 2), (progress.Total, progress.Done, progress.Failed, progress.Running, progress.Pending));
+        Assert.StartsWith("0/2 done, 0 running, 0 failed, 2 pending", progress.ToString());
+    }
 }

@@ -46,7 +46,7 @@ internal static partial class SweepCommand
                     return 0;
                 case SweepTaskResult.RunningElsewhere:
                     Console.Error.WriteLine($"overopt: task {task.Index} is running in another process; not started here: {outcome.Error}");
-                    return 1;
+                    return SweepTaskRunner.RunningElsewhereExitCode;
                 default:
                     Console.Error.WriteLine($"overopt: task {task.Index} FAILED: {outcome.Error}");
                     Console.Error.WriteLine($"overopt: log: {outcome.Output}");

@@ -34,7 +34,7 @@ public sealed class SweepProgress
         }
     }
 
-    public int Total { get; }
+    public int Total { get; private set; }
 
     public int Done { get; private set; }
 
@@ -69,6 +69,13 @@ public sealed class SweepProgress
         {
             Failed++;
         }
+    }
+
+    /// <summary>Task <paramref name="index"/> turned out to be running in another process: this run no longer accounts for it.</summary>
+    public void LeftToAnotherProcess(int index)
+    {
+        _running.Remove(index);
+        Total--;
     }
 
     /// <summary>The seconds left, or null before any task is done in this run.</summary>

@@ -16,6 +16,12 @@ namespace OverOpt.Experiments.Sweeps.Execution;
 /// </summary>
 public sealed class SweepTaskRunner
 {
+    /// <summary>
+    /// The exit code of a worker process that found its task running in another process (its lock held): neither done
+    /// nor failed here, so a pool leaves the task to that process instead of counting a failure.
+    /// </summary>
+    public const int RunningElsewhereExitCode = 3;
+
     private readonly SweepLayout _layout;
     private readonly SweepTaskRunOptions _options;
 

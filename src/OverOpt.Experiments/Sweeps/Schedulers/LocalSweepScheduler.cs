@@ -11,7 +11,8 @@ namespace OverOpt.Experiments.Sweeps.Schedulers;
 /// Runs a sweep's unfinished tasks on this machine with a pool of worker processes (one task each, so a task's
 /// threads, memory and native state die with it). Done tasks are skipped, failed ones are run again, a task that
 /// another process runs is left to it. A worker that dies without a failure log of its own (killed, out of memory) gets
-/// one written from its last output lines.
+/// one written from its last output lines. A worker that finds its task taken since the pool listed it (exit code
+/// <see cref="SweepTaskRunner.RunningElsewhereExitCode"/>) leaves it to that process, as a task running at the start is.
 /// </summary>
 public sealed class LocalSweepScheduler
 {
@@ -80,14 +81,22 @@ public sealed class LocalSweepScheduler
                     running.Remove(worker);
                     double seconds = worker.Clock.Elapsed.TotalSeconds;
                     bool done = File.Exists(_layout.DoneMarker(worker.Task));
-                    progress.Finished(worker.Task.Index, done, seconds);
-                    if (done)
+                    if (!done && worker.Process.ExitCode == SweepTaskRunner.RunningElsewhereExitCode)
                     {
+                        // Started by hand or by another pool after this one listed it: that process finishes it.
+                        elsewhere.Add(worker.Task);
+                        progress.LeftToAnotherProcess(worker.Task.Index);
+                        _options.Report($"task {worker.Task.Index} is running in another process (left to it)");
+                    }
+                    else if (done)
+                    {
+                        progress.Finished(worker.Task.Index, succeeded: true, seconds);
                         completed++;
                         _options.Report(string.Create(CultureInfo.InvariantCulture, $"task {worker.Task.Index} done in {seconds:F1} s"));
                     }
                     else
                     {
+                        progress.Finished(worker.Task.Index, succeeded: false, seconds);
                         string log = EnsureFailureLog(worker);
                         failures.Add((worker.Task, log));
                         _options.Report($"task {worker.Task.Index} FAILED (exit code {worker.Process.ExitCode}); log: {log}");
