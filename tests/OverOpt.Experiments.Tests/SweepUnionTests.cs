@@ -79,6 +79,7 @@ public sealed class SweepUnionTests : IDisposable
         seeded.Proxies[0].Readout = "meanPoolAndLikelihood";
         seeded.Gold!.Readout = "meanPoolAndLikelihood";
         seeded.Gold.TermLossWeight = 1;
+        seeded.Gold.PairLossWeight = 1;
         seeded.Gold.Kind = GoldSpec.RuleKind;
         seeded.World = new WorldSpec { Version = "storyworld-1" };
 
@@ -92,7 +93,8 @@ public sealed class SweepUnionTests : IDisposable
         node.Remove("world");
         // Sections and proxy settings added later still (direct alignment; gold plus noise and ensembles), null here.
         Assert.True(node.Remove("directAlignment") && node.Remove("iteratedRlhf"));
-        Assert.True(node["gold"]!.AsObject().Remove("readout") && node["gold"]!.AsObject().Remove("termLossWeight") && node["gold"]!.AsObject().Remove("kind"));
+        Assert.True(node["gold"]!.AsObject().Remove("readout") && node["gold"]!.AsObject().Remove("termLossWeight")
+            && node["gold"]!.AsObject().Remove("pairLossWeight") && node["gold"]!.AsObject().Remove("kind"));
         Assert.True(node["comparisons"]!.AsObject().Remove("validationCount"));
         foreach (var proxy in node["proxies"]!.AsArray())
         {
@@ -105,6 +107,7 @@ public sealed class SweepUnionTests : IDisposable
         Assert.Equal(CanonicalJson.ToText(node), CanonicalJson.ToText(plain));
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(CanonicalJson.ToText(seeded), "\"readout\":\"meanPoolAndLikelihood\""));
         Assert.Contains("\"termLossWeight\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
+        Assert.Contains("\"pairLossWeight\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"kind\":\"rule\"", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.DoesNotContain("isRule", CanonicalJson.ToText(seeded), StringComparison.OrdinalIgnoreCase);
         // A world's own null fields (seed, stories, corpus seed, word taste) are left out too, so adding one later keeps hashes.

@@ -57,6 +57,14 @@ public sealed class GoldSpec
     [Sweeps.Definition.OmittedWhileNull]
     public double? TermLossWeight { get; set; }
 
+    /// <summary>
+    /// Weight of the pair loss on pi_init's samples (<see cref="GoldRewardTrainer.Options.PairLossWeight"/>): the rule's
+    /// order of two samples of one prompt, fitted with the Bradley-Terry loss beside the regression. Null (left out): 0,
+    /// none, and no part of gold's cache key.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public double? PairLossWeight { get; set; }
+
     /// <summary>Training prompts; each gets <see cref="SamplesPerPrompt"/> pi_init responses.</summary>
     public int Prompts { get; set; } = GoldRewardTrainer.Defaults.Prompts;
 
@@ -83,5 +91,6 @@ public sealed class GoldSpec
         Seed = seed,
         Readout = ReadoutSetting.Parse(Readout, Pretrained),
         TermLossWeight = TermLossWeight ?? 0,
+        PairLossWeight = PairLossWeight ?? 0,
     };
 }

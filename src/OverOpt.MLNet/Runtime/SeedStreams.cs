@@ -13,6 +13,9 @@ public static class SeedStreams
     /// <summary>Gold's training: the order of its minibatches.</summary>
     public static int GoldBatchOrder(int seed) => seed + 2;
 
+    /// <summary>Gold's training with a pair loss: the pairs of pi_init's samples drawn at each step.</summary>
+    public static int GoldPairOrder(int seed) => seed + 31_337;
+
     /// <summary>The comparisons a pipeline labels: pi_init's responses, their pairing and the label noise.</summary>
     public static int Comparisons(int pipelineSeed) => pipelineSeed + 1;
 

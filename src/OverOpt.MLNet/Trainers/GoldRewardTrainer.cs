@@ -131,6 +131,16 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         /// </summary>
         public double TermLossWeight;
 
+        /// <summary>
+        /// Weight of a pairwise loss on pi_init's samples: a quarter of each batch's responses are pairs of samples of
+        /// one prompt that the rule tells apart, and the score's difference is fitted to the rule's order with the
+        /// Bradley-Terry (logistic) loss, beside the regression on the other three quarters. The regression's targets are
+        /// standardized over edited copies too, whose wide spread leaves pi_init's fine differences little of its
+        /// error; the pair loss fits exactly the order that judging pairs needs. 0: none (every row regressed, as before
+        /// the option existed).
+        /// </summary>
+        public double PairLossWeight;
+
         /// <summary>Where the network trains; null: the CPU (pi_init samples on its own device).</summary>
         public Device? Device;
 
@@ -164,6 +174,14 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             if (!(TermLossWeight >= 0) || double.IsInfinity(TermLossWeight))
             {
                 throw new OverOptConfigurationException($"termLossWeight = {TermLossWeight} must be 0 or more.", "termLossWeight", "use 0 (the total alone) or e.g. 1.");
+            }
+            if (!(PairLossWeight >= 0) || double.IsInfinity(PairLossWeight))
+            {
+                throw new OverOptConfigurationException($"pairLossWeight = {PairLossWeight} must be 0 or more.", "pairLossWeight", "use 0 (regression alone) or e.g. 1.");
+            }
+            if (PairLossWeight > 0 && BatchSize < 4)
+            {
+                throw new OverOptConfigurationException($"batchSize = {BatchSize} leaves no room for pairs beside the regression.", "batchSize", "use a batch of at least 4 (64 by default) with pairLossWeight.");
             }
             if (EditedFraction is < 0 or >= 1)
             {
@@ -286,22 +304,35 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         }
         using var optimizer = new AdamOptimizer(network.parameters().Concat(termHead?.parameters() ?? []), _options.LearningRate, weightDecay: 0.01);
         var order = new Random(SeedStreams.GoldBatchOrder(_options.Seed));
+        var pairs = _options.PairLossWeight > 0 ? new GoldSamplePairs(data, targets, SeedStreams.GoldPairOrder(_options.Seed)) : null;
+        int pairCount = pairs is null ? 0 : _options.BatchSize / 4;
         network.train();
         double running = double.NaN;
         for (int step = 1; step <= _options.Steps; step++)
         {
             using var scope = NewDisposeScope();
             optimizer.LearningRate = LearningRateSchedule.At(step, _options.Steps, _options.Steps / 20, _options.LearningRate);
-            var batch = Enumerable.Range(0, _options.BatchSize).Select(_ => order.Next(data.Count)).ToArray();
-            var sequences = Trainers.TransformerRewardTrainer.Sequences(batch.Select(i => data[i].Prompt.Concat(data[i].Response)), device);
+            var batch = Enumerable.Range(0, _options.BatchSize - 2 * pairCount).Select(_ => order.Next(data.Count)).ToArray();
+            // The pairs ride in the same forward pass, after the regression's rows: (first, second) of pair k at
+            // rows batch.Length + 2k and + 2k + 1, the first the one the rule prefers.
+            var paired = pairs?.Draw(pairCount) ?? [];
+            var rows = batch.Concat(paired.SelectMany(p => new[] { p.Preferred, p.Other })).ToArray();
+            var sequences = Trainers.TransformerRewardTrainer.Sequences(rows.Select(i => data[i].Prompt.Concat(data[i].Response)), device);
             using var cpuTarget = tensor(batch.Select(i => (float)targets[i]).ToArray());
             var target = cpuTarget.to(device);
             var features = network.Features(sequences);
-            var loss = nn.functional.mse_loss(network.Score(features), target);
+            var scores = network.Score(features);
+            var loss = nn.functional.mse_loss(scores.narrow(0, 0, batch.Length), target);
+            if (paired.Length > 0)
+            {
+                var both = scores.narrow(0, batch.Length, 2 * paired.Length).reshape(paired.Length, 2);
+                var margin = both.select(1, 0) - both.select(1, 1);
+                loss = loss.Plus(nn.functional.softplus(margin.neg()).mean().Times(_options.PairLossWeight));
+            }
             if (termHead is not null)
             {
                 using var cpuTerms = tensor(batch.SelectMany(i => terms![i]).ToArray(), [batch.Length, terms![0].Length]);
-                loss = loss.Plus(nn.functional.mse_loss(termHead.forward(features), cpuTerms.to(device)).Times(_options.TermLossWeight));
+                loss = loss.Plus(nn.functional.mse_loss(termHead.forward(features.narrow(0, 0, batch.Length)), cpuTerms.to(device)).Times(_options.TermLossWeight));
             }
             optimizer.ZeroGrad();
             loss.backward();
@@ -311,7 +342,7 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             running = double.IsNaN(running) ? value : 0.95 * running + 0.05 * value;
             if (step % 50 == 0 || step == _options.Steps)
             {
-                _options.Progress?.Report(new ProgressUpdate("train gold", step, _options.Steps, termHead is null ? $"mse {running:F4}" : $"loss {running:F4}"));
+                _options.Progress?.Report(new ProgressUpdate("train gold", step, _options.Steps, termHead is null && pairs is null ? $"mse {running:F4}" : $"loss {running:F4}"));
             }
         }
     }

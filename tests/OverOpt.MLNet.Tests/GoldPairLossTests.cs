@@ -1,0 +1,58 @@
+using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
+using OverOpt.MLNet.Sampling;
+using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Trainers;
+
+namespace OverOpt.MLNet.Tests;
+
+/// <summary>
+/// Gold's pair loss (<see cref="GoldRewardTrainer.Options.PairLossWeight"/>): it trains a gold that orders held-out pairs
+/// of pi_init's samples as the rule does, it is seeded, and a weight it cannot use is refused naming the field.
+/// </summary>
+public sealed class GoldPairLossTests : IClassFixture<RewardModelFixture>
+{
+    private readonly RewardModelFixture _data;
+
+    public GoldPairLossTests(RewardModelFixture data) => _data = data;
+
+    private TransformerRewardModel Gold(double pairLossWeight, int seed = 5) => _data.Ml.RewardModels().Trainers.Gold(new GoldRewardTrainer.Options
+    {
+        InitialPolicy = _data.Policy,
+        Corpus = TestModels.Corpus,
+        Shape = new GptShape { Layers = 1, ModelDim = 16, Heads = 2, Context = 24 },
+        Prompts = 200,
+        SamplesPerPrompt = 8,
+        ResponseLength = 12,
+        EditedFraction = 0.2,
+        Steps = 150,
+        PairLossWeight = pairLossWeight,
+        Seed = seed,
+    }).Fit(_data.Ml.Policies().PromptRows(TextCorpus.Prompts(_data.Policy.Tokenizer, TestModels.Corpus.TrainStories, 6).Take(200)));
+
+    [Fact]
+    public void AGoldTrainedWithThePairLossOrdersHeldOutSamplesAsTheRuleDoesAndIsSeeded()
+    {
+        using var paired = Gold(pairLossWeight: 1);
+        using var again = Gold(pairLossWeight: 1);
+        using var plain = Gold(pairLossWeight: 0);
+        var prompts = _data.Rows.Take(40).Select(r => r.PromptTokens).ToArray();
+        var responses = _data.Rows.Take(40).Select(r => r.ChosenTokens).ToArray();
+
+        Assert.True(paired.Info.Metrics["heldOutPairAgreement"] > 0.6, $"pair agreement {paired.Info.Metrics["heldOutPairAgreement"]}");
+        Assert.Equal(paired.Score(prompts, responses), again.Score(prompts, responses));
+        // The pairs change what is learnt (a weight of 0 is the regression alone, as before the option).
+        Assert.NotEqual(paired.Score(prompts, responses), plain.Score(prompts, responses));
+    }
+
+    [Theory]
+    [InlineData(-1.0, 64, "pairLossWeight")]
+    [InlineData(double.NaN, 64, "pairLossWeight")]
+    [InlineData(1.0, 3, "batchSize")]
+    public void AWeightOrBatchThePairLossCannotUseIsRefusedNamingTheField(double weight, int batchSize, string field)
+    {
+        var error = Assert.Throws<OverOptConfigurationException>(() => new GoldRewardTrainer.Options { PairLossWeight = weight, BatchSize = batchSize }.ValidateSettings());
+        Assert.Equal(field, error.Field);
+    }
+}
