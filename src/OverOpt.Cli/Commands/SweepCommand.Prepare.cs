@@ -14,7 +14,7 @@ internal static partial class SweepCommand
         var threads = CommonOptions.Threads();
         var command = new Command("prepare",
             "Build what the tasks share into the artifact cache, once: for each group of tasks whose pipelines differ only in proxies, comparisons, best-of-n or PPO, " +
-            "its policies and gold. Optional (tasks that need the same artifact build it once under a lock); the Slurm script runs it before the array. " +
+            "its policies, gold and the language models its transformer proxies start from (one a shape). Optional (tasks that need the same artifact build it once under a lock); the Slurm script runs it before the array. " +
             "A group that fails is reported and the others go on (exit 0): its tasks fail with the same error and the merge lists them.");
         arguments.AddTo(command);
         command.Options.Add(device);

@@ -39,20 +39,8 @@ public sealed class PipelineRunner
         FileSystemProblem.RequireWritableFolder(run.CacheDirectory, "--cache");
         Directory.CreateDirectory(output);
         var corpus = pipeline.LoadCorpus();
-        var cache = new ArtifactCache(run.CacheDirectory);
         var reused = new HashSet<string>(StringComparer.Ordinal);
-        cache.Rejected += run.Log;
-        cache.Reused += path =>
-        {
-            // Proxies are built or loaded side by side.
-            lock (reused)
-            {
-                reused.Add(path);
-            }
-            run.Log($"reusing {path}");
-        };
-        cache.Built += path => run.Log($"saved {path}");
-        cache.Waiting += run.Log;
+        var cache = OpenCache(run, reused);
 
         var results = new List<PolicyResult>();
         var policies = new List<Policy>();
@@ -110,6 +98,45 @@ public sealed class PipelineRunner
                 policy.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Pretrains (or reuses) into the cache the language models that the transformer proxies among
+    /// <paramref name="proxies"/> start from, as a run of <paramref name="pipeline"/> with them would, one a shape; returns
+    /// how many. A sweep's prepare step builds them once, so that no task waits on another's lock while a core idles.
+    /// </summary>
+    public int PretrainProxyLanguageModels(PipelineDefinition pipeline, IEnumerable<ProxySpec> proxies, PipelineRunOptions run)
+    {
+        pipeline.Validate();
+        FileSystemProblem.RequireWritableFolder(run.CacheDirectory, "--cache");
+        var corpus = pipeline.LoadCorpus();
+        var stage = new RewardModelStage(_ml, pipeline, run, OpenCache(run, new HashSet<string>(StringComparer.Ordinal)));
+        int count = 0;
+        foreach (var spec in proxies.Where(p => p.Kind == MLNet.RewardModels.TransformerRewardModel.KindName && p.Pretrained).DistinctBy(p => (p.Layers, p.ModelDim, p.Heads)))
+        {
+            using var languageModel = stage.LanguageModelFor(spec, corpus);
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>The artifact cache, its events told to the run's log; the artifacts it reused are added to <paramref name="reused"/>.</summary>
+    private static ArtifactCache OpenCache(PipelineRunOptions run, HashSet<string> reused)
+    {
+        var cache = new ArtifactCache(run.CacheDirectory);
+        cache.Rejected += run.Log;
+        cache.Reused += path =>
+        {
+            // Proxies are built or loaded side by side.
+            lock (reused)
+            {
+                reused.Add(path);
+            }
+            run.Log($"reusing {path}");
+        };
+        cache.Built += path => run.Log($"saved {path}");
+        cache.Waiting += run.Log;
+        return cache;
     }
 
     private Policy Pretrain(PipelineDefinition pipeline, PolicySpec spec, TextCorpus corpus, ArtifactCache cache, PipelineRunOptions run)

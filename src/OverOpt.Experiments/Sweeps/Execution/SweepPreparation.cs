@@ -7,10 +7,12 @@ namespace OverOpt.Experiments.Sweeps.Execution;
 
 /// <summary>
 /// What every task of a group shares, built once before the tasks run (<c>overopt sweep prepare</c>, the Slurm
-/// prepare job): the pretrained policies and the gold model. A group is the tasks whose pipelines agree on everything
-/// but the proxies (and proxySeed), comparisons, best-of-n and PPO; each group's pipeline runs with those left out (20 comparisons are
-/// labelled, the least a pipeline accepts) into <c>prepare/&lt;hash&gt;/</c>, which puts its policies and gold into the
-/// artifact cache. Proxies are trained by the tasks; tasks that share one build it once under the cache's lock.
+/// prepare job): the pretrained policies, the gold model and the language models the group's transformer proxies start
+/// from. A group is the tasks whose pipelines agree on everything but the proxies (and proxySeed), comparisons,
+/// best-of-n and PPO; each group's pipeline runs with those left out (20 comparisons are labelled, the least a pipeline
+/// accepts) into <c>prepare/&lt;hash&gt;/</c>, which puts its policies and gold into the artifact cache, and then the
+/// proxies' language models are pretrained into it, one a shape. Proxies are trained by the tasks; tasks that share one
+/// build it once under the cache's lock.
 /// </summary>
 public sealed class SweepPreparation
 {
@@ -68,7 +70,11 @@ public sealed class SweepPreparation
             _options.Log($"preparing group {group.ShortHash} (tasks {string.Join(", ", group.Tasks.Select(t => t.Index))})");
             try
             {
-                new PipelineRunner(new MLContext(group.Pipeline.Seed)).Run(group.Pipeline, _options.ForPipeline(Path.Combine(_layout.PrepareDirectory, group.ShortHash)));
+                var run = _options.ForPipeline(Path.Combine(_layout.PrepareDirectory, group.ShortHash));
+                new PipelineRunner(new MLContext(group.Pipeline.Seed)).Run(group.Pipeline, run);
+                int languageModels = new PipelineRunner(new MLContext(group.Pipeline.Seed))
+                    .PretrainProxyLanguageModels(group.Pipeline, group.Tasks.SelectMany(t => t.ClonePipeline().Proxies), run);
+                _options.Log($"group {group.ShortHash}: policies, gold and {languageModels} proxy language model(s) in the cache");
                 outcomes.Add(new GroupOutcome(group, clock.Elapsed.TotalSeconds, null));
             }
             catch (Exception e)
