@@ -68,6 +68,33 @@ public sealed class SweepStudiesTests : IDisposable
     }
 
     [Fact]
+    public void EachSizeStepIsPairedByReplicateAndTheLineIsAlsoFittedWithoutTheSmallestSize()
+    {
+        // 3 sizes (10^3, 10^4, 10^5) x 2 proxy seeds. beta_bon: seed 1 0.5, 0.2, 0.2; seed 2 0.6, 0.3, 0.2 - a fall
+        // carried by the first step.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline, """{ "proxySeed": [1, 2], "sampling.temperature": [0.8, 0.9, 1.0] }"""));
+        var layout = new SweepLayout(_files.Output);
+        var betas = new Dictionary<(long, int), double>
+        {
+            [(1000, 1)] = 0.5, [(10000, 1)] = 0.2, [(100000, 1)] = 0.2, [(1000, 2)] = 0.6, [(10000, 2)] = 0.3, [(100000, 2)] = 0.2,
+        };
+        foreach (var task in sweep.Tasks)
+        {
+            int proxySeed = task.Pipeline.ProxySeed!.Value;
+            long parameters = (long)Math.Round(Math.Pow(10, 3 + Math.Round((task.Pipeline.Sampling.Temperature - 0.8) * 10)));
+            Finish(layout, task, parameters, proxySeed, alpha: 1.0, betas[(parameters, proxySeed)], validationLoss: 0.68);
+        }
+
+        string text = MergedReport(sweep, layout);
+
+        // 10^3 to 10^4: -0.3 on both replicates (an interval of zero width); 10^4 to 10^5: 0 and -0.1, mean -0.05 with
+        // half-width t(0.975, 1) x 0.1 / 2 = 12.706 x 0.05; from 10^4 up the line falls 0.05 per decade.
+        Assert.Contains("| p1000 (1,000) to p10000 (10,000) | -0.300 [-0.300, -0.300] (2) |", text);
+        Assert.Contains("| p10000 (10,000) to p100000 (100,000) | -0.050 [-0.685, 0.585] (2) |", text);
+        Assert.Matches(@"\| line from p10000 \(10,000\) up, per decade \| -0\.0500 \[-0\.\d+, 0\.\d+\] \(4 points, R\^2 of the size means 1\.00\) \|", text);
+    }
+
+    [Fact]
     public void WorldSeedsAreReplicatesOfTheirOwnAndEachWorldGetsItsOwnSizeLines()
     {
         // 2 worlds x 2 sizes x 2 proxy seeds; the tasks of the two worlds write curves with the same keys (pipeline seed 1),

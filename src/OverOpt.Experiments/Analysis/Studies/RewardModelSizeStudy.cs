@@ -118,6 +118,12 @@ public static class RewardModelSizeStudy
         }
         Table(text, ["against log10(params)", "slope per decade [95%]", "intercept", "points", "R^2 (per seed)", "R^2 (size means)"],
             Coefficients.Where(lines.ContainsKey).Select(n => new[] { n, lines[n].SlopeInterval(), F(lines[n].Intercept), lines[n].Points.ToString(C), F(lines[n].RSquared, "F2"), F(lines[n].MeansRSquared, "F2") }));
+        SizeStepTable.Append(text, sizes, bon.Concat(ppo).ToList(),
+        [
+            ("beta_bon", bonValues.Select(v => (v.Curve, v.Beta)).ToList()),
+            ("beta_RL", rlValues.Select(v => (v.Curve, v.Beta)).ToList()),
+            ("bon peak gold", bonValues.Select(v => (v.Curve, v.PeakGold)).ToList()),
+        ]);
 
         foreach (var (file, name, axis) in new[] { (AlphaBonFigure, "alpha_bon", "alpha_bon"), (BetaBonFigure, "beta_bon", "beta_bon"), (BetaRlFigure, "beta_RL", "beta_RL (alpha shared across sizes)") })
         {
