@@ -71,9 +71,9 @@ public sealed class SweepPreparation
             try
             {
                 var run = _options.ForPipeline(Path.Combine(_layout.PrepareDirectory, group.ShortHash));
-                new PipelineRunner(new MLContext(group.Pipeline.Seed)).Run(group.Pipeline, run);
-                int languageModels = new PipelineRunner(new MLContext(group.Pipeline.Seed))
-                    .PretrainProxyLanguageModels(group.Pipeline, group.Tasks.SelectMany(t => t.ClonePipeline().Proxies), run);
+                var runner = new PipelineRunner(new MLContext(group.Pipeline.Seed));
+                runner.Run(group.Pipeline, run);
+                int languageModels = runner.PretrainProxyLanguageModels(group.Pipeline, group.Tasks.SelectMany(t => t.ClonePipeline().Proxies), run);
                 _options.Log($"group {group.ShortHash}: policies, gold and {languageModels} proxy language model(s) in the cache");
                 outcomes.Add(new GroupOutcome(group, clock.Elapsed.TotalSeconds, null));
             }
