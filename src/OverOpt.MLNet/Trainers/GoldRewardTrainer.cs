@@ -327,7 +327,7 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             {
                 var both = scores.narrow(0, batch.Length, 2 * paired.Length).reshape(paired.Length, 2);
                 var margin = both.select(1, 0) - both.select(1, 1);
-                loss = loss.Plus(nn.functional.softplus(margin.neg()).mean().Times(_options.PairLossWeight));
+                loss = loss.Plus(margin.neg().Softplus().mean().Times(_options.PairLossWeight));
             }
             if (termHead is not null)
             {
