@@ -30,9 +30,6 @@ internal sealed class GoldSamplePairs
         }
     }
 
-    /// <summary>Prompts with at least one pair to draw.</summary>
-    public int Prompts => _groups.Length;
-
     /// <summary><paramref name="count"/> pairs of row indices, the preferred row first.</summary>
     public (int Preferred, int Other)[] Draw(int count)
     {
