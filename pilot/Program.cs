@@ -35,11 +35,14 @@ internal static class Program
             case "cheer":
                 PilotCheerPiling.Run(flags);
                 return 0;
+            case "gold":
+                PilotGoldReads.Run(flags);
+                return 0;
             case "report":
                 PilotReport.Run(flags);
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, rewards, likelihood, reads, surprise or report");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, gold, rewards, likelihood, reads, surprise or report");
                 return 2;
         }
     }

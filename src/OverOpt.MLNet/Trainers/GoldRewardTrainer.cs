@@ -201,6 +201,12 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
     /// <summary>Prefix of gold's metrics, one per term of its rule: how many held-out pairs that agreement is over (a count).</summary>
     public const string TermPairsMetric = "heldOutTermPairs.";
 
+    /// <summary>Gold's metric: the correlation of its scores with the rule's on (at most <see cref="TrainingFitSamples"/>) pi_init samples it trained on, to set beside <c>heldOutSampleCorrelation</c>.</summary>
+    public const string TrainingSampleCorrelationMetric = "trainingSampleCorrelation";
+
+    /// <summary>How many of the training samples <see cref="TrainingSampleCorrelationMetric"/> reads: enough for a correlation to two decimals, few enough to cost seconds.</summary>
+    private const int TrainingFitSamples = 2000;
+
     /// <summary>How faithfully the network reproduces the rule on held-out responses.</summary>
     public sealed record Report(double SampleCorrelation, double EditedCorrelation, double PairAgreement);
 
@@ -258,6 +264,10 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             ["heldOutEditedCorrelation"] = fidelity.EditedCorrelation,
             ["heldOutPairAgreement"] = fidelity.PairAgreement,
         };
+        // The same correlation on pi_init's samples gold trained on: beside the held-out one it shows how much of the fit is memory.
+        var seen = Enumerable.Range(held, data.Count - held).Where(i => !data[i].Edited).Take(TrainingFitSamples).ToArray();
+        var seenPredicted = new TransformerRewardScorer(network).Raw(seen.Select(i => data[i].Prompt).ToArray(), seen.Select(i => data[i].Response).ToArray());
+        metrics[TrainingSampleCorrelationMetric] = Statistics.Correlation(seenPredicted.Select(p => (double)p).ToArray(), seen.Select(i => targets[i]).ToArray());
         var heldOutSamples = Enumerable.Range(0, held).Where(i => !heldOut[i].Edited).ToArray();
         foreach (var term in RuleTermAgreement.Measure(rule, heldOutSamples.Select(i => (heldOut[i].Prompt, heldOut[i].Response)).ToArray(), heldOutSamples.Select(i => predicted[i]).ToArray()))
         {
