@@ -23,16 +23,28 @@ internal static partial class PilotGoldReads
         TorchRuntime.EnsureLoaded();
         TorchRuntime.SetThreads(flags.Int("threads", 1));
         string split = flags.String("split", "train");
-        foreach (var task in SweepTask.Finished(flags.TasksFolder()))
+        string tasks = flags.TasksFolder();
+        foreach (var task in SweepTask.Finished(tasks))
         {
             string? gold = File.ReadLines(Path.Combine(task.Folder, "task.log")).Select(l => GoldPath().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).LastOrDefault();
             if (gold is null)
             {
-                Console.WriteLine($"{task.Folder}: its log names no trained gold; skipped");
+                Say($"{task.Folder}: its log names no trained gold; skipped");
                 continue;
             }
             Read(task, gold, split);
         }
+        string output = flags.String("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tasks))!, $"gold-reads-{split}.txt"));
+        File.WriteAllLines(output, Lines);
+        Console.WriteLine($"wrote {output}");
+    }
+
+    private static readonly List<string> Lines = [];
+
+    private static void Say(string line)
+    {
+        Lines.Add(line);
+        Console.WriteLine(line);
     }
 
     private static void Read(SweepTask task, string goldPath, string split)
@@ -45,11 +57,11 @@ internal static partial class PilotGoldReads
         var rejected = gold.ScoreText(prompts, pairs.Select(p => p.Rejected).ToArray());
         var chosenParts = pairs.Select(p => reader.Explain(SweepComparisons.Pair.Words(p.Prompt), SweepComparisons.Pair.Words(p.Chosen))).ToArray();
         var rejectedParts = pairs.Select(p => reader.Explain(SweepComparisons.Pair.Words(p.Prompt), SweepComparisons.Pair.Words(p.Rejected))).ToArray();
-        Console.WriteLine($"\nworld {task.World.EffectiveSeed}, gold {Path.GetFileName(goldPath)}, {pairs.Length} {split} pairs");
+        Say($"\nworld {task.World.EffectiveSeed}, gold {Path.GetFileName(goldPath)}, {pairs.Length} {split} pairs");
 
         var samePrompt = Enumerable.Range(0, pairs.Length).Select(i => (A: (chosenParts[i], chosen[i]), B: (rejectedParts[i], rejected[i]))).ToArray();
         var twoPrompts = Enumerable.Range(0, pairs.Length - 1).Select(i => (A: (chosenParts[i], chosen[i]), B: (rejectedParts[i + 1], rejected[i + 1]))).ToArray();
-        Console.WriteLine("pairs | all (reader not tied) | " + string.Join(" | ", TermPivot.Names));
+        Say("pairs | all (reader not tied) | " + string.Join(" | ", TermPivot.Names));
         foreach (var (name, set) in new[] { ("one prompt", samePrompt), ("two prompts", twoPrompts) })
         {
             var all = set.Where(p => p.A.Item1.Total != p.B.Item1.Total).Select(p => Agrees(p.A.Item1.Total - p.B.Item1.Total, p.A.Item2, p.B.Item2)).ToArray();
@@ -58,20 +70,20 @@ internal static partial class PilotGoldReads
                 var pivotal = set.Where(p => TermPivot.IsPivotal(reader, term, p.A.Item1, p.B.Item1)).Select(p => Agrees(p.A.Item1.Total - p.B.Item1.Total, p.A.Item2, p.B.Item2)).ToArray();
                 return pivotal.Length == 0 ? "-" : $"{pivotal.Average():F3} ({pivotal.Length})";
             });
-            Console.WriteLine($"{name} | {all.Average():F3} ({all.Length}) | {string.Join(" | ", cells)}");
+            Say($"{name} | {all.Average():F3} ({all.Length}) | {string.Join(" | ", cells)}");
         }
 
         var truth = pairs.Select(p => SombrePairTruth.Of(reader, p)).ToArray();
         var sombre = Enumerable.Range(0, pairs.Length).Where(i => truth[i].Pivotal).Select(i => truth[i].Agreement(chosen[i], rejected[i])).ToArray();
         var welcome = Enumerable.Range(0, pairs.Length).Where(i => truth[i].WelcomePivotal).Select(i => truth[i].Agreement(chosen[i], rejected[i])).ToArray();
-        Console.WriteLine($"one prompt: sombre cheer decides {Mean(sombre)} ({sombre.Length}), welcome cheer decides {Mean(welcome)} ({welcome.Length})");
+        Say($"one prompt: sombre cheer decides {Mean(sombre)} ({sombre.Length}), welcome cheer decides {Mean(welcome)} ({welcome.Length})");
         foreach (string word in reader.Options.CheerWords.Order(StringComparer.Ordinal))
         {
             // Pairs whose two responses differ in how often they say this cheer word, by the kind of pair.
             bool Differs(int i) => SweepComparisons.Pair.Words(pairs[i].Chosen).Count(w => w == word) != SweepComparisons.Pair.Words(pairs[i].Rejected).Count(w => w == word);
             var s = Enumerable.Range(0, pairs.Length).Where(i => truth[i].Pivotal && Differs(i)).Select(i => truth[i].Agreement(chosen[i], rejected[i])).ToArray();
             var w = Enumerable.Range(0, pairs.Length).Where(i => truth[i].WelcomePivotal && Differs(i)).Select(i => truth[i].Agreement(chosen[i], rejected[i])).ToArray();
-            Console.WriteLine($"  '{word}' differs: sombre cheer decides {Mean(s)} ({s.Length}), welcome cheer decides {Mean(w)} ({w.Length})");
+            Say($"  '{word}' differs: sombre cheer decides {Mean(s)} ({s.Length}), welcome cheer decides {Mean(w)} ({w.Length})");
         }
 
         // Each response once; its score against its pair's partner's removes the prompt's level.
@@ -79,23 +91,23 @@ internal static partial class PilotGoldReads
             .SelectMany(i => new[] { (Parts: chosenParts[i], Words: SweepComparisons.Pair.Words(pairs[i].Chosen), Gold: (double)chosen[i]), (Parts: rejectedParts[i], Words: SweepComparisons.Pair.Words(pairs[i].Rejected), Gold: (double)rejected[i]) })
             .ToArray();
         PrintMarginal(reader, responses);
-        Console.WriteLine("cheer words | story | responses | reader mean | gold mean (responses with no other break)");
+        Say("cheer words | story | responses | reader mean | gold mean (responses with no other break)");
         foreach (var group in responses
             .Where(r => r.Parts.Violations.Keys.All(k => k == ViolationKind.Contradiction) && r.Parts.Count(ViolationKind.Contradiction) == r.Parts.SombreCheerWords)
             .GroupBy(r => (Cheer: Math.Min(r.Words.Count(reader.Options.CheerWords.Contains), 4), Sombre: r.Parts.SombreCheerWords > 0))
             .OrderBy(g => g.Key.Sombre).ThenBy(g => g.Key.Cheer))
         {
-            Console.WriteLine($"{(group.Key.Cheer == 4 ? "4+" : group.Key.Cheer.ToString())} | {(group.Key.Sombre ? "sombre" : "welcome")} | {group.Count()} | {group.Average(r => r.Parts.Total):F3} | {group.Average(r => r.Gold):F3}");
+            Say($"{(group.Key.Cheer == 4 ? "4+" : group.Key.Cheer.ToString())} | {(group.Key.Sombre ? "sombre" : "welcome")} | {group.Count()} | {group.Average(r => r.Parts.Total):F3} | {group.Average(r => r.Gold):F3}");
         }
     }
 
     /// <summary>The reader's and gold's mean score by a response's cheer words over all responses: what a regression that cannot see the breaks would learn of cheer.</summary>
     private static void PrintMarginal(StoryTaste reader, IEnumerable<(TasteBreakdown Parts, string[] Words, double Gold)> responses)
     {
-        Console.WriteLine("cheer words | responses | share in a sombre story | share with another break | reader mean | gold mean (all responses)");
+        Say("cheer words | responses | share in a sombre story | share with another break | reader mean | gold mean (all responses)");
         foreach (var group in responses.GroupBy(r => Math.Min(r.Words.Count(reader.Options.CheerWords.Contains), 4)).OrderBy(g => g.Key))
         {
-            Console.WriteLine($"{(group.Key == 4 ? "4+" : group.Key.ToString())} | {group.Count()} | {group.Average(r => r.Parts.SombreCheerWords > 0 ? 1.0 : 0):F3} | "
+            Say($"{(group.Key == 4 ? "4+" : group.Key.ToString())} | {group.Count()} | {group.Average(r => r.Parts.SombreCheerWords > 0 ? 1.0 : 0):F3} | "
                 + $"{group.Average(r => r.Parts.Violations.Values.Sum() > r.Parts.SombreCheerWords ? 1.0 : 0):F3} | {group.Average(r => r.Parts.Total):F3} | {group.Average(r => r.Gold):F3}");
         }
     }

@@ -1,3 +1,4 @@
+using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.World;
 
 namespace WorldPilot;
@@ -12,12 +13,15 @@ internal static class TermPivot
     public static readonly string[] Names = ["cheer", .. Enum.GetValues<ViolationKind>().Select(k => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(k.ToString()))];
 
     public static double Value(StoryTaste reader, string name, TasteBreakdown parts)
-        => name == "cheer" ? parts.Cheer : -reader.Options.Penalty(Enum.Parse<ViolationKind>(name, ignoreCase: true)) * parts.Count(Enum.Parse<ViolationKind>(name, ignoreCase: true));
+    {
+        if (name == "cheer")
+        {
+            return parts.Cheer;
+        }
+        var kind = Enum.Parse<ViolationKind>(name, ignoreCase: true);
+        return -reader.Options.Penalty(kind) * parts.Count(kind);
+    }
 
     public static bool IsPivotal(StoryTaste reader, string name, TasteBreakdown a, TasteBreakdown b)
-    {
-        double total = a.Total - b.Total;
-        double term = Value(reader, name, a) - Value(reader, name, b);
-        return total != 0 && term != 0 && Math.Sign(total - term) != Math.Sign(total);
-    }
+        => RuleTermAgreement.IsPivotal(a.Total - b.Total, Value(reader, name, a) - Value(reader, name, b));
 }

@@ -15,6 +15,10 @@ public static class RuleTermAgreement
     /// <summary>One term's agreement over the <paramref name="Pairs"/> pairs in which it is pivotal.</summary>
     public sealed record Term(string Name, double Agreement, int Pairs);
 
+    /// <summary>Whether a term that differs by <paramref name="termDifference"/> between two responses decides their order, given the rule's total differs by <paramref name="totalDifference"/>: without it the rule would order them the other way or tie them.</summary>
+    public static bool IsPivotal(double totalDifference, double termDifference)
+        => totalDifference != 0 && termDifference != 0 && Math.Sign(totalDifference - termDifference) != Math.Sign(totalDifference);
+
     /// <summary>Each term's agreement over all pairs among the first 600 of <paramref name="samples"/>, scored <paramref name="predicted"/> by the model.</summary>
     public static IReadOnlyList<Term> Measure(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response)> samples, IReadOnlyList<float> predicted)
     {
@@ -35,9 +39,7 @@ public static class RuleTermAgreement
                 for (int b = a + 1; b < count; b++)
                 {
                     double total = totals[a] - totals[b];
-                    double term = terms[a][name] - terms[b][name];
-                    double rest = total - term;
-                    if (total == 0 || term == 0 || Math.Sign(rest) == Math.Sign(total))
+                    if (!IsPivotal(total, terms[a][name] - terms[b][name]))
                     {
                         continue;
                     }
