@@ -80,6 +80,7 @@ public sealed class SweepUnionTests : IDisposable
         seeded.Gold!.Readout = "meanPoolAndLikelihood";
         seeded.Gold.TermLossWeight = 1;
         seeded.Gold.PairLossWeight = 1;
+        seeded.Gold.BalancedError = true;
         seeded.Gold.Kind = GoldSpec.RuleKind;
         seeded.World = new WorldSpec { Version = "storyworld-1" };
 
@@ -94,7 +95,7 @@ public sealed class SweepUnionTests : IDisposable
         // Sections and proxy settings added later still (direct alignment; gold plus noise and ensembles), null here.
         Assert.True(node.Remove("directAlignment") && node.Remove("iteratedRlhf"));
         Assert.True(node["gold"]!.AsObject().Remove("readout") && node["gold"]!.AsObject().Remove("termLossWeight")
-            && node["gold"]!.AsObject().Remove("pairLossWeight") && node["gold"]!.AsObject().Remove("kind"));
+            && node["gold"]!.AsObject().Remove("pairLossWeight") && node["gold"]!.AsObject().Remove("balancedError") && node["gold"]!.AsObject().Remove("kind"));
         Assert.True(node["comparisons"]!.AsObject().Remove("validationCount"));
         foreach (var proxy in node["proxies"]!.AsArray())
         {
@@ -108,6 +109,7 @@ public sealed class SweepUnionTests : IDisposable
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(CanonicalJson.ToText(seeded), "\"readout\":\"meanPoolAndLikelihood\""));
         Assert.Contains("\"termLossWeight\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"pairLossWeight\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
+        Assert.Contains("\"balancedError\":true", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"kind\":\"rule\"", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.DoesNotContain("isRule", CanonicalJson.ToText(seeded), StringComparison.OrdinalIgnoreCase);
         // A world's own null fields (seed, stories, corpus seed, word taste) are left out too, so adding one later keeps hashes.

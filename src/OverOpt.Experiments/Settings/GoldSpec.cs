@@ -65,6 +65,14 @@ public sealed class GoldSpec
     [Sweeps.Definition.OmittedWhileNull]
     public double? PairLossWeight { get; set; }
 
+    /// <summary>
+    /// Count each group's regression error (pi_init's samples, edited copies) relative to its own spread
+    /// (<see cref="GoldRewardTrainer.Options.BalancedError"/>). Null (left out): false, the plain mean squared error, and
+    /// no part of gold's cache key.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public bool? BalancedError { get; set; }
+
     /// <summary>Training prompts; each gets <see cref="SamplesPerPrompt"/> pi_init responses.</summary>
     public int Prompts { get; set; } = GoldRewardTrainer.Defaults.Prompts;
 
@@ -92,5 +100,6 @@ public sealed class GoldSpec
         Readout = ReadoutSetting.Parse(Readout, Pretrained),
         TermLossWeight = TermLossWeight ?? 0,
         PairLossWeight = PairLossWeight ?? 0,
+        BalancedError = BalancedError ?? false,
     };
 }

@@ -141,6 +141,13 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         /// </summary>
         public double PairLossWeight;
 
+        /// <summary>
+        /// Weigh each row's squared error by the inverse of its group's target variance (<see cref="GoldErrorWeights"/>):
+        /// pi_init's samples and the edited copies each count relative to their own spread, instead of the copies' wide
+        /// spread owning nearly all of the error. False: the plain mean squared error, as before the option existed.
+        /// </summary>
+        public bool BalancedError;
+
         /// <summary>Where the network trains; null: the CPU (pi_init samples on its own device).</summary>
         public Device? Device;
 
@@ -252,7 +259,9 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         network.to(device);
         var training = data.Skip(held).ToList();
         var terms = _options.TermLossWeight > 0 ? StandardizedTerms(rule, training) : null;
-        Train(network, training, targets.Skip(held).Select(t => (t - mean) / std).ToArray(), terms, device);
+        var standardized = targets.Skip(held).Select(t => (t - mean) / std).ToArray();
+        var weights = _options.BalancedError ? GoldErrorWeights.Of(training.Select(d => d.Edited).ToArray(), standardized) : null;
+        Train(network, training, standardized, weights, terms, device);
         network.eval();
 
         var heldOut = data.Take(held).ToList();
@@ -301,7 +310,7 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         return rows.Select((_, i) => columns.Select(c => (float)((c.Values[i] - c.Mean) / c.Std)).ToArray()).ToArray();
     }
 
-    private void Train(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data, double[] targets, float[][]? terms, Device device)
+    private void Train(RewardNetwork network, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data, double[] targets, float[]? weights, float[][]? terms, Device device)
     {
         // The per-term head starts at zero, so the first steps are the total's alone; it is dropped after training.
         using var termHead = terms is { Length: > 0 } && terms[0].Length > 0 ? nn.Linear(network.FeatureCount, terms[0].Length) : null;
@@ -332,7 +341,8 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             var target = cpuTarget.to(device);
             var features = network.Features(sequences);
             var scores = network.Score(features);
-            var loss = nn.functional.mse_loss(scores.narrow(0, 0, batch.Length), target);
+            var regressed = scores.narrow(0, 0, batch.Length);
+            var loss = weights is null ? nn.functional.mse_loss(regressed, target) : WeightedSquaredError(regressed, target, batch.Select(i => weights[i]).ToArray(), device);
             if (paired.Length > 0)
             {
                 var both = scores.narrow(0, batch.Length, 2 * paired.Length).reshape(paired.Length, 2);
@@ -355,6 +365,12 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
                 _options.Progress?.Report(new ProgressUpdate("train gold", step, _options.Steps, termHead is null && pairs is null ? $"mse {running:F4}" : $"loss {running:F4}"));
             }
         }
+    }
+
+    private static Tensor WeightedSquaredError(Tensor scores, Tensor target, float[] weights, Device device)
+    {
+        using var cpuWeights = tensor(weights);
+        return ((scores - target).square() * cpuWeights.to(device)).mean();
     }
 
     private static Report Evaluate(IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> held, float[] predicted, double[] rule)
