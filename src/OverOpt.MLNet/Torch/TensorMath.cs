@@ -17,11 +17,17 @@ internal static class TensorMath
     // TorchSharp's own default alpha (the integer 1), held for the process's lifetime so it is never finalized.
     private static readonly Scalar One = 1.ToScalar();
 
+    // The alpha of a subtraction written as an add, held likewise.
+    private static readonly Scalar MinusOne = (-1).ToScalar();
+
     /// <summary><paramref name="x"/> + <paramref name="y"/>.</summary>
     public static Tensor Plus(this Tensor x, Tensor y) => x.add(y, One);
 
     /// <summary><paramref name="x"/> += <paramref name="y"/>, in place.</summary>
     public static Tensor PlusInPlace(this Tensor x, Tensor y) => x.add_(y, One);
+
+    /// <summary><paramref name="x"/> - <paramref name="y"/>.</summary>
+    public static Tensor Minus(this Tensor x, Tensor y) => x.add(y, MinusOne);
 
     /// <summary><paramref name="x"/> + <paramref name="value"/>.</summary>
     public static Tensor Plus(this Tensor x, double value) => With(value.ToScalar(), s => x.add(s, One));

@@ -370,7 +370,8 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
     private static Tensor WeightedSquaredError(Tensor scores, Tensor target, float[] weights, Device device)
     {
         using var cpuWeights = tensor(weights);
-        return ((scores - target).square() * cpuWeights.to(device)).mean();
+        var error = scores.Minus(target);
+        return (error * error * cpuWeights.to(device)).mean();
     }
 
     private static Report Evaluate(IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> held, float[] predicted, double[] rule)
