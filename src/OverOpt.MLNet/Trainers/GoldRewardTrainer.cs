@@ -362,7 +362,7 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
             running = double.IsNaN(running) ? value : 0.95 * running + 0.05 * value;
             if (step % 50 == 0 || step == _options.Steps)
             {
-                _options.Progress?.Report(new ProgressUpdate("train gold", step, _options.Steps, termHead is null && pairs is null ? $"mse {running:F4}" : $"loss {running:F4}"));
+                _options.Progress?.Report(new ProgressUpdate("train gold", step, _options.Steps, termHead is null && pairs is null && weights is null ? $"mse {running:F4}" : $"loss {running:F4}"));
             }
         }
     }
