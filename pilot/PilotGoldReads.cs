@@ -86,7 +86,7 @@ internal static partial class PilotGoldReads
             Say($"  '{word}' differs: sombre cheer decides {Mean(s)} ({s.Length}), welcome cheer decides {Mean(w)} ({w.Length})");
         }
 
-        // Each response once; its score against its pair's partner's removes the prompt's level.
+        // Both responses of every pair, for the means by cheer words.
         var responses = Enumerable.Range(0, pairs.Length)
             .SelectMany(i => new[] { (Parts: chosenParts[i], Words: SweepComparisons.Pair.Words(pairs[i].Chosen), Gold: (double)chosen[i]), (Parts: rejectedParts[i], Words: SweepComparisons.Pair.Words(pairs[i].Rejected), Gold: (double)rejected[i]) })
             .ToArray();
