@@ -2,22 +2,62 @@ using OverOpt.MLNet.RewardModels;
 
 namespace OverOpt.MLNet.Tests;
 
-/// <summary>
-/// Gold's per-term fidelity (<see cref="RuleTermAgreement"/>): a term counts on the pairs it decides, and a model that
-/// ignores it gets exactly those wrong.
-/// </summary>
+/// <summary>Per-term agreement on a rule of two terms, worked by hand.</summary>
 [Trait(Speed.Category, Speed.Fast)]
-public sealed class RuleTermAgreementTests
+public class RuleTermAgreementTests
 {
-    /// <summary>A rule of two terms read off the response: "bonus" its first token, "cost" minus its second.</summary>
-    private sealed class TwoTermRule : IPreferenceRule
+    /// <summary>Score = a + b, with a and b the response's first two ids.</summary>
+    private sealed class TwoTerms : IPreferenceRule
     {
         public string Key => "two-terms";
-        public string Summary => "bonus minus cost";
-        public EditVocabulary Edits => new(["a"], ["b"], ["."]);
+
+        public string Summary => "a + b";
+
+        public EditVocabulary Edits { get; } = new([], [], []);
+
         public double Score(IReadOnlyList<int> prompt, IReadOnlyList<int> response) => Terms(prompt, response).Values.Sum();
+
         public IReadOnlyDictionary<string, double> Terms(IReadOnlyList<int> prompt, IReadOnlyList<int> response)
-            => new Dictionary<string, double> { ["bonus"] = response[0], ["cost"] = -response[1] };
+            => new Dictionary<string, double> { ["a"] = response[0], ["b"] = response[1] };
+    }
+
+    // (a, b) of four responses; totals 0, 2, 1, 0. Pairs and the terms pivotal in them (without the term the order flips or ties):
+    // (0,1) total -2, a -2, b 0: a.   (0,2) total -1, a 0, b -1: b.   (0,3) total 0: none.
+    // (1,2) total +1, a +2, b -1: a.  (1,3) total +2, a +1, b +1: none. (2,3) total +1, a -1, b +2: b.
+    private static readonly (int[] Prompt, int[] Response)[] Samples = new int[][] { [0, 0], [2, 0], [0, 1], [1, -1] }.Select(r => (Array.Empty<int>(), r)).ToArray();
+
+    private static Dictionary<string, RuleTermAgreement.Term> Measure(Func<int[], double> model)
+        => RuleTermAgreement.Measure(new TwoTerms(), Samples, Samples.Select(s => (float)model(s.Response)).ToArray()).ToDictionary(t => t.Name);
+
+    [Fact]
+    public void AModelOfTheWholeRuleAgreesOnEveryPivotalPair()
+    {
+        var terms = Measure(r => r[0] + r[1]);
+
+        Assert.Equal((2, 1.0), (terms["a"].Pairs, terms["a"].Agreement));
+        Assert.Equal((2, 1.0), (terms["b"].Pairs, terms["b"].Agreement));
+    }
+
+    [Fact]
+    public void AModelOfOneTermIsRightOnItsPairsAndWrongWhereTheOtherTermDecides()
+    {
+        // a alone: (0,1) and (1,2) right. On b's pairs, (0,2) ties (half) and (2,3) is ordered by a, the wrong way.
+        var terms = Measure(r => r[0]);
+
+        Assert.Equal(1.0, terms["a"].Agreement);
+        Assert.Equal(0.25, terms["b"].Agreement);
+    }
+
+    [Fact]
+    public void ATermNeverPivotalIsLeftOut()
+    {
+        // b is 1 everywhere, so it never differs within a pair; a decides all three.
+        (int[] Prompt, int[] Response)[] samples = [([], [2, 1]), ([], [0, 1]), ([], [1, 1])];
+
+        var terms = RuleTermAgreement.Measure(new TwoTerms(), samples, [2f, 0f, 1f]).ToDictionary(t => t.Name);
+
+        Assert.Equal((3, 1.0), (terms["a"].Pairs, terms["a"].Agreement));
+        Assert.False(terms.ContainsKey("b"));
     }
 
     [Theory]
@@ -31,32 +71,5 @@ public sealed class RuleTermAgreementTests
     {
         Assert.Equal(pivotal, RuleTermAgreement.IsPivotal(total, term));
         Assert.Equal(pivotal, RuleTermAgreement.IsPivotal(-total, -term));
-    }
-
-    [Fact]
-    public void AModelThatIgnoresATermGetsItsPivotalPairsWrongAndTheOthersRight()
-    {
-        // (bonus, cost) of three responses, totals 2, 1, 0. The cost decides the first pair (without it the second
-        // response would win), the bonus the two pairs with the third.
-        int[][] responses = [[2, 0], [3, 2], [0, 0]];
-        var samples = responses.Select(r => (Prompt: new[] { 0 }, Response: r)).ToArray();
-        var bonusOnly = responses.Select(r => (float)r[0]).ToArray();
-
-        var terms = RuleTermAgreement.Measure(new TwoTermRule(), samples, bonusOnly).ToDictionary(t => t.Name);
-
-        Assert.Equal((2, 1.0), (terms["bonus"].Pairs, terms["bonus"].Agreement));
-        Assert.Equal((1, 0.0), (terms["cost"].Pairs, terms["cost"].Agreement));
-    }
-
-    [Fact]
-    public void ATieOfTheModelsScoresCountsHalfAndATermNeverPivotalIsLeftOut()
-    {
-        int[][] responses = [[2, 1], [0, 1], [1, 1]];
-        var samples = responses.Select(r => (Prompt: new[] { 0 }, Response: r)).ToArray();
-
-        var terms = RuleTermAgreement.Measure(new TwoTermRule(), samples, [0f, 0f, 0f]).ToDictionary(t => t.Name);
-
-        Assert.Equal((3, 0.5), (terms["bonus"].Pairs, terms["bonus"].Agreement));
-        Assert.False(terms.ContainsKey("cost"));
     }
 }
