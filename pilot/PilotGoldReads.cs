@@ -12,7 +12,7 @@ namespace WorldPilot;
 /// (<c>--split</c>, default train: gold never saw these responses) and the pilot prints its agreement with the reader's
 /// noise-free order on pairs of one prompt (what labelling comparisons and best-of-n ask of gold) and on pairs of two
 /// prompts (each chosen response against the next pair's rejected one: what the trainer's held-out metrics measure),
-/// per term where the term is pivotal (<see cref="TermPivot"/>), on the pairs sombre and welcome cheer decide
+/// per term of <see cref="StoryTasteRule.TermsOf"/> where the term is pivotal (<see cref="RuleTermAgreement.IsPivotal"/>), on the pairs sombre and welcome cheer decide
 /// (<see cref="SombrePairTruth"/>), and gold's mean score by a response's cheer words, in and out of sombre stories,
 /// beside the reader's.
 /// </summary>
@@ -59,15 +59,20 @@ internal static partial class PilotGoldReads
         var rejectedParts = pairs.Select(p => reader.Explain(SweepComparisons.Pair.Words(p.Prompt), SweepComparisons.Pair.Words(p.Rejected))).ToArray();
         Say($"\nworld {task.World.EffectiveSeed}, gold {Path.GetFileName(goldPath)}, {pairs.Length} {split} pairs");
 
-        var samePrompt = Enumerable.Range(0, pairs.Length).Select(i => (A: (chosenParts[i], chosen[i]), B: (rejectedParts[i], rejected[i]))).ToArray();
-        var twoPrompts = Enumerable.Range(0, pairs.Length - 1).Select(i => (A: (chosenParts[i], chosen[i]), B: (rejectedParts[i + 1], rejected[i + 1]))).ToArray();
-        Say("pairs | all (reader not tied) | " + string.Join(" | ", TermPivot.Names));
+        // Each response read as the rule's terms once; a pair side is (total, terms, gold's score).
+        var chosenSides = Enumerable.Range(0, pairs.Length).Select(i => Side(reader, chosenParts[i], chosen[i])).ToArray();
+        var rejectedSides = Enumerable.Range(0, pairs.Length).Select(i => Side(reader, rejectedParts[i], rejected[i])).ToArray();
+        var samePrompt = Enumerable.Range(0, pairs.Length).Select(i => (A: chosenSides[i], B: rejectedSides[i])).ToArray();
+        var twoPrompts = Enumerable.Range(0, pairs.Length - 1).Select(i => (A: chosenSides[i], B: rejectedSides[i + 1])).ToArray();
+        var names = chosenSides[0].Terms.Keys.ToArray();
+        Say("pairs | all (reader not tied) | " + string.Join(" | ", names));
         foreach (var (name, set) in new[] { ("one prompt", samePrompt), ("two prompts", twoPrompts) })
         {
-            var all = set.Where(p => p.A.Item1.Total != p.B.Item1.Total).Select(p => Agrees(p.A.Item1.Total - p.B.Item1.Total, p.A.Item2, p.B.Item2)).ToArray();
-            var cells = TermPivot.Names.Select(term =>
+            var all = set.Where(p => p.A.Total != p.B.Total).Select(p => Agrees(p.A.Total - p.B.Total, p.A.Gold, p.B.Gold)).ToArray();
+            var cells = names.Select(term =>
             {
-                var pivotal = set.Where(p => TermPivot.IsPivotal(reader, term, p.A.Item1, p.B.Item1)).Select(p => Agrees(p.A.Item1.Total - p.B.Item1.Total, p.A.Item2, p.B.Item2)).ToArray();
+                var pivotal = set.Where(p => RuleTermAgreement.IsPivotal(p.A.Total - p.B.Total, p.A.Terms[term] - p.B.Terms[term]))
+                    .Select(p => Agrees(p.A.Total - p.B.Total, p.A.Gold, p.B.Gold)).ToArray();
                 return pivotal.Length == 0 ? "-" : $"{pivotal.Average():F3} ({pivotal.Length})";
             });
             Say($"{name} | {all.Average():F3} ({all.Length}) | {string.Join(" | ", cells)}");
@@ -111,6 +116,9 @@ internal static partial class PilotGoldReads
                 + $"{group.Average(r => r.Parts.Violations.Values.Sum() > r.Parts.SombreCheerWords ? 1.0 : 0):F3} | {group.Average(r => r.Parts.Total):F3} | {group.Average(r => r.Gold):F3}");
         }
     }
+
+    private static (double Total, IReadOnlyDictionary<string, double> Terms, float Gold) Side(StoryTaste reader, TasteBreakdown parts, float gold)
+        => (parts.Total, StoryTasteRule.TermsOf(reader.Options, parts), gold);
 
     private static double Agrees(double readerDifference, float a, float b)
         => a == b ? 0.5 : Math.Sign(a - b) == Math.Sign(readerDifference) ? 1 : 0;

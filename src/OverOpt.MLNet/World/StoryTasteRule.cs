@@ -59,16 +59,19 @@ public sealed class StoryTasteRule : IPreferenceRule
 
     /// <summary>The cheer term and each violation kind's cost (negative; 0 where the response has none), by camel-case name.</summary>
     public IReadOnlyDictionary<string, double> Terms(IReadOnlyList<int> prompt, IReadOnlyList<int> response)
+        => TermsOf(_taste.Options, _taste.Explain(_tokenizer, prompt, response));
+
+    /// <summary>The terms of a reading already made (<see cref="StoryTaste.Explain(IReadOnlyList{string}, IReadOnlyList{string})"/>), by the names <see cref="Terms"/> gives them; they sum to its total.</summary>
+    public static IReadOnlyDictionary<string, double> TermsOf(StoryTasteOptions options, TasteBreakdown parts)
     {
-        var parts = _taste.Explain(_tokenizer, prompt, response);
         var terms = new Dictionary<string, double> { ["cheer"] = parts.Cheer };
-        if (_taste.Options.WordTaste != 0)
+        if (options.WordTaste != 0)
         {
             terms["words"] = parts.Words;
         }
         foreach (var (kind, name) in KindNames)
         {
-            terms[name] = -_taste.Options.Penalty(kind) * parts.Count(kind);
+            terms[name] = -options.Penalty(kind) * parts.Count(kind);
         }
         return terms;
     }
