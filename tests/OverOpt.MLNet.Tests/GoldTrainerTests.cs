@@ -10,7 +10,8 @@ namespace OverOpt.MLNet.Tests;
 /// <summary>
 /// The gold trainer on a tiny setting. Its pair loss (<see cref="GoldRewardTrainer.Options.PairLossWeight"/>) trains a
 /// gold that orders held-out pairs of pi_init's samples as the rule does, is seeded, and a weight it cannot use is
-/// refused naming the field; gold records its fit on the samples it trained on beside the held-out one.
+/// refused naming the field; gold records its fit on the samples it trained on beside the held-out one, and reports
+/// the scoring it does after training.
 /// </summary>
 public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
 {
@@ -18,7 +19,8 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
 
     public GoldTrainerTests(RewardModelFixture data) => _data = data;
 
-    private TransformerRewardModel Gold(double pairLossWeight, int seed = 5, int steps = 150, bool balancedError = false) => _data.Ml.RewardModels().Trainers.Gold(new GoldRewardTrainer.Options
+    private TransformerRewardModel Gold(double pairLossWeight, int seed = 5, int steps = 150, bool balancedError = false, IProgress<ProgressUpdate>? progress = null)
+        => _data.Ml.RewardModels().Trainers.Gold(new GoldRewardTrainer.Options
     {
         InitialPolicy = _data.Policy,
         Corpus = TestModels.Corpus,
@@ -31,6 +33,7 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
         PairLossWeight = pairLossWeight,
         BalancedError = balancedError,
         Seed = seed,
+        Progress = progress,
     }).Fit(_data.Ml.Policies().PromptRows(TextCorpus.Prompts(_data.Policy.Tokenizer, TestModels.Corpus.TrainStories, 6).Take(200)));
 
     [Fact]
@@ -55,6 +58,23 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
 
         // Scores set against another sample's rule score would correlate near 0 (this setting measured 0.65 at 300 steps).
         Assert.InRange(gold.Info.Metrics[GoldRewardTrainer.TrainingSampleCorrelationMetric], 0.3, 1.0);
+    }
+
+    [Fact]
+    public void GoldReportsTheScoringOfItsHeldOutAndNormalizationSamples()
+    {
+        var progress = new RecordedProgress();
+        using var gold = Gold(pairLossWeight: 0, steps: 50, progress: progress);
+
+        // After training, gold scores every pi_init sample to normalize on (minutes at a pipeline's size): it must not be silent.
+        foreach (var stage in new[] { "score gold held-out", "normalize gold" })
+        {
+            var updates = progress.Of(stage);
+            Assert.NotEmpty(updates);
+            Assert.Equal(updates[^1].Total, updates[^1].Done);
+            Assert.All(updates.Zip(updates.Skip(1)), p => Assert.True(p.Second.Done > p.First.Done));
+        }
+        Assert.True(progress.Of("normalize gold")[^1].Total > 1000, "pi_init's 1,600 samples are the normalization set");
     }
 
     [Theory]

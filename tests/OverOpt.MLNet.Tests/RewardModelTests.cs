@@ -154,6 +154,27 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
     }
 
     [Fact]
+    public void ScoringWithLikelihoodsReportsEveryBatchUnderTheModelsName()
+    {
+        var policy = _data.Policy;
+        using var proxy = (TransformerRewardModel)new MLContext(3).RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
+        {
+            Name = "reporting", Tokenizer = policy.Tokenizer, Shape = policy.Shape, Epochs = 1, PretrainedInitialization = policy, Readout = RewardReadout.MeanPoolAndLikelihood,
+        }).Fit(_data.Ml.Data.TakeRows(_data.Train, 200));
+        var prompts = _data.Rows.Take(700).Select(r => r.PromptTokens).ToArray();
+        var responses = _data.Rows.Take(700).Select(r => r.ChosenTokens).ToArray();
+        var progress = new RecordedProgress();
+
+        var likelihoods = proxy.LanguageModelLikelihoods(prompts, responses, progress);
+        var scores = proxy.Score(prompts, responses, likelihoods, progress);
+
+        // Best-of-n scores hundreds of thousands of samples a proxy this way: each of its batches of 512 shows.
+        Assert.Equal([(512L, 700L), (700L, 700L)], progress.Of("likelihoods reporting").Select(u => (u.Done, u.Total)));
+        Assert.Equal([(512L, 700L), (700L, 700L)], progress.Of("score reporting").Select(u => (u.Done, u.Total)));
+        Assert.Equal(proxy.Score(prompts, responses), scores);
+    }
+
+    [Fact]
     public void ALikelihoodReadoutWithoutALanguageModelToReadIsRefused()
     {
         var error = Assert.Throws<OverOptConfigurationException>(() => _data.Ml.RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options

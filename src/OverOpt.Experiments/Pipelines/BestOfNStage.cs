@@ -79,11 +79,13 @@ internal sealed class BestOfNStage
             // The thread count and device change the rounding, as they do the samples' own scores.
             threads = get_num_threads(), device = proxy.Network.parameters().First().device.ToString(),
         });
+        // Hundreds of thousands of samples at a pipeline's size: tens of minutes a proxy.
+        var progress = RelabelledProgress.Wrap(_run.Progress, stage => $"best-of-n {stage}");
         var likelihoods = _cache.GetOrBuild(
             "bon-likelihoods", key, CachedLanguageModelLikelihoods.Load, c => c.Key,
-            () => new CachedLanguageModelLikelihoods(key, proxy.LanguageModelLikelihoods(prompts, responses)),
+            () => new CachedLanguageModelLikelihoods(key, proxy.LanguageModelLikelihoods(prompts, responses, progress)),
             (c, path) => c.Save(path));
-        return proxy.Score(prompts, responses, likelihoods.Values);
+        return proxy.Score(prompts, responses, likelihoods.Values, progress);
     }
 
     /// <summary><paramref name="proxy"/>'s best-of-n curve from its scores of <paramref name="cached"/>'s samples, with gold's and the rule's.</summary>

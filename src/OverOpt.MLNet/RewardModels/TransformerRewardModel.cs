@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.ML;
 using OverOpt.MLNet.Artifacts;
 using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
 
 namespace OverOpt.MLNet.RewardModels;
@@ -30,14 +31,15 @@ public sealed class TransformerRewardModel : RewardModel
     /// <summary>
     /// Wraps a trained network: its ML.NET scoring chain (<see cref="RewardNetworkMapping"/>, which carries the weights)
     /// followed by NormalizeMeanVariance fitted on its raw scores of pi_init's samples
-    /// <paramref name="normalizationPrompts"/>/<paramref name="normalizationResponses"/>.
+    /// <paramref name="normalizationPrompts"/>/<paramref name="normalizationResponses"/>, whose scoring reports to
+    /// <paramref name="progress"/> (a gold's are tens of thousands of samples, minutes of work).
     /// </summary>
     public static TransformerRewardModel Create(
         MLContext mlContext, RewardNetwork network, WordTokenizer tokenizer, RewardModelInfo info,
-        IReadOnlyList<int[]> normalizationPrompts, IReadOnlyList<int[]> normalizationResponses)
+        IReadOnlyList<int[]> normalizationPrompts, IReadOnlyList<int[]> normalizationResponses, IProgress<ProgressUpdate>? progress = null)
     {
         var scorer = new TransformerRewardScorer(network);
-        var raw = scorer.Raw(normalizationPrompts, normalizationResponses);
+        var raw = scorer.Raw(normalizationPrompts, normalizationResponses, progress: progress, stage: $"normalize {info.Name}");
         var (normalizer, offset, scale) = RewardNormalization.Fit(mlContext, raw);
         var chain = ReadingColumns(mlContext, RewardNetworkMapping.Build(mlContext, scorer).Append(normalizer), info);
         return new TransformerRewardModel(chain, info with { Kind = KindName, Parameters = network.ParameterCount, Offset = offset, Scale = scale }, tokenizer, scorer);
@@ -55,16 +57,21 @@ public sealed class TransformerRewardModel : RewardModel
     /// </summary>
     public string? LanguageModelFingerprint => Network.LanguageModelFingerprint;
 
-    /// <summary>The frozen language model's log-likelihood of each pair, to pass to <see cref="Score(IReadOnlyList{int[]}, IReadOnlyList{int[]}, float[])"/> of any model with the same fingerprint.</summary>
+    /// <summary>
+    /// The frozen language model's log-likelihood of each pair, to pass to <see cref="Score(IReadOnlyList{int[]}, IReadOnlyList{int[]}, float[], IProgress{ProgressUpdate})"/>
+    /// of any model with the same fingerprint; pairs done so far go to <paramref name="progress"/> as <c>likelihoods NAME</c>.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The model reads no likelihood.</exception>
-    public float[] LanguageModelLikelihoods(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => _scorer.Likelihoods(prompts, responses);
+    public float[] LanguageModelLikelihoods(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, IProgress<ProgressUpdate>? progress = null)
+        => _scorer.Likelihoods(prompts, responses, progress, $"likelihoods {Info.Name}");
 
     /// <summary>
     /// <see cref="Score(IReadOnlyList{int[]}, IReadOnlyList{int[]})"/> with the likelihoods computed before, by a model with the same
-    /// <see cref="LanguageModelFingerprint"/> on the same pairs: the very scores, without the language model's pass.
+    /// <see cref="LanguageModelFingerprint"/> on the same pairs: the very scores, without the language model's pass. Pairs
+    /// scored so far go to <paramref name="progress"/> as <c>score NAME</c>.
     /// </summary>
-    public float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, float[] likelihoods)
-        => Normalize(_scorer.Raw(prompts, responses, likelihoods));
+    public float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, float[] likelihoods, IProgress<ProgressUpdate>? progress = null)
+        => Normalize(_scorer.Raw(prompts, responses, likelihoods, progress, $"score {Info.Name}"));
 
     /// <inheritdoc/>
     public override RewardModel WithInfo(RewardModelInfo info) => new TransformerRewardModel(Transformer, info, Tokenizer, _scorer);

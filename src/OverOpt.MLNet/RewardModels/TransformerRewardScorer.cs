@@ -1,3 +1,4 @@
+using OverOpt.MLNet.Runtime;
 using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.RewardModels;
@@ -22,9 +23,11 @@ internal sealed class TransformerRewardScorer
 
     /// <summary>
     /// Raw scores of the pairs. <paramref name="likelihoods"/>, where given, are <see cref="Likelihoods"/> of the same pairs
-    /// from a network with the same frozen language model, used in place of computing them again.
+    /// from a network with the same frozen language model, used in place of computing them again. Pairs scored so far
+    /// go to <paramref name="progress"/> under <paramref name="stage"/> after every batch.
     /// </summary>
-    public float[] Raw(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, float[]? likelihoods = null)
+    public float[] Raw(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, float[]? likelihoods = null,
+        IProgress<ProgressUpdate>? progress = null, string stage = "score")
     {
         if (likelihoods is not null && likelihoods.Length != prompts.Count)
         {
@@ -35,14 +38,15 @@ internal sealed class TransformerRewardScorer
             using var likelihood = likelihoods is null ? null : tensor(likelihoods.AsSpan(start, count).ToArray(), [count, 1]).to(batch.device);
             using var features = Network.Features(batch, likelihood);
             return Network.Score(features);
-        });
+        }, progress, stage);
     }
 
     /// <summary>The frozen language model's log-likelihood of each pair, in the batches <see cref="Raw"/> uses.</summary>
-    public float[] Likelihoods(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses)
-        => InBatches(prompts, responses, (batch, _, _) => Network.LanguageLogLikelihood(batch).squeeze(-1));
+    public float[] Likelihoods(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, IProgress<ProgressUpdate>? progress = null, string stage = "likelihoods")
+        => InBatches(prompts, responses, (batch, _, _) => Network.LanguageLogLikelihood(batch).squeeze(-1), progress, stage);
 
-    private float[] InBatches(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, Func<Tensor, int, int, Tensor> perBatch)
+    private float[] InBatches(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, Func<Tensor, int, int, Tensor> perBatch,
+        IProgress<ProgressUpdate>? progress, string stage)
     {
         if (prompts.Count != responses.Count)
         {
@@ -74,6 +78,7 @@ internal sealed class TransformerRewardScorer
                 var batch = Sampling.TokenTensors.Stack(sequences, device);
                 perBatch(batch, start, count).cpu().data<float>().CopyTo(values, start);
             }
+            progress?.Report(new ProgressUpdate(stage, start + count, values.Length));
         }
         return values;
     }

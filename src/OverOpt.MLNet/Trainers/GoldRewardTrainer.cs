@@ -151,7 +151,7 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         /// <summary>Where the network trains; null: the CPU (pi_init samples on its own device).</summary>
         public Device? Device;
 
-        /// <summary>Receives sampling progress and the running mean squared error every 50 steps; null for none.</summary>
+        /// <summary>Receives sampling progress, the running loss every 50 steps and the scoring of held-out and normalization samples; null for none.</summary>
         public IProgress<ProgressUpdate>? Progress;
 
         internal void Validate()
@@ -265,7 +265,8 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         network.eval();
 
         var heldOut = data.Take(held).ToList();
-        var predicted = new TransformerRewardScorer(network).Raw(heldOut.Select(h => h.Prompt).ToArray(), heldOut.Select(h => h.Response).ToArray());
+        var predicted = new TransformerRewardScorer(network).Raw(heldOut.Select(h => h.Prompt).ToArray(), heldOut.Select(h => h.Response).ToArray(),
+            progress: _options.Progress, stage: "score gold held-out");
         var fidelity = Evaluate(heldOut, predicted, targets.Take(held).ToArray());
         var metrics = new Dictionary<string, double>
         {
@@ -285,7 +286,7 @@ public sealed class GoldRewardTrainer : IEstimator<TransformerRewardModel>
         }
         var piInit = data.Where(d => !d.Edited).ToArray();
         var info = new RewardModelInfo { Name = "gold", ValidationAccuracy = fidelity.PairAgreement, Metrics = metrics };
-        return TransformerRewardModel.Create(mlContext, network, tokenizer, info, piInit.Select(d => d.Prompt).ToArray(), piInit.Select(d => d.Response).ToArray());
+        return TransformerRewardModel.Create(mlContext, network, tokenizer, info, piInit.Select(d => d.Prompt).ToArray(), piInit.Select(d => d.Response).ToArray(), _options.Progress);
     }
 
     /// <summary>Checks that the input holds the prompt column; the model adds <c>Score</c> to rows with prompt and response.</summary>
