@@ -21,20 +21,20 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
 
     private TransformerRewardModel Gold(double pairLossWeight, int seed = 5, int steps = 150, bool balancedError = false, IProgress<ProgressUpdate>? progress = null)
         => _data.Ml.RewardModels().Trainers.Gold(new GoldRewardTrainer.Options
-    {
-        InitialPolicy = _data.Policy,
-        Corpus = TestModels.Corpus,
-        Shape = new GptShape { Layers = 1, ModelDim = 16, Heads = 2, Context = 24 },
-        Prompts = 200,
-        SamplesPerPrompt = 8,
-        ResponseLength = 12,
-        EditedFraction = 0.2,
-        Steps = steps,
-        PairLossWeight = pairLossWeight,
-        BalancedError = balancedError,
-        Seed = seed,
-        Progress = progress,
-    }).Fit(_data.Ml.Policies().PromptRows(TextCorpus.Prompts(_data.Policy.Tokenizer, TestModels.Corpus.TrainStories, 6).Take(200)));
+        {
+            InitialPolicy = _data.Policy,
+            Corpus = TestModels.Corpus,
+            Shape = new GptShape { Layers = 1, ModelDim = 16, Heads = 2, Context = 24 },
+            Prompts = 200,
+            SamplesPerPrompt = 8,
+            ResponseLength = 12,
+            EditedFraction = 0.2,
+            Steps = steps,
+            PairLossWeight = pairLossWeight,
+            BalancedError = balancedError,
+            Seed = seed,
+            Progress = progress,
+        }).Fit(_data.Ml.Policies().PromptRows(TextCorpus.Prompts(_data.Policy.Tokenizer, TestModels.Corpus.TrainStories, 6).Take(200)));
 
     [Fact]
     public void AGoldTrainedWithThePairLossOrdersHeldOutSamplesAsTheRuleDoesAndIsSeeded()
