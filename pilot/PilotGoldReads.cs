@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.ML;
+using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Torch;
 using OverOpt.MLNet.World;
@@ -13,8 +14,8 @@ namespace WorldPilot;
 /// noise-free order on pairs of one prompt (what labelling comparisons and best-of-n ask of gold) and on pairs of two
 /// prompts (each chosen response against the next pair's rejected one: what the trainer's held-out metrics measure),
 /// per term of <see cref="StoryTasteRule.TermsOf"/> where the term is pivotal (<see cref="RuleTermAgreement.IsPivotal"/>), on the pairs sombre and welcome cheer decide
-/// (<see cref="SombrePairTruth"/>), and gold's mean score by a response's cheer words, in and out of sombre stories,
-/// beside the reader's.
+/// (<see cref="SombrePairTruth"/>), gold's mean score by a response's cheer words, in and out of sombre stories,
+/// beside the reader's, and its residual on responses with an effect break, by kind and feeling.
 /// </summary>
 internal static partial class PilotGoldReads
 {
@@ -96,6 +97,7 @@ internal static partial class PilotGoldReads
             .SelectMany(i => new[] { (Parts: chosenParts[i], Words: SweepComparisons.Pair.Words(pairs[i].Chosen), Gold: (double)chosen[i]), (Parts: rejectedParts[i], Words: SweepComparisons.Pair.Words(pairs[i].Rejected), Gold: (double)rejected[i]) })
             .ToArray();
         PrintMarginal(reader, responses);
+        PrintEffects(task, reader, pairs, chosen, rejected);
         Say("cheer words | story | responses | reader mean | gold mean (responses with no other break)");
         foreach (var group in responses
             .Where(r => r.Parts.Violations.Keys.All(k => k == ViolationKind.Contradiction) && r.Parts.Count(ViolationKind.Contradiction) == r.Parts.SombreCheerWords)
@@ -114,6 +116,45 @@ internal static partial class PilotGoldReads
         {
             Say($"{(group.Key == 4 ? "4+" : group.Key.ToString())} | {group.Count()} | {group.Average(r => r.Parts.SombreCheerWords > 0 ? 1.0 : 0):F3} | "
                 + $"{group.Average(r => r.Parts.Violations.Values.Sum() > r.Parts.SombreCheerWords ? 1.0 : 0):F3} | {group.Average(r => r.Parts.Total):F3} | {group.Average(r => r.Gold):F3}");
+        }
+    }
+
+    /// <summary>
+    /// What gold misses of the effect term: gold's residual from its line on the reader (fitted over every response of the
+    /// pairs) for responses with an effect break, by its kind (a feeling said without its cause, or one an earlier cause
+    /// owes never said by the story's end) and feeling, against those without one. A gold blind to a kind scores those
+    /// responses above its line by about the line's slope times the break's penalty.
+    /// </summary>
+    private static void PrintEffects(SweepTask task, StoryTaste reader, SweepComparisons.Pair[] pairs, float[] chosen, float[] rejected)
+    {
+        var storyReader = new StoryReader(StoryWorld.Create(task.World.Version, task.World.EffectiveSeed));
+        var rows = pairs.SelectMany((p, i) => new[] { (p.Prompt, Response: p.Chosen, Gold: (double)chosen[i]), (p.Prompt, Response: p.Rejected, Gold: (double)rejected[i]) })
+            .Select(r =>
+            {
+                var prompt = SweepComparisons.Pair.Words(r.Prompt);
+                var response = SweepComparisons.Pair.Words(r.Response);
+                var effects = storyReader.Read(prompt.Concat(response).ToArray()).From(prompt.Length).Where(v => v.Kind == ViolationKind.Effect)
+                    .Select(v => (v.Detail.StartsWith("never", StringComparison.Ordinal) ? "never said: " : "said without its cause: ") + v.Detail.Split('\'')[1])
+                    .ToArray();
+                return (Effects: effects, Reader: reader.Explain(prompt, response).Total, r.Gold);
+            })
+            .ToArray();
+        var (x, y) = (rows.Select(r => r.Reader).ToArray(), rows.Select(r => r.Gold).ToArray());
+        double slope = Statistics.Correlation(x, y) * Statistics.StandardDeviation(y) / Statistics.StandardDeviation(x);
+        double intercept = y.Average() - slope * x.Average();
+        double Residual((string[] Effects, double Reader, double Gold) r) => r.Gold - intercept - slope * r.Reader;
+        Say($"effect break | responses | gold's mean residual from its line on the reader (slope {slope:F3}; a blind gold: about {slope * reader.Options.Penalty(ViolationKind.Effect):F2} above 0)");
+        // Beside each kind and feeling, the feelings a weather cause owes (told early in the prompt) pooled against the others.
+        var weather = WorldTables.Weather.Select(w => w.Effect).ToHashSet(StringComparer.Ordinal);
+        string Pool(string kind) => weather.Any(w => kind.EndsWith(": " + w, StringComparison.Ordinal)) ? "any, weather's (cold, wet)" : "any, the others' (sad, full)";
+        var groups = rows.SelectMany(r => r.Effects.Length == 0 ? ["none"] : r.Effects.Concat(r.Effects.Select(Pool)).Distinct(), (r, kind) => (Kind: kind, Row: r))
+            .GroupBy(g => g.Kind, g => Residual(g.Row))
+            .OrderBy(g => g.Key == "none" ? "" : g.Key, StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            var values = group.ToArray();
+            double half = values.Length > 1 ? Statistics.Normal975 * Statistics.StandardDeviation(values) / Math.Sqrt(values.Length) : double.NaN;
+            Say($"{group.Key} | {values.Length} | {values.Average():F3} +- {half:F3}");
         }
     }
 
