@@ -97,7 +97,7 @@ internal static partial class PilotGoldReads
             .SelectMany(i => new[] { (Parts: chosenParts[i], Words: SweepComparisons.Pair.Words(pairs[i].Chosen), Gold: (double)chosen[i]), (Parts: rejectedParts[i], Words: SweepComparisons.Pair.Words(pairs[i].Rejected), Gold: (double)rejected[i]) })
             .ToArray();
         PrintMarginal(reader, responses);
-        PrintEffects(task, reader, pairs, chosen, rejected);
+        PrintEffects(task, reader, pairs, responses);
         Say("cheer words | story | responses | reader mean | gold mean (responses with no other break)");
         foreach (var group in responses
             .Where(r => r.Parts.Violations.Keys.All(k => k == ViolationKind.Contradiction) && r.Parts.Count(ViolationKind.Contradiction) == r.Parts.SombreCheerWords)
@@ -125,18 +125,18 @@ internal static partial class PilotGoldReads
     /// owes never said by the story's end) and feeling, against those without one. A gold blind to a kind scores those
     /// responses above its line by about the line's slope times the break's penalty.
     /// </summary>
-    private static void PrintEffects(SweepTask task, StoryTaste reader, SweepComparisons.Pair[] pairs, float[] chosen, float[] rejected)
+    private static void PrintEffects(SweepTask task, StoryTaste reader, SweepComparisons.Pair[] pairs, (TasteBreakdown Parts, string[] Words, double Gold)[] responses)
     {
         var storyReader = new StoryReader(StoryWorld.Create(task.World.Version, task.World.EffectiveSeed));
-        var rows = pairs.SelectMany((p, i) => new[] { (p.Prompt, Response: p.Chosen, Gold: (double)chosen[i]), (p.Prompt, Response: p.Rejected, Gold: (double)rejected[i]) })
-            .Select(r =>
+        // responses holds each pair's chosen then rejected response. A violation names its kind of effect break and its
+        // feeling only in its detail ("never 'wet', ..." or "'wet' without its cause"), which the breakdown does not keep.
+        var rows = responses.Select((r, k) =>
             {
-                var prompt = SweepComparisons.Pair.Words(r.Prompt);
-                var response = SweepComparisons.Pair.Words(r.Response);
-                var effects = storyReader.Read(prompt.Concat(response).ToArray()).From(prompt.Length).Where(v => v.Kind == ViolationKind.Effect)
+                var prompt = SweepComparisons.Pair.Words(pairs[k / 2].Prompt);
+                var effects = storyReader.Read(prompt.Concat(r.Words).ToArray()).From(prompt.Length).Where(v => v.Kind == ViolationKind.Effect)
                     .Select(v => (v.Detail.StartsWith("never", StringComparison.Ordinal) ? "never said: " : "said without its cause: ") + v.Detail.Split('\'')[1])
                     .ToArray();
-                return (Effects: effects, Reader: reader.Explain(prompt, response).Total, r.Gold);
+                return (Effects: effects, Reader: r.Parts.Total, r.Gold);
             })
             .ToArray();
         var (x, y) = (rows.Select(r => r.Reader).ToArray(), rows.Select(r => r.Gold).ToArray());
