@@ -55,7 +55,7 @@ internal sealed class BestOfNStage
                 var drawn = PolicySampler.SampleAll(policy.Model, policy.Model, chosen, spec.SamplesPerPrompt, sampling,
                     generator, RelabelledProgress.Wrap(_run.Progress, _ => "best-of-n samples"));
                 _run.Log($"scoring {drawn.Count} best-of-n samples with gold");
-                return new CachedBestOfNSamples(key, drawn, gold.Score(drawn.Select(s => s.Prompt).ToArray(), drawn.Select(s => s.Response).ToArray()));
+                return new CachedBestOfNSamples(key, drawn, Reporting(gold, drawn.Select(s => s.Prompt).ToArray(), drawn.Select(s => s.Response).ToArray()));
             },
             (c, path) => c.Save(path));
     }
@@ -71,7 +71,7 @@ internal sealed class BestOfNStage
         var responses = cached.Samples.Select(s => s.Response).ToArray();
         if (scorer is not TransformerRewardModel { LanguageModelFingerprint: { } languageModel } proxy)
         {
-            return scorer.Score(prompts, responses);
+            return Reporting(scorer, prompts, responses);
         }
         string key = RewardModelStage.Key(new
         {
@@ -80,13 +80,19 @@ internal sealed class BestOfNStage
             threads = get_num_threads(), device = proxy.Network.parameters().First().device.ToString(),
         });
         // Hundreds of thousands of samples at a pipeline's size: tens of minutes a proxy.
-        var progress = RelabelledProgress.Wrap(_run.Progress, stage => $"best-of-n {stage}");
+        var progress = BestOfNProgress;
         var likelihoods = _cache.GetOrBuild(
             "bon-likelihoods", key, CachedLanguageModelLikelihoods.Load, c => c.Key,
             () => new CachedLanguageModelLikelihoods(key, proxy.LanguageModelLikelihoods(prompts, responses, progress)),
             (c, path) => c.Save(path));
         return proxy.Score(prompts, responses, likelihoods.Values, progress);
     }
+
+    private IProgress<ProgressUpdate>? BestOfNProgress => RelabelledProgress.Wrap(_run.Progress, stage => $"best-of-n {stage}");
+
+    // A network scores the samples in batches it can report (minutes for a network gold); other scorers take seconds.
+    private float[] Reporting(IRewardScorer scorer, IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses)
+        => scorer is TransformerRewardModel network ? network.Score(prompts, responses, BestOfNProgress) : scorer.Score(prompts, responses);
 
     /// <summary><paramref name="proxy"/>'s best-of-n curve from its scores of <paramref name="cached"/>'s samples, with gold's and the rule's.</summary>
     public ProxyCurve Curve(RewardModel proxy, float[] proxyScores, CachedBestOfNSamples cached, float[] ruleScores, string policyName)

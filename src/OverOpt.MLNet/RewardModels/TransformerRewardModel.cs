@@ -52,6 +52,13 @@ public sealed class TransformerRewardModel : RewardModel
     public override float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => Normalize(RawScore(prompts, responses));
 
     /// <summary>
+    /// <see cref="Score(IReadOnlyList{int[]}, IReadOnlyList{int[]})"/>, with the pairs scored so far going to
+    /// <paramref name="progress"/> as <c>score NAME</c> after every batch: the same batches, so the very scores.
+    /// </summary>
+    public float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses, IProgress<ProgressUpdate>? progress)
+        => Normalize(_scorer.Raw(prompts, responses, progress: progress, stage: $"score {Info.Name}"));
+
+    /// <summary>
     /// What identifies the frozen language model whose likelihood this model reads (<see cref="RewardNetwork.LanguageModelFingerprint"/>);
     /// null for a mean-pool model. Models with the same fingerprint give the same <see cref="LanguageModelLikelihoods"/>.
     /// </summary>
