@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.ML;
+using OverOpt.Experiments.Analysis.Studies;
 using OverOpt.MLNet.Curves;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Torch;
@@ -139,11 +140,9 @@ internal static partial class PilotGoldReads
                 return (Effects: effects, Reader: r.Parts.Total, r.Gold);
             })
             .ToArray();
-        var (x, y) = (rows.Select(r => r.Reader).ToArray(), rows.Select(r => r.Gold).ToArray());
-        double slope = Statistics.Correlation(x, y) * Statistics.StandardDeviation(y) / Statistics.StandardDeviation(x);
-        double intercept = y.Average() - slope * x.Average();
-        double Residual((string[] Effects, double Reader, double Gold) r) => r.Gold - intercept - slope * r.Reader;
-        Say($"effect break | responses | gold's mean residual from its line on the reader (slope {slope:F3}; a blind gold: about {slope * reader.Options.Penalty(ViolationKind.Effect):F2} above 0)");
+        var line = ScalingLine.Fit(rows.Select(r => (r.Reader, r.Gold)))!;
+        double Residual((string[] Effects, double Reader, double Gold) r) => r.Gold - line.At(r.Reader);
+        Say($"effect break | responses | gold's mean residual from its line on the reader (slope {line.Slope:F3}; a blind gold: about {line.Slope * reader.Options.Penalty(ViolationKind.Effect):F2} above 0)");
         // Beside each kind and feeling, the feelings a weather cause owes (told early in the prompt) pooled against the others.
         var weather = WorldTables.Weather.Select(w => w.Effect).ToHashSet(StringComparer.Ordinal);
         string Pool(string kind) => weather.Any(w => kind.EndsWith(": " + w, StringComparison.Ordinal)) ? "any, weather's (cold, wet)" : "any, the others' (sad, full)";
