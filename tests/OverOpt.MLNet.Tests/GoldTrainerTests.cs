@@ -19,10 +19,12 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
 
     public GoldTrainerTests(RewardModelFixture data) => _data = data;
 
-    private TransformerRewardModel Gold(double pairLossWeight, int seed = 5, int steps = 150, bool balancedError = false, IProgress<ProgressUpdate>? progress = null)
-        => _data.Ml.RewardModels().Trainers.Gold(new GoldRewardTrainer.Options
+    internal static TransformerRewardModel Gold(RewardModelFixture data, double pairLossWeight, int seed = 5, int steps = 150, bool balancedError = false,
+        IProgress<ProgressUpdate>? progress = null, Action<GoldRewardTrainer.Options>? configure = null)
+    {
+        var options = new GoldRewardTrainer.Options
         {
-            InitialPolicy = _data.Policy,
+            InitialPolicy = data.Policy,
             Corpus = TestModels.Corpus,
             Shape = new GptShape { Layers = 1, ModelDim = 16, Heads = 2, Context = 24 },
             Prompts = 200,
@@ -34,7 +36,13 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
             BalancedError = balancedError,
             Seed = seed,
             Progress = progress,
-        }).Fit(_data.Ml.Policies().PromptRows(TextCorpus.Prompts(_data.Policy.Tokenizer, TestModels.Corpus.TrainStories, 6).Take(200)));
+        };
+        configure?.Invoke(options);
+        return data.Ml.RewardModels().Trainers.Gold(options).Fit(data.Ml.Policies().PromptRows(TextCorpus.Prompts(data.Policy.Tokenizer, TestModels.Corpus.TrainStories, 6).Take(200)));
+    }
+
+    private TransformerRewardModel Gold(double pairLossWeight, int seed = 5, int steps = 150, bool balancedError = false, IProgress<ProgressUpdate>? progress = null)
+        => Gold(_data, pairLossWeight, seed, steps, balancedError, progress);
 
     [Fact]
     public void AGoldTrainedWithThePairLossOrdersHeldOutSamplesAsTheRuleDoesAndIsSeeded()

@@ -45,6 +45,35 @@ public class PretrainingTests
     }
 
     [Fact]
+    public void ACachedPretrainingKilledMidwayResumesBesideItsArtifactToTheNumbersOfAnUninterruptedOne()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "overopt-pretrain-resume-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var ml = new MLContext(1);
+            using var uninterrupted = ml.Policies().Pretrain(TestModels.Corpus, Options());
+            var options = Options();
+            options.CheckpointInterval = 30;
+            var cache = new Artifacts.ArtifactCache(folder);
+            // Killed at the step-80 progress line, before that step's checkpoint: the last one is step 60's.
+            Assert.Throws<KilledException>(() => ml.Policies().Pretrain(TestModels.Corpus, options, cache, progress: new KillAt(80)));
+            var checkpoint = Assert.Single(Directory.GetFiles(folder, "pretrain.checkpoint.zip", SearchOption.AllDirectories));
+
+            var progress = new RecordedProgress();
+            using var resumed = ml.Policies().Pretrain(TestModels.Corpus, options, cache, progress: progress);
+
+            Assert.Contains(progress.Of("pretrain"), u => u.Done == 60 && u.Detail == $"resumed from {checkpoint}");
+            Assert.Equal(uninterrupted.Description.ValidationLoss, resumed.Description.ValidationLoss);
+            Assert.Equal(uninterrupted.Description.TrainingLog, resumed.Description.TrainingLog);
+            Assert.False(Directory.Exists(Path.GetDirectoryName(checkpoint)), "the checkpoint is removed once the policy is cached");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ImpossibleShapesNameTheFieldAndTheFix()
     {
         var options = Options();
@@ -56,4 +85,17 @@ public class PretrainingTests
         Assert.Contains("does not divide", error.Message);
         Assert.Contains("Fix:", error.Message);
     }
+
+    private sealed class KillAt(int step) : IProgress<Runtime.ProgressUpdate>
+    {
+        public void Report(Runtime.ProgressUpdate value)
+        {
+            if (value.Done == step)
+            {
+                throw new KilledException();
+            }
+        }
+    }
+
+    private sealed class KilledException : Exception;
 }

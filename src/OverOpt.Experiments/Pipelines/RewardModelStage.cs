@@ -46,6 +46,9 @@ internal sealed class RewardModelStage
         // tinytales's rule keyed by its version number alone, as before worlds were a setting, so its cached gold models hold.
         object ruleKey = rule is GoldPreference ? GoldPreference.Version : rule.Key;
         string key = Key(new { artifact = "gold", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, rule = ruleKey, data = GoldRewardTrainer.TrainingDataVersion, prompts = "distinct-by-text", policy = policy.Description.Provenance, gold = spec, sampling = SamplingKey, seed = _pipeline.Seed });
+        // Beside the artifact, under its build lock: a killed build resumes its regression there, and a saved one needs it no more.
+        string checkpoints = Path.ChangeExtension(_cache.PathFor("gold", key), ".training");
+        options.CheckpointDirectory = checkpoints;
         return _cache.GetOrBuild<RewardModel>(
             "gold", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>
@@ -57,7 +60,14 @@ internal sealed class RewardModelStage
                 var gold = _ml.RewardModels().Trainers.Gold(options).Fit(_ml.Policies().PromptRows(prompts));
                 return gold.WithInfo(gold.Info with { Provenance = key });
             },
-            (m, path) => m.Save(_ml, path));
+            (m, path) =>
+            {
+                m.Save(_ml, path);
+                if (Directory.Exists(checkpoints))
+                {
+                    Directory.Delete(checkpoints, recursive: true);
+                }
+            });
     }
 
     /// <summary>

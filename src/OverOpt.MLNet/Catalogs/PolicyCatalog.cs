@@ -38,13 +38,22 @@ public sealed class PolicyCatalog
     {
         var tokenizer = WordTokenizer.Train(corpus.Stories);
         string key = Provenance(corpus, tokenizer, options);
+        // Beside the artifact, under its build lock: a killed build resumes there, and a saved one needs it no more.
+        string checkpoints = options.CheckpointDirectory ?? Path.ChangeExtension(cache.PathFor("policies", key), ".training");
         return cache.GetOrBuild(
             "policies",
             key,
             path => Policy.Load(path, device),
             policy => policy.Description.Provenance,
-            () => new PolicyPretrainer(options).Fit(corpus, tokenizer, key, device ?? CPU, progress),
-            (policy, path) => policy.Save(path));
+            () => new PolicyPretrainer(options.WithCheckpoints(checkpoints)).Fit(corpus, tokenizer, key, device ?? CPU, progress),
+            (policy, path) =>
+            {
+                policy.Save(path);
+                if (options.CheckpointDirectory is null && Directory.Exists(checkpoints))
+                {
+                    Directory.Delete(checkpoints, recursive: true);
+                }
+            });
     }
 
     /// <summary>

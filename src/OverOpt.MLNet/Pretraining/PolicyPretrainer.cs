@@ -56,15 +56,28 @@ public sealed class PolicyPretrainer
 
         using var optimizer = new AdamOptimizer(model.parameters(), _options.LearningRate, weightDecay: _options.WeightDecay);
         var order = new Random(_options.Seed);
-        double validationLoss = initialLoss;
-        double runningLoss = double.NaN;
+        string fingerprint = Fingerprint(provenance, train, model);
+        var restored = Restore(fingerprint, model, optimizer, progress);
+        // The windows are replayed rather than saved: the resumed steps then see the batches an uninterrupted run sees.
+        for (int step = 1; step <= (restored?.Step ?? 0); step++)
+        {
+            WindowStarts(train.Length - window + 1, order);
+        }
+        if (restored is not null)
+        {
+            Log.Clear();
+            Log.AddRange(restored.Log);
+        }
+        double validationLoss = restored?.ValidationLoss ?? initialLoss;
+        double runningLoss = restored?.RunningLoss ?? double.NaN;
+        double earlierSeconds = restored?.Seconds ?? 0;
         model.train();
-        for (int step = 1; step <= _options.Steps; step++)
+        for (int step = (restored?.Step ?? 0) + 1; step <= _options.Steps; step++)
         {
             using var scope = NewDisposeScope();
             double learningRate = LearningRateSchedule.At(step, _options.Steps, _options.WarmupSteps, _options.LearningRate);
             optimizer.LearningRate = learningRate;
-            var batch = TrainingWindows(train, window, order, device);
+            var batch = TrainingWindows(train, WindowStarts(train.Length - window + 1, order), window, device);
             var loss = NextTokenLoss(model, batch);
             optimizer.ZeroGrad();
             loss.backward();
@@ -79,6 +92,11 @@ public sealed class PolicyPretrainer
                 Log.Add(new PretrainingLogRow(step, learningRate, runningLoss, validationLoss));
                 progress?.Report(new ProgressUpdate("pretrain", step, _options.Steps, $"train loss {runningLoss:F3}, held-out loss {validationLoss:F3}"));
             }
+            if (_options.CheckpointDirectory is { } directory && (step % _options.CheckpointInterval == 0 || step == _options.Steps))
+            {
+                TrainingCheckpoint.Write(CheckpointPath(directory), CheckpointKind, fingerprint, [model], optimizer,
+                    new CheckpointState(step, runningLoss, validationLoss, [.. Log], earlierSeconds + clock.Elapsed.TotalSeconds));
+            }
         }
         model.eval();
         var description = new PolicyDescription
@@ -89,7 +107,7 @@ public sealed class PolicyPretrainer
             TrainingSteps = _options.Steps,
             InitialValidationLoss = initialLoss,
             ValidationLoss = validationLoss,
-            TrainingSeconds = clock.Elapsed.TotalSeconds,
+            TrainingSeconds = earlierSeconds + clock.Elapsed.TotalSeconds,
             TrainingLog = Log.ToArray(),
         };
         return new Policy(model, tokenizer, description);
@@ -124,12 +142,16 @@ public sealed class PolicyPretrainer
         return cpu.to(device);
     }
 
-    private Tensor TrainingWindows(int[] tokens, int window, Random order, Device device)
+    /// <summary>Where each of a step's training windows starts: the step's only random draws.</summary>
+    private int[] WindowStarts(int positions, Random order)
+        => Enumerable.Range(0, _options.BatchSize).Select(_ => order.Next(positions)).ToArray();
+
+    private Tensor TrainingWindows(int[] tokens, int[] starts, int window, Device device)
     {
         var data = new long[_options.BatchSize * window];
         for (int b = 0; b < _options.BatchSize; b++)
         {
-            int start = order.Next(tokens.Length - window + 1);
+            int start = starts[b];
             for (int i = 0; i < window; i++)
             {
                 data[b * window + i] = tokens[start + i];
@@ -137,6 +159,44 @@ public sealed class PolicyPretrainer
         }
         using var cpu = tensor(data, [_options.BatchSize, window], ScalarType.Int64);
         return cpu.to(device);
+    }
+
+    private const string CheckpointKind = "OverOpt.PretrainingCheckpoint";
+
+    private static string CheckpointPath(string directory) => Path.Combine(directory, "pretrain.checkpoint.zip");
+
+    /// <summary>What a checkpoint restores besides the weights and the optimizer.</summary>
+    private sealed record CheckpointState(int Step, double RunningLoss, double ValidationLoss, PretrainingLogRow[] Log, double Seconds);
+
+    /// <summary>The provenance, every option, the training tokens and the starting weights: whatever a step's numbers depend on.</summary>
+    private string Fingerprint(string provenance, int[] train, GptModel model)
+    {
+        using var weights = new MemoryStream();
+        model.save(weights);
+        return System.Text.Json.JsonSerializer.Serialize(new
+        {
+            provenance,
+            options = _options,
+            _options.Seed,
+            Tokens = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(train.AsSpan()))),
+            InitialWeights = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(weights.ToArray())),
+        });
+    }
+
+    private CheckpointState? Restore(string fingerprint, GptModel model, AdamOptimizer optimizer, IProgress<ProgressUpdate>? progress)
+    {
+        if (_options.CheckpointDirectory is not { } directory)
+        {
+            return null;
+        }
+        string path = CheckpointPath(directory);
+        var state = TrainingCheckpoint.TryRestore<CheckpointState>(path, CheckpointKind, fingerprint, [model], optimizer,
+            discarded: message => progress?.Report(new ProgressUpdate("pretrain", 0, _options.Steps, message)));
+        if (state is not null)
+        {
+            progress?.Report(new ProgressUpdate("pretrain", state.Step, _options.Steps, $"resumed from {path}"));
+        }
+        return state;
     }
 
     private static Tensor NextTokenLoss(GptModel model, Tensor windows)

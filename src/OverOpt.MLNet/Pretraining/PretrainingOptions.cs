@@ -39,6 +39,26 @@ public sealed class PretrainingOptions
     [JsonIgnore]
     public int Seed { get; set; } = 1;
 
+    /// <summary>
+    /// Where the training's checkpoint goes (<c>pretrain.checkpoint.zip</c>); null disables it (the cached overload of
+    /// <c>Policies().Pretrain</c> then keeps one beside the artifact). A training whose folder holds its checkpoint
+    /// resumes from it to the numbers of an uninterrupted one. Not part of the cache key: it changes no weight.
+    /// </summary>
+    [JsonIgnore]
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Steps between checkpoints (the last step also writes one).</summary>
+    [JsonIgnore]
+    public int CheckpointInterval { get; set; } = 200;
+
+    /// <summary>A copy of these options with checkpoints in <paramref name="directory"/>.</summary>
+    internal PretrainingOptions WithCheckpoints(string directory)
+    {
+        var copy = (PretrainingOptions)MemberwiseClone();
+        copy.CheckpointDirectory = directory;
+        return copy;
+    }
+
     /// <summary>Throws <see cref="OverOptConfigurationException"/> naming the field and the fix for an impossible shape, count, learning rate or warm-up.</summary>
     public void Validate()
     {
@@ -47,6 +67,7 @@ public sealed class PretrainingOptions
         Require.Positive(BatchSize, "batchSize");
         Require.Positive(EvaluationInterval, "evaluationInterval");
         Require.Positive(ValidationWindows, "validationWindows");
+        Require.Positive(CheckpointInterval, "checkpointInterval");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
         {
             throw new OverOptConfigurationException($"learningRate = {LearningRate}, but it must be a positive number.", "learningRate", "use a value such as 3e-3.");

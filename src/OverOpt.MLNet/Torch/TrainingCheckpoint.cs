@@ -1,0 +1,91 @@
+using System.Text.Json;
+using OverOpt.MLNet.Artifacts;
+using static TorchSharp.torch;
+
+namespace OverOpt.MLNet.Torch;
+
+/// <summary>
+/// A training loop's checkpoint: the weights of its modules, <see cref="AdamOptimizer"/>'s moments and a small state
+/// (the step, running losses, a log), one .zip written atomically so that a kill during a write leaves the previous
+/// one whole. The loop's random draws are not saved: it replays them up to the saved step, which costs microseconds
+/// and keeps a resumed run equal to an uninterrupted one.
+/// </summary>
+internal static class TrainingCheckpoint
+{
+    private const int Version = 1;
+
+    /// <summary>Writes the checkpoint of the run named by <paramref name="fingerprint"/> to <paramref name="path"/>.</summary>
+    public static void Write<TState>(string path, string kind, string fingerprint, IReadOnlyList<nn.Module> modules, AdamOptimizer optimizer, TState state)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var entries = new Dictionary<string, byte[]>
+        {
+            ["optimizer.bin"] = Bytes(optimizer.Save),
+            ["state.json"] = JsonSerializer.SerializeToUtf8Bytes(new Saved<TState>(fingerprint, state), ArchiveJson.Options),
+        };
+        for (int i = 0; i < modules.Count; i++)
+        {
+            entries[$"module{i}.bin"] = Bytes(stream => modules[i].save(stream));
+        }
+        ModelArchive.Write(path, kind, Version, entries);
+    }
+
+    /// <summary>
+    /// Restores the checkpoint at <paramref name="path"/> into the modules and optimizer and returns its state; null when
+    /// there is none. One that cannot be read (truncated, corrupt, of an older format) is reported through
+    /// <paramref name="discarded"/> and deleted, and the run starts afresh, as a cached artifact is rebuilt. One of
+    /// another run (another fingerprint) stops with the fix, since deleting it could lose hours of someone's training.
+    /// </summary>
+    public static TState? TryRestore<TState>(string path, string kind, string fingerprint, IReadOnlyList<nn.Module> modules, AdamOptimizer optimizer, Action<string> discarded)
+        where TState : class
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        Saved<TState> saved;
+        IReadOnlyDictionary<string, byte[]> entries;
+        try
+        {
+            entries = ModelArchive.Read(path, kind, Version);
+            saved = JsonSerializer.Deserialize<Saved<TState>>(entries["state.json"], ArchiveJson.Options)
+                ?? throw new InvalidDataException("its state is empty.");
+            if (saved.State is null || Enumerable.Range(0, modules.Count).Any(i => !entries.ContainsKey($"module{i}.bin")))
+            {
+                throw new InvalidDataException("it lacks its state or a module's weights.");
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException)
+        {
+            // The archive's own message names the path again and ends in a fix for a model file; here the fix is done.
+            string reason = e.Message.Replace($"{path}: ", "", StringComparison.Ordinal).Split(" Fix:")[0].TrimEnd('.');
+            discarded($"{path}: unreadable checkpoint ({reason}); discarded, training starts again from step 0.");
+            File.Delete(path);
+            return null;
+        }
+        if (saved.Fingerprint != fingerprint)
+        {
+            throw new InvalidDataException(
+                $"{path}: a checkpoint of a training run with other options or data. Fix: delete it to start afresh, or rerun with the options that wrote it.");
+        }
+        for (int i = 0; i < modules.Count; i++)
+        {
+            using var weights = new MemoryStream(entries[$"module{i}.bin"]);
+            modules[i].load(weights);
+        }
+        using (var moments = new MemoryStream(entries["optimizer.bin"]))
+        {
+            optimizer.Load(moments);
+        }
+        return saved.State;
+    }
+
+    private static byte[] Bytes(Action<Stream> write)
+    {
+        using var stream = new MemoryStream();
+        write(stream);
+        return stream.ToArray();
+    }
+
+    private sealed record Saved<TState>(string Fingerprint, TState State);
+}

@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using OverOpt.MLNet.RewardModels;
+
+namespace OverOpt.MLNet.Trainers;
+
+/// <summary>
+/// What identifies a gold regression's checkpoint (<see cref="GoldRewardTrainer.Options.CheckpointDirectory"/>): its file,
+/// its kind, the state it restores, and a fingerprint of everything the training's numbers depend on.
+/// </summary>
+internal static class GoldCheckpoint
+{
+    public const string Kind = "OverOpt.GoldTrainingCheckpoint";
+
+    public static string PathIn(string directory) => Path.Combine(directory, "gold.checkpoint.zip");
+
+    /// <summary>The step reached and the running loss the progress lines show.</summary>
+    public sealed record State(int Step, double RunningLoss);
+
+    /// <summary>
+    /// The training rows and their standardized targets (so pi_init, the sampling, the edits and the rule), the network's
+    /// starting weights (so its shape, seed and pretrained backbone, whatever its provenance says) and every option that
+    /// changes a step. Not the checkpoint interval or the device: they change no number.
+    /// </summary>
+    public static string Fingerprint(GoldRewardTrainer.Options options, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data,
+        double[] targets, RewardNetwork network)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (int i = 0; i < data.Count; i++)
+        {
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data[i].Prompt.AsSpan()));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data[i].Response.AsSpan()));
+            hash.AppendData(BitConverter.GetBytes(data[i].Edited));
+            hash.AppendData(BitConverter.GetBytes(targets[i]));
+        }
+        using var weights = new MemoryStream();
+        network.save(weights);
+        return JsonSerializer.Serialize(new
+        {
+            Data = Convert.ToHexString(hash.GetHashAndReset()),
+            InitialWeights = Convert.ToHexString(SHA256.HashData(weights.ToArray())),
+            options.Steps,
+            options.BatchSize,
+            options.LearningRate,
+            options.Seed,
+            options.TermLossWeight,
+            options.PairLossWeight,
+            options.BalancedError,
+            Readout = options.Readout.ToString(),
+        });
+    }
+}
