@@ -23,10 +23,10 @@ internal static class PpoCheckpoint
         using var generatorState = generator.get_state();
         ModelArchive.Write(PathOf(options), Kind, Version, new Dictionary<string, byte[]>
         {
-            ["model.bin"] = Bytes(stream => actorCritic.save(stream)),
-            ["optimizer.bin"] = Bytes(optimizer.Save),
+            ["model.bin"] = TrainingCheckpoint.Bytes(stream => actorCritic.save(stream)),
+            ["optimizer.bin"] = TrainingCheckpoint.Bytes(optimizer.Save),
             ["generator.bin"] = generatorState.data<byte>().ToArray(),
-            ["state.json"] = JsonSerializer.SerializeToUtf8Bytes(new Saved(fingerprint, state), ArchiveJson.Options),
+            ["state.json"] = JsonSerializer.SerializeToUtf8Bytes(new TrainingCheckpoint.Saved<PpoTrainer.RunState>(fingerprint, state), ArchiveJson.Options),
         });
     }
 
@@ -38,32 +38,13 @@ internal static class PpoCheckpoint
     public static bool TryRestore(PpoTrainer.Options options, string fingerprint, ActorCritic actorCritic, AdamOptimizer optimizer, Generator generator,
         PpoTrainer.RunState state, Action<string> discarded)
     {
-        string path = options.CheckpointDirectory is null ? "" : PathOf(options);
-        if (options.CheckpointDirectory is null || !File.Exists(path))
+        if (options.CheckpointDirectory is null
+            || TrainingCheckpoint.Read<PpoTrainer.RunState>(PathOf(options), Kind, Version, fingerprint, discarded, "the run",
+                "a PPO run with other options (or other prompts, reward, gold or policies)") is not { } read)
         {
             return false;
         }
-        Saved saved;
-        IReadOnlyDictionary<string, byte[]> entries;
-        try
-        {
-            entries = ModelArchive.Read(path, Kind, Version);
-            saved = JsonSerializer.Deserialize<Saved>(entries["state.json"], ArchiveJson.Options)
-                ?? throw new InvalidDataException("its state is empty.");
-        }
-        catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException)
-        {
-            // The archive's own message names the path again and ends in a fix for a model file; here the fix is done.
-            string reason = e.Message.Replace($"{path}: ", "", StringComparison.Ordinal).Split(" Fix:")[0].TrimEnd('.');
-            discarded($"{path}: unreadable checkpoint ({reason}); discarded, the run starts again from step 0.");
-            File.Delete(path);
-            return false;
-        }
-        if (saved.Fingerprint != fingerprint)
-        {
-            throw new InvalidDataException(
-                $"{path}: a checkpoint of a PPO run with other options (or other prompts, reward, gold or policies). Fix: delete it to start afresh, or rerun with the options that wrote it.");
-        }
+        var (entries, saved) = read;
         using (var weights = new MemoryStream(entries["model.bin"]))
         {
             actorCritic.load(weights);
@@ -74,20 +55,11 @@ internal static class PpoCheckpoint
         }
         using var generatorState = tensor(entries["generator.bin"], ScalarType.Byte);
         generator.set_state(generatorState);
-        state.Step = saved.State.Step;
-        state.Beta = saved.State.Beta;
-        state.Baseline = saved.State.Baseline;
-        state.Curve = saved.State.Curve;
-        state.Diagnostics = saved.State.Diagnostics;
+        state.Step = saved.Step;
+        state.Beta = saved.Beta;
+        state.Baseline = saved.Baseline;
+        state.Curve = saved.Curve;
+        state.Diagnostics = saved.Diagnostics;
         return true;
     }
-
-    private static byte[] Bytes(Action<Stream> write)
-    {
-        using var stream = new MemoryStream();
-        write(stream);
-        return stream.ToArray();
-    }
-
-    private sealed record Saved(string Fingerprint, PpoTrainer.RunState State);
 }

@@ -32,41 +32,21 @@ internal static class TrainingCheckpoint
 
     /// <summary>
     /// Restores the checkpoint at <paramref name="path"/> into the modules and optimizer and returns its state; null when
-    /// there is none. One that cannot be read (truncated, corrupt, of an older format) is reported through
-    /// <paramref name="discarded"/> and deleted, and the run starts afresh, as a cached artifact is rebuilt. One of
-    /// another run (another fingerprint) stops with the fix, since deleting it could lose hours of someone's training.
+    /// there is none or it was discarded (<see cref="Read{TState}"/>).
     /// </summary>
     public static TState? TryRestore<TState>(string path, string kind, string fingerprint, IReadOnlyList<nn.Module> modules, AdamOptimizer optimizer, Action<string> discarded)
         where TState : class
     {
-        if (!File.Exists(path))
+        if (Read<TState>(path, kind, Version, fingerprint, discarded, "training", "a training run with other options or data") is not { } read)
         {
             return null;
         }
-        Saved<TState> saved;
-        IReadOnlyDictionary<string, byte[]> entries;
-        try
+        var (entries, state) = read;
+        if (Enumerable.Range(0, modules.Count).Any(i => !entries.ContainsKey($"module{i}.bin")))
         {
-            entries = ModelArchive.Read(path, kind, Version);
-            saved = JsonSerializer.Deserialize<Saved<TState>>(entries["state.json"], ArchiveJson.Options)
-                ?? throw new InvalidDataException("its state is empty.");
-            if (saved.State is null || Enumerable.Range(0, modules.Count).Any(i => !entries.ContainsKey($"module{i}.bin")))
-            {
-                throw new InvalidDataException("it lacks its state or a module's weights.");
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException)
-        {
-            // The archive's own message names the path again and ends in a fix for a model file; here the fix is done.
-            string reason = e.Message.Replace($"{path}: ", "", StringComparison.Ordinal).Split(" Fix:")[0].TrimEnd('.');
-            discarded($"{path}: unreadable checkpoint ({reason}); discarded, training starts again from step 0.");
+            discarded($"{path}: unreadable checkpoint (it lacks a module's weights); discarded, training starts again from step 0.");
             File.Delete(path);
             return null;
-        }
-        if (saved.Fingerprint != fingerprint)
-        {
-            throw new InvalidDataException(
-                $"{path}: a checkpoint of a training run with other options or data. Fix: delete it to start afresh, or rerun with the options that wrote it.");
         }
         for (int i = 0; i < modules.Count; i++)
         {
@@ -77,15 +57,59 @@ internal static class TrainingCheckpoint
         {
             optimizer.Load(moments);
         }
-        return saved.State;
+        return state;
     }
 
-    private static byte[] Bytes(Action<Stream> write)
+    /// <summary>
+    /// The entries and state of the checkpoint at <paramref name="path"/>; null when there is none. One that cannot be read
+    /// (truncated, corrupt, of an older format) is reported through <paramref name="discarded"/> and deleted, and the
+    /// <paramref name="run"/> ("the run", "training") starts afresh, as a cached artifact is rebuilt. One of another run
+    /// (another fingerprint; <paramref name="otherRun"/> says what it is) stops with the fix, since deleting it could
+    /// lose hours of someone's training.
+    /// </summary>
+    public static (IReadOnlyDictionary<string, byte[]> Entries, TState State)? Read<TState>(string path, string kind, int version, string fingerprint,
+        Action<string> discarded, string run, string otherRun)
+        where TState : class
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        Saved<TState> saved;
+        IReadOnlyDictionary<string, byte[]> entries;
+        try
+        {
+            entries = ModelArchive.Read(path, kind, version);
+            saved = JsonSerializer.Deserialize<Saved<TState>>(entries["state.json"], ArchiveJson.Options)
+                ?? throw new InvalidDataException("its state is empty.");
+            if (saved.State is null)
+            {
+                throw new InvalidDataException("it lacks its state.");
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException)
+        {
+            // The archive's own message names the path again and ends in a fix for a model file; here the fix is done.
+            string reason = e.Message.Replace($"{path}: ", "", StringComparison.Ordinal).Split(" Fix:")[0].TrimEnd('.');
+            discarded($"{path}: unreadable checkpoint ({reason}); discarded, {run} starts again from step 0.");
+            File.Delete(path);
+            return null;
+        }
+        if (saved.Fingerprint != fingerprint)
+        {
+            throw new InvalidDataException($"{path}: a checkpoint of {otherRun}. Fix: delete it to start afresh, or rerun with the options that wrote it.");
+        }
+        return (entries, saved.State);
+    }
+
+    /// <summary>What <paramref name="write"/> writes, as bytes: a module's or an optimizer's entry.</summary>
+    internal static byte[] Bytes(Action<Stream> write)
     {
         using var stream = new MemoryStream();
         write(stream);
         return stream.ToArray();
     }
 
-    private sealed record Saved<TState>(string Fingerprint, TState State);
+    /// <summary>The state entry's layout: the run's fingerprint and its state.</summary>
+    internal sealed record Saved<TState>(string Fingerprint, TState State);
 }
