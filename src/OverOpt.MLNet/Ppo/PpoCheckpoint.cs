@@ -39,7 +39,7 @@ internal static class PpoCheckpoint
         PpoTrainer.RunState state, Action<string> discarded)
     {
         if (options.CheckpointDirectory is null
-            || TrainingCheckpoint.Read<PpoTrainer.RunState>(PathOf(options), Kind, Version, fingerprint, discarded, "the run",
+            || TrainingCheckpoint.Read<PpoTrainer.RunState>(PathOf(options), Kind, Version, fingerprint, ["model.bin", "optimizer.bin", "generator.bin"], discarded, "the run",
                 "a PPO run with other options (or other prompts, reward, gold or policies)") is not { } read)
         {
             return false;

@@ -56,7 +56,8 @@ public sealed class PolicyPretrainer
 
         using var optimizer = new AdamOptimizer(model.parameters(), _options.LearningRate, weightDecay: _options.WeightDecay);
         var order = new Random(_options.Seed);
-        string fingerprint = Fingerprint(provenance, train, model);
+        // Hashing the tokens and weights is wasted where no checkpoint is kept.
+        string fingerprint = _options.CheckpointDirectory is null ? "" : Fingerprint(provenance, train, model);
         var restored = Restore(fingerprint, model, optimizer, progress);
         // The windows are replayed rather than saved: the resumed steps then see the batches an uninterrupted run sees.
         for (int step = 1; step <= (restored?.Step ?? 0); step++)
@@ -171,15 +172,13 @@ public sealed class PolicyPretrainer
     /// <summary>The provenance, every option, the training tokens and the starting weights: whatever a step's numbers depend on.</summary>
     private string Fingerprint(string provenance, int[] train, GptModel model)
     {
-        using var weights = new MemoryStream();
-        model.save(weights);
         return System.Text.Json.JsonSerializer.Serialize(new
         {
             provenance,
             options = _options,
             _options.Seed,
             Tokens = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(train.AsSpan()))),
-            InitialWeights = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(weights.ToArray())),
+            InitialWeights = TrainingCheckpoint.WeightsHash(model),
         });
     }
 

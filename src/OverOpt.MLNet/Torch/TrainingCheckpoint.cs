@@ -37,20 +37,15 @@ internal static class TrainingCheckpoint
     public static TState? TryRestore<TState>(string path, string kind, string fingerprint, IReadOnlyList<nn.Module> modules, AdamOptimizer optimizer, Action<string> discarded)
         where TState : class
     {
-        if (Read<TState>(path, kind, Version, fingerprint, discarded, "training", "a training run with other options or data") is not { } read)
+        var moduleEntries = Enumerable.Range(0, modules.Count).Select(i => $"module{i}.bin").ToArray();
+        if (Read<TState>(path, kind, Version, fingerprint, [.. moduleEntries, "optimizer.bin"], discarded, "training", "a training run with other options or data") is not { } read)
         {
             return null;
         }
         var (entries, state) = read;
-        if (Enumerable.Range(0, modules.Count).Any(i => !entries.ContainsKey($"module{i}.bin")))
-        {
-            discarded($"{path}: unreadable checkpoint (it lacks a module's weights); discarded, training starts again from step 0.");
-            File.Delete(path);
-            return null;
-        }
         for (int i = 0; i < modules.Count; i++)
         {
-            using var weights = new MemoryStream(entries[$"module{i}.bin"]);
+            using var weights = new MemoryStream(entries[moduleEntries[i]]);
             modules[i].load(weights);
         }
         using (var moments = new MemoryStream(entries["optimizer.bin"]))
@@ -62,13 +57,13 @@ internal static class TrainingCheckpoint
 
     /// <summary>
     /// The entries and state of the checkpoint at <paramref name="path"/>; null when there is none. One that cannot be read
-    /// (truncated, corrupt, of an older format) is reported through <paramref name="discarded"/> and deleted, and the
+    /// (truncated, corrupt, of an older format, or without one of the <paramref name="required"/> entries) is reported through <paramref name="discarded"/> and deleted, and the
     /// <paramref name="run"/> ("the run", "training") starts afresh, as a cached artifact is rebuilt. One of another run
     /// (another fingerprint; <paramref name="otherRun"/> says what it is) stops with the fix, since deleting it could
     /// lose hours of someone's training.
     /// </summary>
     public static (IReadOnlyDictionary<string, byte[]> Entries, TState State)? Read<TState>(string path, string kind, int version, string fingerprint,
-        Action<string> discarded, string run, string otherRun)
+        IReadOnlyList<string> required, Action<string> discarded, string run, string otherRun)
         where TState : class
     {
         if (!File.Exists(path))
@@ -86,6 +81,10 @@ internal static class TrainingCheckpoint
             {
                 throw new InvalidDataException("it lacks its state.");
             }
+            if (required.FirstOrDefault(name => !entries.ContainsKey(name)) is { } missing)
+            {
+                throw new InvalidDataException($"it lacks its entry '{missing}'.");
+            }
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException)
         {
@@ -101,6 +100,9 @@ internal static class TrainingCheckpoint
         }
         return (entries, saved.State);
     }
+
+    /// <summary>The SHA-256 of a module's saved weights: what a fingerprint records of where training starts.</summary>
+    public static string WeightsHash(nn.Module module) => ModelArchive.Sha256(Bytes(stream => module.save(stream)));
 
     /// <summary>What <paramref name="write"/> writes, as bytes: a module's or an optimizer's entry.</summary>
     internal static byte[] Bytes(Action<Stream> write)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Torch;
 
 namespace OverOpt.MLNet.Trainers;
 
@@ -33,12 +34,10 @@ internal static class GoldCheckpoint
             hash.AppendData(BitConverter.GetBytes(data[i].Edited));
             hash.AppendData(BitConverter.GetBytes(targets[i]));
         }
-        using var weights = new MemoryStream();
-        network.save(weights);
         return JsonSerializer.Serialize(new
         {
             Data = Convert.ToHexString(hash.GetHashAndReset()),
-            InitialWeights = Convert.ToHexString(SHA256.HashData(weights.ToArray())),
+            InitialWeights = TrainingCheckpoint.WeightsHash(network),
             options.Steps,
             options.BatchSize,
             options.LearningRate,

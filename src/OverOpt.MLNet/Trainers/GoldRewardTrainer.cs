@@ -155,7 +155,8 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
             termHead.bias!.zero_();
             termHead.to(device);
         }
-        string fingerprint = GoldCheckpoint.Fingerprint(_options, data, targets, network);
+        // Hashing the rows and weights is wasted where no checkpoint is kept.
+        string fingerprint = _options.CheckpointDirectory is null ? "" : GoldCheckpoint.Fingerprint(_options, data, targets, network);
         using var optimizer = new AdamOptimizer(network.parameters().Concat(termHead?.parameters() ?? []), _options.LearningRate, weightDecay: 0.01);
         var modules = termHead is null ? new nn.Module[] { network } : [network, termHead];
         var order = new Random(SeedStreams.GoldBatchOrder(_options.Seed));
