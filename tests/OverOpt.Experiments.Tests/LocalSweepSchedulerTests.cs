@@ -48,5 +48,31 @@ public sealed class LocalSweepSchedulerTests : IDisposable
         Assert.StartsWith("sweep: 1/2 done, 0 running, 1 failed, 0 pending", lines[^1]);
     }
 
+    [Fact]
+    public void TasksStartGroupsInTurnSoThatASecondWorkerDoesNotWaitOnTheFirstTasksBuildOfTheirGroup()
+    {
+        // Groups by pipeline seed (the proxy seed does not split one): tasks 0-2 share seed 1, tasks 3-5 seed 2.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline, """{ "seed": [1, 2], "proxySeed": [1, 2, 3] }"""));
+        var layout = new SweepLayout(_files.Output);
+        Directory.CreateDirectory(layout.TaskDirectory(sweep.Tasks[0]));
+        File.WriteAllText(layout.DoneMarker(sweep.Tasks[0]), "");
+        var started = new List<int>();
+        var scheduler = new LocalSweepScheduler(layout, new LocalSweepOptions
+        {
+            Workers = 2,
+            StartWorker = task =>
+            {
+                started.Add(task.Index);
+                return new ProcessStartInfo("sh") { ArgumentList = { "-c", $"mkdir -p '{layout.TaskDirectory(task)}' && touch '{layout.DoneMarker(task)}'" } };
+            },
+        });
+
+        var result = scheduler.Run(sweep);
+
+        Assert.Equal([[0, 1, 2], [3, 4, 5]], SweepPreparation.Groups(sweep).Select(g => g.Tasks.Select(t => t.Index).ToArray()));
+        Assert.Equal([1, 3, 2, 4, 5], started);
+        Assert.Equal((5, 1), (result.Completed, result.AlreadyDone));
+    }
+
     public void Dispose() => _files.Dispose();
 }

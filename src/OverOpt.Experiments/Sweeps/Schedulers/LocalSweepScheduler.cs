@@ -10,7 +10,8 @@ namespace OverOpt.Experiments.Sweeps.Schedulers;
 /// <summary>
 /// Runs a sweep's unfinished tasks on this machine with a pool of worker processes (one task each, so a task's
 /// threads, memory and native state die with it). Done tasks are skipped, failed ones are run again, a task that
-/// another process runs is left to it. A worker that dies without a failure log of its own (killed, out of memory) gets
+/// another process runs is left to it. Tasks start groups in turn (<see cref="SweepTaskOrder"/>), so that a worker does
+/// not wait on the lock of what another builds for its group. A worker that dies without a failure log of its own (killed, out of memory) gets
 /// one written from its last output lines. A worker that finds its task taken since the pool listed it (exit code
 /// <see cref="SweepTaskRunner.RunningElsewhereExitCode"/>) leaves it to that process, as a task running at the start is.
 /// </summary>
@@ -37,7 +38,7 @@ public sealed class LocalSweepScheduler
     /// <summary>Runs every task that is not done and not running elsewhere; returns when all have finished (cancelled: the workers are killed).</summary>
     public Result Run(SweepDefinition sweep, CancellationToken cancellation = default)
     {
-        var queue = new Queue<SweepTask>();
+        var pending = new List<SweepTask>();
         var elsewhere = new List<SweepTask>();
         int alreadyDone = 0;
         foreach (var task in sweep.Tasks)
@@ -51,10 +52,11 @@ public sealed class LocalSweepScheduler
                     elsewhere.Add(task);
                     break;
                 default:
-                    queue.Enqueue(task);
+                    pending.Add(task);
                     break;
             }
         }
+        var queue = new Queue<SweepTask>(SweepTaskOrder.GroupsInTurn(sweep, pending));
         var progress = new SweepProgress(sweep.Tasks.Count - elsewhere.Count, alreadyDone, _options.Workers, queue.Select(t => t.Part));
         _options.Report($"{queue.Count} task(s) to run, {alreadyDone} done before{(elsewhere.Count > 0 ? $", {elsewhere.Count} running in another process (left to it)" : "")}; {_options.Workers} worker(s)");
         var running = new List<Worker>();
