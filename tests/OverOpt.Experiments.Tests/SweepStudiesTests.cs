@@ -133,6 +133,34 @@ public sealed class SweepStudiesTests : IDisposable
     }
 
     [Fact]
+    public void EachWorldAlsoGetsItsLinesWithoutTheSmallestSize()
+    {
+        // 2 worlds x 3 sizes (10^3, 10^4, 10^5) x 2 proxy seeds. World 1: beta_bon falls by one step at the smallest size
+        // (seed 1 0.5, 0.2, 0.2; seed 2 0.6, 0.3, 0.2), from 10^4 up -0.05 per decade; world 2: exactly 0.03 per decade.
+        var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline,
+            """{ "world": [ { "version": "storyworld-1", "seed": 1 }, { "version": "storyworld-1", "seed": 2 } ], "proxySeed": [1, 2], "sampling.temperature": [0.8, 0.9, 1.0] }"""));
+        var layout = new SweepLayout(_files.Output);
+        var stepped = new Dictionary<(long, int), double>
+        {
+            [(1000, 1)] = 0.5, [(10000, 1)] = 0.2, [(100000, 1)] = 0.2, [(1000, 2)] = 0.6, [(10000, 2)] = 0.3, [(100000, 2)] = 0.2,
+        };
+        foreach (var task in sweep.Tasks)
+        {
+            int proxySeed = task.Pipeline.ProxySeed!.Value;
+            long parameters = (long)Math.Round(Math.Pow(10, 3 + Math.Round((task.Pipeline.Sampling.Temperature - 0.8) * 10)));
+            double beta = task.Pipeline.World!.Seed == 1 ? stepped[(parameters, proxySeed)] : 0.5 - 0.03 * Math.Log10(parameters);
+            Finish(layout, task, parameters, proxySeed, alpha: 1.0, beta, validationLoss: 0.68);
+        }
+
+        string text = MergedReport(sweep, layout);
+
+        Assert.Contains("| world | beta_bon slope without the smallest size [95%] | bon peak gold slope without the smallest size [95%] |", text);
+        Assert.Matches(@"\| storyworld-1:1 \| -0\.0500 \[-0\.\d+, 0\.\d+\] \| ", text);
+        Assert.Matches(@"\| storyworld-1:2 \| -0\.0300 \[-0\.0300, -0\.0300\] \| ", text);
+        Assert.Contains("Mean of the per-world slopes without the smallest size [95% over worlds]: beta_bon: -0.0400 [", text);
+    }
+
+    [Fact]
     public void DataSizeLawsAreJudgedOnEachWorldSeedAndHoldOnlyWhereEveryWorldShowsThem()
     {
         // 2 worlds x 2 proxy seeds; in each task 2 sizes x 3 comparison counts of best-of-n. Gold grows with data in both

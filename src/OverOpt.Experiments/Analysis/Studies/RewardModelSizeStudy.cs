@@ -33,8 +33,11 @@ public static class RewardModelSizeStudy
     /// <summary>The coefficients' names in <see cref="Result.Lines"/>.</summary>
     public static readonly string[] Coefficients = ["alpha_bon", "beta_bon", "beta_RL", "alpha_RL (free)", "bon peak gold", "bon peak d"];
 
-    /// <summary>The section, and each coefficient's line against log10 parameters (absent where it could not be fitted).</summary>
-    public sealed record Result(StudySection Section, IReadOnlyDictionary<string, ScalingLine> Lines);
+    /// <summary>
+    /// The section; each coefficient's line against log10 parameters (absent where it could not be fitted); and, with three
+    /// sizes or more, the stepped coefficients' (beta_bon, beta_RL, bon peak gold) lines without the smallest size.
+    /// </summary>
+    public sealed record Result(StudySection Section, IReadOnlyDictionary<string, ScalingLine> Lines, IReadOnlyDictionary<string, ScalingLine> LinesWithoutSmallest);
 
     private const string Title = "Reward-model size (fig. 1, 3, 12)";
 
@@ -57,7 +60,7 @@ public static class RewardModelSizeStudy
             string why = $"the sweep has {(sizes.Count == 0 ? "no transformer proxy curves" : $"one transformer proxy size ({sizes[0]:N0} parameters)")} at any comparison count";
             text.AppendLine(C, $"Not measured: {why}.");
             text.AppendLine();
-            return new Result(new StudySection(Title, text.ToString(), NotMeasured(why), figures), lines);
+            return new Result(new StudySection(Title, text.ToString(), NotMeasured(why), figures), lines, new Dictionary<string, ScalingLine>());
         }
 
         // Per-seed values: best-of-n fits per curve; beta_RL from one alpha per replicate shared across sizes.
@@ -118,12 +121,21 @@ public static class RewardModelSizeStudy
         }
         Table(text, ["against log10(params)", "slope per decade [95%]", "intercept", "points", "R^2 (per seed)", "R^2 (size means)"],
             Coefficients.Where(lines.ContainsKey).Select(n => new[] { n, lines[n].SlopeInterval(), F(lines[n].Intercept), lines[n].Points.ToString(C), F(lines[n].RSquared, "F2"), F(lines[n].MeansRSquared, "F2") }));
-        SizeStepTable.Append(text, sizes, bon.Concat(ppo).ToList(),
+        (string Name, IReadOnlyList<(StudyCurve Curve, double Value)> Values)[] stepped =
         [
             ("beta_bon", bonValues.Select(v => (v.Curve, v.Beta)).ToList()),
             ("beta_RL", rlValues.Select(v => (v.Curve, v.Beta)).ToList()),
             ("bon peak gold", bonValues.Select(v => (v.Curve, v.PeakGold)).ToList()),
-        ]);
+        ];
+        SizeStepTable.Append(text, sizes, bon.Concat(ppo).ToList(), stepped);
+        var withoutSmallest = new Dictionary<string, ScalingLine>();
+        foreach (var (name, values) in sizes.Count >= 3 ? stepped : [])
+        {
+            if (SizeStepTable.LineWithoutSmallest(values, sizes[0]) is { } line)
+            {
+                withoutSmallest[name] = line;
+            }
+        }
 
         foreach (var (file, name, axis) in new[] { (AlphaBonFigure, "alpha_bon", "alpha_bon"), (BetaBonFigure, "beta_bon", "beta_bon"), (BetaRlFigure, "beta_RL", "beta_RL (alpha shared across sizes)") })
         {
@@ -162,7 +174,7 @@ public static class RewardModelSizeStudy
             text.AppendLine(C, $"![{f}]({f})");
             text.AppendLine();
         }
-        return new Result(new StudySection(Title, text.ToString(), Findings(lines, sizes, bonValues.Select(v => (v.Curve.Params, v.Predicted, v.ObservedD)).ToList(), rlValues.Count > 0), figures), lines);
+        return new Result(new StudySection(Title, text.ToString(), Findings(lines, sizes, bonValues.Select(v => (v.Curve.Params, v.Predicted, v.ObservedD)).ToList(), rlValues.Count > 0), figures), lines, withoutSmallest);
     }
 
     /// <summary>Size means with intervals, and the per-seed points behind them.</summary>

@@ -50,8 +50,12 @@ internal static class SizeStepTable
         return differences.Count == 0 ? "n/a" : $"{SeedSummary.Of(differences).Describe()} ({differences.Count})";
     }
 
+    /// <summary>The least-squares line through every size but <paramref name="smallest"/>; null where it cannot be fitted.</summary>
+    public static ScalingLine? LineWithoutSmallest(IEnumerable<(StudyCurve Curve, double Value)> values, long smallest)
+        => ScalingLine.Fit(values.Where(v => v.Curve.Params != smallest).Select(v => (v.Curve.LogParams, v.Value)));
+
     private static string WithoutSmallest(IReadOnlyList<(StudyCurve Curve, double Value)> values, long smallest)
-        => ScalingLine.Fit(values.Where(v => v.Curve.Params != smallest).Select(v => (v.Curve.LogParams, v.Value))) is { } line && double.IsFinite(line.SlopeLow)
+        => LineWithoutSmallest(values, smallest) is { } line && double.IsFinite(line.SlopeLow)
             ? $"{line.SlopeInterval()} ({line.Points} points, R^2 of the size means {F(line.MeansRSquared, "F2")})"
             : "n/a";
 }

@@ -32,7 +32,7 @@ public static class WorldSeedStudy
         {
             return null;
         }
-        var perWorld = new List<(string World, string Folder, IReadOnlyDictionary<string, ScalingLine> Lines, IReadOnlyList<string> Figures)>();
+        var perWorld = new List<(string World, string Folder, IReadOnlyDictionary<string, ScalingLine> Lines, IReadOnlyDictionary<string, ScalingLine> WithoutSmallest, IReadOnlyList<string> Figures)>();
         foreach (string world in worlds)
         {
             string sub = WorldFolder(world);
@@ -45,7 +45,7 @@ public static class WorldSeedStudy
             {
                 lines["val. loss"] = loss;
             }
-            perWorld.Add((WorldLabel(world), sub, lines, size.Section.Figures));
+            perWorld.Add((WorldLabel(world), sub, lines, size.LinesWithoutSmallest, size.Section.Figures));
         }
 
         var text = new StringBuilder();
@@ -75,6 +75,7 @@ public static class WorldSeedStudy
             text.AppendLine(C, $"Mean of the per-world slopes [95% over worlds]: {string.Join("; ", across)}.");
             text.AppendLine();
         }
+        AppendWithoutSmallest(text, perWorld.Select(w => (w.World, w.WithoutSmallest)).ToList());
         foreach (var w in perWorld)
         {
             foreach (var (figure, name) in new[] { (RewardModelSizeStudy.BetaRlFigure, "beta_RL"), (RewardModelSizeStudy.BetaBonFigure, "beta_bon") }.Where(f => w.Figures.Contains(f.Item1)))
@@ -84,5 +85,33 @@ public static class WorldSeedStudy
             }
         }
         return new StudySection(Title, text.ToString(), findings, perWorld.SelectMany(w => w.Figures.Select(f => $"{w.Folder}/{f}")).ToList());
+    }
+
+    /// <summary>
+    /// The stepped laws' lines without each world's smallest size, world by world and their mean over worlds: a law that a
+    /// single step at the smallest size carries on one world would otherwise pass for a line there. Nothing where no world
+    /// has three sizes.
+    /// </summary>
+    private static void AppendWithoutSmallest(StringBuilder text, IReadOnlyList<(string World, IReadOnlyDictionary<string, ScalingLine> Lines)> perWorld)
+    {
+        var names = Laws.Select(l => l.Name).Where(n => perWorld.Any(w => w.Lines.ContainsKey(n))).ToList();
+        if (names.Count == 0)
+        {
+            return;
+        }
+        text.AppendLine("Without each world's smallest size: the same slopes through the other sizes' per-seed points.");
+        text.AppendLine();
+        Table(text, ["world", .. names.Select(n => $"{n} slope without the smallest size [95%]")],
+            perWorld.Select(w => new[] { w.World }.Concat(names.Select(n => w.Lines.TryGetValue(n, out var line) ? line.SlopeInterval() : "n/a"))));
+        var across = names
+            .Select(n => (Name: n, Slopes: SeedSummary.Of(perWorld.Where(w => w.Lines.ContainsKey(n)).Select(w => w.Lines[n].Slope))))
+            .Where(a => a.Slopes.Seeds >= 2)
+            .Select(a => $"{a.Name}: {a.Slopes.Describe("F4")} per decade over {a.Slopes.Seeds} world seeds")
+            .ToList();
+        if (across.Count > 0)
+        {
+            text.AppendLine(C, $"Mean of the per-world slopes without the smallest size [95% over worlds]: {string.Join("; ", across)}.");
+            text.AppendLine();
+        }
     }
 }
