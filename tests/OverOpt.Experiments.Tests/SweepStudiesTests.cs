@@ -67,6 +67,15 @@ public sealed class SweepStudiesTests : IDisposable
         }
     }
 
+    /// <summary>beta_bon by (parameters, proxy seed) for the step tests: a fall carried by the first of three sizes.</summary>
+    private static readonly Dictionary<(long, int), double> SteppedBetas = new()
+    {
+        [(1000, 1)] = 0.5, [(10000, 1)] = 0.2, [(100000, 1)] = 0.2, [(1000, 2)] = 0.6, [(10000, 2)] = 0.3, [(100000, 2)] = 0.2,
+    };
+
+    /// <summary>The step tests' proxy size, carried by the sampling temperature axis: 0.8, 0.9, 1.0 give 10^3, 10^4, 10^5.</summary>
+    private static long StepSizeOf(SweepTask task) => (long)Math.Round(Math.Pow(10, 3 + Math.Round((task.Pipeline.Sampling.Temperature - 0.8) * 10)));
+
     [Fact]
     public void EachSizeStepIsPairedByReplicateAndTheLineIsAlsoFittedWithoutTheSmallestSize()
     {
@@ -74,15 +83,11 @@ public sealed class SweepStudiesTests : IDisposable
         // carried by the first step.
         var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline, """{ "proxySeed": [1, 2], "sampling.temperature": [0.8, 0.9, 1.0] }"""));
         var layout = new SweepLayout(_files.Output);
-        var betas = new Dictionary<(long, int), double>
-        {
-            [(1000, 1)] = 0.5, [(10000, 1)] = 0.2, [(100000, 1)] = 0.2, [(1000, 2)] = 0.6, [(10000, 2)] = 0.3, [(100000, 2)] = 0.2,
-        };
         foreach (var task in sweep.Tasks)
         {
             int proxySeed = task.Pipeline.ProxySeed!.Value;
-            long parameters = (long)Math.Round(Math.Pow(10, 3 + Math.Round((task.Pipeline.Sampling.Temperature - 0.8) * 10)));
-            Finish(layout, task, parameters, proxySeed, alpha: 1.0, betas[(parameters, proxySeed)], validationLoss: 0.68);
+            long parameters = StepSizeOf(task);
+            Finish(layout, task, parameters, proxySeed, alpha: 1.0, SteppedBetas[(parameters, proxySeed)], validationLoss: 0.68);
         }
 
         string text = MergedReport(sweep, layout);
@@ -140,15 +145,11 @@ public sealed class SweepStudiesTests : IDisposable
         var sweep = SweepLoader.Load(_files.WriteSweep(SweepTestFiles.PolicyOnlyPipeline,
             """{ "world": [ { "version": "storyworld-1", "seed": 1 }, { "version": "storyworld-1", "seed": 2 } ], "proxySeed": [1, 2], "sampling.temperature": [0.8, 0.9, 1.0] }"""));
         var layout = new SweepLayout(_files.Output);
-        var stepped = new Dictionary<(long, int), double>
-        {
-            [(1000, 1)] = 0.5, [(10000, 1)] = 0.2, [(100000, 1)] = 0.2, [(1000, 2)] = 0.6, [(10000, 2)] = 0.3, [(100000, 2)] = 0.2,
-        };
         foreach (var task in sweep.Tasks)
         {
             int proxySeed = task.Pipeline.ProxySeed!.Value;
-            long parameters = (long)Math.Round(Math.Pow(10, 3 + Math.Round((task.Pipeline.Sampling.Temperature - 0.8) * 10)));
-            double beta = task.Pipeline.World!.Seed == 1 ? stepped[(parameters, proxySeed)] : 0.5 - 0.03 * Math.Log10(parameters);
+            long parameters = StepSizeOf(task);
+            double beta = task.Pipeline.World!.Seed == 1 ? SteppedBetas[(parameters, proxySeed)] : 0.5 - 0.03 * Math.Log10(parameters);
             Finish(layout, task, parameters, proxySeed, alpha: 1.0, beta, validationLoss: 0.68);
         }
 

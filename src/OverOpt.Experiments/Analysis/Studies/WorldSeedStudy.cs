@@ -8,8 +8,9 @@ namespace OverOpt.Experiments.Analysis.Studies;
 /// <summary>
 /// The reward-model size laws world by world, for a sweep over world seeds: the size study run on each world's curves
 /// alone (its figures in a folder of their own), each law's slope per world, and the mean of the per-world slopes with a
-/// 95% interval over worlds (world seeds as the unit). A law of the world holds where it holds on every world seed; a
-/// pooled slope alone could come from one world that happens to show it.
+/// 95% interval over worlds (world seeds as the unit), and the stepped laws' slopes without each world's smallest size.
+/// A law of the world holds where it holds on every world seed; a pooled slope alone could come from one world that
+/// happens to show it.
 /// </summary>
 public static class WorldSeedStudy
 {

@@ -11,8 +11,8 @@ namespace OverOpt.Experiments.Sweeps.Schedulers;
 /// Runs a sweep's unfinished tasks on this machine with a pool of worker processes (one task each, so a task's
 /// threads, memory and native state die with it). Done tasks are skipped, failed ones are run again, a task that
 /// another process runs is left to it. Tasks start groups in turn (<see cref="SweepTaskOrder"/>), so that a worker does
-/// not wait on the lock of what another builds for its group. A worker that dies without a failure log of its own (killed, out of memory) gets
-/// one written from its last output lines. A worker that finds its task taken since the pool listed it (exit code
+/// not wait on the lock of what another builds for its group. A worker that dies without a failure log of its own
+/// (killed, out of memory) gets one written from its last output lines. A worker that finds its task taken since the pool listed it (exit code
 /// <see cref="SweepTaskRunner.RunningElsewhereExitCode"/>) leaves it to that process, as a task running at the start is.
 /// </summary>
 public sealed class LocalSweepScheduler

@@ -6,7 +6,7 @@ namespace OverOpt.Experiments.Sweeps.Schedulers;
 /// <summary>
 /// The order a pool starts pending tasks in: the groups' tasks in turn (each group's first, then each group's second, ...;
 /// groups as <see cref="SweepPreparation.Groups"/> has them). A group's first task builds what the group shares (policies,
-/// gold, the proxies' language models: an hour on a new world) under the cache's lock, and a second task of the same
+/// gold, the proxies' language models: up to an hour on a new world) under the cache's lock, and a second task of the same
 /// group started beside it only waits on that lock; a task of another group works meanwhile.
 /// </summary>
 public static class SweepTaskOrder
