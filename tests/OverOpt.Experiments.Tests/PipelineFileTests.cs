@@ -128,6 +128,7 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"world\": { \"version\": \"tinytales\", \"sombreShare\": 0.375 } }", "world.sombreShare")]
     [InlineData("{ \"gold\": { \"readout\": \"lastToken\" } }", "gold.readout")]
     [InlineData("{ \"gold\": { \"termLossWeight\": -1 } }", "gold.termLossWeight")]
+    [InlineData("{ \"gold\": { \"termLossTerms\": [\"effect\"] } }", "gold.termLossTerms")]
     [InlineData("{ \"gold\": { \"pairLossWeight\": -1 } }", "gold.pairLossWeight")]
     [InlineData("{ \"gold\": { \"kind\": \"exact\" } }", "gold.kind")]
     [InlineData("{ \"directAlignment\": { \"losses\": [\"dpo\", \"kto\"] } }", "directAlignment.losses[1]")]

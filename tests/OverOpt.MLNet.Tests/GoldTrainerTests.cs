@@ -11,7 +11,7 @@ namespace OverOpt.MLNet.Tests;
 /// The gold trainer on a tiny setting. Its pair loss (<see cref="GoldRewardTrainer.Options.PairLossWeight"/>) trains a
 /// gold that orders held-out pairs of pi_init's samples as the rule does, is seeded, and a weight it cannot use is
 /// refused naming the field; gold records its fit on the samples it trained on beside the held-out one, and reports
-/// the scoring it does after training.
+/// the scoring it does after training; a per-term head on named terms regresses those alone.
 /// </summary>
 public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
 {
@@ -98,6 +98,37 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
         // measured 0.80 against 0.55 on held-out samples).
         var (balancedFit, plainFit) = (balanced.Info.Metrics["heldOutSampleCorrelation"], plain.Info.Metrics["heldOutSampleCorrelation"]);
         Assert.True(balancedFit > plainFit + 0.1, $"balanced {balancedFit:F3}, plain {plainFit:F3}");
+    }
+
+    [Fact]
+    public void AHeadOnNamedTermsRegressesThoseAloneAndANameTheRuleLacksIsRefusedWithTheRulesTerms()
+    {
+        string[] every = ["cheer", "gloom", "repetition", "finish", "fluency"];
+        using var all = Gold(_data, 0, steps: 60, configure: o => o.TermLossWeight = 1);
+        using var listed = Gold(_data, 0, steps: 60, configure: o => (o.TermLossWeight, o.TermLossTerms) = (1, every));
+        using var one = Gold(_data, 0, steps: 60, configure: o => (o.TermLossWeight, o.TermLossTerms) = (1, ["fluency"]));
+        using var none = Gold(_data, 0, steps: 60);
+        var prompts = _data.Rows.Take(40).Select(r => r.PromptTokens).ToArray();
+        var responses = _data.Rows.Take(40).Select(r => r.ChosenTokens).ToArray();
+
+        // Every term named is the head of before; one term alone is another head, and still a head.
+        Assert.Equal(all.Score(prompts, responses), listed.Score(prompts, responses));
+        Assert.NotEqual(all.Score(prompts, responses), one.Score(prompts, responses));
+        Assert.NotEqual(none.Score(prompts, responses), one.Score(prompts, responses));
+        var error = Assert.Throws<OverOptConfigurationException>(() => Gold(_data, 0, steps: 10, configure: o => (o.TermLossWeight, o.TermLossTerms) = (1, ["effect"])));
+        Assert.Equal("termLossTerms", error.Field);
+        Assert.Contains("'effect'", error.Problem);
+        Assert.Contains(string.Join(", ", every), error.Fix);
+    }
+
+    [Theory]
+    [InlineData(0.0, new[] { "effect" })]
+    [InlineData(1.0, new string[0])]
+    [InlineData(1.0, new[] { " " })]
+    public void TermLossTermsWithoutAWeightOrANameAreRefusedNamingTheField(double weight, string[] terms)
+    {
+        var error = Assert.Throws<OverOptConfigurationException>(() => new GoldRewardTrainer.Options { TermLossWeight = weight, TermLossTerms = terms }.ValidateSettings());
+        Assert.Equal("termLossTerms", error.Field);
     }
 
     [Theory]

@@ -58,6 +58,13 @@ public sealed class GoldSpec
     public double? TermLossWeight { get; set; }
 
     /// <summary>
+    /// The rule's terms the per-term head regresses (<see cref="GoldRewardTrainer.Options.TermLossTerms"/>), e.g.
+    /// <c>["effect"]</c>. Null (left out): every term, and no part of gold's cache key.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public string[]? TermLossTerms { get; set; }
+
+    /// <summary>
     /// Weight of the pair loss on pi_init's samples (<see cref="GoldRewardTrainer.Options.PairLossWeight"/>): the rule's
     /// order of two samples of one prompt, fitted with the Bradley-Terry loss beside the regression. Null (left out): 0,
     /// none, and no part of gold's cache key.
@@ -99,6 +106,7 @@ public sealed class GoldSpec
         Seed = seed,
         Readout = ReadoutSetting.Parse(Readout, Pretrained),
         TermLossWeight = TermLossWeight ?? 0,
+        TermLossTerms = TermLossTerms,
         PairLossWeight = PairLossWeight ?? 0,
         BalancedError = BalancedError ?? false,
     };

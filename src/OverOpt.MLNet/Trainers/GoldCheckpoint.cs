@@ -43,6 +43,7 @@ internal static class GoldCheckpoint
             options.LearningRate,
             options.Seed,
             options.TermLossWeight,
+            options.TermLossTerms,
             options.PairLossWeight,
             options.BalancedError,
             Readout = options.Readout.ToString(),

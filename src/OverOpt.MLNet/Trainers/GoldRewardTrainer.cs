@@ -91,7 +91,7 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
         }
         network.to(device);
         var training = data.Skip(held).ToList();
-        var terms = _options.TermLossWeight > 0 ? StandardizedTerms(rule, training) : null;
+        var terms = _options.TermLossWeight > 0 ? StandardizedTerms(rule, training, _options.TermLossTerms) : null;
         var standardized = targets.Skip(held).Select(t => (t - mean) / std).ToArray();
         var weights = _options.BalancedError ? GoldErrorWeights.Of(training.Select(d => d.Edited).ToArray(), standardized) : null;
         Train(network, training, standardized, weights, terms, device);
@@ -134,10 +134,15 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
         gold.Info.Metrics["heldOutSampleCorrelation"], gold.Info.Metrics["heldOutEditedCorrelation"], gold.Info.Metrics["heldOutPairAgreement"]);
 
     /// <summary>Each term of the rule on each training row, standardized over the rows; terms constant on them are left out.</summary>
-    private static float[][] StandardizedTerms(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data)
+    private static float[][] StandardizedTerms(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data, string[]? named)
     {
         var rows = data.Select(d => rule.Terms(d.Prompt, d.Response)).ToArray();
-        var columns = rows[0].Keys.Select(name => rows.Select(r => r[name]).ToArray())
+        if (named?.FirstOrDefault(n => !rows[0].ContainsKey(n)) is { } unknown)
+        {
+            throw new OverOptConfigurationException($"termLossTerms names '{unknown}', which the rule does not have.", "termLossTerms",
+                $"use the rule's terms: {string.Join(", ", rows[0].Keys)}.");
+        }
+        var columns = rows[0].Keys.Where(name => named is null || named.Contains(name)).Select(name => rows.Select(r => r[name]).ToArray())
             .Select(values => (Values: values, Mean: values.Average(), Std: Statistics.StandardDeviation(values)))
             .Where(c => c.Std > 0)
             .ToArray();

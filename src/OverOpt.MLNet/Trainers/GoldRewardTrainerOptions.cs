@@ -105,6 +105,13 @@ public sealed partial class GoldRewardTrainer
         public double TermLossWeight;
 
         /// <summary>
+        /// The rule's terms the per-term head regresses (by <see cref="IPreferenceRule.Terms"/>' names, e.g.
+        /// <c>effect</c>); null: every term. One term alone gets the head's whole gradient without the others pulling
+        /// the shared features their way. Needs <see cref="TermLossWeight"/> above 0.
+        /// </summary>
+        public string[]? TermLossTerms;
+
+        /// <summary>
         /// Weight of a pairwise loss on pi_init's samples: a quarter of each batch's responses are pairs of samples of
         /// one prompt that the rule tells apart, and the score's difference is fitted to the rule's order with the
         /// Bradley-Terry (logistic) loss, beside the regression on the other three quarters. The regression's targets are
@@ -164,6 +171,12 @@ public sealed partial class GoldRewardTrainer
             if (!(TermLossWeight >= 0) || double.IsInfinity(TermLossWeight))
             {
                 throw new OverOptConfigurationException($"termLossWeight = {TermLossWeight} must be 0 or more.", "termLossWeight", "use 0 (the total alone) or e.g. 1.");
+            }
+            if (TermLossTerms is { } named && (named.Length == 0 || named.Any(string.IsNullOrWhiteSpace) || !(TermLossWeight > 0)))
+            {
+                throw new OverOptConfigurationException(
+                    $"termLossTerms = [{string.Join(", ", named)}] needs a termLossWeight above 0 and at least one term name.", "termLossTerms",
+                    "leave it out (every term), or name the rule's terms (e.g. [\"effect\"]) with termLossWeight above 0.");
             }
             if (!(PairLossWeight >= 0) || double.IsInfinity(PairLossWeight))
             {
