@@ -52,20 +52,19 @@ public static class WorldSeedStudy
         var text = new StringBuilder();
         text.AppendLine(C, $"The reward-model size study on each world's curves alone ({perWorld.Count} worlds); per world, each law's least-squares slope per decade of parameters through the per-seed points with its 95% interval; then the mean of the per-world slopes with a 95% Student-t interval over world seeds. The pooled study above treats world seeds as replicates beside proxy and PPO seeds.");
         text.AppendLine();
-        Table(text, ["world", .. Laws.Select(l => $"{l.Name} slope [95%]")],
-            perWorld.Select(w => new[] { w.World }.Concat(Laws.Select(l => w.Lines.TryGetValue(l.Name, out var line) ? line.SlopeInterval() : "n/a"))));
+        Table(text, ["world", .. Laws.Select(l => $"{l.Name} slope [95%]")], SlopeRows(perWorld.Select(w => (w.World, w.Lines)), Laws.Select(l => l.Name).ToList()));
         var findings = new List<Finding>();
         var across = new List<string>();
         foreach (var (name, finding, rising) in Laws)
         {
-            var measured = perWorld.Where(w => w.Lines.TryGetValue(name, out var l) && double.IsFinite(l.SlopeLow)).ToList();
+            var measured = perWorld.Where(w => HasInterval(w.Lines, name)).ToList();
             if (measured.Count < 2)
             {
                 findings.Add(Finding.NotMeasured("1", finding, $"{measured.Count} world{(measured.Count == 1 ? "" : "s")} with a slope interval for {name}"));
                 continue;
             }
             var slopes = SeedSummary.Of(measured.Select(w => w.Lines[name].Slope));
-            across.Add($"{name}: {slopes.Describe("F4")} per decade over {slopes.Seeds} world seeds");
+            across.Add(MeanOverWorlds(name, slopes));
             bool holds = measured.Count == perWorld.Count && measured.All(w => rising ? w.Lines[name].Rising : w.Lines[name].Falling);
             findings.Add(Finding.Judged("1", finding, holds,
                 string.Join("; ", measured.Select(w => $"{w.World}: {w.Lines[name].SlopeInterval()}")) +
@@ -102,12 +101,11 @@ public static class WorldSeedStudy
         }
         text.AppendLine("Without each world's smallest size: the same slopes through the other sizes' per-seed points.");
         text.AppendLine();
-        Table(text, ["world", .. names.Select(n => $"{n} slope without the smallest size [95%]")],
-            perWorld.Select(w => new[] { w.World }.Concat(names.Select(n => w.Lines.TryGetValue(n, out var line) ? line.SlopeInterval() : "n/a"))));
+        Table(text, ["world", .. names.Select(n => $"{n} slope without the smallest size [95%]")], SlopeRows(perWorld, names));
         var across = names
-            .Select(n => (Name: n, Slopes: SeedSummary.Of(perWorld.Where(w => w.Lines.ContainsKey(n)).Select(w => w.Lines[n].Slope))))
+            .Select(n => (Name: n, Slopes: SeedSummary.Of(perWorld.Where(w => HasInterval(w.Lines, n)).Select(w => w.Lines[n].Slope))))
             .Where(a => a.Slopes.Seeds >= 2)
-            .Select(a => $"{a.Name}: {a.Slopes.Describe("F4")} per decade over {a.Slopes.Seeds} world seeds")
+            .Select(a => MeanOverWorlds(a.Name, a.Slopes))
             .ToList();
         if (across.Count > 0)
         {
@@ -115,4 +113,14 @@ public static class WorldSeedStudy
             text.AppendLine();
         }
     }
+
+    /// <summary>A world's line of <paramref name="name"/> with a slope interval (three points or more): what a mean over worlds counts.</summary>
+    private static bool HasInterval(IReadOnlyDictionary<string, ScalingLine> lines, string name)
+        => lines.TryGetValue(name, out var line) && double.IsFinite(line.SlopeLow);
+
+    /// <summary>One table row a world: its slope of each of <paramref name="names"/> with its interval, "n/a" where it has none.</summary>
+    private static IEnumerable<string[]> SlopeRows(IEnumerable<(string World, IReadOnlyDictionary<string, ScalingLine> Lines)> perWorld, IReadOnlyList<string> names)
+        => perWorld.Select(w => new[] { w.World }.Concat(names.Select(n => w.Lines.TryGetValue(n, out var line) ? line.SlopeInterval() : "n/a")).ToArray());
+
+    private static string MeanOverWorlds(string name, SeedSummary slopes) => $"{name}: {slopes.Describe("F4")} per decade over {slopes.Seeds} world seeds";
 }
