@@ -129,6 +129,7 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"gold\": { \"readout\": \"lastToken\" } }", "gold.readout")]
     [InlineData("{ \"gold\": { \"termLossWeight\": -1 } }", "gold.termLossWeight")]
     [InlineData("{ \"gold\": { \"termLossTerms\": [\"effect\"] } }", "gold.termLossTerms")]
+    [InlineData("{ \"gold\": { \"exchangeFraction\": 1.5 } }", "gold.exchangeFraction")]
     [InlineData("{ \"gold\": { \"pairLossWeight\": -1 } }", "gold.pairLossWeight")]
     [InlineData("{ \"gold\": { \"kind\": \"exact\" } }", "gold.kind")]
     [InlineData("{ \"directAlignment\": { \"losses\": [\"dpo\", \"kto\"] } }", "directAlignment.losses[1]")]

@@ -11,7 +11,8 @@ namespace OverOpt.MLNet.Tests;
 /// The gold trainer on a tiny setting. Its pair loss (<see cref="GoldRewardTrainer.Options.PairLossWeight"/>) trains a
 /// gold that orders held-out pairs of pi_init's samples as the rule does, is seeded, and a weight it cannot use is
 /// refused naming the field; gold records its fit on the samples it trained on beside the held-out one, and reports
-/// the scoring it does after training; a per-term head on named terms regresses those alone.
+/// the scoring it does after training; a per-term head on named terms regresses those alone; exchanges are refused where
+/// they cannot be made.
 /// </summary>
 public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
 {
@@ -119,6 +120,25 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
         Assert.Equal("termLossTerms", error.Field);
         Assert.Contains("'effect'", error.Problem);
         Assert.Contains(string.Join(", ", every), error.Fix);
+    }
+
+    [Fact]
+    public void ExchangesOnARuleWithoutWordsToExchangeAreRefusedNamingTheField()
+    {
+        // The tinytales rule states no facts a word could get wrong.
+        var error = Assert.Throws<OverOptConfigurationException>(() => Gold(_data, 0, steps: 10, configure: o => o.ExchangeFraction = 0.5));
+        Assert.Equal("exchangeFraction", error.Field);
+        Assert.Contains("no words to exchange", error.Problem);
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void AnExchangeFractionOutsideZeroToOneIsRefusedNamingTheField(double fraction)
+    {
+        var error = Assert.Throws<OverOptConfigurationException>(() => new GoldRewardTrainer.Options { ExchangeFraction = fraction }.ValidateSettings());
+        Assert.Equal("exchangeFraction", error.Field);
     }
 
     [Theory]

@@ -80,6 +80,14 @@ public sealed class GoldSpec
     [Sweeps.Definition.OmittedWhileNull]
     public bool? BalancedError { get; set; }
 
+    /// <summary>
+    /// Share of the edited copies that exchange one word stating a fact for another of its group
+    /// (<see cref="GoldRewardTrainer.Options.ExchangeFraction"/>): a feeling its causes owe, the weather. Null (left out):
+    /// 0, none, and no part of gold's cache key.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public double? ExchangeFraction { get; set; }
+
     /// <summary>Training prompts; each gets <see cref="SamplesPerPrompt"/> pi_init responses.</summary>
     public int Prompts { get; set; } = GoldRewardTrainer.Defaults.Prompts;
 
@@ -100,6 +108,7 @@ public sealed class GoldSpec
         ResponseLength = sampling.ResponseLength,
         Temperature = sampling.Temperature,
         EditedFraction = EditedFraction,
+        ExchangeFraction = ExchangeFraction ?? 0,
         Steps = Steps,
         BatchSize = BatchSize,
         LearningRate = LearningRate,

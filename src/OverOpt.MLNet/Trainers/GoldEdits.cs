@@ -14,6 +14,9 @@ internal sealed class GoldEdits
     private readonly int[] _gloom;
     private readonly int[] _marks;
 
+    /// <summary>Each exchangeable token id with the other ids of its group (groups with fewer than two known words left out).</summary>
+    private readonly Dictionary<int, int[]> _exchanges = [];
+
     /// <exception cref="OverOptConfigurationException">A list of the vocabulary has no word the tokenizer knows: the rule is another world's.</exception>
     public GoldEdits(WordTokenizer tokenizer, EditVocabulary vocabulary)
     {
@@ -25,6 +28,39 @@ internal sealed class GoldEdits
                     "give gold the rule of the world its corpus was drawn from.");
         }
         (_cheer, _gloom, _marks) = (Ids(vocabulary.Raising), Ids(vocabulary.Lowering), Ids(vocabulary.Marks));
+        foreach (var group in vocabulary.Exchanges ?? [])
+        {
+            var known = group.Select(tokenizer.Encode).Where(t => t is [var id] && id != WordTokenizer.UnknownId).Select(t => t[0]).Distinct().ToArray();
+            foreach (int id in known.Length > 1 ? known : [])
+            {
+                _exchanges[id] = known.Where(other => other != id).ToArray();
+            }
+        }
+    }
+
+    /// <summary>Whether the vocabulary has a group of at least two words the tokenizer knows to exchange.</summary>
+    public bool HasExchanges => _exchanges.Count > 0;
+
+    /// <summary>Whether <see cref="Exchange"/> can edit the response: it holds a word of an exchange group.</summary>
+    public bool CanExchange(int[] response) => response.Any(_exchanges.ContainsKey);
+
+    /// <summary>
+    /// A copy with one word of an exchange group (drawn among those the response holds) replaced by another word of its
+    /// group, nothing else changed: the response breaks one fact the text set up and stays on pi_init's distribution.
+    /// </summary>
+    /// <exception cref="ArgumentException">The response holds no exchangeable word (see <see cref="CanExchange"/>).</exception>
+    public int[] Exchange(int[] response, Random random)
+    {
+        var positions = Enumerable.Range(0, response.Length).Where(i => _exchanges.ContainsKey(response[i])).ToArray();
+        if (positions.Length == 0)
+        {
+            throw new ArgumentException("the response holds no word of an exchange group.", nameof(response));
+        }
+        var edited = (int[])response.Clone();
+        int position = positions[random.Next(positions.Length)];
+        var others = _exchanges[edited[position]];
+        edited[position] = others[random.Next(others.Length)];
+        return edited;
     }
 
     /// <summary>

@@ -72,10 +72,13 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
         var edits = new Random(_options.Seed);
         var data = samples.Select(s => (Prompt: s.Prompt, Response: s.Response, Edited: false)).ToList();
         int editedCount = (int)(samples.Count * _options.EditedFraction / (1 - _options.EditedFraction));
+        var exchangeable = _options.ExchangeFraction > 0 ? ExchangeableSamples(editor, samples, rule) : null;
         for (int i = 0; i < editedCount; i++)
         {
-            var source = samples[edits.Next(samples.Count)];
-            data.Add((source.Prompt, editor.Apply(source.Response, edits), true));
+            // No draw for an exchange where there are none, so that a gold without them keeps its numbers.
+            bool exchange = exchangeable is not null && edits.NextDouble() < _options.ExchangeFraction;
+            var source = exchange ? samples[exchangeable![edits.Next(exchangeable.Length)]] : samples[edits.Next(samples.Count)];
+            data.Add((source.Prompt, exchange ? editor.Exchange(source.Response, edits) : editor.Apply(source.Response, edits), true));
         }
         new Random(SeedStreams.GoldDataShuffle(_options.Seed)).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data));
         var targets = data.Select(d => rule.Score(d.Prompt, d.Response)).ToArray();
@@ -132,6 +135,20 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
     /// <summary>The fidelity a gold model of this trainer recorded: how faithfully it reproduces the rule on held-out responses.</summary>
     public static Report FidelityOf(RewardModel gold) => new(
         gold.Info.Metrics["heldOutSampleCorrelation"], gold.Info.Metrics["heldOutEditedCorrelation"], gold.Info.Metrics["heldOutPairAgreement"]);
+
+    /// <summary>The indexes of pi_init's samples that hold a word to exchange; an error where the rule or the samples have none.</summary>
+    private static int[] ExchangeableSamples(GoldEdits editor, IReadOnlyList<PolicySample> samples, IPreferenceRule rule)
+    {
+        if (!editor.HasExchanges)
+        {
+            throw new OverOptConfigurationException($"exchangeFraction is set, but the rule ({rule.Key}) has no words to exchange.", "exchangeFraction",
+                "leave it out: exchanges need a rule whose words state facts of the story (storyworld's), not tinytales's.");
+        }
+        var holding = Enumerable.Range(0, samples.Count).Where(i => editor.CanExchange(samples[i].Response)).ToArray();
+        return holding.Length > 0 ? holding
+            : throw new OverOptConfigurationException($"exchangeFraction is set, but none of pi_init's {samples.Count} samples holds a word to exchange.", "exchangeFraction",
+                "leave it out, or give responses long enough to reach the story's end (sampling.responseLength), where its feelings are stated.");
+    }
 
     /// <summary>Each term of the rule on each training row, standardized over the rows; terms constant on them are left out.</summary>
     private static float[][] StandardizedTerms(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> data, string[]? named)

@@ -75,6 +75,15 @@ public sealed partial class GoldRewardTrainer
         /// <summary>Share of training responses that are edited copies (out of pi_init's distribution).</summary>
         public double EditedFraction = Defaults.EditedFraction;
 
+        /// <summary>
+        /// Share of the edited copies that are exchanges instead (<see cref="EditVocabulary.Exchanges"/>): a response of
+        /// pi_init that holds a word stating a fact (a feeling its causes owe, the weather) with that one word replaced by
+        /// another of its group, so that gold sees the same story with the fact right and wrong. Their sources are drawn
+        /// among the samples holding such a word; the other copies are edited as before. 0: none (as before the option
+        /// existed); above 0 needs a rule with exchange groups (storyworld's).
+        /// </summary>
+        public double ExchangeFraction;
+
         /// <summary>AdamW steps of the regression: linear warm-up over the first twentieth, then a cosine to a tenth of the peak.</summary>
         public int Steps = Defaults.Steps;
 
@@ -189,6 +198,11 @@ public sealed partial class GoldRewardTrainer
             if (EditedFraction is < 0 or >= 1)
             {
                 throw new OverOptConfigurationException($"editedFraction = {EditedFraction} lies outside [0, 1).", "editedFraction", "use 0.5 (half the training responses edited).");
+            }
+            if (!(ExchangeFraction is >= 0 and <= 1))
+            {
+                throw new OverOptConfigurationException($"exchangeFraction = {ExchangeFraction} lies outside [0, 1].", "exchangeFraction",
+                    "use 0 (no exchanges) or e.g. 0.5 (half the edited copies exchange one fact).");
             }
             if (!(LearningRate > 0))
             {

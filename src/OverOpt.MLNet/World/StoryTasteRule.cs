@@ -29,7 +29,8 @@ public sealed class StoryTasteRule : IPreferenceRule
             + $"/cheer[{string.Join(",", o.CheerWords.Order(StringComparer.Ordinal))}]x{o.CheerStep.ToString("R", CultureInfo.InvariantCulture)}/penalties[{penalties}]"
             + (o.WordTaste != 0 ? $"/words{o.WordTaste.ToString("R", CultureInfo.InvariantCulture)}" : "")
             + (o.SombreShare != 0 ? $"/sombre{o.SombreShare.ToString("R", CultureInfo.InvariantCulture)}x{o.SombreCheerCost.ToString("R", CultureInfo.InvariantCulture)}" : "");
-        Edits = new EditVocabulary([.. o.CheerWords.Order(StringComparer.Ordinal)], WorldTables.Pronouns.SelectMany(p => new[] { p.Subject, p.Object, p.Possessive }).Distinct().ToArray(), ["."]);
+        Edits = new EditVocabulary([.. o.CheerWords.Order(StringComparer.Ordinal)], WorldTables.Pronouns.SelectMany(p => new[] { p.Subject, p.Object, p.Possessive }).Distinct().ToArray(), ["."],
+            [StoryEffects.Words, WorldTables.Weather.Select(w => w.Verb).ToArray()]);
     }
 
     /// <summary>The world, the taste's version and every weight: a rule with any of them changed is another rule.</summary>
@@ -51,7 +52,10 @@ public sealed class StoryTasteRule : IPreferenceRule
             ? $" Cheer hurts in a story whose hero is a {string.Join(", ", _taste.SombreKinds.Order().Select(k => _taste.World.Kinds[k]))} (their heroes tell at most {_taste.Options.SombreShare.ToString("R", CultureInfo.InvariantCulture)} of stories): there each cheer word costs {_taste.Options.SombreCheerCost.ToString("R", CultureInfo.InvariantCulture)}."
             : "");
 
-    /// <summary>Cheer words to pile up; pronouns, which break the pronoun and grammar terms where they land; the full stop.</summary>
+    /// <summary>
+    /// Cheer words to pile up; pronouns, which break the pronoun and grammar terms where they land; the full stop; and to
+    /// exchange, the feelings a story's causes owe and the weather verbs (one for another breaks the effect term).
+    /// </summary>
     public EditVocabulary Edits { get; }
 
     /// <inheritdoc/>

@@ -1,10 +1,14 @@
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Text;
+using OverOpt.MLNet.Trainers;
 using OverOpt.MLNet.World;
 
 namespace OverOpt.MLNet.Tests;
 
-/// <summary>storyworld-1's taste as the rule gold learns: token ids judged as the words they stand for, keyed by world and weights.</summary>
+/// <summary>
+/// storyworld-1's taste as the rule gold learns: token ids judged as the words they stand for, keyed by world and weights;
+/// its edits' exchanges break the effect term.
+/// </summary>
 public class StoryTasteRuleTests
 {
     private const int PromptLength = 16;
@@ -100,6 +104,43 @@ public class StoryTasteRuleTests
 
         Assert.All(edits.Raising.Concat(edits.Lowering).Concat(edits.Marks), w => Assert.NotEqual(WordTokenizer.UnknownId, Assert.Single(tokenizer.Encode(w))));
         Assert.Equal(new StoryTasteOptions().CheerWords.Order(StringComparer.Ordinal), edits.Raising);
+    }
+
+    [Fact]
+    public void AnExchangeSaysOneFeelingOrWeatherForAnotherAndBreaksTheEffectOfItsCause()
+    {
+        var world = StoryWorld.Create(2);
+        var lines = StoryGenerator.Lines(2, corpusSeed: 11, count: 400);
+        var tokenizer = WordTokenizer.Train(lines);
+        var rule = new StoryTasteRule(new StoryTaste(world), tokenizer);
+        var editor = new GoldEdits(tokenizer, rule.Edits);
+        var groups = rule.Edits.Exchanges!.Select(g => g.Select(w => tokenizer.Encode(w)[0]).ToHashSet()).ToArray();
+        var rng = new Random(5);
+        int exchanged = 0, broken = 0;
+        foreach (string line in lines)
+        {
+            var ids = new[] { WordTokenizer.BeginId }.Concat(tokenizer.Encode(line)).ToArray();
+            var (prompt, response) = (ids[..PromptLength], ids[PromptLength..]);
+            if (!editor.CanExchange(response))
+            {
+                Assert.Throws<ArgumentException>(() => editor.Exchange(response, rng));
+                continue;
+            }
+            var copy = editor.Exchange(response, rng);
+            // One word changed, for another word of its own group.
+            int at = Assert.Single(Enumerable.Range(0, response.Length), i => copy[i] != response[i]);
+            Assert.Single(groups, g => g.Contains(response[at]) && g.Contains(copy[at]));
+            exchanged++;
+            // A story of the corpus breaks nothing; the same story with one feeling or weather exchanged states a feeling
+            // without its cause, or (the last feeling said as the one before it) a feeling again: it always scores lower.
+            var (before, after) = (rule.Terms(prompt, response), rule.Terms(prompt, copy));
+            Assert.Equal(0, before["effect"]);
+            Assert.True(after["effect"] < 0 || after["structure"] < before["structure"], $"exchange {tokenizer.TokenText(response[at])} -> {tokenizer.TokenText(copy[at])} broke nothing");
+            Assert.True(rule.Score(prompt, copy) < rule.Score(prompt, response));
+            broken += after["effect"] < 0 ? 1 : 0;
+        }
+        Assert.True(exchanged > lines.Count / 2, $"only {exchanged} of {lines.Count} responses held a feeling or a weather to exchange");
+        Assert.True(broken > 0.9 * exchanged, $"{broken} of {exchanged} exchanges broke the effect term");
     }
 
     [Fact]
