@@ -39,6 +39,18 @@ public sealed class PipelineFileTests : IDisposable
     }
 
     [Fact]
+    public void GoldsOwnSeedSeedsItsTrainingAndLeftOutGoldTrainsAtThePipelinesSeed()
+    {
+        var plain = PipelineLoader.Parse("{ \"seed\": 4 }", "inline.json");
+        var seeded = PipelineLoader.Parse("{ \"seed\": 4, \"gold\": { \"seed\": 9 } }", "inline.json");
+
+        // Only gold's training takes it: pi_init, its language model and everything else stay the pipeline's seed 4.
+        Assert.Equal(4, plain.Gold!.Options(plain.Sampling, plain.Seed).Seed);
+        Assert.Equal(9, seeded.Gold!.Options(seeded.Sampling, seeded.Seed).Seed);
+        Assert.Equal(4, seeded.Seed);
+    }
+
+    [Fact]
     public void MalformedJsonNamesTheLine()
     {
         var error = LoadFails("{\n  \"name\": \"x\",\n  \"seed\" 3\n}");

@@ -88,6 +88,15 @@ public sealed class GoldSpec
     [Sweeps.Definition.OmittedWhileNull]
     public double? ExchangeFraction { get; set; }
 
+    /// <summary>
+    /// Seeds gold's training (<see cref="GoldRewardTrainer.Options.Seed"/>: the samples of pi_init it learns from, the
+    /// edits, the data order, the score head's initial weights) apart from the pipeline's seed, so that one pi_init and
+    /// one language model of gold's shape get several gold trainings: the spread a gold lever must beat. Null (left
+    /// out): the pipeline's seed, and no part of gold's cache key.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public int? Seed { get; set; }
+
     /// <summary>Training prompts; each gets <see cref="SamplesPerPrompt"/> pi_init responses.</summary>
     public int Prompts { get; set; } = GoldRewardTrainer.Defaults.Prompts;
 
@@ -112,7 +121,7 @@ public sealed class GoldSpec
         Steps = Steps,
         BatchSize = BatchSize,
         LearningRate = LearningRate,
-        Seed = seed,
+        Seed = this.Seed ?? seed,
         Readout = ReadoutSetting.Parse(Readout, Pretrained),
         TermLossWeight = TermLossWeight ?? 0,
         TermLossTerms = TermLossTerms,
