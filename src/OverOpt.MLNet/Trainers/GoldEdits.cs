@@ -20,17 +20,15 @@ internal sealed class GoldEdits
     /// <exception cref="OverOptConfigurationException">A list of the vocabulary has no word the tokenizer knows: the rule is another world's.</exception>
     public GoldEdits(WordTokenizer tokenizer, EditVocabulary vocabulary)
     {
-        int[] Ids(IReadOnlyList<string> words)
-        {
-            var ids = words.Select(tokenizer.Encode).Where(t => t is [var id] && id != WordTokenizer.UnknownId).Select(t => t[0]).ToArray();
-            return ids.Length > 0 ? ids
-                : throw new OverOptConfigurationException($"none of the edit words {string.Join(" ", words)} is in the tokenizer's vocabulary.", "rule",
-                    "give gold the rule of the world its corpus was drawn from.");
-        }
+        int[] Known(IReadOnlyList<string> words)
+            => words.Select(tokenizer.Encode).Where(t => t is [var id] && id != WordTokenizer.UnknownId).Select(t => t[0]).ToArray();
+        int[] Ids(IReadOnlyList<string> words) => Known(words) is { Length: > 0 } ids ? ids
+            : throw new OverOptConfigurationException($"none of the edit words {string.Join(" ", words)} is in the tokenizer's vocabulary.", "rule",
+                "give gold the rule of the world its corpus was drawn from.");
         (_cheer, _gloom, _marks) = (Ids(vocabulary.Raising), Ids(vocabulary.Lowering), Ids(vocabulary.Marks));
         foreach (var group in vocabulary.Exchanges ?? [])
         {
-            var known = group.Select(tokenizer.Encode).Where(t => t is [var id] && id != WordTokenizer.UnknownId).Select(t => t[0]).Distinct().ToArray();
+            var known = Known(group).Distinct().ToArray();
             foreach (int id in known.Length > 1 ? known : [])
             {
                 _exchanges[id] = known.Where(other => other != id).ToArray();
