@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.ML;
 using OverOpt.Experiments.Analysis.Studies;
 using OverOpt.MLNet.Curves;
@@ -18,7 +17,7 @@ namespace WorldPilot;
 /// (<see cref="SombrePairTruth"/>), gold's mean score by a response's cheer words, in and out of sombre stories,
 /// beside the reader's, and its residual on responses with an effect break, by kind and feeling.
 /// </summary>
-internal static partial class PilotGoldReads
+internal static class PilotGoldReads
 {
     public static void Run(Flags flags)
     {
@@ -28,7 +27,7 @@ internal static partial class PilotGoldReads
         string tasks = flags.TasksFolder();
         foreach (var task in SweepTask.Finished(tasks))
         {
-            string? gold = File.ReadLines(Path.Combine(task.Folder, "task.log")).Select(l => GoldPath().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).LastOrDefault();
+            string? gold = task.GoldFile();
             if (gold is null)
             {
                 Say($"{task.Folder}: its log names no trained gold; skipped");
@@ -164,7 +163,4 @@ internal static partial class PilotGoldReads
         => a == b ? 0.5 : Math.Sign(a - b) == Math.Sign(readerDifference) ? 1 : 0;
 
     private static string Mean(double[] values) => values.Length == 0 ? "-" : values.Average().ToString("F3");
-
-    [GeneratedRegex(@"(?:saved|reusing) (\S+/gold/[0-9a-f]+\.zip)$")]
-    private static partial Regex GoldPath();
 }

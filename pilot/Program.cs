@@ -38,11 +38,14 @@ internal static class Program
             case "gold":
                 PilotGoldReads.Run(flags);
                 return 0;
+            case "gold-terms":
+                PilotGoldTerms.Run(flags);
+                return 0;
             case "report":
                 PilotReport.Run(flags);
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, gold, rewards, likelihood, reads, surprise or report");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, gold, gold-terms, rewards, likelihood, reads, surprise or report");
                 return 2;
         }
     }

@@ -24,10 +24,13 @@ internal sealed partial record SweepTask(string Folder, PipelineDefinition Pipel
     }
 
     /// <summary>The task's pi_init, the first policy of its policies.csv.</summary>
-    public Policy LoadPiInit()
+    public Policy LoadPiInit() => Policy.Load(PiInitFile());
+
+    /// <summary>The file of the task's pi_init, the first artifact of its policies.csv: tasks that name one file share one pi_init.</summary>
+    public string PiInitFile()
     {
         var policies = CsvDocument.Read(Path.Combine(Folder, OutputFiles.Policies));
-        return Policy.Load(policies.Rows[0][policies.IndexOf("artifact")]);
+        return policies.Rows[0][policies.IndexOf("artifact")];
     }
 
     /// <summary>The task's prompts split as the pipeline split them, in the tokens of <paramref name="piInit"/>.</summary>
@@ -57,6 +60,13 @@ internal sealed partial record SweepTask(string Folder, PipelineDefinition Pipel
         return files.Length > 0 ? files
             : throw new InvalidDataException($"{Folder}/task.log names no proxy cache file (a line 'saved|reusing .../proxies/<key>.zip'): run the task again to write it.");
     }
+
+    /// <summary>The gold network the task trained or reused, from the cache path its log names last; null where it names none (a rule gold).</summary>
+    public string? GoldFile()
+        => File.ReadLines(Path.Combine(Folder, "task.log")).Select(l => GoldPath().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).LastOrDefault();
+
+    [GeneratedRegex(@"(?:saved|reusing) (\S+/gold/[0-9a-f]+\.zip)$")]
+    private static partial Regex GoldPath();
 
     [GeneratedRegex(@"(?:saved|reusing) (\S+/proxies/[0-9a-f]+\.zip)$")]
     private static partial Regex ProxyPath();

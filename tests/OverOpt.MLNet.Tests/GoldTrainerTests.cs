@@ -61,12 +61,23 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
     }
 
     [Fact]
-    public void GoldRecordsItsCorrelationOnTheSamplesItTrainedOn()
+    public void GoldRecordsItsCorrelationOnTheSamplesItTrainedOnAndEachTermsAgreementWithItsError()
     {
         using var gold = Gold(pairLossWeight: 0, seed: 3, steps: 300);
+        var metrics = gold.Info.Metrics;
+        var terms = metrics.Keys.Where(k => k.StartsWith(GoldRewardTrainer.TermAgreementMetric, StringComparison.Ordinal))
+            .Select(k => k[GoldRewardTrainer.TermAgreementMetric.Length..]).ToArray();
 
         // Scores set against another sample's rule score would correlate near 0 (this setting measured 0.65 at 300 steps).
-        Assert.InRange(gold.Info.Metrics[GoldRewardTrainer.TrainingSampleCorrelationMetric], 0.3, 1.0);
+        Assert.InRange(metrics[GoldRewardTrainer.TrainingSampleCorrelationMetric], 0.3, 1.0);
+        Assert.NotEmpty(terms);
+        foreach (string term in terms)
+        {
+            Assert.InRange(metrics[GoldRewardTrainer.TermAgreementMetric + term], 0.0, 1.0);
+            Assert.True(metrics[GoldRewardTrainer.TermPairsMetric + term] >= 1, term);
+            // The error over the held-out samples' prompts (some 160 here): below a coin's on one pair, 0.5.
+            Assert.InRange(metrics[GoldRewardTrainer.TermStandardErrorMetric + term], 0.0, 0.5);
+        }
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using OverOpt.MLNet.RewardModels;
 
 namespace OverOpt.MLNet.Tests;
 
-/// <summary>Per-term agreement on a rule of two terms, worked by hand.</summary>
+/// <summary>Per-term agreement on a rule of two terms, worked by hand, and its standard error against the responses and prompts it rests on.</summary>
 [Trait(Speed.Category, Speed.Fast)]
 public class RuleTermAgreementTests
 {
@@ -34,8 +34,8 @@ public class RuleTermAgreementTests
     {
         var terms = Measure(r => r[0] + r[1]);
 
-        Assert.Equal((2, 1.0), (terms["a"].Pairs, terms["a"].Agreement));
-        Assert.Equal((2, 1.0), (terms["b"].Pairs, terms["b"].Agreement));
+        Assert.Equal((2L, 1.0), (terms["a"].Pairs, terms["a"].Agreement));
+        Assert.Equal((2L, 1.0), (terms["b"].Pairs, terms["b"].Agreement));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public class RuleTermAgreementTests
 
         var terms = RuleTermAgreement.Measure(new TwoTerms(), samples, [2f, 0f, 1f]).ToDictionary(t => t.Name);
 
-        Assert.Equal((3, 1.0), (terms["a"].Pairs, terms["a"].Agreement));
+        Assert.Equal((3L, 1.0), (terms["a"].Pairs, terms["a"].Agreement));
         Assert.False(terms.ContainsKey("b"));
     }
 
@@ -72,4 +72,87 @@ public class RuleTermAgreementTests
         Assert.Equal(pivotal, RuleTermAgreement.IsPivotal(total, term));
         Assert.Equal(pivotal, RuleTermAgreement.IsPivotal(-total, -term));
     }
+
+    [Fact]
+    public void ARareTermsErrorFollowsTheFewResponsesThatBreakItNotItsManyPairs()
+    {
+        var few = RareTerm(responses: 600, breakers: 6);
+        var many = RareTerm(responses: 6000, breakers: 60);
+
+        // Six breakers, three read right and three wrong: agreement one half, over 6 x 594 pairs, with the error of a
+        // mean of six 0s and 1s, 0.5 / sqrt(6 - 1) = 0.224, where the pairs' own binomial error would be 0.008.
+        Assert.Equal(0.5, few.Agreement, 12);
+        Assert.Equal(6 * 594, few.Pairs);
+        Assert.InRange(few.StandardError, 0.20, 0.25);
+        Assert.True(few.StandardError > 10 * Math.Sqrt(0.25 / few.Pairs), $"{few.StandardError} against the pairs' {Math.Sqrt(0.25 / few.Pairs)}");
+        // Ten times the breakers: about sqrt(10) times narrower, although the pairs grow a hundredfold.
+        Assert.InRange(few.StandardError / many.StandardError, 2.5, 4.0);
+    }
+
+    [Fact]
+    public void ItsStandardErrorMatchesABootstrapOverPrompts()
+    {
+        var random = new Random(7);
+        // 100 prompts of 4 responses; the model reads the rule with noise, and each prompt shifts its responses' scores alike.
+        var samples = Enumerable.Range(0, 400).Select(i => (Prompt: new[] { i / 4 }, Response: new[] { random.Next(10), random.Next(6) })).ToArray();
+        var shift = Enumerable.Range(0, 100).Select(_ => 3 * Normal(random)).ToArray();
+        var predicted = samples.Select(s => (float)(s.Response[0] + s.Response[1] + 2 * Normal(random) + shift[s.Prompt[0]])).ToArray();
+
+        var terms = RuleTermAgreement.Measure(new TwoTerms(), samples, predicted).ToDictionary(t => t.Name);
+
+        foreach (string name in new[] { "a", "b" })
+        {
+            double bootstrap = BootstrapError(samples, predicted, name, replicates: 300, new Random(11));
+            Assert.InRange(terms[name].StandardError / bootstrap, 0.75, 1.33);
+        }
+    }
+
+    /// <summary>
+    /// b is -20 for <paramref name="breakers"/> responses, whose a is the highest, so b decides each of their pairs with
+    /// the rest; the model puts the first half of them below every other response and the second half above.
+    /// </summary>
+    private static RuleTermAgreement.Term RareTerm(int responses, int breakers)
+    {
+        var random = new Random(3);
+        var samples = Enumerable.Range(0, responses).Select(i => (Prompt: new[] { i }, Response: i < breakers ? new[] { 9, -20 } : new[] { random.Next(9), 0 })).ToArray();
+        var predicted = samples.Select((s, i) => (float)(s.Response[0] + (i >= breakers ? 0 : i < breakers / 2 ? -20 : 20))).ToArray();
+        return RuleTermAgreement.Measure(new TwoTerms(), samples, predicted).Single(t => t.Name == "b");
+    }
+
+    /// <summary>The spread of the term's agreement over resamples of whole prompts, a resampled response counted as often as it was drawn.</summary>
+    private static double BootstrapError((int[] Prompt, int[] Response)[] samples, float[] predicted, string term, int replicates, Random random)
+    {
+        var rule = new TwoTerms();
+        var totals = samples.Select(s => rule.Score(s.Prompt, s.Response)).ToArray();
+        var values = samples.Select(s => rule.Terms(s.Prompt, s.Response)[term]).ToArray();
+        int prompts = samples.Max(s => s.Prompt[0]) + 1;
+        var agreements = new double[replicates];
+        for (int r = 0; r < replicates; r++)
+        {
+            var drawn = new double[prompts];
+            for (int p = 0; p < prompts; p++)
+            {
+                drawn[random.Next(prompts)]++;
+            }
+            double agree = 0, pairs = 0;
+            for (int a = 0; a < samples.Length; a++)
+            {
+                for (int b = a + 1; b < samples.Length; b++)
+                {
+                    double total = totals[a] - totals[b];
+                    if (RuleTermAgreement.IsPivotal(total, values[a] - values[b]))
+                    {
+                        double weight = drawn[samples[a].Prompt[0]] * drawn[samples[b].Prompt[0]];
+                        pairs += weight;
+                        agree += weight * (predicted[a] == predicted[b] ? 0.5 : (predicted[a] > predicted[b]) == (total > 0) ? 1 : 0);
+                    }
+                }
+            }
+            agreements[r] = agree / pairs;
+        }
+        double mean = agreements.Average();
+        return Math.Sqrt(agreements.Sum(x => (x - mean) * (x - mean)) / (replicates - 1));
+    }
+
+    private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

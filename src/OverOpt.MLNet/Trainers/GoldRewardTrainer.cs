@@ -41,6 +41,13 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
     /// <summary>Prefix of gold's metrics, one per term of its rule: how many held-out pairs that agreement is over (a count).</summary>
     public const string TermPairsMetric = "heldOutTermPairs.";
 
+    /// <summary>
+    /// Prefix of gold's metrics, one per term of its rule: the standard error of that agreement over the held-out
+    /// samples' prompts (a rare term's pairs rest on the few responses that break it). Golds trained before it existed
+    /// lack it, and their agreement was taken over the first 600 held-out samples only.
+    /// </summary>
+    public const string TermStandardErrorMetric = "heldOutTermAgreementStandardError.";
+
     /// <summary>Gold's metric: the correlation of its scores with the rule's on (at most <see cref="TrainingFitSamples"/>) pi_init samples it trained on, to set beside <c>heldOutSampleCorrelation</c>.</summary>
     public const string TrainingSampleCorrelationMetric = "trainingSampleCorrelation";
 
@@ -119,6 +126,10 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
         {
             metrics[TermAgreementMetric + term.Name] = term.Agreement;
             metrics[TermPairsMetric + term.Name] = term.Pairs;
+            if (double.IsFinite(term.StandardError))
+            {
+                metrics[TermStandardErrorMetric + term.Name] = term.StandardError;
+            }
         }
         var piInit = data.Where(d => !d.Edited).ToArray();
         var info = new RewardModelInfo { Name = "gold", ValidationAccuracy = fidelity.PairAgreement, Metrics = metrics };
