@@ -134,6 +134,34 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
     }
 
     [Fact]
+    public void ATermNamedForTheHeadThatNeverVariesIsRefusedWithTheTermsThatDo()
+    {
+        var rule = new WithConstantTerm(new GoldPreference(_data.Policy.Tokenizer, TestModels.Corpus));
+
+        var error = Assert.Throws<OverOptConfigurationException>(() => Gold(_data, 0, steps: 10, configure: o => (o.Rule, o.TermLossWeight, o.TermLossTerms) = (rule, 1, ["fluency", "constant"])));
+
+        Assert.Equal("termLossTerms", error.Field);
+        Assert.Contains("'constant'", error.Problem);
+        Assert.Contains("fluency", error.Fix);
+        Assert.DoesNotContain("constant", error.Fix);
+    }
+
+    /// <summary>A rule with a term that is 0 for every response beside another rule's terms.</summary>
+    private sealed class WithConstantTerm(IPreferenceRule inner) : IPreferenceRule
+    {
+        public string Key => inner.Key + "+constant";
+
+        public string Summary => inner.Summary;
+
+        public EditVocabulary Edits => inner.Edits;
+
+        public double Score(IReadOnlyList<int> prompt, IReadOnlyList<int> response) => inner.Score(prompt, response);
+
+        public IReadOnlyDictionary<string, double> Terms(IReadOnlyList<int> prompt, IReadOnlyList<int> response)
+            => new Dictionary<string, double>(inner.Terms(prompt, response)) { ["constant"] = 0 };
+    }
+
+    [Fact]
     public void ExchangesOnARuleWithoutWordsToExchangeAreRefusedNamingTheField()
     {
         // The tinytales rule states no facts a word could get wrong.

@@ -170,10 +170,16 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
             throw new OverOptConfigurationException($"termLossTerms names '{unknown}', which the rule does not have.", "termLossTerms",
                 $"use the rule's terms: {string.Join(", ", rows[0].Keys)}.");
         }
-        var columns = rows[0].Keys.Where(name => named is null || named.Contains(name)).Select(name => rows.Select(r => r[name]).ToArray())
-            .Select(values => (Values: values, Mean: values.Average(), Std: Statistics.StandardDeviation(values)))
-            .Where(c => c.Std > 0)
+        var all = rows[0].Keys.Select(name => (Name: name, Values: rows.Select(r => r[name]).ToArray()))
+            .Select(c => (c.Name, c.Values, Mean: c.Values.Average(), Std: Statistics.StandardDeviation(c.Values)))
             .ToArray();
+        // A term named but constant would silently get no head; a term left to "every term" may be dropped.
+        if (named?.FirstOrDefault(n => all.Single(c => c.Name == n).Std == 0) is { } constant)
+        {
+            throw new OverOptConfigurationException($"termLossTerms names '{constant}', which is the same on all {rows.Length} of gold's training rows, so its head would have nothing to learn.",
+                "termLossTerms", $"name terms that vary on them: {string.Join(", ", all.Where(c => c.Std > 0).Select(c => c.Name))}.");
+        }
+        var columns = all.Where(c => (named is null || named.Contains(c.Name)) && c.Std > 0).ToArray();
         return rows.Select((_, i) => columns.Select(c => (float)((c.Values[i] - c.Mean) / c.Std)).ToArray()).ToArray();
     }
 
