@@ -12,7 +12,8 @@ namespace WorldPilot;
 /// each finished task of <c>--tasks</c> that trained gold, pi_init answers every held-out prompt of the task's split
 /// <c>--samples</c> times (default 64: some 23,000 responses on storyworld, where the trainer's own held-out samples
 /// number about 9,000), gold scores them, and <see cref="RuleTermAgreement"/> gives each term's agreement over all pairs
-/// with its standard error over prompts. Tasks that share a pi_init are read on the very same responses, so their
+/// with its standard error over prompts, and where the world minds cheer in sombre stories, cheer's two parts
+/// (<see cref="CheerSplitRule"/>). Tasks that share a pi_init are read on the very same responses, so their
 /// golds differ by their training alone. Prints a table per task and writes <c>gold-terms.csv</c> beside the tasks.
 /// </summary>
 internal static class PilotGoldTerms
@@ -47,15 +48,24 @@ internal static class PilotGoldTerms
             var rule = task.World.Rule(piInit.Tokenizer, task.World.GeneratedCorpus());
             using var gold = RewardModel.Load(new MLContext(seed), goldFile);
             var predicted = gold.Score(samples.Select(s => s.Prompt).ToArray(), samples.Select(s => s.Response).ToArray());
-            var offMode = OffMode(rule, samples);
             Console.WriteLine($"\n{Path.GetFileName(task.Folder)}, gold {Path.GetFileName(goldFile)}, {samples.Length} responses");
             Console.WriteLine("term | agreement +- 95% | pivotal pairs | responses off the term's usual value");
-            foreach (var term in RuleTermAgreement.Measure(rule, samples, predicted))
+            Report(RuleTermAgreement.Measure(rule, samples, predicted), OffMode(rule, samples));
+            if (task.HasSombreReader)
             {
-                Console.WriteLine($"{term.Name} | {term.Agreement:F3} +- {1.96 * term.StandardError:F3} | {term.Pairs:N0} | {offMode[term.Name]:N0}");
-                rows.Add(string.Join(',', Path.GetFileName(task.Folder), Path.GetFileName(goldFile), term.Name,
-                    term.Agreement.ToString("R", CultureInfo.InvariantCulture), term.StandardError.ToString("R", CultureInfo.InvariantCulture),
-                    term.Pairs.ToString(CultureInfo.InvariantCulture), offMode[term.Name].ToString(CultureInfo.InvariantCulture)));
+                var split = new CheerSplitRule(task.SombreReader(), piInit.Tokenizer);
+                Report(RuleTermAgreement.Measure(split, samples, predicted).Where(t => t.Name is CheerSplitRule.WelcomeCheer or CheerSplitRule.SombreCheer), OffMode(split, samples));
+            }
+
+            void Report(IEnumerable<RuleTermAgreement.Term> terms, Dictionary<string, int> offMode)
+            {
+                foreach (var term in terms)
+                {
+                    Console.WriteLine($"{term.Name} | {term.Agreement:F3} +- {1.96 * term.StandardError:F3} | {term.Pairs:N0} | {offMode[term.Name]:N0}");
+                    rows.Add(string.Join(',', Path.GetFileName(task.Folder), Path.GetFileName(goldFile), term.Name,
+                        term.Agreement.ToString("R", CultureInfo.InvariantCulture), term.StandardError.ToString("R", CultureInfo.InvariantCulture),
+                        term.Pairs.ToString(CultureInfo.InvariantCulture), offMode[term.Name].ToString(CultureInfo.InvariantCulture)));
+                }
             }
         }
         string output = flags.String("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tasks))!, "gold-terms.csv"));

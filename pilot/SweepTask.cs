@@ -36,17 +36,22 @@ internal sealed partial record SweepTask(string Folder, PipelineDefinition Pipel
     /// <summary>The task's prompts split as the pipeline split them, in the tokens of <paramref name="piInit"/>.</summary>
     public PromptSplit Prompts(Policy piInit) => PromptSplit.Create(piInit.Tokenizer, World.GeneratedCorpus(), Pipeline.Sampling.PromptLength);
 
+    /// <summary>Whether the task's reader minds cheer in sombre stories (storyworld-2, or world.sombreShare set).</summary>
+    public bool HasSombreReader => World.Version != WorldCorpora.TinyTales && Reader().SombreStoryKinds.Count > 0;
+
     /// <summary>The task's reader, which must hold sombre kinds (storyworld-2, or world.sombreShare set).</summary>
     public StoryTaste SombreReader()
     {
-        var reader = new StoryTaste(StoryWorld.Create(World.Version, World.EffectiveSeed),
-            new StoryTasteOptions { WordTaste = World.WordTaste ?? 0, SombreShare = World.SombreShare ?? 0 });
+        var reader = Reader();
         if (reader.SombreStoryKinds.Count == 0)
         {
             throw new InvalidDataException($"{Folder}/pipeline.json: neither world.sombreShare is set nor is the world {StoryWorld.TemperamentVersion}, so no pair is decided by sombre cheer.");
         }
         return reader;
     }
+
+    private StoryTaste Reader() => new(StoryWorld.Create(World.Version, World.EffectiveSeed),
+        new StoryTasteOptions { WordTaste = World.WordTaste ?? 0, SombreShare = World.SombreShare ?? 0 });
 
     /// <summary>The proxy models the task trained or reused, from the cache paths its log names, in order.</summary>
     public IReadOnlyList<string> ProxyFiles()
