@@ -18,6 +18,9 @@ internal sealed class CheerSplitRule(StoryTaste taste, WordTokenizer tokenizer) 
 
     public const string SombreCheer = "cheer.sombre";
 
+    /// <summary>The two parts' names, the terms it adds to the reader's (the others are the reader's own).</summary>
+    public static readonly IReadOnlySet<string> Parts = new HashSet<string> { WelcomeCheer, SombreCheer };
+
     public string Key => "cheer-split";
 
     public string Summary => "the reader, cheer split into welcome and sombre";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
+using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Torch;
@@ -34,8 +35,8 @@ internal static class PilotGoldTerms
                 Console.WriteLine($"{task.Folder}: its log names no trained gold; skipped");
                 continue;
             }
-            using var piInit = task.LoadPiInit();
             string piInitKey = task.PiInitFile();
+            using var piInit = Policy.Load(piInitKey);
             if (!responsesByPiInit.TryGetValue(piInitKey, out var samples))
             {
                 var prompts = task.Prompts(piInit).HeldOut;
@@ -51,10 +52,10 @@ internal static class PilotGoldTerms
             Console.WriteLine($"\n{Path.GetFileName(task.Folder)}, gold {Path.GetFileName(goldFile)}, {samples.Length} responses");
             Console.WriteLine("term | agreement +- 95% | pivotal pairs | responses off the term's usual value");
             Report(RuleTermAgreement.Measure(rule, samples, predicted), OffMode(rule, samples));
-            if (task.HasSombreReader)
+            if (task.SombreReaderIfAny() is { } reader)
             {
-                var split = new CheerSplitRule(task.SombreReader(), piInit.Tokenizer);
-                Report(RuleTermAgreement.Measure(split, samples, predicted).Where(t => t.Name is CheerSplitRule.WelcomeCheer or CheerSplitRule.SombreCheer), OffMode(split, samples));
+                var split = new CheerSplitRule(reader, piInit.Tokenizer);
+                Report(RuleTermAgreement.Measure(split, samples, predicted, CheerSplitRule.Parts), OffMode(split, samples));
             }
 
             void Report(IEnumerable<RuleTermAgreement.Term> terms, Dictionary<string, int> offMode)

@@ -36,22 +36,21 @@ internal sealed partial record SweepTask(string Folder, PipelineDefinition Pipel
     /// <summary>The task's prompts split as the pipeline split them, in the tokens of <paramref name="piInit"/>.</summary>
     public PromptSplit Prompts(Policy piInit) => PromptSplit.Create(piInit.Tokenizer, World.GeneratedCorpus(), Pipeline.Sampling.PromptLength);
 
-    /// <summary>Whether the task's reader minds cheer in sombre stories (storyworld-2, or world.sombreShare set).</summary>
-    public bool HasSombreReader => World.Version != WorldCorpora.TinyTales && Reader().SombreStoryKinds.Count > 0;
-
     /// <summary>The task's reader, which must hold sombre kinds (storyworld-2, or world.sombreShare set).</summary>
-    public StoryTaste SombreReader()
-    {
-        var reader = Reader();
-        if (reader.SombreStoryKinds.Count == 0)
-        {
-            throw new InvalidDataException($"{Folder}/pipeline.json: neither world.sombreShare is set nor is the world {StoryWorld.TemperamentVersion}, so no pair is decided by sombre cheer.");
-        }
-        return reader;
-    }
+    public StoryTaste SombreReader() => SombreReaderIfAny()
+        ?? throw new InvalidDataException($"{Folder}/pipeline.json: neither world.sombreShare is set nor is the world {StoryWorld.TemperamentVersion}, so no pair is decided by sombre cheer.");
 
-    private StoryTaste Reader() => new(StoryWorld.Create(World.Version, World.EffectiveSeed),
-        new StoryTasteOptions { WordTaste = World.WordTaste ?? 0, SombreShare = World.SombreShare ?? 0 });
+    /// <summary>The task's reader where it minds cheer in sombre stories (storyworld-2, or world.sombreShare set); null otherwise, tinytales included.</summary>
+    public StoryTaste? SombreReaderIfAny()
+    {
+        if (World.Version == WorldCorpora.TinyTales)
+        {
+            return null;
+        }
+        var reader = new StoryTaste(StoryWorld.Create(World.Version, World.EffectiveSeed),
+            new StoryTasteOptions { WordTaste = World.WordTaste ?? 0, SombreShare = World.SombreShare ?? 0 });
+        return reader.SombreStoryKinds.Count > 0 ? reader : null;
+    }
 
     /// <summary>The proxy models the task trained or reused, from the cache paths its log names, in order.</summary>
     public IReadOnlyList<string> ProxyFiles()

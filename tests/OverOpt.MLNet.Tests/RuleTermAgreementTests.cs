@@ -49,6 +49,16 @@ public class RuleTermAgreementTests
     }
 
     [Fact]
+    public void TermsNamedAloneAreMeasuredAsAmongAllAndTheRestLeftOut()
+    {
+        var predicted = Samples.Select(s => (float)s.Response[0]).ToArray();
+
+        var only = RuleTermAgreement.Measure(new TwoTerms(), Samples, predicted, new HashSet<string> { "b" });
+
+        Assert.Equal([RuleTermAgreement.Measure(new TwoTerms(), Samples, predicted).Single(t => t.Name == "b")], only);
+    }
+
+    [Fact]
     public void ATermNeverPivotalIsLeftOut()
     {
         // b is 1 everywhere, so it never differs within a pair; a decides all three.

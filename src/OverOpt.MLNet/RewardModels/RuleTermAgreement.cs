@@ -26,8 +26,13 @@ public static class RuleTermAgreement
     public static bool IsPivotal(double totalDifference, double termDifference)
         => totalDifference != 0 && termDifference != 0 && Math.Sign(totalDifference - termDifference) != Math.Sign(totalDifference);
 
-    /// <summary>Each term's agreement over all pairs of <paramref name="samples"/>, scored <paramref name="predicted"/> by the model, with its standard error over the samples' prompts.</summary>
-    public static IReadOnlyList<Term> Measure(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response)> samples, IReadOnlyList<float> predicted)
+    /// <summary>
+    /// Each term's agreement over all pairs of <paramref name="samples"/>, scored <paramref name="predicted"/> by the
+    /// model, with its standard error over the samples' prompts; only the terms named in <paramref name="only"/> where
+    /// it is given (each costs a pass over all pairs).
+    /// </summary>
+    public static IReadOnlyList<Term> Measure(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response)> samples, IReadOnlyList<float> predicted,
+        IReadOnlySet<string>? only = null)
     {
         if (samples.Count != predicted.Count)
         {
@@ -42,7 +47,7 @@ public static class RuleTermAgreement
         var totals = terms.Select(t => t.Values.Sum()).ToArray();
         var prompts = PromptGroups(samples);
         var result = new List<Term>();
-        foreach (string name in terms[0].Keys)
+        foreach (string name in terms[0].Keys.Where(name => only is null || only.Contains(name)))
         {
             var values = terms.Select(t => t[name]).ToArray();
             var (agreeing, pivotal) = (new double[count], new double[count]);
