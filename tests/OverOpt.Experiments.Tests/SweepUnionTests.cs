@@ -81,6 +81,7 @@ public sealed class SweepUnionTests : IDisposable
         seeded.Gold.TermLossWeight = 1;
         seeded.Gold.TermLossTerms = ["effect"];
         seeded.Gold.ExchangeFraction = 0.5;
+        seeded.Gold.ExchangeGroups = ["pronouns"];
         seeded.Gold.Seed = 3;
         seeded.Gold.PairLossWeight = 1;
         seeded.Gold.BalancedError = true;
@@ -88,7 +89,7 @@ public sealed class SweepUnionTests : IDisposable
         seeded.World = new WorldSpec { Version = "storyworld-1" };
 
         // The hashed text is the whole configuration as before the fields existed: every field but a null proxySeed,
-        // threadsPerJob, proxy and gold readout, gold's term loss weight, terms, exchange fraction, seed and kind, world, direct alignment, iterated RLHF, the noisyGold
+        // threadsPerJob, proxy and gold readout, gold's term loss weight, terms, exchange fraction and groups, seed and kind, world, direct alignment, iterated RLHF, the noisyGold
         // and ensemble settings of a proxy, and the comparisons' validationCount.
         var node = CanonicalJson.ToNode(plain).AsObject();
         Assert.True(node.ContainsKey("proxySeed") && node.ContainsKey("threadsPerJob") && node.ContainsKey("world"));
@@ -98,7 +99,7 @@ public sealed class SweepUnionTests : IDisposable
         // Sections and proxy settings added later still (direct alignment; gold plus noise and ensembles), null here.
         Assert.True(node.Remove("directAlignment") && node.Remove("iteratedRlhf"));
         Assert.True(node["gold"]!.AsObject().Remove("readout") && node["gold"]!.AsObject().Remove("termLossWeight") && node["gold"]!.AsObject().Remove("termLossTerms")
-            && node["gold"]!.AsObject().Remove("exchangeFraction") && node["gold"]!.AsObject().Remove("seed")
+            && node["gold"]!.AsObject().Remove("exchangeFraction") && node["gold"]!.AsObject().Remove("exchangeGroups") && node["gold"]!.AsObject().Remove("seed")
             && node["gold"]!.AsObject().Remove("pairLossWeight") && node["gold"]!.AsObject().Remove("balancedError") && node["gold"]!.AsObject().Remove("kind"));
         Assert.True(node["comparisons"]!.AsObject().Remove("validationCount"));
         foreach (var proxy in node["proxies"]!.AsArray())
@@ -114,6 +115,7 @@ public sealed class SweepUnionTests : IDisposable
         Assert.Contains("\"termLossWeight\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"termLossTerms\":[\"effect\"]", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"exchangeFraction\":0.5", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
+        Assert.Contains("\"exchangeGroups\":[\"pronouns\"]", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"seed\":3", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"pairLossWeight\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"balancedError\":true", CanonicalJson.ToText(seeded), StringComparison.Ordinal);

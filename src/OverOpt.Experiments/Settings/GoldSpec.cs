@@ -89,6 +89,14 @@ public sealed class GoldSpec
     public double? ExchangeFraction { get; set; }
 
     /// <summary>
+    /// The rule's word groups the exchanges draw from (<see cref="GoldRewardTrainer.Options.ExchangeGroups"/>), e.g.
+    /// <c>["pronouns", "reactions"]</c>; storyworld's are <c>feelings</c>, <c>weather</c>, <c>pronouns</c> and
+    /// <c>reactions</c>. Null (left out): feelings and weather, as before, and no part of gold's cache key.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public string[]? ExchangeGroups { get; set; }
+
+    /// <summary>
     /// Seeds gold's training (<see cref="GoldRewardTrainer.Options.Seed"/>: the samples of pi_init it learns from, the
     /// edits, the data order, the score head's initial weights) apart from the pipeline's seed, so that one pi_init and
     /// one language model of gold's shape get several gold trainings: the spread a gold lever must beat. Null (left
@@ -118,6 +126,7 @@ public sealed class GoldSpec
         Temperature = sampling.Temperature,
         EditedFraction = EditedFraction,
         ExchangeFraction = ExchangeFraction ?? 0,
+        ExchangeGroups = ExchangeGroups,
         Steps = Steps,
         BatchSize = BatchSize,
         LearningRate = LearningRate,

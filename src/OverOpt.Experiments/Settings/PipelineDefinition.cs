@@ -2,6 +2,7 @@ using OverOpt.MLNet.Pretraining;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
+using OverOpt.MLNet.World;
 
 namespace OverOpt.Experiments.Settings;
 
@@ -189,6 +190,14 @@ public sealed class PipelineDefinition
         // Gold's settings as its trainer checks them (the readout's name and its need of a language model are checked in
         // mapping them; sampling's fields are checked above, under sampling).
         Nested("gold", () => Gold.Options(Sampling, Seed).ValidateSettings());
+        // The group names are the world's, known before any corpus is drawn: a wrong one stops the run here, not after pretraining.
+        var world = World ?? new WorldSpec();
+        var groups = world.IsTinyTales ? [] : StoryTasteRule.ExchangeGroupNames;
+        if (Gold.ExchangeGroups?.FirstOrDefault(n => !groups.Contains(n)) is { } unknown)
+        {
+            throw new OverOptConfigurationException($"gold.exchangeGroups names '{unknown}', which {world.Version}'s rule does not have.", "gold.exchangeGroups",
+                groups.Count > 0 ? $"use the rule's groups: {string.Join(", ", groups)}." : "leave it out: this world's rule has no words to exchange.");
+        }
         if (Comparisons.Count < 20)
         {
             throw new OverOptConfigurationException($"comparisons.count = {Comparisons.Count} is too few to train and hold out.", "comparisons.count", $"use at least 20 (the default is {new ComparisonSpec().Count}).");

@@ -9,9 +9,10 @@ namespace OverOpt.MLNet.RewardModels;
 /// <param name="Lowering">Words that cost score where they land (gloom words; pronouns that break the state).</param>
 /// <param name="Marks">Sentence marks, for runs of marks and broken sentences.</param>
 /// <param name="Exchanges">
-/// Groups of words that each state one fact of a story's state (the feelings its causes owe, the weather that came), so
-/// that one put in the place of another of its group breaks a fact the rest of the text set up, with nothing else
-/// changed: the smallest edit that teaches which cause owes which effect. Null: none (the rule has no such facts).
+/// Named groups of words that each state one fact of a story's state (the feelings its causes owe, the weather that came,
+/// a character's pronouns, a hero's reaction), so that one put in the place of another of its set breaks a fact the rest
+/// of the text set up, with nothing else changed: the smallest edit that teaches one term. Null: none (the rule has no
+/// such facts).
 /// </param>
 public sealed record EditVocabulary(IReadOnlyList<string> Raising, IReadOnlyList<string> Lowering, IReadOnlyList<string> Marks,
-    IReadOnlyList<IReadOnlyList<string>>? Exchanges = null);
+    IReadOnlyList<ExchangeGroup>? Exchanges = null);

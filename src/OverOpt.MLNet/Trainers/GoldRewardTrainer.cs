@@ -75,7 +75,7 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
             new SamplingOptions { ResponseLength = _options.ResponseLength, Temperature = _options.Temperature }, generator, _options.Progress);
 
         var rule = _options.Rule ?? new GoldPreference(policy.Tokenizer, _options.Corpus!);
-        var editor = new GoldEdits(tokenizer, rule.Edits);
+        var editor = new GoldEdits(tokenizer, rule.Edits, _options.ExchangeGroups);
         var edits = new Random(_options.Seed);
         var data = samples.Select(s => (Prompt: s.Prompt, Response: s.Response, Edited: false)).ToList();
         int editedCount = (int)(samples.Count * _options.EditedFraction / (1 - _options.EditedFraction));

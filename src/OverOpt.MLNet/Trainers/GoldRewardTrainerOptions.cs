@@ -84,6 +84,14 @@ public sealed partial class GoldRewardTrainer
         /// </summary>
         public double ExchangeFraction;
 
+        /// <summary>
+        /// The rule's exchange groups the exchanges draw from (<see cref="ExchangeGroup.Name"/>; storyworld's:
+        /// <c>feelings</c>, <c>weather</c>, <c>pronouns</c>, <c>reactions</c>), each exchange drawing one of the groups the
+        /// response holds, then one of its words. Null: the rule's default groups (storyworld's feelings and weather), an
+        /// exchange drawing a position among all their words, as before groups had names.
+        /// </summary>
+        public string[]? ExchangeGroups;
+
         /// <summary>AdamW steps of the regression: linear warm-up over the first twentieth, then a cosine to a tenth of the peak.</summary>
         public int Steps = Defaults.Steps;
 
@@ -203,6 +211,15 @@ public sealed partial class GoldRewardTrainer
             {
                 throw new OverOptConfigurationException($"exchangeFraction = {ExchangeFraction} lies outside [0, 1].", "exchangeFraction",
                     "use 0 (no exchanges) or e.g. 0.5 (half the edited copies exchange one fact).");
+            }
+            if (ExchangeGroups is { Length: 0 })
+            {
+                throw new OverOptConfigurationException("exchangeGroups is empty.", "exchangeGroups", "name the rule's groups to exchange (e.g. [\"pronouns\", \"reactions\"]) or leave it out for the default ones.");
+            }
+            if (ExchangeGroups is not null && ExchangeFraction == 0)
+            {
+                throw new OverOptConfigurationException("exchangeGroups is set, but exchangeFraction is 0, so no copy is an exchange.", "exchangeGroups",
+                    "set exchangeFraction (e.g. 0.5) or leave exchangeGroups out.");
             }
             if (!(LearningRate > 0))
             {

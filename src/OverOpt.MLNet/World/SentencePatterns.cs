@@ -80,7 +80,7 @@ public static class SentencePatterns
         SlotKind.Object => WorldTables.Pronouns.Any(p => p.Object == word),
         SlotKind.Possessive => WorldTables.Pronouns.Any(p => p.Possessive == word),
         SlotKind.Weather => WorldTables.Weather.Any(w => w.Verb == word),
-        SlotKind.Reaction => word is "hid" or "smiled",
+        SlotKind.Reaction => word == WorldTables.Reactions.Afraid || word == WorldTables.Reactions.Glad,
         SlotKind.Feeling => StoryEffects.Words.Contains(word),
         _ => false,
     };

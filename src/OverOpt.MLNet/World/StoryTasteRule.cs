@@ -30,7 +30,13 @@ public sealed class StoryTasteRule : IPreferenceRule
             + (o.WordTaste != 0 ? $"/words{o.WordTaste.ToString("R", CultureInfo.InvariantCulture)}" : "")
             + (o.SombreShare != 0 ? $"/sombre{o.SombreShare.ToString("R", CultureInfo.InvariantCulture)}x{o.SombreCheerCost.ToString("R", CultureInfo.InvariantCulture)}" : "");
         Edits = new EditVocabulary([.. o.CheerWords.Order(StringComparer.Ordinal)], WorldTables.Pronouns.SelectMany(p => new[] { p.Subject, p.Object, p.Possessive }).Distinct().ToArray(), ["."],
-            [StoryEffects.Words, WorldTables.Weather.Select(w => w.Verb).ToArray()]);
+        [
+            new(FeelingsGroup, [StoryEffects.Words]),
+            new(WeatherGroup, [WorldTables.Weather.Select(w => w.Verb).ToArray()]),
+            new(PronounsGroup, [WorldTables.Pronouns.Select(p => p.Subject).ToArray(), WorldTables.Pronouns.Select(p => p.Object).ToArray(),
+                WorldTables.Pronouns.Select(p => p.Possessive).ToArray()], IsDefault: false),
+            new(ReactionsGroup, [[WorldTables.Reactions.Afraid, WorldTables.Reactions.Glad]], IsDefault: false),
+        ]);
     }
 
     /// <summary>The world, the taste's version and every weight: a rule with any of them changed is another rule.</summary>
@@ -52,9 +58,27 @@ public sealed class StoryTasteRule : IPreferenceRule
             ? $" Cheer hurts in a story whose hero is a {string.Join(", ", _taste.SombreKinds.Order().Select(k => _taste.World.Kinds[k]))} (their heroes tell at most {_taste.Options.SombreShare.ToString("R", CultureInfo.InvariantCulture)} of stories): there each cheer word costs {_taste.Options.SombreCheerCost.ToString("R", CultureInfo.InvariantCulture)}."
             : "");
 
+    /// <summary>The exchange group of the feelings a story's causes owe (one for another breaks the effect term); used by default.</summary>
+    public const string FeelingsGroup = "feelings";
+
+    /// <summary>The exchange group of the weather verbs ("snowed" for "rained" breaks the effect the weather owes); used by default.</summary>
+    public const string WeatherGroup = "weather";
+
+    /// <summary>The exchange group of the pronouns, by case ("she" for "he"): a pronoun that does not fit its character. Named only.</summary>
+    public const string PronounsGroup = "pronouns";
+
+    /// <summary>
+    /// The exchange group of a hero's reaction to a thing met ("smiled" for "hid"): a cheer word where the hero fears the
+    /// thing or is of a sombre kind, or a hero hiding from a thing not feared. Named only.
+    /// </summary>
+    public const string ReactionsGroup = "reactions";
+
+    /// <summary>Every exchange group's name, as <see cref="Edits"/> has them.</summary>
+    public static IReadOnlyList<string> ExchangeGroupNames { get; } = [FeelingsGroup, WeatherGroup, PronounsGroup, ReactionsGroup];
+
     /// <summary>
     /// Cheer words to pile up; pronouns, which break the pronoun and grammar terms where they land; the full stop; and to
-    /// exchange, the feelings a story's causes owe and the weather verbs (one for another breaks the effect term).
+    /// exchange, the feelings a story's causes owe and the weather verbs (by default), the pronouns and the reactions.
     /// </summary>
     public EditVocabulary Edits { get; }
 

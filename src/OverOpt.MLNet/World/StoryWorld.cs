@@ -65,7 +65,7 @@ public sealed class StoryWorld
     public bool IsSombre(Character hero) => SombreKinds.Contains(hero.Kind);
 
     /// <summary>What <paramref name="hero"/> does on seeing thing <paramref name="thing"/>: hides from its fear, smiles at anything else, unless sombre, when it hides from everything.</summary>
-    public string Reaction(Character hero, int thing) => thing == hero.Fear || IsSombre(hero) ? "hid" : "smiled";
+    public string Reaction(Character hero, int thing) => thing == hero.Fear || IsSombre(hero) ? WorldTables.Reactions.Afraid : WorldTables.Reactions.Glad;
 
     /// <summary>The world seed it was drawn from.</summary>
     public int Seed { get; }

@@ -57,6 +57,9 @@ public static class WorldTables
         "had", "was", "sad", "full", "dropped", ".",
     ];
 
+    /// <summary>A hero's reaction to a thing met: hiding (from a thing feared, or always for a sombre hero) or smiling (a cheer word).</summary>
+    public static readonly (string Afraid, string Glad) Reactions = ("hid", "smiled");
+
     /// <summary>Subject, object and possessive pronouns of a character: index 0 male, 1 female.</summary>
     public static readonly IReadOnlyList<(string Subject, string Object, string Possessive)> Pronouns = [("he", "him", "his"), ("she", "her", "her")];
 }

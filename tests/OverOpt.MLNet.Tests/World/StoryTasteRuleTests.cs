@@ -1,4 +1,5 @@
 using OverOpt.MLNet.RewardModels;
+using OverOpt.MLNet.Runtime;
 using OverOpt.MLNet.Text;
 using OverOpt.MLNet.Trainers;
 using OverOpt.MLNet.World;
@@ -7,7 +8,7 @@ namespace OverOpt.MLNet.Tests;
 
 /// <summary>
 /// storyworld-1's taste as the rule gold learns: token ids judged as the words they stand for, keyed by world and weights;
-/// its edits' exchanges break the effect term.
+/// its edits' exchanges break the effect term by default, and the pronoun or the reaction where those groups are named.
 /// </summary>
 public class StoryTasteRuleTests
 {
@@ -114,7 +115,7 @@ public class StoryTasteRuleTests
         var tokenizer = WordTokenizer.Train(lines);
         var rule = new StoryTasteRule(new StoryTaste(world), tokenizer);
         var editor = new GoldEdits(tokenizer, rule.Edits);
-        var groups = rule.Edits.Exchanges!.Select(g => g.Select(w => tokenizer.Encode(w)[0]).ToHashSet()).ToArray();
+        var groups = rule.Edits.Exchanges!.Where(g => g.IsDefault).SelectMany(g => g.Sets).Select(g => g.Select(w => tokenizer.Encode(w)[0]).ToHashSet()).ToArray();
         var rng = new Random(5);
         int exchanged = 0, broken = 0;
         foreach (string line in lines)
@@ -141,6 +142,63 @@ public class StoryTasteRuleTests
         }
         Assert.True(exchanged > lines.Count / 2, $"only {exchanged} of {lines.Count} responses held a feeling or a weather to exchange");
         Assert.True(broken > 0.9 * exchanged, $"{broken} of {exchanged} exchanges broke the effect term");
+    }
+
+    [Fact]
+    public void APronounOrReactionExchangeSaysTheOtherWordOfItsSlotAndBreaksThatFactAlone()
+    {
+        var world = StoryWorld.Create(StoryWorld.TemperamentVersion, 2);
+        var lines = StoryGenerator.Lines(world, corpusSeed: 11, count: 400);
+        var tokenizer = WordTokenizer.Train(lines);
+        var rule = new StoryTasteRule(new StoryTaste(world), tokenizer);
+        var editor = new GoldEdits(tokenizer, rule.Edits, [StoryTasteRule.PronounsGroup, StoryTasteRule.ReactionsGroup]);
+        var pronouns = WorldTables.Pronouns.Select(p => new[] { p.Subject, p.Object, p.Possessive }).SelectMany(w => w).ToHashSet();
+        var reactions = new HashSet<string> { WorldTables.Reactions.Afraid, WorldTables.Reactions.Glad };
+        var rng = new Random(5);
+        var (exchanged, broken) = (new Dictionary<string, int>(), new Dictionary<string, int>());
+        foreach (string line in lines)
+        {
+            var ids = new[] { WordTokenizer.BeginId }.Concat(tokenizer.Encode(line)).ToArray();
+            var (prompt, response) = (ids[..PromptLength], ids[PromptLength..]);
+            if (!editor.CanExchange(response))
+            {
+                continue;
+            }
+            var copy = editor.Exchange(response, rng);
+            int at = Assert.Single(Enumerable.Range(0, response.Length), i => copy[i] != response[i]);
+            var (from, to) = (tokenizer.TokenText(response[at]), tokenizer.TokenText(copy[at]));
+            // A pronoun for a pronoun of the other gender, a reaction for the other reaction; the default groups untouched.
+            string group = pronouns.Contains(from) ? StoryTasteRule.PronounsGroup : StoryTasteRule.ReactionsGroup;
+            Assert.True(group == StoryTasteRule.PronounsGroup ? pronouns.Contains(to) && Gender(from) != Gender(to) : reactions.Contains(from) && reactions.Contains(to),
+                $"{from} -> {to}");
+            var (before, after) = (rule.Terms(prompt, response), rule.Terms(prompt, copy));
+            Assert.True(rule.Score(prompt, copy) < rule.Score(prompt, response), $"{from} -> {to} in '{line}' broke nothing");
+            // The term the group teaches: the pronoun that fits its character; the reaction the hero's fear or kind owes.
+            string term = group == StoryTasteRule.PronounsGroup ? "pronoun" : "contradiction";
+            exchanged[group] = exchanged.GetValueOrDefault(group) + 1;
+            broken[group] = broken.GetValueOrDefault(group) + (after[term] < before[term] ? 1 : 0);
+        }
+        static int Gender(string pronoun) => Enumerable.Range(0, WorldTables.Pronouns.Count)
+            .Single(g => WorldTables.Pronouns[g] is var p && (p.Subject == pronoun || p.Object == pronoun || p.Possessive == pronoun));
+        foreach (string group in new[] { StoryTasteRule.PronounsGroup, StoryTasteRule.ReactionsGroup })
+        {
+            Assert.True(exchanged.GetValueOrDefault(group) > 40, $"only {exchanged.GetValueOrDefault(group)} {group} exchanges of {lines.Count} stories");
+            Assert.True(broken[group] > 0.9 * exchanged[group], $"{broken[group]} of {exchanged[group]} {group} exchanges broke their term");
+        }
+    }
+
+    [Fact]
+    public void AnExchangeGroupTheRuleLacksIsRefusedNamingTheFieldAndItsGroups()
+    {
+        var world = StoryWorld.Create(StoryWorld.TemperamentVersion, 2);
+        var tokenizer = WordTokenizer.Train(StoryGenerator.Lines(world, corpusSeed: 11, count: 50));
+        var rule = new StoryTasteRule(new StoryTaste(world), tokenizer);
+
+        var error = Assert.Throws<OverOptConfigurationException>(() => new GoldEdits(tokenizer, rule.Edits, [StoryTasteRule.PronounsGroup, "colours"]));
+
+        Assert.Equal("exchangeGroups", error.Field);
+        Assert.Contains("'colours'", error.Problem);
+        Assert.All(StoryTasteRule.ExchangeGroupNames, name => Assert.Contains(name, error.Fix));
     }
 
     [Fact]
