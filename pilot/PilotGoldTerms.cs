@@ -15,7 +15,10 @@ namespace WorldPilot;
 /// number about 9,000), gold scores them, and <see cref="RuleTermAgreement"/> gives each term's agreement over all pairs
 /// with its standard error over prompts, and where the world minds cheer in sombre stories, cheer's two parts
 /// (<see cref="CheerSplitRule"/>). Tasks that share a pi_init are read on the very same responses, so their
-/// golds differ by their training alone. Prints a table per task and writes <c>gold-terms.csv</c> beside the tasks.
+/// golds differ by their training alone. Prints a table per task and writes <c>gold-terms.csv</c> beside the tasks. With
+/// <c>--against &lt;task folder&gt;</c>, each other gold of that task's pi_init is also compared with that task's gold on
+/// the same pairs (<see cref="RuleTermAgreement.Compare"/>: the change with its paired interval over prompts), written
+/// to <c>gold-terms-changes.csv</c>.
 /// </summary>
 internal static class PilotGoldTerms
 {
@@ -27,35 +30,64 @@ internal static class PilotGoldTerms
         int samplesPerPrompt = flags.Int("samples", 64);
         int seed = flags.Int("seed", 1);
         var responsesByPiInit = new Dictionary<string, (int[] Prompt, int[] Response)[]>(StringComparer.Ordinal);
+        (int[] Prompt, int[] Response)[] Responses(SweepTask task, Policy piInit)
+        {
+            if (!responsesByPiInit.TryGetValue(task.PiInitFile(), out var samples))
+            {
+                var prompts = task.Prompts(piInit).HeldOut;
+                Console.WriteLine($"sampling {samplesPerPrompt} responses to each of {prompts.Count} held-out prompts from {Path.GetFileName(task.PiInitFile())} (seed {seed})");
+                using var generator = new torch.Generator((ulong)seed, piInit.Device);
+                samples = PolicySampler.SampleAll(piInit.Model, piInit.Model, prompts, samplesPerPrompt, task.Pipeline.Sampling.ToBulkOptions(), generator)
+                    .Select(s => (s.Prompt, s.Response)).ToArray();
+                responsesByPiInit[task.PiInitFile()] = samples;
+            }
+            return samples;
+        }
+        float[] GoldScores(string goldFile, (int[] Prompt, int[] Response)[] samples)
+        {
+            using var gold = RewardModel.Load(new MLContext(seed), goldFile);
+            return gold.Score(samples.Select(s => s.Prompt).ToArray(), samples.Select(s => s.Response).ToArray());
+        }
+
+        var finished = SweepTask.Finished(tasks).ToArray();
+        var baseline = flags.String("against", "") is { Length: > 0 } against
+            ? finished.SingleOrDefault(t => Path.GetFileName(t.Folder) == against) ?? throw new ArgumentException($"--against {against}: no finished task of {tasks} is named so.")
+            : null;
+        (string PiInit, float[] Scores)? baselineScores = null;
+        if (baseline is not null)
+        {
+            using var piInit = Policy.Load(baseline.PiInitFile());
+            baselineScores = (baseline.PiInitFile(), GoldScores(baseline.GoldFile() ?? throw new ArgumentException($"--against: {baseline.Folder} trained no gold."), Responses(baseline, piInit)));
+        }
         var rows = new List<string> { "task,gold,term,agreement,standardError,pairs,responsesOffMode" };
-        foreach (var task in SweepTask.Finished(tasks))
+        var changes = new List<string> { "task,against,term,agreement,againstAgreement,change,standardError,pairs" };
+        foreach (var task in finished)
         {
             if (task.GoldFile() is not { } goldFile)
             {
                 Console.WriteLine($"{task.Folder}: its log names no trained gold; skipped");
                 continue;
             }
-            string piInitKey = task.PiInitFile();
-            using var piInit = Policy.Load(piInitKey);
-            if (!responsesByPiInit.TryGetValue(piInitKey, out var samples))
-            {
-                var prompts = task.Prompts(piInit).HeldOut;
-                Console.WriteLine($"sampling {samplesPerPrompt} responses to each of {prompts.Count} held-out prompts from {Path.GetFileName(piInitKey)} (seed {seed})");
-                using var generator = new torch.Generator((ulong)seed, piInit.Device);
-                samples = PolicySampler.SampleAll(piInit.Model, piInit.Model, prompts, samplesPerPrompt, task.Pipeline.Sampling.ToBulkOptions(), generator)
-                    .Select(s => (s.Prompt, s.Response)).ToArray();
-                responsesByPiInit[piInitKey] = samples;
-            }
+            using var piInit = Policy.Load(task.PiInitFile());
+            var samples = Responses(task, piInit);
             var rule = task.World.Rule(piInit.Tokenizer, task.World.GeneratedCorpus());
-            using var gold = RewardModel.Load(new MLContext(seed), goldFile);
-            var predicted = gold.Score(samples.Select(s => s.Prompt).ToArray(), samples.Select(s => s.Response).ToArray());
+            var predicted = GoldScores(goldFile, samples);
             Console.WriteLine($"\n{Path.GetFileName(task.Folder)}, gold {Path.GetFileName(goldFile)}, {samples.Length} responses");
             Console.WriteLine("term | agreement +- 95% | pivotal pairs | responses off the term's usual value");
             Report(RuleTermAgreement.Measure(rule, samples, predicted), OffMode(rule, samples));
-            if (task.SombreReaderIfAny() is { } reader)
+            var split = task.SombreReaderIfAny() is { } reader ? new CheerSplitRule(reader, piInit.Tokenizer) : null;
+            if (split is not null)
             {
-                var split = new CheerSplitRule(reader, piInit.Tokenizer);
                 Report(RuleTermAgreement.Measure(split, samples, predicted, CheerSplitRule.Parts), OffMode(split, samples));
+            }
+            if (baselineScores is { } b && b.PiInit == task.PiInitFile() && task.Folder != baseline!.Folder)
+            {
+                Console.WriteLine($"against {Path.GetFileName(baseline.Folder)} on the same pairs: term | agreement | against | change +- 95% (paired)");
+                ReportChanges(RuleTermAgreement.Compare(rule, samples, predicted, b.Scores));
+                if (split is not null)
+                {
+                    ReportChanges(RuleTermAgreement.Compare(split, samples, predicted, b.Scores, CheerSplitRule.Parts));
+                }
             }
 
             void Report(IEnumerable<RuleTermAgreement.Term> terms, Dictionary<string, int> offMode)
@@ -68,10 +100,28 @@ internal static class PilotGoldTerms
                         term.Pairs.ToString(CultureInfo.InvariantCulture), offMode[term.Name].ToString(CultureInfo.InvariantCulture)));
                 }
             }
+
+            void ReportChanges(IEnumerable<RuleTermAgreement.Difference> terms)
+            {
+                foreach (var term in terms)
+                {
+                    Console.WriteLine($"{term.Name} | {term.Agreement:F3} | {term.BaselineAgreement:F3} | {term.Change:+0.000;-0.000} +- {1.96 * term.StandardError:F3}");
+                    changes.Add(string.Join(',', Path.GetFileName(task.Folder), Path.GetFileName(baseline!.Folder), term.Name,
+                        term.Agreement.ToString("R", CultureInfo.InvariantCulture), term.BaselineAgreement.ToString("R", CultureInfo.InvariantCulture),
+                        term.Change.ToString("R", CultureInfo.InvariantCulture), term.StandardError.ToString("R", CultureInfo.InvariantCulture),
+                        term.Pairs.ToString(CultureInfo.InvariantCulture)));
+                }
+            }
         }
         string output = flags.String("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tasks))!, "gold-terms.csv"));
         File.WriteAllLines(output, rows);
         Console.WriteLine($"wrote {output}");
+        if (baseline is not null)
+        {
+            string changesFile = Path.Combine(Path.GetDirectoryName(output)!, "gold-terms-changes.csv");
+            File.WriteAllLines(changesFile, changes);
+            Console.WriteLine($"wrote {changesFile}");
+        }
     }
 
     /// <summary>Per term, how many responses differ from its most common value: for a term that punishes a mistake, the responses that make it, on which its pairs rest.</summary>

@@ -2,7 +2,7 @@ using OverOpt.MLNet.RewardModels;
 
 namespace OverOpt.MLNet.Tests;
 
-/// <summary>Per-term agreement on a rule of two terms, worked by hand, and its standard error against the responses and prompts it rests on.</summary>
+/// <summary>Per-term agreement on a rule of two terms, worked by hand, and its standard error (and that of two models' difference) against the responses and prompts it rests on.</summary>
 [Trait(Speed.Category, Speed.Fast)]
 public class RuleTermAgreementTests
 {
@@ -117,6 +117,44 @@ public class RuleTermAgreementTests
         }
     }
 
+    [Fact]
+    public void TwoModelsComparedGetEachItsOwnAgreementAndAModelAgainstItselfChangesNothing()
+    {
+        var (whole, first) = (Samples.Select(s => (float)(s.Response[0] + s.Response[1])).ToArray(), Samples.Select(s => (float)s.Response[0]).ToArray());
+
+        var compared = RuleTermAgreement.Compare(new TwoTerms(), Samples, first, whole).ToDictionary(t => t.Name);
+        // Each response its own prompt, so that the difference has an error at all (one prompt has none).
+        var apart = Samples.Select((s, i) => (new[] { i }, s.Response)).ToArray();
+        var itself = RuleTermAgreement.Compare(new TwoTerms(), apart, first, first).Single(t => t.Name == "b");
+
+        Assert.Equal((2L, 0.25, 1.0, -0.75), (compared["b"].Pairs, compared["b"].Agreement, compared["b"].BaselineAgreement, compared["b"].Change));
+        Assert.Equal((1.0, 1.0), (compared["a"].Agreement, compared["a"].BaselineAgreement));
+        Assert.Equal((0.0, 0.0), (itself.Change, itself.StandardError));
+    }
+
+    [Fact]
+    public void ADifferencesPairedErrorMatchesABootstrapOverPromptsAndIsFarBelowTheTwoErrorsApart()
+    {
+        var random = new Random(7);
+        // 100 prompts of 4 responses; two models that share their reading of the rule and differ by a little noise of their own.
+        var samples = Enumerable.Range(0, 400).Select(i => (Prompt: new[] { i / 4 }, Response: new[] { random.Next(10), random.Next(6) })).ToArray();
+        var shift = Enumerable.Range(0, 100).Select(_ => 3 * Normal(random)).ToArray();
+        var shared = samples.Select(s => s.Response[0] + s.Response[1] + 2 * Normal(random) + shift[s.Prompt[0]]).ToArray();
+        var (model, baseline) = (shared.Select(x => (float)(x + 0.5 * Normal(random))).ToArray(), shared.Select(x => (float)(x + 0.5 * Normal(random))).ToArray());
+
+        var compared = RuleTermAgreement.Compare(new TwoTerms(), samples, model, baseline).ToDictionary(t => t.Name);
+        var (alone, baselineAlone) = (RuleTermAgreement.Measure(new TwoTerms(), samples, model).ToDictionary(t => t.Name),
+            RuleTermAgreement.Measure(new TwoTerms(), samples, baseline).ToDictionary(t => t.Name));
+
+        foreach (string name in new[] { "a", "b" })
+        {
+            double bootstrap = BootstrapError(samples, model, name, replicates: 300, new Random(11), baseline);
+            Assert.InRange(compared[name].StandardError / bootstrap, 0.75, 1.33);
+            Assert.True(compared[name].StandardError < 0.5 * Math.Sqrt(Math.Pow(alone[name].StandardError, 2) + Math.Pow(baselineAlone[name].StandardError, 2)),
+                $"{name}: paired {compared[name].StandardError} against {alone[name].StandardError} and {baselineAlone[name].StandardError} apart");
+        }
+    }
+
     /// <summary>
     /// b is -20 for <paramref name="breakers"/> responses, whose a is the highest, so b decides each of their pairs with
     /// the rest; the model puts the first half of them below every other response and the second half above.
@@ -129,9 +167,14 @@ public class RuleTermAgreementTests
         return RuleTermAgreement.Measure(new TwoTerms(), samples, predicted).Single(t => t.Name == "b");
     }
 
-    /// <summary>The spread of the term's agreement over resamples of whole prompts, a resampled response counted as often as it was drawn.</summary>
-    private static double BootstrapError((int[] Prompt, int[] Response)[] samples, float[] predicted, string term, int replicates, Random random)
+    /// <summary>
+    /// The spread of the term's agreement (less the baseline's, where one is given) over resamples of whole prompts, a
+    /// resampled response counted as often as it was drawn.
+    /// </summary>
+    private static double BootstrapError((int[] Prompt, int[] Response)[] samples, float[] predicted, string term, int replicates, Random random,
+        float[]? baseline = null)
     {
+        static double Agree(float[] scores, int a, int b, double total) => scores[a] == scores[b] ? 0.5 : (scores[a] > scores[b]) == (total > 0) ? 1 : 0;
         var rule = new TwoTerms();
         var totals = samples.Select(s => rule.Score(s.Prompt, s.Response)).ToArray();
         var values = samples.Select(s => rule.Terms(s.Prompt, s.Response)[term]).ToArray();
@@ -154,7 +197,7 @@ public class RuleTermAgreementTests
                     {
                         double weight = drawn[samples[a].Prompt[0]] * drawn[samples[b].Prompt[0]];
                         pairs += weight;
-                        agree += weight * (predicted[a] == predicted[b] ? 0.5 : (predicted[a] > predicted[b]) == (total > 0) ? 1 : 0);
+                        agree += weight * (Agree(predicted, a, b, total) - (baseline is null ? 0 : Agree(baseline, a, b, total)));
                     }
                 }
             }

@@ -27,6 +27,17 @@ public static class RuleTermAgreement
         => totalDifference != 0 && termDifference != 0 && Math.Sign(totalDifference - termDifference) != Math.Sign(totalDifference);
 
     /// <summary>
+    /// One term's agreement for a model and a baseline read on the same <paramref name="Pairs"/> pivotal pairs, with the
+    /// standard error over prompts of their difference (NaN where fewer than two prompts take part). Paired: the
+    /// responses that break a term move both agreements, so the difference is known far better than either alone.
+    /// </summary>
+    public sealed record Difference(string Name, double Agreement, double BaselineAgreement, long Pairs, double StandardError)
+    {
+        /// <summary>The model's agreement less the baseline's.</summary>
+        public double Change => Agreement - BaselineAgreement;
+    }
+
+    /// <summary>
     /// Each term's agreement over all pairs of <paramref name="samples"/>, scored <paramref name="predicted"/> by the
     /// model, with its standard error over the samples' prompts; only the terms named in <paramref name="only"/> where
     /// it is given (each costs a pass over all pairs).
@@ -34,23 +45,54 @@ public static class RuleTermAgreement
     public static IReadOnlyList<Term> Measure(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response)> samples, IReadOnlyList<float> predicted,
         IReadOnlySet<string>? only = null)
     {
-        if (samples.Count != predicted.Count)
+        RequireScores(samples, predicted, nameof(predicted));
+        return [.. Sums(rule, samples, [predicted], only).Select(t =>
         {
-            throw new ArgumentException($"{samples.Count} samples but {predicted.Count} scores.", nameof(predicted));
-        }
+            double agreement = t.Agreeing[0].Sum() / 2 / t.Pairs;
+            return new Term(t.Name, agreement, (long)t.Pairs, StandardError(t.Agreeing[0], t.Pivotal, t.Prompts, agreement, t.Pairs));
+        })];
+    }
+
+    /// <summary>
+    /// Each term's agreement for <paramref name="predicted"/> and <paramref name="baseline"/>, two models' scores of the
+    /// same <paramref name="samples"/>, over the same pivotal pairs, with the standard error over prompts of the
+    /// difference (the ratio of the two models' agreeing-pair difference to the pivotal pairs, by the same delta method
+    /// as <see cref="Measure"/>): how two recipes of gold compare on one evaluation set.
+    /// </summary>
+    public static IReadOnlyList<Difference> Compare(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response)> samples, IReadOnlyList<float> predicted,
+        IReadOnlyList<float> baseline, IReadOnlySet<string>? only = null)
+    {
+        RequireScores(samples, predicted, nameof(predicted));
+        RequireScores(samples, baseline, nameof(baseline));
+        return [.. Sums(rule, samples, [predicted, baseline], only).Select(t =>
+        {
+            var (model, reference) = (t.Agreeing[0].Sum() / 2 / t.Pairs, t.Agreeing[1].Sum() / 2 / t.Pairs);
+            var change = t.Agreeing[0].Select((a, i) => a - t.Agreeing[1][i]).ToArray();
+            return new Difference(t.Name, model, reference, (long)t.Pairs, StandardError(change, t.Pivotal, t.Prompts, model - reference, t.Pairs));
+        })];
+    }
+
+    /// <summary>
+    /// For each term pivotal in some pair: per sample, the pivotal pairs it takes part in and, per model, how many of
+    /// those the model orders as the rule does (a tie of its scores counting half); the pivotal pairs in all; each
+    /// sample's prompt group.
+    /// </summary>
+    private static IEnumerable<(string Name, double[][] Agreeing, double[] Pivotal, double Pairs, int[] Prompts)> Sums(IPreferenceRule rule,
+        IReadOnlyList<(int[] Prompt, int[] Response)> samples, IReadOnlyList<float>[] models, IReadOnlySet<string>? only)
+    {
         int count = samples.Count;
         if (count < 2)
         {
-            return [];
+            yield break;
         }
         var terms = Enumerable.Range(0, count).Select(i => rule.Terms(samples[i].Prompt, samples[i].Response)).ToArray();
         var totals = terms.Select(t => t.Values.Sum()).ToArray();
         var prompts = PromptGroups(samples);
-        var result = new List<Term>();
         foreach (string name in terms[0].Keys.Where(name => only is null || only.Contains(name)))
         {
             var values = terms.Select(t => t[name]).ToArray();
-            var (agreeing, pivotal) = (new double[count], new double[count]);
+            var agreeing = models.Select(_ => new double[count]).ToArray();
+            var pivotal = new double[count];
             for (int a = 0; a < count; a++)
             {
                 for (int b = a + 1; b < count; b++)
@@ -60,23 +102,34 @@ public static class RuleTermAgreement
                     {
                         continue;
                     }
-                    // A tie of the model's scores is half right, as a coin would be.
-                    double agree = predicted[a] == predicted[b] ? 0.5 : (predicted[a] > predicted[b]) == (total > 0) ? 1 : 0;
-                    (agreeing[a], agreeing[b], pivotal[a], pivotal[b]) = (agreeing[a] + agree, agreeing[b] + agree, pivotal[a] + 1, pivotal[b] + 1);
+                    (pivotal[a], pivotal[b]) = (pivotal[a] + 1, pivotal[b] + 1);
+                    for (int m = 0; m < models.Length; m++)
+                    {
+                        // A tie of the model's scores is half right, as a coin would be.
+                        var predicted = models[m];
+                        double agree = predicted[a] == predicted[b] ? 0.5 : (predicted[a] > predicted[b]) == (total > 0) ? 1 : 0;
+                        (agreeing[m][a], agreeing[m][b]) = (agreeing[m][a] + agree, agreeing[m][b] + agree);
+                    }
                 }
             }
             // Each pair was counted once for each of its two responses.
             double pairs = pivotal.Sum() / 2;
             if (pairs > 0)
             {
-                double agreement = agreeing.Sum() / 2 / pairs;
-                result.Add(new Term(name, agreement, (long)pairs, StandardError(agreeing, pivotal, prompts, agreement, pairs)));
+                yield return (name, agreeing, pivotal, pairs, prompts);
             }
         }
-        return result;
     }
 
-    /// <summary>sqrt(C/(C-1) sum_c (A_c - R P_c)^2) / pairs over the C prompts that take part in a pivotal pair.</summary>
+    private static void RequireScores(IReadOnlyList<(int[] Prompt, int[] Response)> samples, IReadOnlyList<float> scores, string name)
+    {
+        if (scores.Count != samples.Count)
+        {
+            throw new ArgumentException($"{samples.Count} samples but {scores.Count} scores.", name);
+        }
+    }
+
+    /// <summary>sqrt(C/(C-1) sum_c (A_c - R P_c)^2) / pairs over the C prompts that take part in a pivotal pair (A: agreeing pairs, or their difference between two models).</summary>
     private static double StandardError(double[] agreeing, double[] pivotal, int[] prompt, double agreement, double pairs)
     {
         var influence = new Dictionary<int, double>();

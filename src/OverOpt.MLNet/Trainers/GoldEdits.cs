@@ -62,7 +62,7 @@ internal sealed class GoldEdits
         }
         _groupFirst = exchangeGroups is not null;
         _groups = _groupFirst
-            ? exchangeGroups!.Distinct().Select(n => (n, Others(available.Single(g => g.Name == n).Sets))).Where(g => g.Item2.Count > 0).ToArray()
+            ? exchangeGroups!.Distinct().Select(n => (Name: n, Others: Others(available.Single(g => g.Name == n).Sets))).Where(g => g.Others.Count > 0).ToArray()
             : [("default", Others(available.Where(g => g.IsDefault).SelectMany(g => g.Sets)))];
     }
 
