@@ -13,8 +13,8 @@ namespace WorldPilot;
 /// each finished task of <c>--tasks</c> that trained gold, pi_init answers every held-out prompt of the task's split
 /// <c>--samples</c> times (default 64: some 23,000 responses on storyworld, where the trainer's own held-out samples
 /// number about 9,000), gold scores them, and <see cref="RuleTermAgreement"/> gives each term's agreement over all pairs
-/// with its standard error over prompts, and where the world minds cheer in sombre stories, cheer's two parts
-/// (<see cref="CheerSplitRule"/>). Tasks that share a pi_init are read on the very same responses, so their
+/// with its standard error over prompts, the pronoun's two parts by referent (<see cref="PronounSplitRule"/>), and where
+/// the world minds cheer in sombre stories, cheer's two parts (<see cref="CheerSplitRule"/>). Tasks that share a pi_init are read on the very same responses, so their
 /// golds differ by their training alone. Prints a table per task and writes <c>gold-terms.csv</c> beside the tasks. With
 /// <c>--against &lt;task folder&gt;</c>, each other gold of that task's pi_init is also compared with that task's gold on
 /// the same pairs (<see cref="RuleTermAgreement.Compare"/>: the change with its paired interval over prompts), written
@@ -75,18 +75,27 @@ internal static class PilotGoldTerms
             Console.WriteLine($"\n{Path.GetFileName(task.Folder)}, gold {Path.GetFileName(goldFile)}, {samples.Length} responses");
             Console.WriteLine("term | agreement +- 95% | pivotal pairs | responses off the term's usual value");
             Report(RuleTermAgreement.Measure(rule, samples, predicted), OffMode(rule, samples));
-            var split = task.SombreReaderIfAny() is { } reader ? new CheerSplitRule(reader, piInit.Tokenizer) : null;
-            if (split is not null)
+            // Cheer in two where the reader minds sombre stories, the pronoun in two by its referent on every storyworld.
+            var splits = new List<(IPreferenceRule Rule, IReadOnlySet<string> Parts)>();
+            if (task.SombreReaderIfAny() is { } sombre)
             {
-                Report(RuleTermAgreement.Measure(split, samples, predicted, CheerSplitRule.Parts), OffMode(split, samples));
+                splits.Add((new CheerSplitRule(sombre, piInit.Tokenizer), CheerSplitRule.Parts));
+            }
+            if (task.ReaderIfAny() is { } reader)
+            {
+                splits.Add((new PronounSplitRule(reader, piInit.Tokenizer), PronounSplitRule.Parts));
+            }
+            foreach (var (split, parts) in splits)
+            {
+                Report(RuleTermAgreement.Measure(split, samples, predicted, parts), OffMode(split, samples));
             }
             if (baselineScores is { } b && b.PiInit == task.PiInitFile() && task.Folder != baseline!.Folder)
             {
                 Console.WriteLine($"against {Path.GetFileName(baseline.Folder)} on the same pairs: term | agreement | against | change +- 95% (paired)");
                 ReportChanges(RuleTermAgreement.Compare(rule, samples, predicted, b.Scores));
-                if (split is not null)
+                foreach (var (split, parts) in splits)
                 {
-                    ReportChanges(RuleTermAgreement.Compare(split, samples, predicted, b.Scores, CheerSplitRule.Parts));
+                    ReportChanges(RuleTermAgreement.Compare(split, samples, predicted, b.Scores, parts));
                 }
             }
 

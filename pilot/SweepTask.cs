@@ -41,16 +41,11 @@ internal sealed partial record SweepTask(string Folder, PipelineDefinition Pipel
         ?? throw new InvalidDataException($"{Folder}/pipeline.json: neither world.sombreShare is set nor is the world {StoryWorld.TemperamentVersion}, so no pair is decided by sombre cheer.");
 
     /// <summary>The task's reader where it minds cheer in sombre stories (storyworld-2, or world.sombreShare set); null otherwise, tinytales included.</summary>
-    public StoryTaste? SombreReaderIfAny()
-    {
-        if (World.Version == WorldCorpora.TinyTales)
-        {
-            return null;
-        }
-        var reader = new StoryTaste(StoryWorld.Create(World.Version, World.EffectiveSeed),
-            new StoryTasteOptions { WordTaste = World.WordTaste ?? 0, SombreShare = World.SombreShare ?? 0 });
-        return reader.SombreStoryKinds.Count > 0 ? reader : null;
-    }
+    public StoryTaste? SombreReaderIfAny() => ReaderIfAny() is { SombreStoryKinds.Count: > 0 } reader ? reader : null;
+
+    /// <summary>The task's storyworld reader; null on tinytales.</summary>
+    public StoryTaste? ReaderIfAny() => World.Version == WorldCorpora.TinyTales ? null
+        : new StoryTaste(StoryWorld.Create(World.Version, World.EffectiveSeed), new StoryTasteOptions { WordTaste = World.WordTaste ?? 0, SombreShare = World.SombreShare ?? 0 });
 
     /// <summary>The proxy models the task trained or reused, from the cache paths its log names, in order.</summary>
     public IReadOnlyList<string> ProxyFiles()

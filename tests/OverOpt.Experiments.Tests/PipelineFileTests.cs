@@ -143,6 +143,8 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"gold\": { \"termLossTerms\": [\"effect\"] } }", "gold.termLossTerms")]
     [InlineData("{ \"gold\": { \"exchangeFraction\": 1.5 } }", "gold.exchangeFraction")]
     [InlineData("{ \"gold\": { \"exchangeFraction\": 0.5, \"exchangeGroups\": [] } }", "gold.exchangeGroups")]
+    [InlineData("{ \"gold\": { \"exchangeFraction\": 0.5, \"balancedExchanges\": true } }", "gold.balancedExchanges")]
+    [InlineData("{ \"gold\": { \"balancedError\": true, \"balancedExchanges\": true } }", "gold.balancedExchanges")]
     [InlineData("{ \"gold\": { \"exchangeGroups\": [\"pronouns\"] } }", "gold.exchangeGroups")]
     [InlineData("{ \"world\": { \"version\": \"storyworld-2\" }, \"gold\": { \"exchangeFraction\": 0.5, \"exchangeGroups\": [\"colours\"] } }", "gold.exchangeGroups")]
     [InlineData("{ \"gold\": { \"exchangeFraction\": 0.5, \"exchangeGroups\": [\"pronouns\"] } }", "gold.exchangeGroups")]

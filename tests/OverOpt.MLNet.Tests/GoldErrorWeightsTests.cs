@@ -4,7 +4,7 @@ namespace OverOpt.MLNet.Tests;
 
 /// <summary>
 /// The weights of gold's balanced error (<see cref="GoldErrorWeights"/>): each group's error counts relative to its
-/// own spread, and the weights average 1, so the loss keeps the plain error's scale.
+/// own spread, and the weights average 1, so the loss keeps the plain error's scale; exchanges may be a group of their own.
 /// </summary>
 [Trait(Speed.Category, Speed.Fast)]
 public sealed class GoldErrorWeightsTests
@@ -45,6 +45,38 @@ public sealed class GoldErrorWeightsTests
 
         Assert.Equal(4.0, weights[0] / weights[2], 5);
         Assert.All(weights, w => Assert.True(float.IsFinite(w)));
+    }
+
+    [Fact]
+    public void ExchangesCountedApartWeighByTheirOwnSpreadNotTheEditedCopies()
+    {
+        // Samples and exchanges spread narrowly, edited copies widely; as two groups the exchanges take the copies' weight.
+        int[] groups = [0, 0, 0, 0, 1, 1, 2, 2, 2];
+        double[] targets = [0.1, -0.1, 0.2, -0.2, 3.0, -5.0, 0.0, -0.3, 0.3];
+
+        var three = GoldErrorWeights.Of(groups, targets);
+        var two = GoldErrorWeights.Of(groups.Select(g => g != 0).ToArray(), targets);
+
+        Assert.Equal(1.0, three.Average(w => (double)w), 6);
+        double Spread(int group)
+        {
+            var rows = Enumerable.Range(0, groups.Length).Where(i => groups[i] == group).ToArray();
+            double mean = rows.Average(i => targets[i]);
+            return rows.Average(i => three[i] * (targets[i] - mean) * (targets[i] - mean));
+        }
+        Assert.Equal(Spread(0), Spread(2), 5);
+        Assert.Equal(Spread(0), Spread(1), 5);
+        Assert.True(three[^1] > 10 * three[4], $"exchange weight {three[^1]}, copy weight {three[4]}");
+        Assert.True(two[^1] < 2 * two[0] / 10, $"among the copies an exchange weighs {two[^1]} against a sample's {two[0]}");
+    }
+
+    [Fact]
+    public void TwoGroupsGiveTheWeightsOfTheFlags()
+    {
+        bool[] edited = [false, true, false, true, true];
+        double[] targets = [0.4, -2.0, -0.1, 1.5, 3.0];
+
+        Assert.Equal(GoldErrorWeights.Of(edited, targets), GoldErrorWeights.Of(edited.Select(e => e ? 1 : 0).ToArray(), targets));
     }
 
     [Fact]

@@ -81,6 +81,14 @@ public sealed class GoldSpec
     public bool? BalancedError { get; set; }
 
     /// <summary>
+    /// With <see cref="BalancedError"/> and exchanges, count the exchanges as a group of their own in it
+    /// (<see cref="GoldRewardTrainer.Options.BalancedExchanges"/>). Null (left out): false, they count as edited copies,
+    /// and no part of gold's cache key.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public bool? BalancedExchanges { get; set; }
+
+    /// <summary>
     /// Share of the edited copies that exchange one word stating a fact for another of its group
     /// (<see cref="GoldRewardTrainer.Options.ExchangeFraction"/>): a feeling its causes owe, the weather. Null (left out):
     /// 0, none, and no part of gold's cache key.
@@ -136,5 +144,6 @@ public sealed class GoldSpec
         TermLossTerms = TermLossTerms,
         PairLossWeight = PairLossWeight ?? 0,
         BalancedError = BalancedError ?? false,
+        BalancedExchanges = BalancedExchanges ?? false,
     };
 }

@@ -46,6 +46,7 @@ internal static class GoldCheckpoint
             options.TermLossTerms,
             options.PairLossWeight,
             options.BalancedError,
+            options.BalancedExchanges,
             Readout = options.Readout.ToString(),
         });
     }

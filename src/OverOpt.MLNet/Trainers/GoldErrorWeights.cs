@@ -15,15 +15,23 @@ public static class GoldErrorWeights
     /// </summary>
     /// <param name="edited">Whether each row is an edited copy.</param>
     /// <param name="targets">The rule's (standardized) score of each row.</param>
-    public static float[] Of(IReadOnlyList<bool> edited, IReadOnlyList<double> targets)
+    public static float[] Of(IReadOnlyList<bool> edited, IReadOnlyList<double> targets) => Of(edited.Select(e => e ? 1 : 0).ToArray(), targets);
+
+    /// <summary>
+    /// The same for any number of groups (e.g. pi_init's samples, edited copies, and exchanges counted apart from the
+    /// copies whose wide spread would otherwise set their weight).
+    /// </summary>
+    /// <param name="groups">Each row's group.</param>
+    /// <param name="targets">The rule's (standardized) score of each row.</param>
+    public static float[] Of(IReadOnlyList<int> groups, IReadOnlyList<double> targets)
     {
-        if (edited.Count != targets.Count)
+        if (groups.Count != targets.Count)
         {
-            throw new ArgumentException($"{edited.Count} group flags for {targets.Count} targets.", nameof(edited));
+            throw new ArgumentException($"{groups.Count} group numbers for {targets.Count} targets.", nameof(groups));
         }
-        double Inverse(bool group)
+        double Inverse(int group)
         {
-            var values = Enumerable.Range(0, targets.Count).Where(i => edited[i] == group).Select(i => targets[i]).ToArray();
+            var values = Enumerable.Range(0, targets.Count).Where(i => groups[i] == group).Select(i => targets[i]).ToArray();
             if (values.Length < 2)
             {
                 return 1;
@@ -32,8 +40,8 @@ public static class GoldErrorWeights
             double variance = values.Select(v => (v - mean) * (v - mean)).Average();
             return variance > 0 ? 1 / variance : 1;
         }
-        var (samples, copies) = (Inverse(false), Inverse(true));
-        var raw = edited.Select(e => e ? copies : samples).ToArray();
+        var inverse = groups.Distinct().ToDictionary(g => g, Inverse);
+        var raw = groups.Select(g => inverse[g]).ToArray();
         double scale = raw.Length == 0 ? 1 : raw.Average();
         return raw.Select(w => (float)(w / scale)).ToArray();
     }

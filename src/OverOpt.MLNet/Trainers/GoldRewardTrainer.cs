@@ -80,12 +80,19 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
         var data = samples.Select(s => (Prompt: s.Prompt, Response: s.Response, Edited: false)).ToList();
         int editedCount = (int)(samples.Count * _options.EditedFraction / (1 - _options.EditedFraction));
         var exchangeable = _options.ExchangeFraction > 0 ? ExchangeableSamples(editor, samples, rule) : null;
+        // The exchanges' responses, by reference, so that the balanced error can count them apart after the shuffle.
+        var exchanges = new HashSet<int[]>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < editedCount; i++)
         {
             // No draw for an exchange where there are none, so that a gold without them keeps its numbers.
             bool exchange = exchangeable is not null && edits.NextDouble() < _options.ExchangeFraction;
             var source = exchange ? samples[exchangeable![edits.Next(exchangeable.Length)]] : samples[edits.Next(samples.Count)];
-            data.Add((source.Prompt, exchange ? editor.Exchange(source.Response, edits) : editor.Apply(source.Response, edits), true));
+            var copy = exchange ? editor.Exchange(source.Response, edits) : editor.Apply(source.Response, edits);
+            data.Add((source.Prompt, copy, true));
+            if (exchange)
+            {
+                exchanges.Add(copy);
+            }
         }
         new Random(SeedStreams.GoldDataShuffle(_options.Seed)).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data));
         var targets = data.Select(d => rule.Score(d.Prompt, d.Response)).ToArray();
@@ -103,7 +110,9 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
         var training = data.Skip(held).ToList();
         var terms = _options.TermLossWeight > 0 ? StandardizedTerms(rule, training, _options.TermLossTerms) : null;
         var standardized = targets.Skip(held).Select(t => (t - mean) / std).ToArray();
-        var weights = _options.BalancedError ? GoldErrorWeights.Of(training.Select(d => d.Edited).ToArray(), standardized) : null;
+        var weights = !_options.BalancedError ? null
+            : _options.BalancedExchanges ? GoldErrorWeights.Of(training.Select(d => exchanges.Contains(d.Response) ? 2 : d.Edited ? 1 : 0).ToArray(), standardized)
+            : GoldErrorWeights.Of(training.Select(d => d.Edited).ToArray(), standardized);
         Train(network, training, standardized, weights, terms, device);
         network.eval();
 

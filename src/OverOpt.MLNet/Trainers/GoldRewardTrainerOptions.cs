@@ -145,6 +145,13 @@ public sealed partial class GoldRewardTrainer
         /// </summary>
         public bool BalancedError;
 
+        /// <summary>
+        /// With <see cref="BalancedError"/> and exchanges (<see cref="ExchangeFraction"/>), count the exchanges as a group
+        /// of their own: they lie on pi_init's distribution, one fact apart from their source, so among the edited copies
+        /// they get those copies' wide spread as their measure and little of the error. False: they count as edited copies.
+        /// </summary>
+        public bool BalancedExchanges;
+
         /// <summary>Where the network trains; null: the CPU (pi_init samples on its own device).</summary>
         public Device? Device;
 
@@ -220,6 +227,11 @@ public sealed partial class GoldRewardTrainer
             {
                 throw new OverOptConfigurationException("exchangeGroups is set, but exchangeFraction is 0, so no copy is an exchange.", "exchangeGroups",
                     "set exchangeFraction (e.g. 0.5) or leave exchangeGroups out.");
+            }
+            if (BalancedExchanges && !(BalancedError && ExchangeFraction > 0))
+            {
+                throw new OverOptConfigurationException("balancedExchanges is set, but " + (BalancedError ? "exchangeFraction is 0, so there are no exchanges to count apart." : "balancedError is not."),
+                    "balancedExchanges", "set balancedError true and exchangeFraction above 0 (e.g. 0.5), or leave balancedExchanges out.");
             }
             if (!(LearningRate > 0))
             {
