@@ -46,8 +46,9 @@ internal static class GoldCheckpoint
             options.TermLossTerms,
             options.PairLossWeight,
             options.BalancedError,
-            options.BalancedExchanges,
             Readout = options.Readout.ToString(),
-        });
+        })
+            // Named only where set, so that a checkpoint written before the option existed still resumes.
+            + (options.BalancedExchanges ? " balancedExchanges" : "");
     }
 }
