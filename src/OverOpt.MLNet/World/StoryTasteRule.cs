@@ -30,13 +30,7 @@ public sealed class StoryTasteRule : IPreferenceRule
             + (o.WordTaste != 0 ? $"/words{o.WordTaste.ToString("R", CultureInfo.InvariantCulture)}" : "")
             + (o.SombreShare != 0 ? $"/sombre{o.SombreShare.ToString("R", CultureInfo.InvariantCulture)}x{o.SombreCheerCost.ToString("R", CultureInfo.InvariantCulture)}" : "");
         Edits = new EditVocabulary([.. o.CheerWords.Order(StringComparer.Ordinal)], WorldTables.Pronouns.SelectMany(p => new[] { p.Subject, p.Object, p.Possessive }).Distinct().ToArray(), ["."],
-        [
-            new(FeelingsGroup, [StoryEffects.Words]),
-            new(WeatherGroup, [WorldTables.Weather.Select(w => w.Verb).ToArray()]),
-            new(PronounsGroup, [WorldTables.Pronouns.Select(p => p.Subject).ToArray(), WorldTables.Pronouns.Select(p => p.Object).ToArray(),
-                WorldTables.Pronouns.Select(p => p.Possessive).ToArray()], IsDefault: false),
-            new(ReactionsGroup, [[WorldTables.Reactions.Afraid, WorldTables.Reactions.Glad]], IsDefault: false),
-        ]);
+            ExchangeGroups);
     }
 
     /// <summary>The world, the taste's version and every weight: a rule with any of them changed is another rule.</summary>
@@ -73,8 +67,18 @@ public sealed class StoryTasteRule : IPreferenceRule
     /// </summary>
     public const string ReactionsGroup = "reactions";
 
-    /// <summary>Every exchange group's name, as <see cref="Edits"/> has them.</summary>
-    public static IReadOnlyList<string> ExchangeGroupNames { get; } = [FeelingsGroup, WeatherGroup, PronounsGroup, ReactionsGroup];
+    /// <summary>The exchange groups of every storyworld's <see cref="Edits"/>: the world's tables, whatever its seed or weights.</summary>
+    private static readonly IReadOnlyList<ExchangeGroup> ExchangeGroups =
+    [
+        new(FeelingsGroup, [StoryEffects.Words]),
+        new(WeatherGroup, [WorldTables.Weather.Select(w => w.Verb).ToArray()]),
+        new(PronounsGroup, [WorldTables.Pronouns.Select(p => p.Subject).ToArray(), WorldTables.Pronouns.Select(p => p.Object).ToArray(),
+            WorldTables.Pronouns.Select(p => p.Possessive).ToArray()], IsDefault: false),
+        new(ReactionsGroup, [[WorldTables.Reactions.Afraid, WorldTables.Reactions.Glad]], IsDefault: false),
+    ];
+
+    /// <summary>Every exchange group's name, as <see cref="Edits"/> has them (a pipeline's names are checked against these at load).</summary>
+    public static IReadOnlyList<string> ExchangeGroupNames { get; } = [.. ExchangeGroups.Select(g => g.Name)];
 
     /// <summary>
     /// Cheer words to pile up; pronouns, which break the pronoun and grammar terms where they land; the full stop; and to
