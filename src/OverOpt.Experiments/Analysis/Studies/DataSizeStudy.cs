@@ -89,6 +89,7 @@ public static class DataSizeStudy
             : $"There is no such count here: at the smallest count ({counts[0]:N0}) {string.Join(", ", smallest.Where(c => Math.Abs(c.Loss.Mean - Math.Log(2)) > ChanceTolerance).Select(c => $"{c.Label} has loss {F(c.Loss.Mean)}"))}.";
         text.AppendLine(C, $"Is there a comparison count below which every size stays within {ChanceTolerance} of ln 2? {chance}");
         text.AppendLine();
+        PastThresholdTable(text, cells, sizes, counts, threshold);
 
         foreach (long size in sizes)
         {
@@ -141,8 +142,8 @@ public static class DataSizeStudy
     {
         var findings = new List<Finding>();
         // Per size: lines through the per-seed points against log10 comparisons.
-        ScalingLine? Line(long size, Func<StudyCurve, double> value, long from = 0)
-            => ScalingLine.Fit(cells.Where(c => c.Params == size && c.Count >= from).SelectMany(c => c.Curves.Select(k => (Math.Log10(c.Count), value(k)))));
+        ScalingLine? Line(long size, Func<StudyCurve, double> value)
+            => ScalingLine.Fit(cells.Where(c => c.Params == size).SelectMany(c => c.Curves.Select(k => (Math.Log10(c.Count), value(k)))));
         string Label(long size) => cells.First(c => c.Params == size).Label;
 
         var peakLines = sizes.Select(s => (Size: s, Line: Line(s, c => c.Verdict.PeakGold))).ToList();
@@ -172,25 +173,73 @@ public static class DataSizeStudy
         }
         else
         {
-            long from = threshold is { } t2 ? counts.FirstOrDefault(c => c > t2, counts[^1]) : counts[0];
-            var (small, large) = (Line(sizes[0], c => c.Verdict.PeakGold, from), Line(sizes[^1], c => c.Verdict.PeakGold, from));
-            if (small is null || large is null || !double.IsFinite(small.SlopeLow) || !double.IsFinite(large.SlopeLow))
+            long from = PastThreshold(counts, threshold);
+            var (small, large) = (PeakLine(cells, sizes[0], from), PeakLine(cells, sizes[^1], from));
+            if (small is null || large is null)
             {
                 findings.Add(Finding.NotMeasured("3", "larger reward models improve faster past the threshold (fig. 13, 17)", $"too few counts from {from:N0} comparisons on for slope intervals"));
             }
             else
             {
-                // The difference of the two slopes, with a t interval on the pooled degrees of freedom.
-                double difference = large.Slope - small.Slope;
-                double seLarge = (large.SlopeHigh - large.Slope) / SeedInterval.StudentT975(large.Points - 2);
-                double seSmall = (small.SlopeHigh - small.Slope) / SeedInterval.StudentT975(small.Points - 2);
-                double half = SeedInterval.StudentT975(large.Points + small.Points - 4) * Math.Sqrt(seLarge * seLarge + seSmall * seSmall);
+                var (difference, low, high) = SlopeDifference(large, small);
                 findings.Add(Finding.Judged("3", "larger reward models improve faster past the threshold: gold's peak rises faster with log10(comparisons) for the largest size than for the smallest (fig. 13, 17)",
-                    difference - half > 0,
-                    $"from {from:N0} comparisons: {Label(sizes[^1])} {large.Describe()}; {Label(sizes[0])} {small.Describe()}; difference {F(difference)} [{F(difference - half)}, {F(difference + half)}]; criterion: the difference's interval lies above 0"));
+                    low > 0,
+                    $"from {from:N0} comparisons: {Label(sizes[^1])} {large.Describe()}; {Label(sizes[0])} {small.Describe()}; difference {F(difference)} [{F(low)}, {F(high)}]; criterion: the difference's interval lies above 0"));
             }
         }
         return findings;
+    }
+
+    /// <summary>The first count past the chance threshold (the smallest count where there is none).</summary>
+    private static long PastThreshold(IReadOnlyList<long> counts, long? threshold) =>
+        threshold is { } t ? counts.FirstOrDefault(c => c > t, counts[^1]) : counts[0];
+
+    /// <summary>Gold's peak against log10 comparisons through one size's per-seed points from <paramref name="from"/> on; null without a slope interval.</summary>
+    private static ScalingLine? PeakLine(IReadOnlyList<Cell> cells, long size, long from)
+    {
+        var line = ScalingLine.Fit(cells.Where(c => c.Params == size && c.Count >= from).SelectMany(c => c.Curves.Select(k => (Math.Log10(c.Count), k.Verdict.PeakGold))));
+        return line is not null && double.IsFinite(line.SlopeLow) ? line : null;
+    }
+
+    /// <summary>
+    /// The difference of two slopes fitted on separate seeds' points, with a t interval on their pooled degrees of
+    /// freedom: the two lines share no replicate, so their errors add.
+    /// </summary>
+    private static (double Difference, double Low, double High) SlopeDifference(ScalingLine large, ScalingLine small)
+    {
+        double seLarge = (large.SlopeHigh - large.Slope) / SeedInterval.StudentT975(large.Points - 2);
+        double seSmall = (small.SlopeHigh - small.Slope) / SeedInterval.StudentT975(small.Points - 2);
+        double half = SeedInterval.StudentT975(large.Points + small.Points - 4) * Math.Sqrt(seLarge * seLarge + seSmall * seSmall);
+        double difference = large.Slope - small.Slope;
+        return (difference, difference - half, difference + half);
+    }
+
+    /// <summary>
+    /// Past the threshold, each size's gain per decade of comparisons and its difference from the next smaller size's:
+    /// the finding compares only the ends, which a step at the smallest size decides alone.
+    /// </summary>
+    private static void PastThresholdTable(StringBuilder text, IReadOnlyList<Cell> cells, IReadOnlyList<long> sizes, IReadOnlyList<long> counts, long? threshold)
+    {
+        if (sizes.Count < 2)
+        {
+            return;
+        }
+        long from = PastThreshold(counts, threshold);
+        var lines = sizes.Select(s => (Size: s, Label: cells.First(c => c.Params == s).Label, Line: PeakLine(cells, s, from))).ToList();
+        text.AppendLine(C, $"Past the threshold, from {from:N0} comparisons: how fast each size's gold peak rises per decade of comparisons, and by how much more than the next smaller size's (95% intervals over the per-seed points).");
+        text.AppendLine();
+        string Gain(ScalingLine? line) => line is null ? "too few points" : line.SlopeInterval("F3");
+        string Beyond(ScalingLine? above, ScalingLine? below)
+        {
+            if (above is null || below is null)
+            {
+                return "too few points";
+            }
+            var (difference, low, high) = SlopeDifference(above, below);
+            return $"{F(difference)} [{F(low)}, {F(high)}]";
+        }
+        Table(text, ["proxy (params)", "peak gold per decade of comparisons", "minus the next smaller size"],
+            lines.Select((l, i) => new[] { l.Label, Gain(l.Line), i == 0 ? "" : Beyond(l.Line, lines[i - 1].Line) }));
     }
 
     private static Finding Judge(string finding, IReadOnlyList<(long Size, ScalingLine? Line)> lines, Func<ScalingLine, bool> holds, string side, Func<long, string> label)
