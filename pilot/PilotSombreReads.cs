@@ -11,7 +11,9 @@ namespace WorldPilot;
 /// log names) score its comparisons (<c>--split</c> validation or train), and <see cref="SombreReadRow"/> counts how
 /// often each orders as the reader does the pairs that sombre cheer decides and those that cheer elsewhere decides.
 /// Writes reads-{split}.csv and prints the agreement by size with seed intervals and its slope in log10(parameters),
-/// pooled and per world, then how many prompts have a sombre hero (<see cref="BestOfNPromptHeroes"/>).
+/// pooled and per world, then how many prompts have a sombre hero (<see cref="BestOfNPromptHeroes"/>). Where the proxies
+/// were trained on several comparison counts (a data sweep validated on one set), it also prints the agreement by size
+/// and count and how fast it rises with log10(comparisons).
 /// </summary>
 internal static class PilotSombreReads
 {
@@ -42,6 +44,10 @@ internal static class PilotSombreReads
         File.WriteAllLines(csv, new[] { SombreReadRow.Header }.Concat(rows.Select(r => r.ToCsv())));
         Console.WriteLine($"wrote {csv}");
         Summarize(rows);
+        if (rows.Select(r => r.TrainingComparisons).Distinct().Count() > 1)
+        {
+            SombreReadsByData.Summarize(rows);
+        }
         PrintHeroes(heroes);
     }
 
@@ -84,7 +90,7 @@ internal static class PilotSombreReads
             yield return new SombreReadRow(spec.EffectiveSeed, pipeline.EffectiveProxySeed, model.Name, model.Info.Parameters, split,
                 pivotal.Length, pivotal.Length == 0 ? double.NaN : pivotal.Average(Agrees),
                 welcome.Length, welcome.Length == 0 ? double.NaN : welcome.Average(Agrees),
-                other.Length, other.Length == 0 ? double.NaN : other.Average(Agrees), blindAgreement, cheerlessAgreement);
+                other.Length, other.Length == 0 ? double.NaN : other.Average(Agrees), blindAgreement, cheerlessAgreement, model.Info.TrainingComparisons);
         }
     }
 

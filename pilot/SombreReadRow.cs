@@ -12,17 +12,17 @@ namespace WorldPilot;
 internal sealed record SombreReadRow(
     int World, int ProxySeed, string Proxy, long Parameters, string Split,
     int PivotalPairs, double SombreAgreement, int WelcomePairs, double WelcomeAgreement, int OtherPairs, double OtherAgreement,
-    double BlindAgreement, double CheerlessAgreement)
+    double BlindAgreement, double CheerlessAgreement, int TrainingComparisons)
 {
-    public const string Header = "world,proxy_seed,proxy,parameters,split,pivotal_pairs,sombre_agreement,welcome_pairs,welcome_agreement,other_pairs,other_agreement,blind_agreement,cheerless_agreement";
+    public const string Header = "world,proxy_seed,proxy,parameters,split,pivotal_pairs,sombre_agreement,welcome_pairs,welcome_agreement,other_pairs,other_agreement,blind_agreement,cheerless_agreement,training_comparisons";
 
     public string ToCsv() => string.Join(",", new object[]
     {
-        World, ProxySeed, Proxy, Parameters, Split, PivotalPairs, F(SombreAgreement), WelcomePairs, F(WelcomeAgreement), OtherPairs, F(OtherAgreement), F(BlindAgreement), F(CheerlessAgreement),
+        World, ProxySeed, Proxy, Parameters, Split, PivotalPairs, F(SombreAgreement), WelcomePairs, F(WelcomeAgreement), OtherPairs, F(OtherAgreement), F(BlindAgreement), F(CheerlessAgreement), TrainingComparisons,
     });
 
     public override string ToString()
-        => $"world {World} seed {ProxySeed} {Proxy} ({Parameters:N0}): {SombreAgreement:F3} of {PivotalPairs} pairs where sombre cheer decides, {WelcomeAgreement:F3} of {WelcomePairs} where welcome cheer does, {OtherAgreement:F3} of {OtherPairs} others";
+        => $"world {World} seed {ProxySeed} {Proxy} ({Parameters:N0}, {TrainingComparisons:N0} comparisons): {SombreAgreement:F3} of {PivotalPairs} pairs where sombre cheer decides, {WelcomeAgreement:F3} of {WelcomePairs} where welcome cheer does, {OtherAgreement:F3} of {OtherPairs} others";
 
     private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }
