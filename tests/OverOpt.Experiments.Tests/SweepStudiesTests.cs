@@ -223,10 +223,11 @@ public sealed class SweepStudiesTests : IDisposable
         Assert.Contains("| 3 | more comparisons give higher gold: gold's best-of-n peak rises with log10(comparisons) for every size (fig. 4, 13) | holds |", text);
         Assert.Contains("| 3 | below a threshold every reward model stays near chance loss (within 0.01 of ln 2) and gains little gold, and past it they leave chance (fig. 6, 10) | holds |", text);
         // Past the threshold each size's gain and its excess over the next smaller size: the larger proxy gains three times as much alpha a decade.
-        Assert.Contains("Past the threshold, from 2,000 comparisons: how fast each size's gold peak rises per decade of comparisons", text);
-        Assert.Contains("| proxy (params) | peak gold per decade of comparisons | minus the next smaller size |", text);
-        Assert.Matches(@"\| [^|]*1,000[^|]* \| \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\] \|  \|", text);
-        Assert.Matches(@"\| [^|]*100,000[^|]* \| \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\] \| 0\.\d{3} \[0\.\d{3}, \d\.\d{3}\] \|", text);
+        // Both sizes' loss falls 0.01 a decade exactly, so it neither differs nor spreads.
+        Assert.Contains("Past the threshold, from 2,000 comparisons: how fast each size's gold peak rises and its validation loss falls per decade of comparisons", text);
+        Assert.Contains("| proxy (params) | peak gold per decade of comparisons | minus the next smaller size | val. loss per decade of comparisons | minus the next smaller size |", text);
+        Assert.Matches(@"\| [^|]*1,000[^|]* \| \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\] \|  \| -0\.0100 \[-0\.0100, -0\.0100\] \|  \|", text);
+        Assert.Matches(@"\| [^|]*100,000[^|]* \| \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\] \| 0\.\d{3} \[0\.\d{3}, \d\.\d{3}\] \| -0\.0100 \[-0\.0100, -0\.0100\] \| [-]?0\.0000 \[[-]?0\.0000, [-]?0\.0000\] \|", text);
         Assert.Contains("| 5 | a bigger policy gains less gold from the same reward model (fig. 7) | holds |", text);
         Assert.Contains("| 7 | a larger KL penalty stops at a smaller KL: the penalty acts like early stopping (fig. 14) | holds |", text);
         Assert.Contains("| 7 | gold as a function of KL is unchanged by the penalty: the frontier does not improve (fig. 9) | holds |", text);

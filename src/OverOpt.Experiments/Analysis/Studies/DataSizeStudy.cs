@@ -195,9 +195,13 @@ public static class DataSizeStudy
         threshold is { } t ? counts.FirstOrDefault(c => c > t, counts[^1]) : counts[0];
 
     /// <summary>Gold's peak against log10 comparisons through one size's per-seed points from <paramref name="from"/> on; null without a slope interval.</summary>
-    private static ScalingLine? PeakLine(IReadOnlyList<Cell> cells, long size, long from)
+    private static ScalingLine? PeakLine(IReadOnlyList<Cell> cells, long size, long from) => DataLine(cells, size, from, c => c.Verdict.PeakGold);
+
+    /// <summary>One size's per-seed <paramref name="value"/> against log10 comparisons from <paramref name="from"/> on; null without a slope interval.</summary>
+    private static ScalingLine? DataLine(IReadOnlyList<Cell> cells, long size, long from, Func<StudyCurve, double> value)
     {
-        var line = ScalingLine.Fit(cells.Where(c => c.Params == size && c.Count >= from).SelectMany(c => c.Curves.Select(k => (Math.Log10(c.Count), k.Verdict.PeakGold))));
+        var line = ScalingLine.Fit(cells.Where(c => c.Params == size && c.Count >= from)
+            .SelectMany(c => c.Curves.Where(k => double.IsFinite(value(k))).Select(k => (Math.Log10(c.Count), value(k)))));
         return line is not null && double.IsFinite(line.SlopeLow) ? line : null;
     }
 
@@ -225,21 +229,26 @@ public static class DataSizeStudy
             return;
         }
         long from = PastThreshold(counts, threshold);
-        var lines = sizes.Select(s => (Size: s, Label: cells.First(c => c.Params == s).Label, Line: PeakLine(cells, s, from))).ToList();
-        text.AppendLine(C, $"Past the threshold, from {from:N0} comparisons: how fast each size's gold peak rises per decade of comparisons, and by how much more than the next smaller size's (95% intervals over the per-seed points).");
+        var lines = sizes.Select(s => (Label: cells.First(c => c.Params == s).Label, Peak: PeakLine(cells, s, from), Loss: DataLine(cells, s, from, c => c.ValidationLoss))).ToList();
+        text.AppendLine(C, $"Past the threshold, from {from:N0} comparisons: how fast each size's gold peak rises and its validation loss falls per decade of comparisons, and the difference from the next smaller size's (95% intervals over the per-seed points).");
         text.AppendLine();
-        string Gain(ScalingLine? line) => line is null ? "too few points" : line.SlopeInterval("F3");
-        string Beyond(ScalingLine? above, ScalingLine? below)
+        static string Gain(ScalingLine? line, string format) => line is null ? "too few points" : line.SlopeInterval(format);
+        static string Beyond(ScalingLine? above, ScalingLine? below, string format)
         {
             if (above is null || below is null)
             {
                 return "too few points";
             }
             var (difference, low, high) = SlopeDifference(above, below);
-            return $"{F(difference)} [{F(low)}, {F(high)}]";
+            return $"{F(difference, format)} [{F(low, format)}, {F(high, format)}]";
         }
-        Table(text, ["proxy (params)", "peak gold per decade of comparisons", "minus the next smaller size"],
-            lines.Select((l, i) => new[] { l.Label, Gain(l.Line), i == 0 ? "" : Beyond(l.Line, lines[i - 1].Line) }));
+        Table(text, ["proxy (params)", "peak gold per decade of comparisons", "minus the next smaller size", "val. loss per decade of comparisons", "minus the next smaller size"],
+            lines.Select((l, i) => new[]
+            {
+                l.Label,
+                Gain(l.Peak, "F3"), i == 0 ? "" : Beyond(l.Peak, lines[i - 1].Peak, "F3"),
+                Gain(l.Loss, "F4"), i == 0 ? "" : Beyond(l.Loss, lines[i - 1].Loss, "F4"),
+            }));
     }
 
     private static Finding Judge(string finding, IReadOnlyList<(long Size, ScalingLine? Line)> lines, Func<ScalingLine, bool> holds, string side, Func<long, string> label)
