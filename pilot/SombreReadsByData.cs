@@ -26,6 +26,10 @@ internal static class SombreReadsByData
         for (int i = 1; i < sizes.Count; i++)
         {
             var lead = Leads(rows, sizes[i], sizes[i - 1]).ToList();
+            if (lead.Count == 0)
+            {
+                continue;
+            }
             var line = ScalingLine.Fit(lead.Select(l => (Math.Log10(l.Count), l.Lead)));
             Console.WriteLine($"{sizes[i]} minus {sizes[i - 1]}, paired by replicate: mean lead {lead.Average(l => l.Lead):F3}, per decade of comparisons {line?.SlopeInterval("F3")}");
         }
