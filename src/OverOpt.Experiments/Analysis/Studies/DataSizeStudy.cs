@@ -141,9 +141,8 @@ public static class DataSizeStudy
     private static List<Finding> Findings(IReadOnlyList<Cell> cells, IReadOnlyList<long> sizes, IReadOnlyList<long> counts, long? threshold)
     {
         var findings = new List<Finding>();
-        // Per size: lines through the per-seed points against log10 comparisons.
-        ScalingLine? Line(long size, Func<StudyCurve, double> value)
-            => ScalingLine.Fit(cells.Where(c => c.Params == size).SelectMany(c => c.Curves.Select(k => (Math.Log10(c.Count), value(k)))));
+        // Per size: lines through the per-seed points against log10 comparisons, over every count.
+        ScalingLine? Line(long size, Func<StudyCurve, double> value) => DataLine(cells, size, 0, value);
         string Label(long size) => cells.First(c => c.Params == size).Label;
 
         var peakLines = sizes.Select(s => (Size: s, Line: Line(s, c => c.Verdict.PeakGold))).ToList();
@@ -197,11 +196,13 @@ public static class DataSizeStudy
     /// <summary>Gold's peak against log10 comparisons through one size's per-seed points from <paramref name="from"/> on; null without a slope interval.</summary>
     private static ScalingLine? PeakLine(IReadOnlyList<Cell> cells, long size, long from) => DataLine(cells, size, from, c => c.Verdict.PeakGold);
 
-    /// <summary>One size's per-seed <paramref name="value"/> against log10 comparisons from <paramref name="from"/> on; null without a slope interval.</summary>
+    /// <summary>
+    /// One size's per-seed <paramref name="value"/> against log10 comparisons from <paramref name="from"/> on (a
+    /// non-finite value left out by the fit); null without a slope interval.
+    /// </summary>
     private static ScalingLine? DataLine(IReadOnlyList<Cell> cells, long size, long from, Func<StudyCurve, double> value)
     {
-        var line = ScalingLine.Fit(cells.Where(c => c.Params == size && c.Count >= from)
-            .SelectMany(c => c.Curves.Where(k => double.IsFinite(value(k))).Select(k => (Math.Log10(c.Count), value(k)))));
+        var line = ScalingLine.Fit(cells.Where(c => c.Params == size && c.Count >= from).SelectMany(c => c.Curves.Select(k => (Math.Log10(c.Count), value(k)))));
         return line is not null && double.IsFinite(line.SlopeLow) ? line : null;
     }
 
