@@ -230,6 +230,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, run.Code);
         // Members are seeds 1-3 of t: seed 1 is t itself, seeds 2 and 3 are trained once for both ensembles.
         Assert.Equal(3, Directory.GetFiles(Path.Combine(cache, "proxies"), "*.zip").Length);
+        // Each proxy's training checkpoints (<key>.training/) went once the proxy was saved.
+        Assert.Empty(Directory.GetDirectories(Path.Combine(cache, "proxies")));
         var models = File.ReadAllLines(Path.Combine(output, "reward_models.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[1]);
         Assert.Equal("ensemble", models["t-min"][2]);
         Assert.Equal(3 * long.Parse(models["t"][3], System.Globalization.CultureInfo.InvariantCulture), long.Parse(models["t-uwo"][3], System.Globalization.CultureInfo.InvariantCulture));

@@ -33,7 +33,7 @@ public sealed class GoldCheckpointTests : IClassFixture<RewardModelFixture>, IDi
     {
         using var uninterrupted = Gold(checkpoints: null);
         // Killed at the step-100 progress line: the last checkpoint is step 80's, so steps 81-120 are trained again.
-        Assert.Throws<KilledException>(() => Gold(_folder, new KillAt("train gold", 100)));
+        Assert.Throws<KilledByTestException>(() => Gold(_folder, new KillAtProgress(100, "train gold")));
         Assert.True(File.Exists(Path.Combine(_folder, "gold.checkpoint.zip")));
 
         var progress = new RecordedProgress();
@@ -84,7 +84,7 @@ public sealed class GoldCheckpointTests : IClassFixture<RewardModelFixture>, IDi
     [Fact]
     public void ACheckpointOfAnotherTrainingStopsItNamingTheFileAndTheFix()
     {
-        Assert.Throws<KilledException>(() => Gold(_folder, new KillAt("train gold", 50)));
+        Assert.Throws<KilledByTestException>(() => Gold(_folder, new KillAtProgress(50, "train gold")));
 
         var error = Assert.Throws<InvalidDataException>(() => Gold(_folder, learningRate: 2e-3));
 
@@ -100,17 +100,4 @@ public sealed class GoldCheckpointTests : IClassFixture<RewardModelFixture>, IDi
             Directory.Delete(_folder, recursive: true);
         }
     }
-
-    private sealed class KillAt(string stage, int step) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value)
-        {
-            if (value.Stage == stage && value.Done == step)
-            {
-                throw new KilledException();
-            }
-        }
-    }
-
-    private sealed class KilledException : Exception;
 }

@@ -191,8 +191,8 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
         // Killed during step 8: the last checkpoint is the one written at the step-5 evaluation; during step 1: the one
         // written before the first update, with the step-0 evaluation in it.
         var killedOptions = Options(steps: 10, checkpoints: checkpoints);
-        killedOptions.Progress = new KillAt(step: killedAt);
-        Assert.Throws<KilledException>(() => _data.Ml.Optimization().Ppo(killedOptions).Fit(_data.Prompts));
+        killedOptions.Progress = new KillAtProgress(killedAt);
+        Assert.Throws<KilledByTestException>(() => _data.Ml.Optimization().Ppo(killedOptions).Fit(_data.Prompts));
 
         var resumed = _data.Ml.Optimization().Ppo(Options(steps: 10, checkpoints: checkpoints)).Fit(_data.Prompts);
         resumed.Policy.Dispose();
@@ -319,20 +319,6 @@ public sealed class PpoTests : IClassFixture<PpoFixture>, IDisposable
 
         public float[] Score(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> responses) => new float[responses.Count];
     }
-
-    /// <summary>Stops a run the way a kill would: abruptly, in the middle of its work.</summary>
-    private sealed class KillAt(int step) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value)
-        {
-            if (value.Done == step)
-            {
-                throw new KilledException();
-            }
-        }
-    }
-
-    private sealed class KilledException : Exception;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -56,7 +56,7 @@ public class PretrainingTests
             options.CheckpointInterval = 30;
             var cache = new Artifacts.ArtifactCache(folder);
             // Killed at the step-80 progress line, before that step's checkpoint: the last one is step 60's.
-            Assert.Throws<KilledException>(() => ml.Policies().Pretrain(TestModels.Corpus, options, cache, progress: new KillAt(80)));
+            Assert.Throws<KilledByTestException>(() => ml.Policies().Pretrain(TestModels.Corpus, options, cache, progress: new KillAtProgress(80)));
             var checkpoint = Assert.Single(Directory.GetFiles(folder, "pretrain.checkpoint.zip", SearchOption.AllDirectories));
 
             var progress = new RecordedProgress();
@@ -85,17 +85,4 @@ public class PretrainingTests
         Assert.Contains("does not divide", error.Message);
         Assert.Contains("Fix:", error.Message);
     }
-
-    private sealed class KillAt(int step) : IProgress<Runtime.ProgressUpdate>
-    {
-        public void Report(Runtime.ProgressUpdate value)
-        {
-            if (value.Done == step)
-            {
-                throw new KilledException();
-            }
-        }
-    }
-
-    private sealed class KilledException : Exception;
 }

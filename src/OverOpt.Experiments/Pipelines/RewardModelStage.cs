@@ -60,14 +60,7 @@ internal sealed class RewardModelStage
                 var gold = _ml.RewardModels().Trainers.Gold(options).Fit(_ml.Policies().PromptRows(prompts));
                 return gold.WithInfo(gold.Info with { Provenance = key });
             },
-            (m, path) =>
-            {
-                m.Save(_ml, path);
-                if (Directory.Exists(checkpoints))
-                {
-                    Directory.Delete(checkpoints, recursive: true);
-                }
-            });
+            (m, path) => SaveDroppingCheckpoints(m, path, checkpoints));
     }
 
     /// <summary>
@@ -154,6 +147,8 @@ internal sealed class RewardModelStage
         int threads = TorchSharp.torch.get_num_threads();
         // Key leaves out null members, so a null proxySeed is no part of the key.
         string key = Key(new { artifact = "proxy", pretrained = Provenance(corpus, policy, languageModel), format = RewardModel.FormatVersion, policy = policy.Description.Provenance, gold = gold.Provenance, comparisons = _pipeline.Comparisons, sampling = SamplingKey, proxy = spec, seed = _pipeline.Seed, proxySeed, threads });
+        // As gold's: beside the artifact, under its build lock, so a killed training resumes there; a saved proxy needs it no more.
+        string checkpoints = Path.ChangeExtension(_cache.PathFor("proxies", key), ".training");
         return _cache.GetOrBuild<RewardModel>(
             "proxies", key, path => RewardModel.Load(_ml, path), m => m.Info.Provenance,
             () =>
@@ -164,6 +159,7 @@ internal sealed class RewardModelStage
                 {
                     var options = spec.TransformerOptions(Context, trainingSeed);
                     (options.Tokenizer, options.PretrainedInitialization, options.Device, options.Progress) = (policy.Tokenizer, pretrained, _run.Device, _run.Progress);
+                    options.CheckpointDirectory = checkpoints;
                     model = _ml.RewardModels().Trainers.Transformer(options).Fit(train, validation);
                 }
                 else
@@ -174,7 +170,17 @@ internal sealed class RewardModelStage
                 }
                 return model.WithInfo(model.Info with { Provenance = key });
             },
-            (m, path) => m.Save(_ml, path));
+            (m, path) => SaveDroppingCheckpoints(m, path, checkpoints));
+    }
+
+    /// <summary>Saves a trained model to the cache, then deletes its training's checkpoints: the saved model needs them no more.</summary>
+    private void SaveDroppingCheckpoints(RewardModel model, string path, string checkpoints)
+    {
+        model.Save(_ml, path);
+        if (Directory.Exists(checkpoints))
+        {
+            Directory.Delete(checkpoints, recursive: true);
+        }
     }
 
     /// <summary>

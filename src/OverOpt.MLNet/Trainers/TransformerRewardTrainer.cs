@@ -103,6 +103,16 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
         /// <summary>Receives the training loss every 25 steps.</summary>
         public IProgress<ProgressUpdate>? Progress;
 
+        /// <summary>
+        /// Where the training's checkpoint goes (<c>reward-model.checkpoint.zip</c>); null disables it. A training whose
+        /// folder holds its checkpoint (same comparisons, starting weights and options) resumes from it, to the numbers of an
+        /// uninterrupted one; a damaged one is discarded with a warning; one of another training stops it with the fix.
+        /// </summary>
+        public string? CheckpointDirectory;
+
+        /// <summary>Steps between checkpoints (the last step also writes one).</summary>
+        public int CheckpointInterval = 100;
+
         internal void Validate()
         {
             (Shape with { VocabularySize = RequireTokenizer(Tokenizer).VocabularySize }).Validate();
@@ -116,6 +126,8 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
             var copy = (Options)MemberwiseClone();
             copy.Seed = seed;
             copy.Name = name;
+            // Each member trains apart, so each keeps its own checkpoint.
+            copy.CheckpointDirectory = CheckpointDirectory is null ? null : Path.Combine(CheckpointDirectory, name);
             return copy;
         }
 
@@ -125,6 +137,7 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
             Shape.Validate(includeVocabulary: false);
             Require.Positive(Epochs, "epochs");
             Require.Positive(BatchSize, "batchSize");
+            Require.Positive(CheckpointInterval, "checkpointInterval");
             if (!(LearningRate > 0))
             {
                 throw new OverOptConfigurationException($"learningRate = {LearningRate} must be positive.", "learningRate", "use a value such as 1e-3.");
@@ -185,19 +198,29 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
     {
         int stepsPerEpoch = (rows.Count + _options.BatchSize - 1) / _options.BatchSize;
         int steps = stepsPerEpoch * _options.Epochs;
+        // Hashing the comparisons and weights is wasted where no checkpoint is kept.
+        string fingerprint = _options.CheckpointDirectory is null ? "" : RewardTrainingCheckpoint.Fingerprint(_options, rows, network, _seed);
         using var optimizer = new AdamOptimizer(network.parameters(), _options.LearningRate, weightDecay: _options.WeightDecay);
+        var restored = Restore(fingerprint, network, optimizer, steps);
+        int resumeAfter = restored?.Step ?? 0;
         var order = new Random(_seed);
         var indices = Enumerable.Range(0, rows.Count).ToArray();
         network.train();
         int step = 0;
-        double running = double.NaN;
+        double running = restored?.RunningLoss ?? double.NaN;
         for (int epoch = 0; epoch < _options.Epochs; epoch++)
         {
+            // Shuffled in every epoch, resumed or not: the draws are replayed rather than saved, so the resumed steps see
+            // the batches an uninterrupted run sees.
             order.Shuffle(indices);
             for (int start = 0; start < indices.Length; start += _options.BatchSize)
             {
-                using var scope = NewDisposeScope();
                 step++;
+                if (step <= resumeAfter)
+                {
+                    continue;
+                }
+                using var scope = NewDisposeScope();
                 optimizer.LearningRate = LearningRateSchedule.At(step, steps, Math.Max(1, steps / 20), _options.LearningRate);
                 var batch = indices.Skip(start).Take(_options.BatchSize).Select(i => rows[i]).ToArray();
                 var sequences = Sequences(batch.Select(r => r.PromptTokens.Concat(r.ChosenTokens))
@@ -219,8 +242,34 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
                 {
                     _options.Progress?.Report(new ProgressUpdate($"train {_options.Name}", step, steps, $"loss {running:F3}"));
                 }
+                if (_options.CheckpointDirectory is { } directory && (step % _options.CheckpointInterval == 0 || step == steps))
+                {
+                    TrainingCheckpoint.Write(RewardTrainingCheckpoint.PathIn(directory), RewardTrainingCheckpoint.Kind, fingerprint, [network], optimizer,
+                        new RewardTrainingCheckpoint.State(step, running));
+                }
             }
         }
+    }
+
+    /// <summary>The checkpoint of this training restored into the network and optimizer, or null (none, or none readable: a warning says so).</summary>
+    private RewardTrainingCheckpoint.State? Restore(string fingerprint, RewardNetwork network, AdamOptimizer optimizer, int steps)
+    {
+        if (_options.CheckpointDirectory is not { } directory)
+        {
+            return null;
+        }
+        string path = RewardTrainingCheckpoint.PathIn(directory);
+        var state = TrainingCheckpoint.TryRestore<RewardTrainingCheckpoint.State>(path, RewardTrainingCheckpoint.Kind, fingerprint, [network], optimizer, discarded: message =>
+        {
+            // ML.NET's way to tell the caller: a warning on the context's log (MLContext.Log).
+            using var channel = ((IHostEnvironment)_ml).Start(nameof(TransformerRewardTrainer));
+            channel.Warning(MessageSensitivity.Unknown, message);
+        });
+        if (state is not null)
+        {
+            _options.Progress?.Report(new ProgressUpdate($"train {_options.Name}", state.Step, steps, $"resumed from {path}"));
+        }
+        return state;
     }
 
     internal static Tensor Sequences(IEnumerable<IEnumerable<int>> sequences, Device device)
