@@ -53,27 +53,7 @@ public sealed class GoldCheckpointTests : IClassFixture<RewardModelFixture>, IDi
         Directory.CreateDirectory(_folder);
         string path = Path.Combine(_folder, "gold.checkpoint.zip");
         File.WriteAllBytes(path, [1, 2, 3, 4]);
-        var warnings = new List<string>();
-        EventHandler<Microsoft.ML.LoggingEventArgs> listen = (_, e) =>
-        {
-            if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning)
-            {
-                lock (warnings)
-                {
-                    warnings.Add(e.Message);
-                }
-            }
-        };
-        _data.Ml.Log += listen;
-        TransformerRewardModel trained;
-        try
-        {
-            trained = Gold(_folder);
-        }
-        finally
-        {
-            _data.Ml.Log -= listen;
-        }
+        var (trained, warnings) = MlWarnings.During(_data.Ml, () => Gold(_folder));
         using var _ = trained;
 
         Assert.Contains(warnings, w => w.Contains(path, StringComparison.Ordinal) && w.Contains("unreadable checkpoint", StringComparison.Ordinal));

@@ -65,27 +65,7 @@ public sealed class RewardTrainingCheckpointTests : IClassFixture<RewardModelFix
         using var uninterrupted = Train(checkpoints: null);
         Directory.CreateDirectory(_folder);
         File.WriteAllBytes(CheckpointPath, [1, 2, 3, 4]);
-        var warnings = new List<string>();
-        EventHandler<Microsoft.ML.LoggingEventArgs> listen = (_, e) =>
-        {
-            if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning)
-            {
-                lock (warnings)
-                {
-                    warnings.Add(e.Message);
-                }
-            }
-        };
-        _data.Ml.Log += listen;
-        TransformerRewardModel trained;
-        try
-        {
-            trained = Train(_folder);
-        }
-        finally
-        {
-            _data.Ml.Log -= listen;
-        }
+        var (trained, warnings) = MlWarnings.During(_data.Ml, () => Train(_folder));
         using var _ = trained;
 
         Assert.Contains(warnings, w => w.Contains(CheckpointPath, StringComparison.Ordinal) && w.Contains("unreadable checkpoint", StringComparison.Ordinal));

@@ -7,16 +7,13 @@ namespace OverOpt.MLNet.Trainers;
 
 /// <summary>
 /// What identifies a gold regression's checkpoint (<see cref="GoldRewardTrainer.Options.CheckpointDirectory"/>): its file,
-/// its kind, the state it restores, and a fingerprint of everything the training's numbers depend on.
+/// its kind, and a fingerprint of everything the training's numbers depend on.
 /// </summary>
 internal static class GoldCheckpoint
 {
     public const string Kind = "OverOpt.GoldTrainingCheckpoint";
 
     public static string PathIn(string directory) => Path.Combine(directory, "gold.checkpoint.zip");
-
-    /// <summary>The step reached and the running loss the progress lines show.</summary>
-    public sealed record State(int Step, double RunningLoss);
 
     /// <summary>
     /// The training rows and their standardized targets (so pi_init, the sampling, the edits and the rule), the network's

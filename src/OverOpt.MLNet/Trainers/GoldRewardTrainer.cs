@@ -258,30 +258,16 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
             }
             if (_options.CheckpointDirectory is { } directory && (step % _options.CheckpointInterval == 0 || step == _options.Steps))
             {
-                TrainingCheckpoint.Write(GoldCheckpoint.PathIn(directory), GoldCheckpoint.Kind, fingerprint, modules, optimizer, new GoldCheckpoint.State(step, running));
+                TrainingCheckpoint.Write(GoldCheckpoint.PathIn(directory), GoldCheckpoint.Kind, fingerprint, modules, optimizer, new TrainerCheckpoint.LoopState(step, running));
             }
         }
     }
 
     /// <summary>The checkpoint of this training restored into the modules and optimizer, or null (none, or none readable: a warning says so).</summary>
-    private GoldCheckpoint.State? Restore(string fingerprint, nn.Module[] modules, AdamOptimizer optimizer)
-    {
-        if (_options.CheckpointDirectory is not { } directory)
-        {
-            return null;
-        }
-        var state = TrainingCheckpoint.TryRestore<GoldCheckpoint.State>(GoldCheckpoint.PathIn(directory), GoldCheckpoint.Kind, fingerprint, modules, optimizer, discarded: message =>
-        {
-            // ML.NET's way to tell the caller: a warning on the context's log (MLContext.Log).
-            using var channel = ((Microsoft.ML.Runtime.IHostEnvironment)_ml).Start(nameof(GoldRewardTrainer));
-            channel.Warning(Microsoft.ML.Runtime.MessageSensitivity.Unknown, message);
-        });
-        if (state is not null)
-        {
-            _options.Progress?.Report(new ProgressUpdate("train gold", state.Step, _options.Steps, $"resumed from {GoldCheckpoint.PathIn(directory)}"));
-        }
-        return state;
-    }
+    private TrainerCheckpoint.LoopState? Restore(string fingerprint, nn.Module[] modules, AdamOptimizer optimizer)
+        => _options.CheckpointDirectory is { } directory
+            ? TrainerCheckpoint.Restore(_ml, nameof(GoldRewardTrainer), GoldCheckpoint.PathIn(directory), GoldCheckpoint.Kind, fingerprint, modules, optimizer, _options.Progress, "train gold", _options.Steps)
+            : null;
 
     private static Tensor WeightedSquaredError(Tensor scores, Tensor target, float[] weights, Device device)
     {

@@ -9,16 +9,13 @@ namespace OverOpt.MLNet.Trainers;
 
 /// <summary>
 /// What identifies a transformer reward model's checkpoint (<see cref="TransformerRewardTrainer.Options.CheckpointDirectory"/>):
-/// its file, its kind, the state it restores, and a fingerprint of everything the training's numbers depend on.
+/// its file, its kind, and a fingerprint of everything the training's numbers depend on.
 /// </summary>
 internal static class RewardTrainingCheckpoint
 {
     public const string Kind = "OverOpt.RewardModelTrainingCheckpoint";
 
     public static string PathIn(string directory) => Path.Combine(directory, "reward-model.checkpoint.zip");
-
-    /// <summary>The step reached and the running loss the progress lines show.</summary>
-    public sealed record State(int Step, double RunningLoss);
 
     /// <summary>
     /// The comparisons in their order (so the gold that labelled them and the noise), the network's starting weights (so

@@ -245,32 +245,17 @@ public sealed class TransformerRewardTrainer : IEstimator<RewardModel>
                 if (_options.CheckpointDirectory is { } directory && (step % _options.CheckpointInterval == 0 || step == steps))
                 {
                     TrainingCheckpoint.Write(RewardTrainingCheckpoint.PathIn(directory), RewardTrainingCheckpoint.Kind, fingerprint, [network], optimizer,
-                        new RewardTrainingCheckpoint.State(step, running));
+                        new TrainerCheckpoint.LoopState(step, running));
                 }
             }
         }
     }
 
     /// <summary>The checkpoint of this training restored into the network and optimizer, or null (none, or none readable: a warning says so).</summary>
-    private RewardTrainingCheckpoint.State? Restore(string fingerprint, RewardNetwork network, AdamOptimizer optimizer, int steps)
-    {
-        if (_options.CheckpointDirectory is not { } directory)
-        {
-            return null;
-        }
-        string path = RewardTrainingCheckpoint.PathIn(directory);
-        var state = TrainingCheckpoint.TryRestore<RewardTrainingCheckpoint.State>(path, RewardTrainingCheckpoint.Kind, fingerprint, [network], optimizer, discarded: message =>
-        {
-            // ML.NET's way to tell the caller: a warning on the context's log (MLContext.Log).
-            using var channel = ((IHostEnvironment)_ml).Start(nameof(TransformerRewardTrainer));
-            channel.Warning(MessageSensitivity.Unknown, message);
-        });
-        if (state is not null)
-        {
-            _options.Progress?.Report(new ProgressUpdate($"train {_options.Name}", state.Step, steps, $"resumed from {path}"));
-        }
-        return state;
-    }
+    private TrainerCheckpoint.LoopState? Restore(string fingerprint, RewardNetwork network, AdamOptimizer optimizer, int steps)
+        => _options.CheckpointDirectory is { } directory
+            ? TrainerCheckpoint.Restore(_ml, nameof(TransformerRewardTrainer), RewardTrainingCheckpoint.PathIn(directory), RewardTrainingCheckpoint.Kind, fingerprint, [network], optimizer, _options.Progress, $"train {_options.Name}", steps)
+            : null;
 
     internal static Tensor Sequences(IEnumerable<IEnumerable<int>> sequences, Device device)
         => TokenTensors.Stack(sequences.Select(s => s.ToArray()).ToArray(), device);
