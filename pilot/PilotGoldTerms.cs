@@ -18,7 +18,8 @@ namespace WorldPilot;
 /// golds differ by their training alone. Prints a table per task and writes <c>gold-terms.csv</c> beside the tasks. With
 /// <c>--against &lt;task folder&gt;</c>, each other gold of that task's pi_init is also compared with that task's gold on
 /// the same pairs (<see cref="RuleTermAgreement.Compare"/>: the change with its paired interval over prompts), written
-/// to <c>gold-terms-changes.csv</c>.
+/// to <c>gold-terms-changes.csv</c>. With <c>--language-model yes</c>, gold's frozen language model is read the same way, once
+/// for each distinct one, through the two scores of <see cref="LanguageModelReadings"/> (rows named after them).
 /// </summary>
 internal static class PilotGoldTerms
 {
@@ -60,6 +61,7 @@ internal static class PilotGoldTerms
             baselineScores = (baseline.PiInitFile(), GoldScores(baseline.GoldFile() ?? throw new ArgumentException($"--against: {baseline.Folder} trained no gold."), Responses(baseline, piInit)));
         }
         var rows = new List<string> { "task,gold,term,agreement,standardError,pairs,responsesOffMode" };
+        var readLanguageModels = new HashSet<string>(StringComparer.Ordinal);
         var changes = new List<string> { "task,against,term,agreement,againstAgreement,change,standardError,pairs" };
         foreach (var task in finished)
         {
@@ -71,10 +73,21 @@ internal static class PilotGoldTerms
             using var piInit = Policy.Load(task.PiInitFile());
             var samples = Responses(task, piInit);
             var rule = task.World.Rule(piInit.Tokenizer, task.World.GeneratedCorpus());
-            var predicted = GoldScores(goldFile, samples);
+            using var gold = (TransformerRewardModel)RewardModel.Load(new MLContext(seed), goldFile);
+            var predicted = gold.Score(samples.Select(s => s.Prompt).ToArray(), samples.Select(s => s.Response).ToArray());
             Console.WriteLine($"\n{Path.GetFileName(task.Folder)}, gold {Path.GetFileName(goldFile)}, {samples.Length} responses");
             Console.WriteLine("term | agreement +- 95% | pivotal pairs | responses off the term's usual value");
             Report(RuleTermAgreement.Measure(rule, samples, predicted), OffMode(rule, samples));
+            // Once a frozen language model: golds that differ by their training alone share it.
+            if (flags.String("language-model", "no") == "yes" && gold.LanguageModelFingerprint is { } fingerprint && readLanguageModels.Add(fingerprint))
+            {
+                var (likelihood, excessSurprise) = LanguageModelReadings.Score(gold.Network, samples);
+                foreach (var (label, scores) in new[] { (LanguageModelReadings.Likelihood, likelihood), (LanguageModelReadings.ExcessSurprise, excessSurprise) })
+                {
+                    Console.WriteLine($"{label} (gold's frozen language model, no training on the taste):");
+                    Report(RuleTermAgreement.Measure(rule, samples, scores), OffMode(rule, samples), label);
+                }
+            }
             // Cheer in two where the reader minds sombre stories, the pronoun in two by its referent on every storyworld.
             var splits = new List<(IPreferenceRule Rule, IReadOnlySet<string> Parts)>();
             if (task.SombreReaderIfAny() is { } sombre)
@@ -99,12 +112,12 @@ internal static class PilotGoldTerms
                 }
             }
 
-            void Report(IEnumerable<RuleTermAgreement.Term> terms, Dictionary<string, int> offMode)
+            void Report(IEnumerable<RuleTermAgreement.Term> terms, Dictionary<string, int> offMode, string? reader = null)
             {
                 foreach (var term in terms)
                 {
                     Console.WriteLine($"{term.Name} | {term.Agreement:F3} +- {1.96 * term.StandardError:F3} | {term.Pairs:N0} | {offMode[term.Name]:N0}");
-                    rows.Add(string.Join(',', Path.GetFileName(task.Folder), Path.GetFileName(goldFile), term.Name,
+                    rows.Add(string.Join(',', Path.GetFileName(task.Folder), reader ?? Path.GetFileName(goldFile), term.Name,
                         term.Agreement.ToString("R", CultureInfo.InvariantCulture), term.StandardError.ToString("R", CultureInfo.InvariantCulture),
                         term.Pairs.ToString(CultureInfo.InvariantCulture), offMode[term.Name].ToString(CultureInfo.InvariantCulture)));
                 }

@@ -41,11 +41,14 @@ internal static class Program
             case "gold-terms":
                 PilotGoldTerms.Run(flags);
                 return 0;
+            case "gold-pronouns":
+                PilotGoldPronouns.Run(flags);
+                return 0;
             case "report":
                 PilotReport.Run(flags);
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, gold, gold-terms, rewards, likelihood, reads, surprise or report");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, gold, gold-terms, gold-pronouns, rewards, likelihood, reads, surprise or report");
                 return 2;
         }
     }

@@ -108,6 +108,7 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"readout\": \"1\" }", "proxies[1].readout")]
     [InlineData("{ \"kind\": \"fasttree\", \"readout\": \"meanPool\" }", "proxies[1].readout")]
     [InlineData("{ \"pretrained\": false, \"readout\": \"meanPoolAndLikelihood\" }", "proxies[1].readout")]
+    [InlineData("{ \"pretrained\": false, \"readout\": \"meanPoolLikelihoodAndSurprise\" }", "proxies[1].readout")]
     [InlineData("{ \"kind\": \"noisyGold\", \"noise\": -1 }", "proxies[1].noise")]
     [InlineData("{ \"kind\": \"noisyGold\", \"noiseDistribution\": \"cauchy\" }", "proxies[1].noiseDistribution")]
     [InlineData("{ \"kind\": \"noisyGold\", \"noiseDistribution\": \"studentT\", \"degreesOfFreedom\": 0 }", "proxies[1].degreesOfFreedom")]

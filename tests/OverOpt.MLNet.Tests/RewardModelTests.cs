@@ -92,13 +92,15 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
         Assert.Equal(pooled.ParameterCount + model.ParameterCount + 1, network.ParameterCount);
     }
 
-    [Fact]
-    public void ALikelihoodReadoutModelSavesAndLoadsWithIdenticalScores()
+    [Theory]
+    [InlineData(RewardReadout.MeanPoolAndLikelihood)]
+    [InlineData(RewardReadout.MeanPoolLikelihoodAndSurprise)]
+    public void ALanguageModelReadoutModelSavesAndLoadsWithIdenticalScores(RewardReadout readout)
     {
         var policy = _data.Policy;
         using var model = new MLContext(3).RewardModels().Trainers.Transformer(new TransformerRewardTrainer.Options
         {
-            Name = "likelihood", Tokenizer = policy.Tokenizer, Shape = policy.Shape, Epochs = 1, PretrainedInitialization = policy, Readout = RewardReadout.MeanPoolAndLikelihood,
+            Name = "likelihood", Tokenizer = policy.Tokenizer, Shape = policy.Shape, Epochs = 1, PretrainedInitialization = policy, Readout = readout,
         }).Fit(_data.Ml.Data.TakeRows(_data.Train, 400));
         var rows = _data.Rows.Take(50).Select(r => new RewardInput { PromptTokens = r.PromptTokens, ResponseTokens = r.ChosenTokens }).ToArray();
         string path = Path.Combine(_folder, "likelihood.zip");
@@ -107,7 +109,7 @@ public sealed class RewardModelTests : IClassFixture<RewardModelFixture>, IDispo
         var fresh = new MLContext(seed: 99);
         using var loaded = (TransformerRewardModel)fresh.RewardModels().Load(path);
 
-        Assert.Equal(RewardReadout.MeanPoolAndLikelihood, loaded.Network.Readout);
+        Assert.Equal(readout, loaded.Network.Readout);
         // Training moved the reward model's own backbone but not the frozen language model it reads the likelihood from.
         var trained = loaded.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var pretrained = policy.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);

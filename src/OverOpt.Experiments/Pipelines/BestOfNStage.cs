@@ -69,7 +69,8 @@ internal sealed class BestOfNStage
     {
         var prompts = cached.Samples.Select(s => s.Prompt).ToArray();
         var responses = cached.Samples.Select(s => s.Response).ToArray();
-        if (scorer is not TransformerRewardModel { LanguageModelFingerprint: { } languageModel } proxy)
+        // The cache holds one likelihood a sample, all a likelihood readout reads; a readout of more computes its own.
+        if (scorer is not TransformerRewardModel { LanguageModelFingerprint: { } languageModel, Network.Readout: RewardReadout.MeanPoolAndLikelihood } proxy)
         {
             return Reporting(scorer, prompts, responses);
         }

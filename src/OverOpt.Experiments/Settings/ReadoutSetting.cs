@@ -16,9 +16,9 @@ internal static class ReadoutSetting
             : Enum.GetValues<RewardReadout>().Cast<RewardReadout?>().FirstOrDefault(r => string.Equals(Name(r!.Value), text, StringComparison.OrdinalIgnoreCase))
               ?? throw new OverOptConfigurationException($"readout '{text}' is not a readout.", "readout",
                   $"use {string.Join(" or ", Enum.GetValues<RewardReadout>().Select(r => $"\"{Name(r)}\""))}, or leave it out.");
-        if (!pretrained && readout == RewardReadout.MeanPoolAndLikelihood)
+        if (!pretrained && readout != RewardReadout.MeanPool)
         {
-            throw new OverOptConfigurationException("readout meanPoolAndLikelihood reads a pretrained language model's likelihood, but pretrained is false.", "readout",
+            throw new OverOptConfigurationException($"readout {Name(readout)} reads a pretrained language model's likelihood, but pretrained is false.", "readout",
                 "set pretrained to true, or leave readout out.");
         }
         return readout;

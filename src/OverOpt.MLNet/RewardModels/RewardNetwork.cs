@@ -13,7 +13,8 @@ namespace OverOpt.MLNet.RewardModels;
 /// the 800k-parameter gold reached only R^2 0.66 on its rule in 1,000 steps. The head starts as N(0, 1/sqrt(width + 1)).
 /// With <see cref="RewardReadout.MeanPoolAndLikelihood"/> the network also keeps a frozen copy of the pretrained
 /// language model (backbone and head) and the score head reads the sequence's log-likelihood under it (in nats, summed
-/// over its tokens) beside the pooled states. Frozen, because fine-tuned with the rest at the reward model's learning
+/// over its tokens) beside the pooled states; with <see cref="RewardReadout.MeanPoolLikelihoodAndSurprise"/>, its excess
+/// surprise too. Frozen, because fine-tuned with the rest at the reward model's learning
 /// rate the likelihood lost what made it useful (world pilot: a 3x64 reward model fell below a 2x32 one).
 /// </summary>
 public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
@@ -33,11 +34,18 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         Shape = shape;
         Readout = readout;
         backbone = new TransformerBackbone(shape);
-        bool likelihood = readout == RewardReadout.MeanPoolAndLikelihood;
+        LanguageFeatureCount = readout switch
+        {
+            RewardReadout.MeanPool => 0,
+            RewardReadout.MeanPoolAndLikelihood => 1,
+            RewardReadout.MeanPoolLikelihoodAndSurprise => 2,
+            _ => throw new ArgumentOutOfRangeException(nameof(readout), readout, "not a readout"),
+        };
+        bool likelihood = LanguageFeatureCount > 0;
         // Null in a mean-pool network, whose parameters, seeded initialization and packed weights stay as before readouts.
         languageBackbone = likelihood ? new TransformerBackbone(shape) : null;
         languageHead = likelihood ? nn.Linear(shape.ModelDim, shape.VocabularySize, hasBias: false) : null;
-        scoreHead = nn.Linear(shape.ModelDim + (likelihood ? 1 : 0), 1);
+        scoreHead = nn.Linear(shape.ModelDim + LanguageFeatureCount, 1);
         RegisterComponents();
         WeightInitializer.Initialize(this, shape.Layers, seed, new Dictionary<string, double>
         {
@@ -49,11 +57,11 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         }
         if (likelihood)
         {
-            // The likelihood's weight starts at 0: the head begins as a mean-pool one and learns how much the
-            // likelihood counts, rather than starting from the assumption that likelier text is better.
+            // The language model's weights start at 0: the head begins as a mean-pool one and learns how much the
+            // likelihood (and surprise) counts, rather than starting from the assumption that likelier text is better.
             using var noGrad = no_grad();
-            using var weight = scoreHead.weight![0, shape.ModelDim];
-            weight.zero_();
+            using var weights = scoreHead.weight![0, TensorIndex.Slice(shape.ModelDim)];
+            weights.zero_();
         }
     }
 
@@ -103,16 +111,19 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         return Score(features);
     }
 
-    /// <summary>How many features the score head reads: the width, and one more for a likelihood readout.</summary>
-    public int FeatureCount => Shape.ModelDim + (languageHead is null ? 0 : 1);
+    /// <summary>How many features the score head reads: the width, and the readout's <see cref="LanguageFeatureCount"/>.</summary>
+    public int FeatureCount => Shape.ModelDim + LanguageFeatureCount;
+
+    /// <summary>How many of the features come from the frozen language model: 0, 1 (the likelihood) or 2 (and the excess surprise).</summary>
+    public int LanguageFeatureCount { get; }
 
     /// <summary>
     /// What the score head reads (batch, <see cref="FeatureCount"/>): the mean of the final hidden states, and where the
-    /// readout has one, the sequence's log-likelihood under the frozen language model. A trainer may fit other heads on
-    /// them beside the score (the gold trainer's per-term heads). <paramref name="likelihood"/> (batch, 1), where given,
-    /// is that log-likelihood computed before by <see cref="LanguageLogLikelihood"/> on the same batch: the frozen copy
-    /// is the same for every reward model pretrained from one language model, so a caller that scores the same samples
-    /// with several of them computes it once.
+    /// readout has them, the sequence's log-likelihood (and excess surprise) under the frozen language model. A trainer may
+    /// fit other heads on them beside the score (the gold trainer's per-term heads). <paramref name="likelihood"/> (batch,
+    /// 1), where given to a <see cref="RewardReadout.MeanPoolAndLikelihood"/> network, is that log-likelihood computed
+    /// before by <see cref="LanguageLogLikelihood"/> on the same batch: the frozen copy is the same for every reward model
+    /// pretrained from one language model, so a caller that scores the same samples with several of them computes it once.
     /// </summary>
     public Tensor Features(Tensor sequences, Tensor? likelihood = null)
     {
@@ -125,9 +136,29 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         {
             return hidden.mean([1]);
         }
+        if (likelihood is not null && LanguageFeatureCount != 1)
+        {
+            throw new InvalidOperationException($"A reward network reading {Readout} reads more than the likelihood; it was given the likelihood alone.");
+        }
         using var scope = NewDisposeScope();
         var pooled = hidden.mean([1]);
-        return cat([pooled, likelihood ?? LanguageLogLikelihood(sequences)], 1).MoveToOuterDisposeScope();
+        var language = likelihood ?? (LanguageFeatureCount == 1 ? LanguageLogLikelihood(sequences) : LanguageLikelihoodAndExcessSurprise(sequences));
+        return cat([pooled, language], 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The log-likelihood and the excess surprise (batch, 2) of token sequences (batch, length) under the frozen language
+    /// model (<see cref="RewardReadout.MeanPoolLikelihoodAndSurprise"/>), each in nats summed over every token after the first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The readout reads no likelihood.</exception>
+    public Tensor LanguageLikelihoodAndExcessSurprise(Tensor sequences)
+    {
+        using var scope = NewDisposeScope();
+        long length = sequences.shape[1];
+        var logDistributions = LanguageLogDistributions(sequences);
+        var tokens = logDistributions.gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1);
+        var excess = (-tokens - Entropies(logDistributions)).clamp_min(0);
+        return stack([tokens.sum(1), excess.sum(1)], 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -151,16 +182,34 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     /// <exception cref="InvalidOperationException">The readout reads no likelihood.</exception>
     public Tensor LanguageTokenLogProbabilities(Tensor sequences)
     {
+        using var scope = NewDisposeScope();
+        long length = sequences.shape[1];
+        return LanguageLogDistributions(sequences).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The entropy in nats (batch, length - 1) of the frozen language model's next-token distribution at every position
+    /// but the last of token sequences (batch, length): how sure it was of each token after the first before seeing it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The readout reads no likelihood.</exception>
+    public Tensor LanguageTokenEntropies(Tensor sequences)
+    {
+        using var scope = NewDisposeScope();
+        return Entropies(LanguageLogDistributions(sequences)).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Entropies(Tensor logDistributions) => -(logDistributions.exp() * logDistributions).sum(-1);
+
+    /// <summary>The frozen language model's log-softmax over the vocabulary (batch, length - 1, vocabulary); position t predicts token t + 1.</summary>
+    private Tensor LanguageLogDistributions(Tensor sequences)
+    {
         if (languageBackbone is null || languageHead is null)
         {
             throw new InvalidOperationException($"A reward network reading {Readout} has no language model whose likelihood it reads.");
         }
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         long length = sequences.shape[1];
-        // Position t predicts token t + 1.
-        var logits = languageHead.forward(languageBackbone.Forward(sequences, null).narrow(1, 0, length - 1));
-        return logits.log_softmax(-1).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).MoveToOuterDisposeScope();
+        return languageHead.forward(languageBackbone.Forward(sequences, null).narrow(1, 0, length - 1)).log_softmax(-1);
     }
 
     /// <summary>

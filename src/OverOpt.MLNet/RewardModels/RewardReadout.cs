@@ -13,4 +13,13 @@ public enum RewardReadout
     /// this readout a reward model fine-tuned on few comparisons does not use it. The copy counts in the parameters.
     /// </summary>
     MeanPoolAndLikelihood,
+
+    /// <summary>
+    /// <see cref="MeanPoolAndLikelihood"/>'s features and, beside them, the sequence's excess surprise under the frozen
+    /// language model: over every token after the first, how far its surprise (-log p) lies above the model's entropy at
+    /// that position, where above, summed in nats. A free choice surprises about as much as the entropy says; a token that
+    /// breaks a fact the model is sure of (a wrong pronoun for a character it knows) far more. The likelihood alone mixes
+    /// the two, so a head that weighs it for broken facts also weighs every rare free choice (world pilot, section 38).
+    /// </summary>
+    MeanPoolLikelihoodAndSurprise,
 }

@@ -17,9 +17,9 @@ internal static class RewardReadoutChecks
     /// <summary>A check at fit time: the likelihood readout has the language model it reads.</summary>
     public static void RequireLanguageModel(RewardReadout readout, bool hasPretrainedInitialization)
     {
-        if (readout == RewardReadout.MeanPoolAndLikelihood && !hasPretrainedInitialization)
+        if (readout != RewardReadout.MeanPool && !hasPretrainedInitialization)
         {
-            throw new OverOptConfigurationException("readout MeanPoolAndLikelihood reads a pretrained language model's likelihood, but none was given.", "pretrainedInitialization",
+            throw new OverOptConfigurationException($"readout {readout} reads a pretrained language model's likelihood, but none was given.", "pretrainedInitialization",
                 "give the language model the reward model starts from, or use RewardReadout.MeanPool.");
         }
     }
