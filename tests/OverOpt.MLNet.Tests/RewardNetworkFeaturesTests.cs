@@ -12,6 +12,7 @@ public class RewardNetworkFeaturesTests
     [Theory]
     [InlineData(RewardReadout.MeanPool, 16)]
     [InlineData(RewardReadout.MeanPoolAndLikelihood, 17)]
+    [InlineData(RewardReadout.MeanPoolLikelihoodAndSurprise, 18)]
     public void TheScoreIsTheScoreHeadOnTheFeatures(RewardReadout readout, int featureCount)
     {
         TorchRuntime.EnsureLoaded();
