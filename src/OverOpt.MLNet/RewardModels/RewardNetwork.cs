@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using OverOpt.MLNet.Policies;
+using OverOpt.MLNet.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -157,7 +158,7 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
         long length = sequences.shape[1];
         var logDistributions = LanguageLogDistributions(sequences);
         var tokens = logDistributions.gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1);
-        var excess = (-tokens - Entropies(logDistributions)).clamp_min(0);
+        var excess = (-tokens - Entropies(logDistributions)).ClampedBelow(0);
         return stack([tokens.sum(1), excess.sum(1)], 1).MoveToOuterDisposeScope();
     }
 
