@@ -28,8 +28,9 @@ internal static class LanguageModelReadings
             using var scope = NewDisposeScope();
             int count = Math.Min(batchSize, samples.Count - start);
             var sequences = TokenTensors.Stack(Enumerable.Range(start, count).Select(i => samples[i].Prompt.Concat(samples[i].Response).ToArray()).ToArray(), device);
-            var logProbabilities = network.LanguageTokenLogProbabilities(sequences).cpu().data<float>().ToArray();
-            var entropies = network.LanguageTokenEntropies(sequences).cpu().data<float>().ToArray();
+            var (tokens, entropyTensor) = network.LanguageTokenReadings(sequences);
+            var logProbabilities = tokens.cpu().data<float>().ToArray();
+            var entropies = entropyTensor.cpu().data<float>().ToArray();
             int predicted = (int)sequences.shape[1] - 1;
             for (int i = 0; i < count; i++)
             {

@@ -44,11 +44,9 @@ internal static class PilotGoldTerms
             }
             return samples;
         }
-        float[] GoldScores(string goldFile, (int[] Prompt, int[] Response)[] samples)
-        {
-            using var gold = RewardModel.Load(new MLContext(seed), goldFile);
-            return gold.Score(samples.Select(s => s.Prompt).ToArray(), samples.Select(s => s.Response).ToArray());
-        }
+        TransformerRewardModel LoadGold(string goldFile) => (TransformerRewardModel)RewardModel.Load(new MLContext(seed), goldFile);
+        float[] GoldScores(RewardModel gold, (int[] Prompt, int[] Response)[] samples)
+            => gold.Score(samples.Select(s => s.Prompt).ToArray(), samples.Select(s => s.Response).ToArray());
 
         var finished = SweepTask.Finished(tasks).ToArray();
         var baseline = flags.String("against", "") is { Length: > 0 } against
@@ -58,7 +56,8 @@ internal static class PilotGoldTerms
         if (baseline is not null)
         {
             using var piInit = Policy.Load(baseline.PiInitFile());
-            baselineScores = (baseline.PiInitFile(), GoldScores(baseline.GoldFile() ?? throw new ArgumentException($"--against: {baseline.Folder} trained no gold."), Responses(baseline, piInit)));
+            using var baselineGold = LoadGold(baseline.GoldFile() ?? throw new ArgumentException($"--against: {baseline.Folder} trained no gold."));
+            baselineScores = (baseline.PiInitFile(), GoldScores(baselineGold, Responses(baseline, piInit)));
         }
         var rows = new List<string> { "task,gold,term,agreement,standardError,pairs,responsesOffMode" };
         var readLanguageModels = new HashSet<string>(StringComparer.Ordinal);
@@ -73,8 +72,8 @@ internal static class PilotGoldTerms
             using var piInit = Policy.Load(task.PiInitFile());
             var samples = Responses(task, piInit);
             var rule = task.World.Rule(piInit.Tokenizer, task.World.GeneratedCorpus());
-            using var gold = (TransformerRewardModel)RewardModel.Load(new MLContext(seed), goldFile);
-            var predicted = gold.Score(samples.Select(s => s.Prompt).ToArray(), samples.Select(s => s.Response).ToArray());
+            using var gold = LoadGold(goldFile);
+            var predicted = GoldScores(gold, samples);
             Console.WriteLine($"\n{Path.GetFileName(task.Folder)}, gold {Path.GetFileName(goldFile)}, {samples.Length} responses");
             Console.WriteLine("term | agreement +- 95% | pivotal pairs | responses off the term's usual value");
             Report(RuleTermAgreement.Measure(rule, samples, predicted), OffMode(rule, samples));

@@ -52,7 +52,7 @@ public class RewardNetworkTokenSurpriseTests
         using var scope = NewDisposeScope();
         var prefix = new long[] { 1, 4, 2 };
 
-        var entropies = network.LanguageTokenEntropies(tensor(prefix.Append(0L).ToArray()).unsqueeze(0));
+        var (tokens, entropies) = network.LanguageTokenReadings(tensor(prefix.Append(0L).ToArray()).unsqueeze(0));
         // The entropy at the last position is the mean surprise of the next token under the model: sum over every token
         // that could come of p(token) x -log p(token), each read through LanguageTokenLogProbabilities.
         var candidates = tensor(Enumerable.Range(0, 7).SelectMany(t => prefix.Append((long)t)).ToArray()).reshape(7, 4);
@@ -60,6 +60,8 @@ public class RewardNetworkTokenSurpriseTests
         double expected = -logProbabilities.Sum(l => Math.Exp(l) * l);
 
         Assert.Equal(new long[] { 1, 3 }, entropies.shape);
+        // Its log-probabilities are LanguageTokenLogProbabilities', from the same pass.
+        Assert.Equal(network.LanguageTokenLogProbabilities(tensor(prefix.Append(0L).ToArray()).unsqueeze(0)).data<float>().ToArray(), tokens.data<float>().ToArray());
         Assert.All(entropies.data<float>().ToArray(), h => Assert.InRange(h, 0, Math.Log(7) + 1e-5));
         Assert.Equal(expected, entropies[0, 2].item<float>(), 4);
         Assert.Equal(1, logProbabilities.Sum(Math.Exp), 4);
@@ -72,7 +74,7 @@ public class RewardNetworkTokenSurpriseTests
         using var network = new RewardNetwork(new GptShape { Layers = 1, ModelDim = 8, Heads = 2, Context = 6, VocabularySize = 7 }, seed: 5);
         using var scope = NewDisposeScope();
 
-        Assert.Throws<InvalidOperationException>(() => network.LanguageTokenEntropies(zeros(1, 4, dtype: ScalarType.Int64)));
+        Assert.Throws<InvalidOperationException>(() => network.LanguageTokenReadings(zeros(1, 4, dtype: ScalarType.Int64)));
     }
 
     [Fact]
@@ -87,8 +89,7 @@ public class RewardNetworkTokenSurpriseTests
         var sequences = randint(0, 20, [4, 10], dtype: ScalarType.Int64, generator: generator);
 
         var features = network.Features(sequences);
-        var tokens = network.LanguageTokenLogProbabilities(sequences);
-        var entropies = network.LanguageTokenEntropies(sequences);
+        var (tokens, entropies) = network.LanguageTokenReadings(sequences);
         var expectedExcess = (-tokens - entropies).clamp_min(0).sum(1).data<float>().ToArray();
 
         var likelihood = features[.., shape.ModelDim].data<float>().ToArray();

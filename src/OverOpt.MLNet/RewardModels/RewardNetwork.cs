@@ -155,10 +155,8 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     public Tensor LanguageLikelihoodAndExcessSurprise(Tensor sequences)
     {
         using var scope = NewDisposeScope();
-        long length = sequences.shape[1];
-        var logDistributions = LanguageLogDistributions(sequences);
-        var tokens = logDistributions.gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1);
-        var excess = (-tokens - Entropies(logDistributions)).ClampedBelow(0);
+        var (tokens, entropies) = LanguageTokenReadings(sequences);
+        var excess = (-tokens - entropies).ClampedBelow(0);
         return stack([tokens.sum(1), excess.sum(1)], 1).MoveToOuterDisposeScope();
     }
 
@@ -184,22 +182,26 @@ public sealed class RewardNetwork : nn.Module<Tensor, Tensor>
     public Tensor LanguageTokenLogProbabilities(Tensor sequences)
     {
         using var scope = NewDisposeScope();
-        long length = sequences.shape[1];
-        return LanguageLogDistributions(sequences).gather(-1, sequences.narrow(1, 1, length - 1).unsqueeze(-1)).squeeze(-1).MoveToOuterDisposeScope();
+        return TokensOf(LanguageLogDistributions(sequences), sequences).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// The entropy in nats (batch, length - 1) of the frozen language model's next-token distribution at every position
-    /// but the last of token sequences (batch, length): how sure it was of each token after the first before seeing it.
+    /// From one pass of the frozen language model over token sequences (batch, length), for every token after the first
+    /// (batch, length - 1 each): its log-probability given the tokens before it (<see cref="LanguageTokenLogProbabilities"/>),
+    /// and the entropy in nats of the model's next-token distribution there, how sure it was before seeing it.
     /// </summary>
     /// <exception cref="InvalidOperationException">The readout reads no likelihood.</exception>
-    public Tensor LanguageTokenEntropies(Tensor sequences)
+    public (Tensor LogProbabilities, Tensor Entropies) LanguageTokenReadings(Tensor sequences)
     {
         using var scope = NewDisposeScope();
-        return Entropies(LanguageLogDistributions(sequences)).MoveToOuterDisposeScope();
+        var logDistributions = LanguageLogDistributions(sequences);
+        var entropies = -(logDistributions.exp() * logDistributions).sum(-1);
+        return (TokensOf(logDistributions, sequences).MoveToOuterDisposeScope(), entropies.MoveToOuterDisposeScope());
     }
 
-    private static Tensor Entropies(Tensor logDistributions) => -(logDistributions.exp() * logDistributions).sum(-1);
+    /// <summary>Each token's log-probability (batch, length - 1) read from the distributions that predict it.</summary>
+    private static Tensor TokensOf(Tensor logDistributions, Tensor sequences)
+        => logDistributions.gather(-1, sequences.narrow(1, 1, sequences.shape[1] - 1).unsqueeze(-1)).squeeze(-1);
 
     /// <summary>The frozen language model's log-softmax over the vocabulary (batch, length - 1, vocabulary); position t predicts token t + 1.</summary>
     private Tensor LanguageLogDistributions(Tensor sequences)
