@@ -146,6 +146,7 @@ public sealed class PipelineFileTests : IDisposable
     [InlineData("{ \"gold\": { \"exchangeFraction\": 0.5, \"exchangeGroups\": [] } }", "gold.exchangeGroups")]
     [InlineData("{ \"gold\": { \"exchangeFraction\": 0.5, \"balancedExchanges\": true } }", "gold.balancedExchanges")]
     [InlineData("{ \"gold\": { \"balancedError\": true, \"balancedExchanges\": true } }", "gold.balancedExchanges")]
+    [InlineData("{ \"gold\": { \"rareTermShare\": 1.5 } }", "gold.rareTermShare")]
     [InlineData("{ \"gold\": { \"exchangeGroups\": [\"pronouns\"] } }", "gold.exchangeGroups")]
     [InlineData("{ \"world\": { \"version\": \"storyworld-2\" }, \"gold\": { \"exchangeFraction\": 0.5, \"exchangeGroups\": [\"colours\"] } }", "gold.exchangeGroups")]
     [InlineData("{ \"gold\": { \"exchangeFraction\": 0.5, \"exchangeGroups\": [\"pronouns\"] } }", "gold.exchangeGroups")]

@@ -86,11 +86,12 @@ public sealed class SweepUnionTests : IDisposable
         seeded.Gold.PairLossWeight = 1;
         seeded.Gold.BalancedError = true;
         seeded.Gold.BalancedExchanges = true;
+        seeded.Gold.RareTermShare = 0.05;
         seeded.Gold.Kind = GoldSpec.RuleKind;
         seeded.World = new WorldSpec { Version = "storyworld-1" };
 
         // The hashed text is the whole configuration as before the fields existed: every field but a null proxySeed,
-        // threadsPerJob, proxy and gold readout, gold's term loss weight, terms, exchange fraction and groups, balanced exchanges, seed and kind, world, direct alignment, iterated RLHF, the noisyGold
+        // threadsPerJob, proxy and gold readout, gold's term loss weight, terms, exchange fraction and groups, balanced exchanges, rare term share, seed and kind, world, direct alignment, iterated RLHF, the noisyGold
         // and ensemble settings of a proxy, and the comparisons' validationCount.
         var node = CanonicalJson.ToNode(plain).AsObject();
         Assert.True(node.ContainsKey("proxySeed") && node.ContainsKey("threadsPerJob") && node.ContainsKey("world"));
@@ -101,7 +102,8 @@ public sealed class SweepUnionTests : IDisposable
         Assert.True(node.Remove("directAlignment") && node.Remove("iteratedRlhf"));
         Assert.True(node["gold"]!.AsObject().Remove("readout") && node["gold"]!.AsObject().Remove("termLossWeight") && node["gold"]!.AsObject().Remove("termLossTerms")
             && node["gold"]!.AsObject().Remove("exchangeFraction") && node["gold"]!.AsObject().Remove("exchangeGroups") && node["gold"]!.AsObject().Remove("seed")
-            && node["gold"]!.AsObject().Remove("pairLossWeight") && node["gold"]!.AsObject().Remove("balancedError") && node["gold"]!.AsObject().Remove("balancedExchanges") && node["gold"]!.AsObject().Remove("kind"));
+            && node["gold"]!.AsObject().Remove("pairLossWeight") && node["gold"]!.AsObject().Remove("balancedError") && node["gold"]!.AsObject().Remove("balancedExchanges")
+            && node["gold"]!.AsObject().Remove("rareTermShare") && node["gold"]!.AsObject().Remove("kind"));
         Assert.True(node["comparisons"]!.AsObject().Remove("validationCount"));
         foreach (var proxy in node["proxies"]!.AsArray())
         {
@@ -121,6 +123,7 @@ public sealed class SweepUnionTests : IDisposable
         Assert.Contains("\"pairLossWeight\":1", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"balancedError\":true", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"balancedExchanges\":true", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
+        Assert.Contains("\"rareTermShare\":0.05", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.Contains("\"kind\":\"rule\"", CanonicalJson.ToText(seeded), StringComparison.Ordinal);
         Assert.DoesNotContain("isRule", CanonicalJson.ToText(seeded), StringComparison.OrdinalIgnoreCase);
         // A world's own null fields (seed, stories, corpus seed, word taste) are left out too, so adding one later keeps hashes.

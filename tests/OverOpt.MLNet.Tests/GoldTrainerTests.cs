@@ -12,7 +12,7 @@ namespace OverOpt.MLNet.Tests;
 /// gold that orders held-out pairs of pi_init's samples as the rule does, is seeded, and a weight it cannot use is
 /// refused naming the field; gold records its fit on the samples it trained on beside the held-out one, and reports
 /// the scoring it does after training; a per-term head on named terms regresses those alone; exchanges are refused where
-/// they cannot be made.
+/// they cannot be made; a rare term's share changes what is learnt, seeded.
 /// </summary>
 public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
 {
@@ -110,6 +110,20 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
         // measured 0.80 against 0.55 on held-out samples).
         var (balancedFit, plainFit) = (balanced.Info.Metrics["heldOutSampleCorrelation"], plain.Info.Metrics["heldOutSampleCorrelation"]);
         Assert.True(balancedFit > plainFit + 0.1, $"balanced {balancedFit:F3}, plain {plainFit:F3}");
+    }
+
+    [Fact]
+    public void ARareTermShareChangesWhatGoldLearnsAndIsSeeded()
+    {
+        // At a share of 0.9 every term of tinytales' rule that fewer than nine samples in ten depart from is rare.
+        using var weighted = Gold(_data, 0, steps: 60, balancedError: true, configure: o => o.RareTermShare = 0.9);
+        using var again = Gold(_data, 0, steps: 60, balancedError: true, configure: o => o.RareTermShare = 0.9);
+        using var balanced = Gold(_data, 0, steps: 60, balancedError: true);
+        var prompts = _data.Rows.Take(40).Select(r => r.PromptTokens).ToArray();
+        var responses = _data.Rows.Take(40).Select(r => r.ChosenTokens).ToArray();
+
+        Assert.Equal(weighted.Score(prompts, responses), again.Score(prompts, responses));
+        Assert.NotEqual(balanced.Score(prompts, responses), weighted.Score(prompts, responses));
     }
 
     [Fact]

@@ -89,6 +89,14 @@ public sealed class GoldSpec
     public bool? BalancedExchanges { get; set; }
 
     /// <summary>
+    /// The share of pi_init's samples below which a term of the rule counts as rare and its breaks weigh as if that share
+    /// broke it (<see cref="GoldRewardTrainer.Options.RareTermShare"/>). Null (left out): 0, none, and no part of gold's
+    /// cache key.
+    /// </summary>
+    [Sweeps.Definition.OmittedWhileNull]
+    public double? RareTermShare { get; set; }
+
+    /// <summary>
     /// Share of the edited copies that exchange one word stating a fact for another of its group
     /// (<see cref="GoldRewardTrainer.Options.ExchangeFraction"/>): a feeling its causes owe, the weather. Null (left out):
     /// 0, none, and no part of gold's cache key.
@@ -145,5 +153,6 @@ public sealed class GoldSpec
         PairLossWeight = PairLossWeight ?? 0,
         BalancedError = BalancedError ?? false,
         BalancedExchanges = BalancedExchanges ?? false,
+        RareTermShare = RareTermShare ?? 0,
     };
 }

@@ -46,6 +46,7 @@ internal static class GoldCheckpoint
             Readout = options.Readout.ToString(),
         })
             // Named only where set, so that a checkpoint written before the option existed still resumes.
-            + (options.BalancedExchanges ? " balancedExchanges" : "");
+            + (options.BalancedExchanges ? " balancedExchanges" : "")
+            + (options.RareTermShare > 0 ? $" rareTermShare{options.RareTermShare.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : "");
     }
 }

@@ -110,9 +110,7 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
         var training = data.Skip(held).ToList();
         var terms = _options.TermLossWeight > 0 ? StandardizedTerms(rule, training, _options.TermLossTerms) : null;
         var standardized = targets.Skip(held).Select(t => (t - mean) / std).ToArray();
-        var weights = !_options.BalancedError ? null
-            : _options.BalancedExchanges ? GoldErrorWeights.Of(training.Select(d => exchanges.Contains(d.Response) ? 2 : d.Edited ? 1 : 0).ToArray(), standardized)
-            : GoldErrorWeights.Of(training.Select(d => d.Edited).ToArray(), standardized);
+        var weights = ErrorWeights(rule, training, standardized, exchanges);
         Train(network, training, standardized, weights, terms, device);
         network.eval();
 
@@ -155,6 +153,18 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
     /// <summary>The fidelity a gold model of this trainer recorded: how faithfully it reproduces the rule on held-out responses.</summary>
     public static Report FidelityOf(RewardModel gold) => new(
         gold.Info.Metrics["heldOutSampleCorrelation"], gold.Info.Metrics["heldOutEditedCorrelation"], gold.Info.Metrics["heldOutPairAgreement"]);
+
+    /// <summary>Each training row's weight in the regression's error (<see cref="Options.BalancedError"/>, <see cref="Options.RareTermShare"/>), or null for the plain mean squared error.</summary>
+    private float[]? ErrorWeights(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> training, double[] standardized, HashSet<int[]> exchanges)
+    {
+        var edited = training.Select(d => d.Edited).ToArray();
+        var weights = !_options.BalancedError ? null
+            : _options.BalancedExchanges ? GoldErrorWeights.Of(training.Select(d => exchanges.Contains(d.Response) ? 2 : d.Edited ? 1 : 0).ToArray(), standardized)
+            : GoldErrorWeights.Of(edited, standardized);
+        return _options.RareTermShare > 0
+            ? RareTermWeights.Apply(weights, edited, training.Select(d => rule.Terms(d.Prompt, d.Response)).ToArray(), _options.RareTermShare)
+            : weights;
+    }
 
     /// <summary>The indexes of pi_init's samples that hold a word to exchange; an error where the rule or the samples have none.</summary>
     private static int[] ExchangeableSamples(GoldEdits editor, IReadOnlyList<PolicySample> samples, IPreferenceRule rule)

@@ -152,6 +152,14 @@ public sealed partial class GoldRewardTrainer
         /// </summary>
         public bool BalancedExchanges;
 
+        /// <summary>
+        /// The share of pi_init's samples below which a term of the rule counts as rare: the samples breaking such a term
+        /// (departing from its most common value) weigh in the regression's error as if that share broke it
+        /// (<see cref="RareTermWeights"/>), so that a term one sample in a hundred breaks is not misread for want of
+        /// error. 0: none, as before the option existed.
+        /// </summary>
+        public double RareTermShare;
+
         /// <summary>Where the network trains; null: the CPU (pi_init samples on its own device).</summary>
         public Device? Device;
 
@@ -232,6 +240,11 @@ public sealed partial class GoldRewardTrainer
             {
                 throw new OverOptConfigurationException("balancedExchanges is set, but " + (BalancedError ? "exchangeFraction is 0, so there are no exchanges to count apart." : "balancedError is not."),
                     "balancedExchanges", "set balancedError true and exchangeFraction above 0 (e.g. 0.5), or leave balancedExchanges out.");
+            }
+            if (!(RareTermShare is >= 0 and < 1))
+            {
+                throw new OverOptConfigurationException($"rareTermShare = {RareTermShare} lies outside [0, 1).", "rareTermShare",
+                    "use 0 (no term weighted) or a small share such as 0.05 (the samples breaking a term rarer than that weigh as if 5% broke it).");
             }
             if (!(LearningRate > 0))
             {
