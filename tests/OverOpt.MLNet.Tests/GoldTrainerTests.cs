@@ -124,6 +124,11 @@ public sealed class GoldTrainerTests : IClassFixture<RewardModelFixture>
 
         Assert.Equal(weighted.Score(prompts, responses), again.Score(prompts, responses));
         Assert.NotEqual(balanced.Score(prompts, responses), weighted.Score(prompts, responses));
+        // Gold records what it weighted: each rare term's factor, above 1 (share over a smaller share); none without the option.
+        var factors = weighted.Info.Metrics.Where(m => m.Key.StartsWith(GoldRewardTrainer.RareTermFactorMetric, StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(factors);
+        Assert.All(factors, f => Assert.True(f.Value > 1, $"{f.Key} = {f.Value}"));
+        Assert.DoesNotContain(balanced.Info.Metrics.Keys, k => k.StartsWith(GoldRewardTrainer.RareTermFactorMetric, StringComparison.Ordinal));
     }
 
     [Fact]

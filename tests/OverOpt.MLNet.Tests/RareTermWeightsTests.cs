@@ -27,6 +27,8 @@ public sealed class RareTermWeightsTests
         Assert.Equal(4.0, weights[0] / weights[1], 4);
         Assert.Equal(1.0, weights[12] / weights[1], 6);
         Assert.Equal(1.0, weights[20] / weights[1], 6);
+        Assert.Equal(["pronoun"], RareTermWeights.Factors(edited, rows, 0.2).Keys);
+        Assert.Equal(4.0, RareTermWeights.Factors(edited, rows, 0.2)["pronoun"], 9);
     }
 
     [Fact]

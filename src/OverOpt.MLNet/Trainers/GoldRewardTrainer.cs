@@ -48,6 +48,9 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
     /// </summary>
     public const string TermStandardErrorMetric = "heldOutTermAgreementStandardError.";
 
+    /// <summary>Prefix of gold's metrics, one per rare term (<see cref="Options.RareTermShare"/>): the factor its breaks weigh by in the regression's error.</summary>
+    public const string RareTermFactorMetric = "rareTermFactor.";
+
     /// <summary>Gold's metric: the correlation of its scores with the rule's on (at most <see cref="TrainingFitSamples"/>) pi_init samples it trained on, to set beside <c>heldOutSampleCorrelation</c>.</summary>
     public const string TrainingSampleCorrelationMetric = "trainingSampleCorrelation";
 
@@ -110,7 +113,7 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
         var training = data.Skip(held).ToList();
         var terms = _options.TermLossWeight > 0 ? StandardizedTerms(rule, training, _options.TermLossTerms) : null;
         var standardized = targets.Skip(held).Select(t => (t - mean) / std).ToArray();
-        var weights = ErrorWeights(rule, training, standardized, exchanges);
+        var (weights, rareFactors) = ErrorWeights(rule, training, standardized, exchanges);
         Train(network, training, standardized, weights, terms, device);
         network.eval();
 
@@ -138,6 +141,10 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
                 metrics[TermStandardErrorMetric + term.Name] = term.StandardError;
             }
         }
+        foreach (var (term, factor) in rareFactors)
+        {
+            metrics[RareTermFactorMetric + term] = factor;
+        }
         var piInit = data.Where(d => !d.Edited).ToArray();
         var info = new RewardModelInfo { Name = "gold", ValidationAccuracy = fidelity.PairAgreement, Metrics = metrics };
         return TransformerRewardModel.Create(mlContext, network, tokenizer, info, piInit.Select(d => d.Prompt).ToArray(), piInit.Select(d => d.Response).ToArray(), _options.Progress);
@@ -154,16 +161,23 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
     public static Report FidelityOf(RewardModel gold) => new(
         gold.Info.Metrics["heldOutSampleCorrelation"], gold.Info.Metrics["heldOutEditedCorrelation"], gold.Info.Metrics["heldOutPairAgreement"]);
 
-    /// <summary>Each training row's weight in the regression's error (<see cref="Options.BalancedError"/>, <see cref="Options.RareTermShare"/>), or null for the plain mean squared error.</summary>
-    private float[]? ErrorWeights(IPreferenceRule rule, IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> training, double[] standardized, HashSet<int[]> exchanges)
+    /// <summary>
+    /// Each training row's weight in the regression's error (<see cref="Options.BalancedError"/>,
+    /// <see cref="Options.RareTermShare"/>), or null for the plain mean squared error; and each rare term's factor.
+    /// </summary>
+    private (float[]? Weights, IReadOnlyDictionary<string, double> RareFactors) ErrorWeights(IPreferenceRule rule,
+        IReadOnlyList<(int[] Prompt, int[] Response, bool Edited)> training, double[] standardized, HashSet<int[]> exchanges)
     {
         var edited = training.Select(d => d.Edited).ToArray();
         var weights = !_options.BalancedError ? null
             : _options.BalancedExchanges ? GoldErrorWeights.Of(training.Select(d => exchanges.Contains(d.Response) ? 2 : d.Edited ? 1 : 0).ToArray(), standardized)
             : GoldErrorWeights.Of(edited, standardized);
-        return _options.RareTermShare > 0
-            ? RareTermWeights.Apply(weights, edited, training.Select(d => rule.Terms(d.Prompt, d.Response)).ToArray(), _options.RareTermShare)
-            : weights;
+        if (!(_options.RareTermShare > 0))
+        {
+            return (weights, new Dictionary<string, double>());
+        }
+        var terms = training.Select(d => rule.Terms(d.Prompt, d.Response)).ToArray();
+        return (RareTermWeights.Apply(weights, edited, terms, _options.RareTermShare), RareTermWeights.Factors(edited, terms, _options.RareTermShare));
     }
 
     /// <summary>The indexes of pi_init's samples that hold a word to exchange; an error where the rule or the samples have none.</summary>

@@ -10,10 +10,19 @@ namespace OverOpt.MLNet.Trainers;
 public static class RareTermWeights
 {
     /// <summary>
-    /// <paramref name="weights"/> (null: every row 1) with each sample of pi_init that departs from a term's most common
-    /// value, where fewer than <paramref name="share"/> of pi_init's samples depart from it, multiplied by that share over
-    /// the term's (the largest such factor over the terms it breaks); edited copies keep theirs. Scaled so the weights
-    /// average 1, as the balanced error's do.
+    /// Each rare term's factor: the share over the share of pi_init's samples that depart from the term's most common
+    /// value, for every term fewer than <paramref name="share"/> of them depart from (and at least one does).
+    /// </summary>
+    /// <param name="edited">Whether each row is an edited copy; only pi_init's samples set the shares.</param>
+    /// <param name="terms">The rule's terms on each row (<see cref="RewardModels.IPreferenceRule.Terms"/>).</param>
+    /// <param name="share">The share below which a term counts as rare, in (0, 1).</param>
+    public static IReadOnlyDictionary<string, double> Factors(IReadOnlyList<bool> edited, IReadOnlyList<IReadOnlyDictionary<string, double>> terms, double share)
+        => Breaks(edited, terms, share).ToDictionary(b => b.Term, b => b.Factor);
+
+    /// <summary>
+    /// <paramref name="weights"/> (null: every row 1) with each sample of pi_init that departs from a rare term's most
+    /// common value (<see cref="Factors"/>) multiplied by that term's factor (the largest over the rare terms it breaks);
+    /// edited copies keep theirs. Scaled so the weights average 1, as the balanced error's do.
     /// </summary>
     /// <param name="weights">The weights before (the balanced error's), or null.</param>
     /// <param name="edited">Whether each row is an edited copy; only pi_init's samples set the shares and are weighted.</param>
@@ -21,34 +30,48 @@ public static class RareTermWeights
     /// <param name="share">The share below which a term counts as rare, in (0, 1).</param>
     public static float[] Apply(float[]? weights, IReadOnlyList<bool> edited, IReadOnlyList<IReadOnlyDictionary<string, double>> terms, double share)
     {
-        if (edited.Count != terms.Count || (weights is not null && weights.Length != terms.Count))
+        if (weights is not null && weights.Length != terms.Count)
         {
-            throw new ArgumentException($"{edited.Count} edited flags and {weights?.Length.ToString() ?? "no"} weights for {terms.Count} rows of terms.", nameof(terms));
+            throw new ArgumentException($"{weights.Length} weights for {terms.Count} rows of terms.", nameof(weights));
+        }
+        var factor = new double[terms.Count];
+        Array.Fill(factor, 1.0);
+        foreach (var (_, rare, rows) in Breaks(edited, terms, share))
+        {
+            foreach (int i in rows)
+            {
+                factor[i] = Math.Max(factor[i], rare);
+            }
+        }
+        var raw = Enumerable.Range(0, terms.Count).Select(i => (weights?[i] ?? 1.0) * factor[i]).ToArray();
+        double scale = raw.Length == 0 ? 1 : raw.Average();
+        return raw.Select(w => (float)(w / scale)).ToArray();
+    }
+
+    /// <summary>Each rare term with its factor and the samples that break it.</summary>
+    private static IEnumerable<(string Term, double Factor, int[] Rows)> Breaks(IReadOnlyList<bool> edited, IReadOnlyList<IReadOnlyDictionary<string, double>> terms, double share)
+    {
+        if (edited.Count != terms.Count)
+        {
+            throw new ArgumentException($"{edited.Count} edited flags for {terms.Count} rows of terms.", nameof(terms));
         }
         if (!(share is > 0 and < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(share), share, "The share must lie in (0, 1).");
         }
         var samples = Enumerable.Range(0, terms.Count).Where(i => !edited[i]).ToArray();
-        var factor = new double[terms.Count];
-        Array.Fill(factor, 1.0);
+        var list = new List<(string, double, int[])>();
         foreach (var name in samples.Length == 0 ? [] : terms[samples[0]].Keys)
         {
             // Ties go to the smaller value, so that the most common value does not depend on the rows' order.
             double mode = samples.GroupBy(i => terms[i][name]).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
             var breaking = samples.Where(i => terms[i][name] != mode).ToArray();
             double observed = (double)breaking.Length / samples.Length;
-            if (breaking.Length == 0 || observed >= share)
+            if (breaking.Length > 0 && observed < share)
             {
-                continue;
-            }
-            foreach (int i in breaking)
-            {
-                factor[i] = Math.Max(factor[i], share / observed);
+                list.Add((name, share / observed, breaking));
             }
         }
-        var raw = Enumerable.Range(0, terms.Count).Select(i => (weights?[i] ?? 1.0) * factor[i]).ToArray();
-        double scale = raw.Length == 0 ? 1 : raw.Average();
-        return raw.Select(w => (float)(w / scale)).ToArray();
+        return list;
     }
 }
