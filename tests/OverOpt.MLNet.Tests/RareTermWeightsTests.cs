@@ -20,15 +20,15 @@ public sealed class RareTermWeightsTests
             .Concat([Terms(-1.5, -1.5), Terms(-1.5, -1.5)]).ToArray();
         bool[] edited = [.. Enumerable.Repeat(false, 20), true, true];
 
-        var weights = RareTermWeights.Apply(null, edited, rows, 0.2);
+        var (weights, factors) = RareTermWeights.Apply(null, edited, rows, 0.2);
 
         Assert.Equal(1.0, weights.Average(w => (double)w), 5);
         // 0.2 / 0.05 = 4 times a plain sample; the count's breakers (40%, not rare) and the copies weigh as plain samples.
         Assert.Equal(4.0, weights[0] / weights[1], 4);
         Assert.Equal(1.0, weights[12] / weights[1], 6);
         Assert.Equal(1.0, weights[20] / weights[1], 6);
-        Assert.Equal(["pronoun"], RareTermWeights.Factors(edited, rows, 0.2).Keys);
-        Assert.Equal(4.0, RareTermWeights.Factors(edited, rows, 0.2)["pronoun"], 9);
+        Assert.Equal(["pronoun"], factors.Keys);
+        Assert.Equal(4.0, factors["pronoun"], 9);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class RareTermWeightsTests
         var rows = Enumerable.Range(0, 10).Select(i => Terms(i == 0 ? -1.5 : 0, i is 0 or 1 ? -1.5 : 0)).ToArray();
         float[] before = [2f, 2f, .. Enumerable.Repeat(1f, 8)];
 
-        var weights = RareTermWeights.Apply(before, new bool[10], rows, 0.5);
+        var weights = RareTermWeights.Apply(before, new bool[10], rows, 0.5).Weights;
 
         Assert.Equal(2 * 5.0 / (2 * 2.5), weights[0] / weights[1], 4);
         Assert.Equal(2 * 2.5, weights[1] / weights[2], 4);
@@ -51,7 +51,7 @@ public sealed class RareTermWeightsTests
         // A term most samples hold at -1 (cheer-like): the two at 0 depart from it.
         var rows = Enumerable.Range(0, 10).Select(i => Terms(i < 2 ? 0 : -1, 0)).ToArray();
 
-        var weights = RareTermWeights.Apply(null, new bool[10], rows, 0.4);
+        var weights = RareTermWeights.Apply(null, new bool[10], rows, 0.4).Weights;
 
         Assert.Equal(2.0, weights[0] / weights[5], 4);
         Assert.Equal(weights[2], weights[9]);
@@ -62,7 +62,10 @@ public sealed class RareTermWeightsTests
     {
         var rows = Enumerable.Range(0, 4).Select(i => Terms(i % 2 == 0 ? -1.5 : 0, 0)).ToArray();
 
-        Assert.All(RareTermWeights.Apply(null, new bool[4], rows, 0.3), w => Assert.Equal(1f, w));
+        var (weights, factors) = RareTermWeights.Apply(null, new bool[4], rows, 0.3);
+
+        Assert.All(weights, w => Assert.Equal(1f, w));
+        Assert.Empty(factors);
     }
 
     [Theory]

@@ -176,8 +176,7 @@ public sealed partial class GoldRewardTrainer : IEstimator<TransformerRewardMode
         {
             return (weights, new Dictionary<string, double>());
         }
-        var terms = training.Select(d => rule.Terms(d.Prompt, d.Response)).ToArray();
-        return (RareTermWeights.Apply(weights, edited, terms, _options.RareTermShare), RareTermWeights.Factors(edited, terms, _options.RareTermShare));
+        return RareTermWeights.Apply(weights, edited, training.Select(d => rule.Terms(d.Prompt, d.Response)).ToArray(), _options.RareTermShare);
     }
 
     /// <summary>The indexes of pi_init's samples that hold a word to exchange; an error where the rule or the samples have none.</summary>

@@ -10,33 +10,28 @@ namespace OverOpt.MLNet.Trainers;
 public static class RareTermWeights
 {
     /// <summary>
-    /// Each rare term's factor: the share over the share of pi_init's samples that depart from the term's most common
-    /// value, for every term fewer than <paramref name="share"/> of them depart from (and at least one does).
-    /// </summary>
-    /// <param name="edited">Whether each row is an edited copy; only pi_init's samples set the shares.</param>
-    /// <param name="terms">The rule's terms on each row (<see cref="RewardModels.IPreferenceRule.Terms"/>).</param>
-    /// <param name="share">The share below which a term counts as rare, in (0, 1).</param>
-    public static IReadOnlyDictionary<string, double> Factors(IReadOnlyList<bool> edited, IReadOnlyList<IReadOnlyDictionary<string, double>> terms, double share)
-        => Breaks(edited, terms, share).ToDictionary(b => b.Term, b => b.Factor);
-
-    /// <summary>
     /// <paramref name="weights"/> (null: every row 1) with each sample of pi_init that departs from a rare term's most
-    /// common value (<see cref="Factors"/>) multiplied by that term's factor (the largest over the rare terms it breaks);
-    /// edited copies keep theirs. Scaled so the weights average 1, as the balanced error's do.
+    /// common value multiplied by that term's factor (the largest over the rare terms it breaks); edited copies keep
+    /// theirs; scaled so the weights average 1, as the balanced error's do. A term is rare where fewer than
+    /// <paramref name="share"/> of pi_init's samples depart from it (and at least one does); its factor is the share
+    /// over the term's share.
     /// </summary>
     /// <param name="weights">The weights before (the balanced error's), or null.</param>
     /// <param name="edited">Whether each row is an edited copy; only pi_init's samples set the shares and are weighted.</param>
     /// <param name="terms">The rule's terms on each row (<see cref="RewardModels.IPreferenceRule.Terms"/>).</param>
     /// <param name="share">The share below which a term counts as rare, in (0, 1).</param>
-    public static float[] Apply(float[]? weights, IReadOnlyList<bool> edited, IReadOnlyList<IReadOnlyDictionary<string, double>> terms, double share)
+    /// <returns>The weights, and each rare term's factor (none where no term is rare).</returns>
+    public static (float[] Weights, IReadOnlyDictionary<string, double> Factors) Apply(float[]? weights, IReadOnlyList<bool> edited,
+        IReadOnlyList<IReadOnlyDictionary<string, double>> terms, double share)
     {
         if (weights is not null && weights.Length != terms.Count)
         {
             throw new ArgumentException($"{weights.Length} weights for {terms.Count} rows of terms.", nameof(weights));
         }
+        var breaks = Breaks(edited, terms, share);
         var factor = new double[terms.Count];
         Array.Fill(factor, 1.0);
-        foreach (var (_, rare, rows) in Breaks(edited, terms, share))
+        foreach (var (_, rare, rows) in breaks)
         {
             foreach (int i in rows)
             {
@@ -45,11 +40,11 @@ public static class RareTermWeights
         }
         var raw = Enumerable.Range(0, terms.Count).Select(i => (weights?[i] ?? 1.0) * factor[i]).ToArray();
         double scale = raw.Length == 0 ? 1 : raw.Average();
-        return raw.Select(w => (float)(w / scale)).ToArray();
+        return (raw.Select(w => (float)(w / scale)).ToArray(), breaks.ToDictionary(b => b.Term, b => b.Factor));
     }
 
     /// <summary>Each rare term with its factor and the samples that break it.</summary>
-    private static IEnumerable<(string Term, double Factor, int[] Rows)> Breaks(IReadOnlyList<bool> edited, IReadOnlyList<IReadOnlyDictionary<string, double>> terms, double share)
+    private static List<(string Term, double Factor, int[] Rows)> Breaks(IReadOnlyList<bool> edited, IReadOnlyList<IReadOnlyDictionary<string, double>> terms, double share)
     {
         if (edited.Count != terms.Count)
         {
