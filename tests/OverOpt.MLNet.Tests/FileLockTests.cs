@@ -15,13 +15,23 @@ public sealed class FileLockTests : IDisposable
         var cache = new ArtifactCache(_folder);
         int builds = 0;
         var waited = new List<string>();
-        cache.Waiting += line => { lock (waited) { waited.Add(line); } };
+        using var otherWaits = new ManualResetEventSlim();
+        cache.Waiting += line =>
+        {
+            lock (waited)
+            {
+                waited.Add(line);
+            }
+            otherWaits.Set();
+        };
         using var start = new Barrier(2);
         TextArtifact Get() => cache.GetOrBuild("texts", "key-1", TextArtifact.Load, a => a.Key,
             () =>
             {
                 Interlocked.Increment(ref builds);
-                Thread.Sleep(1500); // long enough that the other thread finds the build under way
+                // The build lasts until the other thread finds it under way, however late a busy machine lets it come (a
+                // fixed 1.5 s sleep assumed it came sooner); a cache that never makes it wait fails below.
+                otherWaits.Wait(TimeSpan.FromSeconds(30));
                 return new TextArtifact("key-1");
             },
             (a, path) => AtomicFile.WriteAllText(path, a.Key));

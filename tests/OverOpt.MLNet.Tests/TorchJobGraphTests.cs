@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using OverOpt.MLNet.Torch;
+using static TorchSharp.torch;
 
 namespace OverOpt.MLNet.Tests;
 
 [Trait(Speed.Category, Speed.Fast)]
+[Collection(LibtorchThreadCountCollection.Name)]
 public sealed class TorchJobGraphTests
 {
     [Fact]
@@ -71,6 +73,41 @@ public sealed class TorchJobGraphTests
         Assert.Equal("job 0", failure.Message);
         Assert.Equal(["independent"], ran.ToArray());
         Assert.Equal([true, false, false, true, true], graph.Timings.Select(t => t is not null));
+    }
+
+    [Fact]
+    public void AThreadThatStartsLibtorchWorkWhileJobsRunTakesTheCallersThreadCountNotTheJobs()
+    {
+        int before = get_num_threads();
+        // A count the jobs (1 thread each) do not use, so that theirs reaching the rest of the process shows.
+        set_num_threads(3);
+        try
+        {
+            int seen = 0;
+            var graph = new TorchJobGraph();
+            graph.Add("starts a thread of its own", () =>
+            {
+                // A thread's first libtorch operation takes the process-wide count: what a test or pipeline running
+                // beside the jobs on a thread of its own would get.
+                var elsewhere = new Thread(() =>
+                {
+                    using var x = randn(64, 64);
+                    using var y = x.matmul(x);
+                    seen = get_num_threads();
+                });
+                elsewhere.Start();
+                elsewhere.Join();
+            });
+
+            graph.Run(threadsPerJob: 1, threadBudget: 2);
+
+            Assert.Equal(3, seen);
+            Assert.Equal(3, get_num_threads());
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
     }
 
     [Fact]

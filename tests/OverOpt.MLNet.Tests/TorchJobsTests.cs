@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 namespace OverOpt.MLNet.Tests;
 
 [Trait(Speed.Category, Speed.Fast)]
+[Collection(LibtorchThreadCountCollection.Name)]
 public sealed class TorchJobsTests
 {
     [Fact]

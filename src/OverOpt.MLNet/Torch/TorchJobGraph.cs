@@ -85,16 +85,31 @@ public sealed class TorchJobGraph
             TorchRuntime.EnsureLoaded();
             int workers = Math.Clamp(threadBudget / threadsPerJob, 1, Math.Max(1, _jobs.Count));
             int callerThreads = get_num_threads();
+            // set_num_threads sets the calling thread's count and also the process-wide one that any thread adopts at its
+            // first libtorch operation. Each worker keeps its own once set, so the caller puts the process-wide count back
+            // before any job starts: a thread elsewhere that starts libtorch work while the jobs run (another test, a
+            // user's other pipeline) takes the caller's count, not the jobs'.
+            using var set = new CountdownEvent(workers);
+            using var restored = new ManualResetEventSlim();
             var threads = Enumerable.Range(0, workers).Select(worker => new Thread(() =>
             {
-                TorchRuntime.SetThreads(threadsPerJob);
+                try
+                {
+                    TorchRuntime.SetThreads(threadsPerJob);
+                }
+                finally
+                {
+                    set.Signal();
+                }
+                restored.Wait();
                 Work(worker, ownTensors: true);
             })
             { IsBackground = true, Name = "torch-job" }).ToList();
             threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
-            // The workers' set_num_threads also wrote libtorch's process-wide default; the caller's count is put back.
+            set.Wait();
             TorchRuntime.SetThreads(callerThreads);
+            restored.Set();
+            threads.ForEach(t => t.Join());
         }
         state.FirstFailure?.Throw();
     }

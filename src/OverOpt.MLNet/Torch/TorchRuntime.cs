@@ -47,6 +47,9 @@ public static class TorchRuntime
     public static void SetThreads(int threads)
     {
         EnsureLoaded();
+        // A thread's first libtorch call sets its count to the process-wide one, overriding a set_num_threads made before
+        // it; making that call first lets this thread's count stick whatever other threads set later.
+        _ = torch.get_num_threads();
         torch.set_num_threads(threads > 0 ? threads : Environment.ProcessorCount);
     }
 
