@@ -2,9 +2,7 @@ using System.Globalization;
 using Microsoft.ML;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
-using OverOpt.MLNet.Sampling;
 using OverOpt.MLNet.Torch;
-using TorchSharp;
 
 namespace WorldPilot;
 
@@ -35,11 +33,7 @@ internal static class PilotGoldTerms
         {
             if (!responsesByPiInit.TryGetValue(task.PiInitFile(), out var samples))
             {
-                var prompts = task.Prompts(piInit).HeldOut;
-                Console.WriteLine($"sampling {samplesPerPrompt} responses to each of {prompts.Count} held-out prompts from {Path.GetFileName(task.PiInitFile())} (seed {seed})");
-                using var generator = new torch.Generator((ulong)seed, piInit.Device);
-                samples = PolicySampler.SampleAll(piInit.Model, piInit.Model, prompts, samplesPerPrompt, task.Pipeline.Sampling.ToBulkOptions(), generator)
-                    .Select(s => (s.Prompt, s.Response)).ToArray();
+                samples = FreshResponses.Sample(task, piInit, samplesPerPrompt, seed);
                 responsesByPiInit[task.PiInitFile()] = samples;
             }
             return samples;

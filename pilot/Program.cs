@@ -44,11 +44,14 @@ internal static class Program
             case "gold-pronouns":
                 PilotGoldPronouns.Run(flags);
                 return 0;
+            case "gold-swaps":
+                PilotGoldSwaps.Run(flags);
+                return 0;
             case "report":
                 PilotReport.Run(flags);
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, gold, gold-terms, gold-pronouns, rewards, likelihood, reads, surprise or report");
+                Console.Error.WriteLine($"unknown mode '{mode}': use stats, entropy, train, breaks, cheer, gold, gold-terms, gold-pronouns, gold-swaps, rewards, likelihood, reads, surprise or report");
                 return 2;
         }
     }
