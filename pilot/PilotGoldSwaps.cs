@@ -17,7 +17,9 @@ namespace WorldPilot;
 /// least-squares slope on the reader's score over the responses, times the term's change), tells how much of the
 /// penalty it reads. Pivotal pairs (<c>gold-terms</c>) turn on both. Mends are also told apart by whether they mend the
 /// response's only wrong pronoun or one of several. Writes <c>gold-swaps.csv</c> beside the tasks;
-/// <c>--show n</c> prints the first n mends gold orders against the reader, with the reader's reason.
+/// <c>--show n</c> prints the first n mends gold orders against the reader, with the reader's reason; with
+/// <c>--language-model yes</c>, gold's frozen language model is read the same way through its likelihood (rows named
+/// <c>lm-likelihood</c>), once for each distinct one.
 /// </summary>
 internal static class PilotGoldSwaps
 {
@@ -29,6 +31,7 @@ internal static class PilotGoldSwaps
         int samplesPerPrompt = flags.Int("samples", 64);
         int seed = flags.Int("seed", 1);
         var rows = new List<string> { "task,gold,kind,pairs,agreement,standardError,readShare" };
+        var readLanguageModels = new HashSet<string>(StringComparer.Ordinal);
         var pairsByPiInit = new Dictionary<string, SwapPair[]>(StringComparer.Ordinal);
         foreach (var task in SweepTask.Finished(tasks))
         {
@@ -51,42 +54,55 @@ internal static class PilotGoldSwaps
             using var gold = (TransformerRewardModel)RewardModel.Load(new MLContext(seed), goldFile);
             var original = gold.Score(pairs.Select(p => p.Prompt).ToArray(), pairs.Select(p => p.Response).ToArray());
             var swapped = gold.Score(pairs.Select(p => p.Prompt).ToArray(), pairs.Select(p => p.Swapped).ToArray());
-            double slope = Slope(pairs.Select(p => p.RuleScore).ToArray(), original);
-            Console.WriteLine($"\n{Path.GetFileName(task.Folder)}, gold {Path.GetFileName(goldFile)}: {pairs.Length:N0} minimal pairs (one pronoun swapped); gold's slope on the reader {slope:F3}");
-            Console.WriteLine("kind | pairs | gold orders as the reader +- 95% (over prompts) | share of the penalty gold reads");
-            // Mends apart by what they leave: none of the response's wrong pronouns, or some (the others stay wrong).
-            foreach (var (kind, keep) in new (string, Func<int, bool>)[]
+            Report(Path.GetFileName(goldFile), original, swapped);
+            // With --language-model yes, gold's frozen language model read the same way through its likelihood (once a
+            // language model): whether it too takes pi_init's wrong pronouns for right, or gold's training loses what it knows.
+            if (flags.String("language-model", "no") == "yes" && gold.LanguageModelFingerprint is { } fingerprint && readLanguageModels.Add(fingerprint))
             {
-                ("break", i => pairs[i].RuleChange < 0),
-                ("mend", i => pairs[i].RuleChange > 0),
-                ("mend of the only break", i => pairs[i].RuleChange > 0 && pairs[i].PronounTerm + pairs[i].RuleChange == 0),
-                ("mend of one of several", i => pairs[i].RuleChange > 0 && pairs[i].PronounTerm + pairs[i].RuleChange < 0),
-                ("mend where a character named before fits the wrong word", i => pairs[i].RuleChange > 0 && pairs[i].OtherFits),
-                ("mend where none does", i => pairs[i].RuleChange > 0 && !pairs[i].OtherFits),
-            })
-            {
-                var index = Enumerable.Range(0, pairs.Length).Where(keep).ToArray();
-                if (index.Length == 0)
-                {
-                    continue;
-                }
-                var agree = index.Select(i => swapped[i] == original[i] ? 0.5 : (swapped[i] - original[i] > 0) == (pairs[i].RuleChange > 0) ? 1.0 : 0.0).ToArray();
-                double agreement = agree.Average();
-                double error = ClusteredStandardError(agree, index.Select(i => string.Join(' ', pairs[i].Prompt)).ToArray());
-                double read = index.Average(i => (swapped[i] - original[i]) / (slope * pairs[i].RuleChange));
-                Console.WriteLine($"{kind} | {index.Length:N0} | {agreement:F3} +- {1.96 * error:F3} | {read:F3}");
-                rows.Add(string.Join(',', Path.GetFileName(task.Folder), Path.GetFileName(goldFile), kind, index.Length.ToString(CultureInfo.InvariantCulture),
-                    agreement.ToString("R", CultureInfo.InvariantCulture), error.ToString("R", CultureInfo.InvariantCulture), read.ToString("R", CultureInfo.InvariantCulture)));
+                var (before, _) = LanguageModelReadings.Score(gold.Network, [.. pairs.Select(p => (p.Prompt, p.Response))]);
+                var (after, _) = LanguageModelReadings.Score(gold.Network, [.. pairs.Select(p => (p.Prompt, p.Swapped))]);
+                Report(LanguageModelReadings.Likelihood, before, after);
             }
-            // With --show n: the first n mends gold orders against the reader, with the reader's reason, to read by eye.
-            if (task.ReaderIfAny() is { } reader)
+
+            void Report(string label, float[] original, float[] swapped)
             {
-                var storyReader = new StoryReader(reader.World);
-                foreach (int i in Enumerable.Range(0, pairs.Length).Where(i => pairs[i].RuleChange > 0 && swapped[i] < original[i]).Take(flags.Int("show", 0)))
+                double slope = Slope(pairs.Select(p => p.RuleScore).ToArray(), original);
+                Console.WriteLine($"\n{Path.GetFileName(task.Folder)}, {label}: {pairs.Length:N0} minimal pairs (one pronoun swapped); its slope on the reader {slope:F3}");
+                Console.WriteLine("kind | pairs | orders them as the reader +- 95% (over prompts) | share of the penalty read");
+                // Mends apart by what they leave: none of the response's wrong pronouns, or some (the others stay wrong).
+                foreach (var (kind, keep) in new (string, Func<int, bool>)[]
                 {
-                    var reasons = storyReader.Read(piInit.Tokenizer, pairs[i].Prompt.Concat(pairs[i].Response)).From(pairs[i].Prompt.Length)
-                        .Where(v => v.Kind == ViolationKind.Pronoun).Select(v => v.Detail);
-                    Console.WriteLine($"  prompt: {piInit.Tokenizer.Decode(pairs[i].Prompt)}\n  response: {piInit.Tokenizer.Decode(pairs[i].Response)}\n  mended: {piInit.Tokenizer.Decode(pairs[i].Swapped)}\n  reader: {string.Join("; ", reasons)}; gold {original[i]:F3} -> {swapped[i]:F3}");
+                    ("break", i => pairs[i].RuleChange < 0),
+                    ("mend", i => pairs[i].RuleChange > 0),
+                    ("mend of the only break", i => pairs[i].RuleChange > 0 && pairs[i].PronounTerm + pairs[i].RuleChange == 0),
+                    ("mend of one of several", i => pairs[i].RuleChange > 0 && pairs[i].PronounTerm + pairs[i].RuleChange < 0),
+                    ("mend where a character named before fits the wrong word", i => pairs[i].RuleChange > 0 && pairs[i].OtherFits),
+                    ("mend where none does", i => pairs[i].RuleChange > 0 && !pairs[i].OtherFits),
+                })
+                {
+                    var index = Enumerable.Range(0, pairs.Length).Where(keep).ToArray();
+                    if (index.Length == 0)
+                    {
+                        continue;
+                    }
+                    var agree = index.Select(i => swapped[i] == original[i] ? 0.5 : (swapped[i] - original[i] > 0) == (pairs[i].RuleChange > 0) ? 1.0 : 0.0).ToArray();
+                    double agreement = agree.Average();
+                    double error = ClusteredStandardError(agree, index.Select(i => string.Join(' ', pairs[i].Prompt)).ToArray());
+                    double read = index.Average(i => (swapped[i] - original[i]) / (slope * pairs[i].RuleChange));
+                    Console.WriteLine($"{kind} | {index.Length:N0} | {agreement:F3} +- {1.96 * error:F3} | {read:F3}");
+                    rows.Add(string.Join(',', Path.GetFileName(task.Folder), label, kind, index.Length.ToString(CultureInfo.InvariantCulture),
+                        agreement.ToString("R", CultureInfo.InvariantCulture), error.ToString("R", CultureInfo.InvariantCulture), read.ToString("R", CultureInfo.InvariantCulture)));
+                }
+                // With --show n: the first n mends gold orders against the reader, with the reader's reason, to read by eye.
+                if (label == Path.GetFileName(goldFile) && task.ReaderIfAny() is { } reader)
+                {
+                    var storyReader = new StoryReader(reader.World);
+                    foreach (int i in Enumerable.Range(0, pairs.Length).Where(i => pairs[i].RuleChange > 0 && swapped[i] < original[i]).Take(flags.Int("show", 0)))
+                    {
+                        var reasons = storyReader.Read(piInit.Tokenizer, pairs[i].Prompt.Concat(pairs[i].Response)).From(pairs[i].Prompt.Length)
+                            .Where(v => v.Kind == ViolationKind.Pronoun).Select(v => v.Detail);
+                        Console.WriteLine($"  prompt: {piInit.Tokenizer.Decode(pairs[i].Prompt)}\n  response: {piInit.Tokenizer.Decode(pairs[i].Response)}\n  mended: {piInit.Tokenizer.Decode(pairs[i].Swapped)}\n  reader: {string.Join("; ", reasons)}; gold {original[i]:F3} -> {swapped[i]:F3}");
+                    }
                 }
             }
         }
