@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
+using OverOpt.Experiments.Analysis.Studies;
 using OverOpt.MLNet.Policies;
 using OverOpt.MLNet.RewardModels;
 using OverOpt.MLNet.Torch;
@@ -44,11 +45,12 @@ internal static class PilotGoldSwaps
             if (!pairsByPiInit.TryGetValue(task.PiInitFile(), out var pairs))
             {
                 var samples = FreshResponses.Sample(task, piInit, samplesPerPrompt, seed);
-                pairs = [.. MinimalPairs(rule, task.ReaderIfAny()?.World, piInit.Tokenizer, samples, new Random(seed))];
+                var terms = samples.Select(s => rule.Terms(s.Prompt, s.Response)).ToArray();
+                pairs = [.. MinimalPairs(rule, task.ReaderIfAny()?.World, piInit.Tokenizer, samples, terms, new Random(seed))];
                 pairsByPiInit[task.PiInitFile()] = pairs;
                 // How many wrong pronouns a breaking response holds: the reader charges each, so a response that gives the
                 // hero the other gender throughout costs several penalties.
-                var counts = samples.Select(s => rule.Terms(s.Prompt, s.Response)["pronoun"]).Where(v => v != 0).GroupBy(v => v).OrderByDescending(g => g.Key).ToArray();
+                var counts = terms.Select(t => t["pronoun"]).Where(v => v != 0).GroupBy(v => v).OrderByDescending(g => g.Key).ToArray();
                 Console.WriteLine($"{counts.Sum(g => g.Count()):N0} of {samples.Length:N0} responses break the pronoun term; by its value: {string.Join(", ", counts.Select(g => $"{g.Key:0.#} x {g.Count()}"))}");
             }
             using var gold = (TransformerRewardModel)RewardModel.Load(new MLContext(seed), goldFile);
@@ -66,7 +68,7 @@ internal static class PilotGoldSwaps
 
             void Report(string label, float[] original, float[] swapped)
             {
-                double slope = Slope(pairs.Select(p => p.RuleScore).ToArray(), original);
+                double slope = ScalingLine.Fit(pairs.Select((p, i) => (p.RuleScore, (double)original[i])))!.Slope;
                 Console.WriteLine($"\n{Path.GetFileName(task.Folder)}, {label}: {pairs.Length:N0} minimal pairs (one pronoun swapped); its slope on the reader {slope:F3}");
                 Console.WriteLine("kind | pairs | orders them as the reader +- 95% (over prompts) | share of the penalty read");
                 // Mends apart by what they leave: none of the response's wrong pronouns, or some (the others stay wrong).
@@ -112,19 +114,19 @@ internal static class PilotGoldSwaps
     }
 
     /// <summary>Per response that holds a pronoun, one copy with a pronoun of the other gender where the reader's terms differ in the pronoun alone.</summary>
-    private static IEnumerable<SwapPair> MinimalPairs(IPreferenceRule rule,
-        StoryWorld? world, OverOpt.MLNet.Text.WordTokenizer tokenizer, IEnumerable<(int[] Prompt, int[] Response)> samples, Random random)
+    private static IEnumerable<SwapPair> MinimalPairs(IPreferenceRule rule, StoryWorld? world, OverOpt.MLNet.Text.WordTokenizer tokenizer,
+        IReadOnlyList<(int[] Prompt, int[] Response)> samples, IReadOnlyList<IReadOnlyDictionary<string, double>> sampleTerms, Random random)
     {
         var forms = WorldTables.Pronouns.Select(p => new[] { p.Subject, p.Object, p.Possessive }.Select(w => tokenizer.Encode(w).Single()).ToArray()).ToArray();
         var pronouns = forms.SelectMany(f => f).ToHashSet();
-        foreach (var (prompt, response) in samples)
+        for (int s = 0; s < samples.Count; s++)
         {
+            var (prompt, response, terms) = (samples[s].Prompt, samples[s].Response, sampleTerms[s]);
             var positions = Enumerable.Range(0, response.Length).Where(i => pronouns.Contains(response[i])).OrderBy(_ => random.Next()).ToArray();
             if (positions.Length == 0)
             {
                 continue;
             }
-            var terms = rule.Terms(prompt, response);
             foreach (int position in positions)
             {
                 // The other gender's words, each tried ("her" stands for both "him" and "his"); the first that moves the pronoun term alone is kept.
@@ -154,15 +156,6 @@ internal static class PilotGoldSwaps
     /// term before, and whether a character named before the word has the gender the original word says.
     /// </summary>
     private sealed record SwapPair(int[] Prompt, int[] Response, int[] Swapped, double RuleChange, double RuleScore, double PronounTerm, bool OtherFits);
-
-    /// <summary>The least-squares slope of <paramref name="y"/> on <paramref name="x"/>.</summary>
-    private static double Slope(double[] x, float[] y)
-    {
-        double mx = x.Average(), my = y.Average(v => (double)v);
-        double covariance = x.Select((v, i) => (v - mx) * (y[i] - my)).Sum();
-        double variance = x.Sum(v => (v - mx) * (v - mx));
-        return covariance / variance;
-    }
 
     /// <summary>The standard error of a mean of 0/1 outcomes, clustered by prompt (the responses to one prompt share its story).</summary>
     private static double ClusteredStandardError(double[] outcomes, string[] clusters)
